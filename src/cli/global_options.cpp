@@ -1,0 +1,25 @@
+#include "src/cli/global_options.h"
+
+#include "src/core/logging.h"
+#include "src/core/runtime.h"
+#include "src/core/version.h"
+
+namespace netprobe::cli {
+
+void add_global_options(CLI::App& app, GlobalOptions& options) {
+  app.set_version_flag("--version", "netprobe " + core::version() + " (git " + core::git_revision() +
+                                        ", libtorch " + core::torch_version() + ")");
+  app.set_config("--config", "", "Read options from a TOML file");
+  app.add_option("--threads", options.threads, "Intra-op threads (0 = all cores)")->capture_default_str();
+  app.add_option("--seed", options.seed, "Base random seed")->capture_default_str();
+  app.add_flag("-v,--verbose", options.verbose, "More log output (repeat for more)");
+  app.add_flag("-q,--quiet", options.quiet, "Only warnings and errors");
+  app.add_option("--data-dir", options.data_dir, "Dataset root (default: $NETPROBE_DATA, repo data/, Debian path)");
+}
+
+int apply_global_options(const GlobalOptions& options) {
+  core::init_logging(options.quiet ? -1 : options.verbose);
+  return core::configure_threads(options.threads);
+}
+
+}  // namespace netprobe::cli

@@ -1,0 +1,32 @@
+#pragma once
+/// Options every subcommand shares, and the one place they are applied.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+
+namespace netprobe::cli {
+
+struct GlobalOptions {
+  int threads = 0;  ///< 0 = all cores
+  uint64_t seed = 0;
+  int verbose = 0;
+  bool quiet = false;
+  std::optional<std::filesystem::path> data_dir;
+};
+
+/// Adds --threads, --seed, -v, -q, --data-dir, --config and --version to the app.
+void add_global_options(CLI::App& app, GlobalOptions& options);
+
+/// Applies logging and thread settings; returns the thread count in effect.
+int apply_global_options(const GlobalOptions& options);
+
+/// A parsed subcommand and the function that runs it.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<void()> run;
+};
+
+}  // namespace netprobe::cli

@@ -1,0 +1,42 @@
+// netprobe: the command-line entry point. Parses, applies global options, runs one subcommand,
+// and turns any exception into one line on stderr and a non-zero exit code.
+#include <iostream>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "src/cli/cmd_data.h"
+#include "src/cli/global_options.h"
+#include "src/core/errors.h"
+#include "src/core/runtime.h"
+
+int main(int argc, char** argv) {
+  using namespace netprobe;
+  core::ensure_passive_omp_wait(argc, argv);
+
+  CLI::App app{"netprobe: how much of a trained network lives in its exact weights"};
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand: `netprobe data info --threads 1`
+  cli::GlobalOptions global;
+  cli::add_global_options(app, global);
+  std::vector<cli::Command> commands = {
+      cli::setup_data(app, global),
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    cli::apply_global_options(global);
+    for (const auto& command : commands) {
+      if (command.app->parsed()) command.run();
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "netprobe: error: " << e.what() << "\n";
+    return core::exit_code_for(e);
+  }
+  return 0;
+}

@@ -1,0 +1,88 @@
+#include "src/core/atomic_file.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "src/core/errors.h"
+
+namespace fs = std::filesystem;
+
+namespace netprobe::core {
+namespace {
+
+std::string unique_suffix() {
+  static std::mt19937_64 rng{std::random_device{}() ^ static_cast<uint64_t>(::getpid())};
+  return fmt::format(".tmp-{}-{:x}", ::getpid(), rng());
+}
+
+}  // namespace
+
+void write_atomically(const fs::path& path, const std::function<void(const fs::path&)>& writer) {
+  if (path.has_parent_path()) fs::create_directories(path.parent_path());
+  fs::path tmp = path;
+  tmp += unique_suffix();
+  try {
+    writer(tmp);
+    fs::rename(tmp, path);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw;
+  }
+}
+
+void write_file_atomic(const fs::path& path, const std::string& contents) {
+  write_atomically(path, [&](const fs::path& tmp) {
+    std::ofstream out(tmp, std::ios::binary);
+    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+    out.close();
+    if (!out) throw Error(fmt::format("{}: cannot write file", path.string()));
+  });
+}
+
+std::string read_file(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw Error(fmt::format("{}: is a directory, expected a file", path.string()));
+  if (!fs::exists(path, ec)) throw Error(fmt::format("{}: no such file", path.string()));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("{}: cannot open file", path.string()));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+StagedDirectory::StagedDirectory(fs::path final_path) : final_(std::move(final_path)) {
+  if (final_.has_parent_path()) fs::create_directories(final_.parent_path());
+  staging_ = final_;
+  staging_ += unique_suffix();
+  fs::create_directories(staging_);
+}
+
+StagedDirectory::~StagedDirectory() {
+  if (!committed_) {
+    std::error_code ignored;
+    fs::remove_all(staging_, ignored);
+  }
+}
+
+void StagedDirectory::commit() {
+  std::error_code ec;
+  if (fs::exists(final_, ec)) {
+    // Move the old run aside first so the final path is never empty-but-half-written.
+    fs::path old = final_;
+    old += unique_suffix();
+    fs::rename(final_, old);
+    fs::rename(staging_, final_);
+    fs::remove_all(old, ec);
+  } else {
+    fs::rename(staging_, final_);
+  }
+  committed_ = true;
+}
+
+}  // namespace netprobe::core

@@ -1,0 +1,33 @@
+#include "src/core/json_io.h"
+
+#include <fmt/format.h>
+
+#include "src/core/atomic_file.h"
+#include "src/core/errors.h"
+
+namespace netprobe::core {
+
+void write_json(const std::filesystem::path& path, const Json& value) {
+  write_file_atomic(path, value.dump(2) + "\n");
+}
+
+Json read_json(const std::filesystem::path& path) {
+  const std::string text = read_file(path);
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    throw Error(fmt::format("{}: invalid JSON ({})", path.string(), e.what()));
+  }
+}
+
+JsonLinesWriter::JsonLinesWriter(const std::filesystem::path& path) : path_(path), out_(path, std::ios::app) {
+  if (!out_) throw Error(fmt::format("{}: cannot open for writing", path.string()));
+}
+
+void JsonLinesWriter::write(const Json& record) {
+  out_ << record.dump() << '\n';
+  out_.flush();
+  if (!out_) throw Error(fmt::format("{}: write failed", path_.string()));
+}
+
+}  // namespace netprobe::core

@@ -1,0 +1,30 @@
+#pragma once
+/// JSON files and JSON-lines logs (nlohmann::json), written atomically.
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+namespace netprobe::core {
+
+using Json = nlohmann::json;
+
+/// Writes pretty-printed JSON atomically.
+void write_json(const std::filesystem::path& path, const Json& value);
+
+/// Reads a JSON file; throws Error naming the file on a missing file or a parse error.
+Json read_json(const std::filesystem::path& path);
+
+/// Appends one compact JSON object per line, flushed after every record so a killed run keeps
+/// every completed line.
+class JsonLinesWriter {
+ public:
+  explicit JsonLinesWriter(const std::filesystem::path& path);
+  void write(const Json& record);
+
+ private:
+  std::filesystem::path path_;
+  std::ofstream out_;
+};
+
+}  // namespace netprobe::core

@@ -1,0 +1,37 @@
+#include "src/core/runtime.h"
+
+#include <sched.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include "src/core/errors.h"
+
+namespace netprobe::core {
+
+void ensure_passive_omp_wait(int /*argc*/, char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  ::execv("/proc/self/exe", argv);
+  // execv only returns on failure; carry on with the default policy rather than abort.
+}
+
+int available_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof(set), &set) == 0) return CPU_COUNT(&set);
+  const long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? static_cast<int>(n) : 1;
+}
+
+int configure_threads(int requested) {
+  if (requested < 0) throw UsageError(fmt::format("--threads: must be >= 0 (0 = all cores), got {}", requested));
+  const int n = requested == 0 ? available_cores() : requested;
+  torch::set_num_threads(n);
+  return n;
+}
+
+}  // namespace netprobe::core

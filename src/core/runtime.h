@@ -1,0 +1,18 @@
+#pragma once
+/// Process-wide runtime settings: OpenMP wait policy and LibTorch thread counts.
+namespace netprobe::core {
+
+/// On a busy 2-core machine, OpenMP threads that spin while waiting slowed training 40-100x.
+/// libgomp reads OMP_WAIT_POLICY only when it loads, before main() runs, so if the variable is
+/// unset this sets it to PASSIVE and re-executes the program once. Returns normally when the
+/// policy is already set (by us or by the user, whose choice wins) or re-execution failed.
+void ensure_passive_omp_wait(int argc, char** argv);
+
+/// Number of cores available to this process.
+int available_cores();
+
+/// Sets LibTorch's intra-op (and OpenMP) threads; 0 means all available cores.
+/// Returns the number applied. Throws UsageError for a negative count.
+int configure_threads(int requested);
+
+}  // namespace netprobe::core

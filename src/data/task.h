@@ -1,0 +1,47 @@
+#pragma once
+/// Classification tasks built from a dataset: a class pair or any k-class subset.
+///
+///   TaskSpec spec{"mnist", {7, 9}};          // 7 -> label 0, 9 -> label 1
+///   Task task = build_task(spec, data_dir);   // inputs in [-1, 1], flattened to 784
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "src/data/datasets.h"
+
+namespace netprobe::data {
+
+struct TaskSpec {
+  std::string dataset = "mnist";
+  std::vector<int> classes;  ///< original class ids; position = new label
+
+  /// Short stable id, e.g. "mnist-7v9" or "fashion-mnist-0v1v2".
+  std::string id() const;
+};
+
+/// Parses a class list: "7,9", "3-1" (pair), or "all" (every class of the dataset).
+/// Usage errors for duplicates, out-of-range classes, fewer than two classes, bad numbers.
+std::vector<int> parse_classes(const std::string& text, const DatasetInfo& info);
+
+/// Validates a spec against the registry (known dataset, distinct in-range classes, k >= 2).
+void validate_task(const TaskSpec& spec);
+
+struct Task {
+  TaskSpec spec;
+  int num_classes = 0;
+  torch::Tensor train_x, train_y;  ///< float32 [n, 784] in [-1, 1]; int64 [n] in 0..k-1
+  torch::Tensor test_x, test_y;
+};
+
+/// Pixels -> x/255, then (x - 0.5)/0.5, flattened (PROBES.md).
+torch::Tensor normalize_images(const torch::Tensor& images_u8);
+
+/// Keeps the examples of the spec's classes, relabelled by position in `spec.classes`.
+LabeledImages select_classes(const LabeledImages& split, const std::vector<int>& classes);
+
+/// Loads both official splits and builds the task.
+Task build_task(const TaskSpec& spec, const std::filesystem::path& data_dir);
+
+}  // namespace netprobe::data

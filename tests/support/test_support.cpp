@@ -1,0 +1,75 @@
+#include "tests/support/test_support.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "src/core/atomic_file.h"
+#include "src/data/idx.h"
+
+namespace fs = std::filesystem;
+
+namespace netprobe::testing {
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = fs::temp_directory_path() / ("netprobe-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+void expect_close(const torch::Tensor& a, const torch::Tensor& b, double rtol, double atol) {
+  ASSERT_EQ(a.sizes(), b.sizes());
+  const auto diff = (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs();
+  const auto tol = atol + rtol * b.to(torch::kFloat64).abs();
+  EXPECT_TRUE(diff.le(tol).all().item<bool>()) << "max abs difference " << diff.max().item<double>();
+}
+
+void write_bytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+void write_fake_dataset(const fs::path& dir, int n_train, int n_test, bool gzip) {
+  fs::create_directories(dir);
+  const std::string ext = gzip ? ".gz" : "";
+  const auto write_split = [&](const std::string& prefix, int n, int split) {
+    data::IdxArray images{data::IdxType::kUint8, {static_cast<uint32_t>(n), 28, 28}, {}};
+    data::IdxArray labels{data::IdxType::kUint8, {static_cast<uint32_t>(n)}, {}};
+    for (int i = 0; i < n; ++i) {
+      images.body.insert(images.body.end(), 28 * 28, static_cast<uint8_t>((i * 7 + split) % 256));
+      labels.body.push_back(static_cast<uint8_t>(i % 10));
+    }
+    write_bytes(dir / (prefix + "-images-idx3-ubyte" + ext), data::encode_idx(images, gzip));
+    write_bytes(dir / (prefix + "-labels-idx1-ubyte" + ext), data::encode_idx(labels, gzip));
+  };
+  write_split("train", n_train, 0);
+  write_split("t10k", n_test, 1);
+}
+
+CommandResult run_netprobe(const std::string& args) {
+  const char* bin = std::getenv("NETPROBE_BIN");
+  if (bin == nullptr) throw std::runtime_error("NETPROBE_BIN is not set (run through ctest)");
+  TempDir tmp;
+  const std::string cmd = std::string(bin) + " " + args + " >" + (tmp / "out").string() + " 2>" + (tmp / "err").string();
+  const int status = std::system(cmd.c_str());
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = core::read_file(tmp / "out");
+  result.err = core::read_file(tmp / "err");
+  return result;
+}
+
+fs::path repo_root() {
+  const char* repo = std::getenv("NETPROBE_REPO");
+  return repo != nullptr ? fs::path(repo) : fs::current_path();
+}
+
+}  // namespace netprobe::testing

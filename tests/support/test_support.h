@@ -1,0 +1,57 @@
+#pragma once
+/// Shared test helpers: temporary directories, tensor closeness, generated IDX datasets,
+/// and running the netprobe binary.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+namespace netprobe::testing {
+
+/// A fresh directory under the system temp dir, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// Seeds LibTorch's global generator before each test.
+class SeededTest : public ::testing::Test {
+ protected:
+  void SetUp() override { torch::manual_seed(1234); }
+};
+
+/// Fails the test unless |a - b| <= atol + rtol * |b| elementwise (and shapes match).
+void expect_close(const torch::Tensor& a, const torch::Tensor& b, double rtol = 1e-6, double atol = 1e-8);
+
+/// Writes raw bytes to a file.
+void write_bytes(const std::filesystem::path& path, const std::vector<uint8_t>& bytes);
+
+/// Writes a small MNIST-shaped dataset (4 IDX files, 28x28 images, labels cycling 0..9) into
+/// `dir`. Image i of split s has every pixel equal to (i * 7 + s) % 256, so content is checkable.
+void write_fake_dataset(const std::filesystem::path& dir, int n_train, int n_test, bool gzip);
+
+/// Result of running a command.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  ///< stdout
+  std::string err;  ///< stderr
+};
+
+/// Runs the netprobe binary ($NETPROBE_BIN) with the given shell-quoted arguments.
+CommandResult run_netprobe(const std::string& args);
+
+/// Root of the source tree ($NETPROBE_REPO), for the real datasets under data/.
+std::filesystem::path repo_root();
+
+}  // namespace netprobe::testing
