@@ -6,6 +6,8 @@
 #include <CLI/CLI.hpp>
 
 #include "src/cli/cmd_data.h"
+#include "src/cli/cmd_eval.h"
+#include "src/cli/cmd_train.h"
 #include "src/cli/global_options.h"
 #include "src/core/errors.h"
 #include "src/core/runtime.h"
@@ -21,6 +23,8 @@ int main(int argc, char** argv) {
   cli::add_global_options(app, global);
   std::vector<cli::Command> commands = {
       cli::setup_data(app, global),
+      cli::setup_train(app, global),
+      cli::setup_eval(app, global),
   };
 
   try {

@@ -89,4 +89,9 @@ Task build_task(const TaskSpec& spec, const std::filesystem::path& data_dir) {
   return task;
 }
 
+Task load_task(const TaskSpec& spec, const std::optional<std::filesystem::path>& data_dir) {
+  validate_task(spec);
+  return build_task(spec, resolve_data_dir(dataset_info(spec.dataset), data_dir));
+}
+
 }  // namespace netprobe::data

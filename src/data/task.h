@@ -41,7 +41,10 @@ torch::Tensor normalize_images(const torch::Tensor& images_u8);
 /// Keeps the examples of the spec's classes, relabelled by position in `spec.classes`.
 LabeledImages select_classes(const LabeledImages& split, const std::vector<int>& classes);
 
-/// Loads both official splits and builds the task.
+/// Loads both official splits from `data_dir` and builds the task.
 Task build_task(const TaskSpec& spec, const std::filesystem::path& data_dir);
+
+/// Validates the spec, resolves the data directory (see resolve_data_dir) and builds the task.
+Task load_task(const TaskSpec& spec, const std::optional<std::filesystem::path>& data_dir);
 
 }  // namespace netprobe::data

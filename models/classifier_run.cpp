@@ -1,0 +1,161 @@
+#include "models/classifier_run.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "src/core/atomic_file.h"
+#include "src/core/checkpoint.h"
+#include "src/core/errors.h"
+#include "src/core/seeding.h"
+#include "src/core/version.h"
+#include "src/train/classification.h"
+#include "src/train/trainer.h"
+
+namespace fs = std::filesystem;
+
+namespace netprobe::models {
+
+using core::Json;
+
+Json ClassifierRunConfig::to_json() const {
+  return Json{{"dataset", task.dataset},
+              {"classes", task.classes},
+              {"hidden", hidden},
+              {"activation", to_string(activation)},
+              {"bias", bias},
+              {"epochs", epochs},
+              {"batch", batch},
+              {"lr", lr},
+              {"optimizer", train::to_string(optimizer)},
+              {"schedule", train::to_string(schedule)},
+              {"seed", seed}};
+}
+
+ClassifierRunConfig ClassifierRunConfig::from_json(const Json& json, const std::string& source) {
+  try {
+    ClassifierRunConfig c;
+    c.task = data::TaskSpec{json.at("dataset").get<std::string>(), json.at("classes").get<std::vector<int>>()};
+    c.hidden = json.at("hidden").get<std::vector<int64_t>>();
+    c.activation = parse_activation(json.at("activation").get<std::string>());
+    c.bias = json.at("bias").get<bool>();
+    c.epochs = json.at("epochs").get<int>();
+    c.batch = json.at("batch").get<int64_t>();
+    c.lr = json.at("lr").get<double>();
+    c.optimizer = train::parse_optimizer(json.at("optimizer").get<std::string>());
+    c.schedule = train::parse_lr_schedule(json.at("schedule").get<std::string>());
+    c.seed = json.at("seed").get<uint64_t>();
+    data::validate_task(c.task);
+    return c;
+  } catch (const std::exception& e) {
+    throw core::Error(fmt::format("{}: invalid run config ({})", source, e.what()));
+  }
+}
+
+std::string ClassifierRunConfig::hash(int threads) const {
+  return fmt::format("{:016x}", core::derive_seed(core::tag_of(to_json().dump()), {static_cast<uint64_t>(threads)}));
+}
+
+MlpOptions ClassifierRunConfig::mlp_options(int64_t input_size) const {
+  return MlpOptions(input_size, static_cast<int64_t>(task.classes.size()))
+      .hidden(hidden)
+      .activation(activation)
+      .bias(bias);
+}
+
+namespace {
+
+Mlp fit_classifier(const ClassifierRunConfig& config, const data::Task& task, bool progress,
+                   const std::vector<train::EpochCallback>& callbacks, std::vector<Json>* history) {
+  // Initialization draws from the global generator, seeded from the run seed alone.
+  torch::manual_seed(core::derive_seed(config.seed, {core::tag_of("init")}));
+  Mlp model(config.mlp_options(task.train_x.size(1)));
+  train::Optimizer optimizer({{model->parameters(), 1.0}}, {config.optimizer, config.lr});
+  train::TensorDataSource source(task.train_x, task.train_y, config.batch,
+                                 core::derive_seed(config.seed, {core::tag_of("data")}));
+  const train::ForwardFn forward = [&](const torch::Tensor& x) { return model->forward(x); };
+  const auto evaluate = [&](int) {
+    const auto test = train::evaluate_classifier(forward, task.test_x, task.test_y);
+    return Json{{"test_loss", test.loss}, {"test_acc", test.accuracy}};
+  };
+  train::TrainConfig train_config;
+  train_config.epochs = config.epochs;
+  train_config.lr = config.lr;
+  train_config.schedule = config.schedule;
+  train_config.progress = progress;
+  train_config.label = task.spec.id();
+  auto records = train::fit(optimizer, source, train::classification_step(forward), train_config, evaluate, callbacks);
+  if (history != nullptr) *history = std::move(records);
+  return model;
+}
+
+}  // namespace
+
+Mlp train_classifier(const ClassifierRunConfig& config, const data::Task& task, bool progress,
+                     std::vector<Json>* history) {
+  return fit_classifier(config, task, progress, {}, history);
+}
+
+Json train_classifier_run(const ClassifierRunConfig& config, const data::Task& task, const fs::path& out_dir,
+                          int threads, bool progress) {
+  core::StagedDirectory staged(out_dir);
+  core::JsonLinesWriter metrics(staged.staging() / "metrics.jsonl");
+  const auto start = std::chrono::steady_clock::now();
+  Mlp model = fit_classifier(config, task, progress, {[&](const Json& r) { metrics.write(r); }}, nullptr);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  const train::ForwardFn forward = [&](const torch::Tensor& x) { return model->forward(x); };
+  const auto train_m = train::evaluate_classifier(forward, task.train_x, task.train_y);
+  const auto test_m = train::evaluate_classifier(forward, task.test_x, task.test_y);
+  const core::NamedTensors params = core::parameters_of(*model);
+  Json shapes = Json::array();
+  for (const auto& [name, t] : params) shapes.push_back({{"name", name}, {"shape", t.sizes().vec()}});
+  const auto& info = data::dataset_info(config.task.dataset);
+  Json class_names = Json::array();
+  for (int c : config.task.classes) class_names.push_back(info.class_names.at(static_cast<size_t>(c)));
+
+  const Json meta = {
+      {"kind", "classifier"},
+      {"task", {{"id", task.spec.id()}, {"class_names", class_names}, {"train_size", task.train_x.size(0)},
+                {"test_size", task.test_x.size(0)}}},
+      {"config", config.to_json()},
+      {"architecture", {{"input_size", task.train_x.size(1)}, {"parameters", shapes}}},
+      {"final", {{"train_acc", train_m.accuracy}, {"train_loss", train_m.loss}, {"test_acc", test_m.accuracy},
+                 {"test_loss", test_m.loss}}},
+      {"train_seconds", seconds},
+      {"threads", threads},
+      {"versions", {{"netprobe", core::version()}, {"git", core::git_revision()}, {"libtorch", core::torch_version()}}}};
+  core::save_tensors(staged.staging() / "weights.pt", params);
+  core::write_json(staged.staging() / "config.json", config.to_json());
+  core::write_json(staged.staging() / "meta.json", meta);
+  staged.commit();
+  return meta;
+}
+
+ClassifierRun load_classifier_run(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw core::Error(fmt::format("{}: not a directory", dir.string()));
+  const fs::path meta_path = dir / "meta.json";
+  if (!fs::exists(meta_path, ec)) {
+    throw core::Error(fmt::format("{}: not a netprobe model directory (no meta.json)", dir.string()));
+  }
+  ClassifierRun run;
+  run.meta = core::read_json(meta_path);
+  if (!run.meta.contains("config") || !run.meta.contains("architecture")) {
+    throw core::Error(fmt::format("{}: not a classifier run (no config/architecture)", meta_path.string()));
+  }
+  run.config = ClassifierRunConfig::from_json(run.meta["config"], meta_path.string());
+  int64_t input_size = 0;
+  try {
+    input_size = run.meta["architecture"].at("input_size").get<int64_t>();
+  } catch (const std::exception& e) {
+    throw core::Error(fmt::format("{}: invalid architecture ({})", meta_path.string(), e.what()));
+  }
+  run.model = Mlp(run.config.mlp_options(input_size));
+  const fs::path weights = dir / "weights.pt";
+  core::load_into(*run.model, core::load_tensors(weights), weights.string());
+  run.model->eval();
+  return run;
+}
+
+}  // namespace netprobe::models

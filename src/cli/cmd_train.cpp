@@ -1,0 +1,87 @@
+#include "src/cli/cmd_train.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "src/core/errors.h"
+#include "src/core/runtime.h"
+
+namespace netprobe::cli {
+namespace {
+
+// Refuses to replace anything that is not an earlier netprobe run.
+void check_output_dir(const std::filesystem::path& out) {
+  std::error_code ec;
+  if (!std::filesystem::exists(out, ec)) return;
+  if (!std::filesystem::is_directory(out, ec)) {
+    throw core::UsageError(fmt::format("--out: {} exists and is not a directory", out.string()));
+  }
+  const bool empty = std::filesystem::directory_iterator(out) == std::filesystem::directory_iterator{};
+  if (!empty && !std::filesystem::exists(out / "meta.json", ec)) {
+    throw core::UsageError(fmt::format("--out: {} is a non-empty directory that is not a netprobe run", out.string()));
+  }
+}
+
+}  // namespace
+
+Command setup_train(CLI::App& app, const GlobalOptions& global) {
+  CLI::App* cmd = app.add_subcommand("train", "Train one classifier and write a run directory");
+  struct Raw {
+    std::string dataset = "mnist", classes, activation = "relu", optimizer = "adam", schedule = "cosine";
+    std::vector<int64_t> hidden{64};
+    int epochs = 10;
+    int64_t batch = 128;
+    double lr = 0.01;
+    std::string out;
+  };
+  auto raw = std::make_shared<Raw>();
+  cmd->add_option("--dataset", raw->dataset, "mnist or fashion-mnist")->capture_default_str();
+  cmd->add_option("--classes", raw->classes, "Classes, first = label 0: 7,9 or 3-1 or all")->required();
+  cmd->add_option("--hidden", raw->hidden, "Hidden layer sizes, e.g. 64 or 256,128,64")->delimiter(',')->capture_default_str();
+  cmd->add_option("--activation", raw->activation, "relu, tanh or sigmoid")->capture_default_str();
+  cmd->add_option("--epochs", raw->epochs, "Training epochs")->capture_default_str();
+  cmd->add_option("--batch", raw->batch, "Mini-batch size (0 = full batch)")->capture_default_str();
+  cmd->add_option("--lr", raw->lr, "Learning rate")->capture_default_str();
+  cmd->add_option("--optimizer", raw->optimizer, "adam or sgd")->capture_default_str();
+  cmd->add_option("--schedule", raw->schedule, "cosine (per epoch) or constant")->capture_default_str();
+  cmd->add_option("--out", raw->out, "Run directory to write")->required();
+  return {cmd, [raw, &global] {
+            TrainOptions o;
+            const auto& info = data::dataset_info(raw->dataset);
+            o.run.task = data::TaskSpec{raw->dataset, data::parse_classes(raw->classes, info)};
+            o.run.hidden = raw->hidden;
+            o.run.activation = models::parse_activation(raw->activation);
+            o.run.epochs = raw->epochs;
+            o.run.batch = raw->batch;
+            o.run.lr = raw->lr;
+            o.run.optimizer = train::parse_optimizer(raw->optimizer);
+            o.run.schedule = train::parse_lr_schedule(raw->schedule);
+            o.run.seed = global.seed;
+            o.out = raw->out;
+            o.data_dir = global.data_dir;
+            o.threads = torch::get_num_threads();
+            o.progress = !global.quiet;
+            const core::Json meta = run_train(o);
+            std::cout << fmt::format("{}: train {:.2f}%  test {:.2f}%  ({:.2f}s)  -> {}\n",
+                                     meta["task"]["id"].get<std::string>(),
+                                     meta["final"]["train_acc"].get<double>(), meta["final"]["test_acc"].get<double>(),
+                                     meta["train_seconds"].get<double>(), o.out.string());
+          }};
+}
+
+core::Json run_train(const TrainOptions& options) {
+  const auto& r = options.run;
+  if (r.epochs < 1) throw core::UsageError(fmt::format("--epochs: must be >= 1, got {}", r.epochs));
+  if (r.batch < 0) throw core::UsageError(fmt::format("--batch: must be >= 0, got {}", r.batch));
+  if (!(r.lr > 0)) throw core::UsageError(fmt::format("--lr: must be > 0, got {}", r.lr));
+  for (int64_t h : r.hidden) {
+    if (h < 1) throw core::UsageError(fmt::format("--hidden: layer sizes must be >= 1, got {}", h));
+  }
+  check_output_dir(options.out);
+  const data::Task task = data::load_task(r.task, options.data_dir);
+  spdlog::info("training {} ({} train / {} test images), seed {}, {} threads", task.spec.id(), task.train_x.size(0),
+               task.test_x.size(0), r.seed, options.threads);
+  return models::train_classifier_run(r, task, options.out, options.threads, options.progress);
+}
+
+}  // namespace netprobe::cli

@@ -1,0 +1,46 @@
+#pragma once
+/// Where the trainer's mini-batches come from.
+///
+///   TensorDataSource source(x, y, /*batch_size=*/128, /*seed=*/7);  // reshuffled every epoch
+///   TensorDataSource full(x, y, /*batch_size=*/0, 0);                 // full batch (RNN GD)
+#include <cstdint>
+
+#include <torch/torch.h>
+
+namespace netprobe::train {
+
+struct Batch {
+  torch::Tensor inputs;
+  torch::Tensor targets;
+};
+
+/// A source of batches for one epoch at a time.
+class DataSource {
+ public:
+  virtual ~DataSource() = default;
+  /// Prepares the order of epoch `epoch` (0-based); must be deterministic given the epoch.
+  virtual void start_epoch(int epoch) = 0;
+  virtual int64_t batches_per_epoch() const = 0;
+  virtual Batch batch(int64_t index) const = 0;
+  virtual int64_t examples() const = 0;
+};
+
+/// Mini-batches of a tensor dataset, reshuffled each epoch from a generator seeded by
+/// (seed, epoch), so epoch e's order does not depend on how many epochs ran before in this
+/// process (a resumed run sees the same batches). batch_size 0 means one full batch in order.
+class TensorDataSource : public DataSource {
+ public:
+  TensorDataSource(torch::Tensor inputs, torch::Tensor targets, int64_t batch_size, uint64_t seed);
+  void start_epoch(int epoch) override;
+  int64_t batches_per_epoch() const override;
+  Batch batch(int64_t index) const override;
+  int64_t examples() const override { return inputs_.size(0); }
+
+ private:
+  torch::Tensor inputs_, targets_;
+  int64_t batch_size_;
+  uint64_t seed_;
+  torch::Tensor shuffled_inputs_, shuffled_targets_;  // this epoch's order, contiguous
+};
+
+}  // namespace netprobe::train
