@@ -40,7 +40,7 @@ class TensorDataSource : public DataSource {
   torch::Tensor inputs_, targets_;
   int64_t batch_size_;
   uint64_t seed_;
-  torch::Tensor shuffled_inputs_, shuffled_targets_;  // this epoch's order, contiguous
+  torch::Tensor order_;  // this epoch's permutation of example indices
 };
 
 }  // namespace netprobe::train
