@@ -1,0 +1,53 @@
+// `netprobe train` and `netprobe eval` as a user runs them, on the real MNIST (label e2e).
+#include <gtest/gtest.h>
+
+#include "src/core/json_io.h"
+#include "tests/support/test_support.h"
+
+namespace netprobe {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_netprobe;
+
+std::string data_dir_arg() { return " --data-dir " + (testing::repo_root() / "data").string(); }
+
+TEST(TrainEvalE2E, TrainWritesRunAndEvalReproducesItsTestAccuracy) {
+  testing::TempDir tmp;
+  const auto out = tmp / "run";
+  const auto r = run_netprobe("train --classes 7,9 --epochs 2 --threads 1 --seed 3 -q --out " + out.string() + data_dir_arg());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const core::Json meta = core::read_json(out / "meta.json");
+  EXPECT_EQ(meta["config"]["epochs"], 2);
+  EXPECT_EQ(meta["config"]["seed"], 3);
+  EXPECT_EQ(meta["task"]["train_size"], 12214);
+  const double acc = meta["final"]["test_acc"].get<double>();
+  EXPECT_GT(acc, 95.0);
+  const auto e = run_netprobe("eval --model " + out.string() + data_dir_arg());
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_NE(e.out.find(fmt::format("test accuracy {:.2f}% (2037 images)", acc)), std::string::npos) << e.out;
+}
+
+TEST(TrainEvalE2E, UsageErrorsWriteNothing) {
+  testing::TempDir tmp;
+  const auto out = (tmp / "run").string();
+  for (const std::string& args : std::vector<std::string>{"train --classes 7,7 --out " + out, "train --classes 7,12 --out " + out,
+                                  "train --classes 7,9 --lr -1 --out " + out, "train --classes 7,9 --epochs 0 --out " + out,
+                                  "train --classes 7,9 --activation gelu --out " + out,
+                                  "train --classes 7,9 --hidden 64,0 --out " + out, "train --classes 7,9"}) {
+    const auto r = run_netprobe(args + data_dir_arg());
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
+    EXPECT_NE(r.err.find("--"), std::string::npos) << "error should name the option: " << r.err;
+  }
+  EXPECT_TRUE(fs::is_empty(tmp.path()));
+}
+
+TEST(TrainEvalE2E, EvalOnSomethingThatIsNotARunFails) {
+  testing::TempDir tmp;
+  const auto r = run_netprobe("eval --model " + tmp.path().string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("not a netprobe model directory"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace netprobe
