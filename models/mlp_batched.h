@@ -1,0 +1,28 @@
+#pragma once
+/// Evaluates many parameter sets of one MLP architecture on a fixed dataset in batched passes:
+/// the variants' weight matrices are stacked so each layer is one large matrix product instead
+/// of one small product per variant, and layers that all variants share are computed once.
+///
+///   MlpBatchEvaluator eval(options, task.test_x, task.test_y);
+///   std::vector<train::ClassifierMetrics> m = eval.evaluate(variants);   // one entry per variant
+#include <vector>
+
+#include "models/mlp.h"
+#include "src/core/checkpoint.h"
+#include "src/train/classification.h"
+
+namespace netprobe::models {
+
+class MlpBatchEvaluator {
+ public:
+  MlpBatchEvaluator(MlpOptions options, torch::Tensor x, torch::Tensor y);
+  /// Each variant holds the MLP's parameters by name (fc1.weight, fc1.bias, ...), as
+  /// core::parameters_of(*mlp) lists them. Throws core::Error on a missing parameter.
+  std::vector<train::ClassifierMetrics> evaluate(const std::vector<core::NamedTensors>& variants) const;
+
+ private:
+  MlpOptions options_;
+  torch::Tensor x_, y_;
+};
+
+}  // namespace netprobe::models

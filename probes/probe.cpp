@@ -1,0 +1,43 @@
+#include "probes/probe.h"
+
+namespace netprobe::probes {
+
+bool Scope::selects(const std::string& name) const {
+  return layer.empty() || name.rfind(layer + ".", 0) == 0;
+}
+
+bool is_bias(const std::string& name) {
+  static const std::string suffix = ".bias";
+  return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+ProbeOutput apply_probe(const Probe& probe, const core::NamedTensors& params, const Scope& scope, double level,
+                        at::Generator& gen) {
+  torch::NoGradGuard no_grad;
+  ProbeOutput out;
+  out.tensors.reserve(params.size());
+  for (const auto& [name, w] : params) {
+    if (!scope.selects(name)) {
+      out.tensors.emplace_back(name, w);
+      continue;
+    }
+    torch::Tensor t = w;
+    for (const ProbeStage& stage : probe.stages) {
+      if (stage.on_biases || !is_bias(name)) t = stage.op(t, level, gen);
+    }
+    out.report.total += w.numel();
+    out.report.changed += t.ne(w).sum().item<int64_t>();
+    out.report.zeros += t.eq(0).sum().item<int64_t>();
+    out.tensors.emplace_back(name, t);
+  }
+  return out;
+}
+
+core::NamedTensors signed_copy(const core::NamedTensors& params, const Scope& scope) {
+  core::NamedTensors out;
+  out.reserve(params.size());
+  for (const auto& [name, w] : params) out.emplace_back(name, scope.selects(name) ? w.sign() : w);
+  return out;
+}
+
+}  // namespace netprobe::probes
