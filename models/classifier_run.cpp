@@ -67,9 +67,9 @@ namespace {
 
 Mlp fit_classifier(const ClassifierRunConfig& config, const data::Task& task, bool progress,
                    const std::vector<train::EpochCallback>& callbacks, std::vector<Json>* history) {
-  // Initialization draws from the global generator, seeded from the run seed alone.
-  torch::manual_seed(core::derive_seed(config.seed, {core::tag_of("init")}));
   Mlp model(config.mlp_options(task.train_x.size(1)));
+  at::Generator init = core::make_generator(core::derive_seed(config.seed, {core::tag_of("init")}));
+  model->reset_parameters(init);
   train::Optimizer optimizer({{model->parameters(), 1.0}}, {config.optimizer, config.lr});
   train::TensorDataSource source(task.train_x, task.train_y, config.batch,
                                  core::derive_seed(config.seed, {core::tag_of("data")}));

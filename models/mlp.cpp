@@ -47,6 +47,15 @@ MlpImpl::MlpImpl(MlpOptions options) : options_(std::move(options)) {
   }
 }
 
+void MlpImpl::reset_parameters(at::Generator& gen) {
+  torch::NoGradGuard no_grad;
+  for (auto& layer : layers_) {
+    const double bound = 1.0 / std::sqrt(static_cast<double>(layer->weight.size(1)));
+    layer->weight.uniform_(-bound, bound, gen);
+    if (layer->bias.defined()) layer->bias.uniform_(-bound, bound, gen);
+  }
+}
+
 torch::Tensor MlpImpl::forward(const torch::Tensor& x) {
   torch::Tensor h = x;
   for (size_t i = 0; i + 1 < layers_.size(); ++i) h = apply_activation(options_.activation(), layers_[i]->forward(h));

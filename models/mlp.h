@@ -31,6 +31,10 @@ class MlpImpl : public torch::nn::Module {
   /// Log-probabilities [n, classes] for inputs [n, input_size].
   torch::Tensor forward(const torch::Tensor& x);
   const MlpOptions& options() const { return options_; }
+  /// Re-draws every parameter as PyTorch's nn.Linear does (U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+  /// for weights and biases) from `gen`, not from the global generator, so models can be
+  /// initialized on several threads at once reproducibly.
+  void reset_parameters(at::Generator& gen);
 
  private:
   MlpOptions options_;

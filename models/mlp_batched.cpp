@@ -15,78 +15,96 @@ const torch::Tensor& find(const core::NamedTensors& params, const std::string& n
 }
 
 // True when every variant holds the very same tensor (an unperturbed layer).
-bool shared(const std::vector<const torch::Tensor*>& ts) {
-  for (const auto* t : ts) {
-    if (t->unsafeGetTensorImpl() != ts[0]->unsafeGetTensorImpl()) return false;
+bool shared(const std::vector<torch::Tensor>& ts) {
+  for (const auto& t : ts) {
+    if (t.unsafeGetTensorImpl() != ts[0].unsafeGetTensorImpl()) return false;
   }
   return true;
+}
+
+constexpr double kSparseDensity = 0.6;
+
+void activate_(Activation activation, torch::Tensor& z) {
+  switch (activation) {
+    case Activation::kRelu: z.relu_(); break;
+    case Activation::kTanh: z.tanh_(); break;
+    case Activation::kSigmoid: z.sigmoid_(); break;
+  }
 }
 
 }  // namespace
 
 MlpBatchEvaluator::MlpBatchEvaluator(MlpOptions options, torch::Tensor x, torch::Tensor y)
-    : options_(std::move(options)), x_(std::move(x).contiguous()), y_(std::move(y)) {}
+    : options_(std::move(options)), xt_(x.t().contiguous()), y_(std::move(y)), sparse_x_(sparse_rows(x)) {
+  // Below this density the sparse first layer beats dense BLAS (measured in bench_probes).
+  use_sparse_ = sparse_x_.density() < kSparseDensity;
+}
 
 std::vector<train::ClassifierMetrics> MlpBatchEvaluator::evaluate(const std::vector<core::NamedTensors>& variants) const {
   torch::NoGradGuard no_grad;
   const auto V = static_cast<int64_t>(variants.size());
   if (V == 0) return {};
-  const int64_t n = x_.size(0);
+  const int64_t n = xt_.size(1);
   const size_t layers = options_.hidden().size() + 1;
-  // h is either shared by all variants [n, in] or per variant [V, n, in].
-  torch::Tensor h = x_;
+  // Activations are kept as features x samples: shared by all variants [in, n], or per variant
+  // [V, in, n]. Stacking the variants' rows, W_cat [V*out, in] @ h [in, n] yields every
+  // variant's block contiguously, so no transpose or copy is needed between layers.
+  torch::Tensor h = xt_;
   bool h_shared = true;
   for (size_t l = 0; l < layers; ++l) {
     const std::string prefix = fmt::format("fc{}.", l + 1);
-    std::vector<const torch::Tensor*> ws, bs;
+    std::vector<torch::Tensor> ws, bs;
     for (const auto& v : variants) {
-      ws.push_back(&find(v, prefix + "weight"));
-      if (options_.bias()) bs.push_back(&find(v, prefix + "bias"));
+      ws.push_back(find(v, prefix + "weight"));
+      if (options_.bias()) bs.push_back(find(v, prefix + "bias"));
     }
+    const int64_t out = ws[0].size(0);
     const bool w_shared = shared(ws);
     const bool b_shared = !options_.bias() || shared(bs);
-    const int64_t out = ws[0]->size(0);
     torch::Tensor z;
-    if (h_shared && w_shared) {
-      z = torch::matmul(h, ws[0]->t());  // [n, out]
+    if (h_shared && w_shared && b_shared) {
+      z = options_.bias() ? torch::addmm(bs[0].unsqueeze(1), ws[0], h) : torch::mm(ws[0], h);  // [out, n]
+    } else if (h_shared && l == 0 && use_sparse_) {
+      z = sparse_linear(sparse_x_, w_shared ? ws[0].repeat({V, 1}) : torch::cat(ws, 0));  // [V*out, n]
+      if (options_.bias()) z.add_((b_shared ? bs[0].repeat({V}) : torch::cat(bs, 0)).unsqueeze(1));
+      z = z.view({V, out, n});
     } else if (h_shared) {
-      // One product with every variant's rows stacked: [n, in] x [in, V*out].
-      std::vector<torch::Tensor> stack;
-      for (const auto* w : ws) stack.push_back(*w);
-      z = torch::matmul(h, torch::cat(stack, 0).t()).view({n, V, out}).transpose(0, 1);  // [V, n, out]
-    } else if (w_shared) {
-      z = torch::matmul(h.reshape({V * n, -1}), ws[0]->t()).view({V, n, out});
-    } else {
-      std::vector<torch::Tensor> stack;
-      for (const auto* w : ws) stack.push_back(w->t());
-      z = torch::bmm(h, torch::stack(stack));  // [V, n, in] x [V, in, out]
-    }
-    const bool z_shared = h_shared && w_shared;
-    if (options_.bias()) {
-      if (b_shared) {
-        z = z + *bs[0];
+      const torch::Tensor w_cat = w_shared ? ws[0].repeat({V, 1}) : torch::cat(ws, 0);
+      if (options_.bias()) {
+        const torch::Tensor b_cat = b_shared ? bs[0].repeat({V}) : torch::cat(bs, 0);
+        z = torch::addmm(b_cat.unsqueeze(1), w_cat, h);
       } else {
-        std::vector<torch::Tensor> stack;
-        for (const auto* b : bs) stack.push_back(*b);
-        z = (z_shared ? z.unsqueeze(0) : z) + torch::stack(stack).unsqueeze(1);  // [V, n, out]
+        z = torch::mm(w_cat, h);
+      }
+      z = z.view({V, out, n});
+    } else {
+      const torch::Tensor w_stack = w_shared ? ws[0].unsqueeze(0).expand({V, out, ws[0].size(1)}) : torch::stack(ws);
+      if (options_.bias()) {
+        const torch::Tensor b_stack = b_shared ? bs[0].view({1, out, 1}).expand({V, out, 1}) : torch::stack(bs).unsqueeze(2);
+        z = torch::baddbmm(b_stack, w_stack, h);
+      } else {
+        z = torch::bmm(w_stack, h);
       }
     }
     h_shared = z.dim() == 2;
-    h = l + 1 < layers ? apply_activation(options_.activation(), z) : z;
+    if (l + 1 < layers) activate_(options_.activation(), z);
+    h = z;
   }
-  if (h_shared) h = h.unsqueeze(0).expand({V, n, h.size(1)});
-  const torch::Tensor log_probs = torch::log_softmax(h, 2);                       // [V, n, k]
-  const torch::Tensor target = y_.view({1, n, 1}).expand({V, n, 1});
-  const torch::Tensor loss = -log_probs.gather(2, target).squeeze(2).mean(1);      // [V]
-  const torch::Tensor correct = log_probs.argmax(2).eq(y_.view({1, n})).sum(1);   // [V]
-  std::vector<train::ClassifierMetrics> out(static_cast<size_t>(V));
-  const auto loss_a = loss.to(torch::kFloat64).contiguous();
-  const auto correct_a = correct.contiguous();
+  const int64_t k = h.size(-2);
+  if (h_shared) h = h.unsqueeze(0).expand({V, k, n});
+  const torch::Tensor log_probs = torch::log_softmax(h, 1);                        // [V, k, n]
+  const torch::Tensor target = y_.view({1, 1, n}).expand({V, 1, n});
+  const torch::Tensor loss = -log_probs.gather(1, target).squeeze(1).mean(1);      // [V]
+  const torch::Tensor correct = log_probs.argmax(1).eq(y_.view({1, n})).sum(1);    // [V]
+  std::vector<train::ClassifierMetrics> metrics(static_cast<size_t>(V));
+  const torch::Tensor loss64 = loss.to(torch::kFloat64).contiguous();
+  const torch::Tensor correct64 = correct.contiguous();
+  const double* lp = loss64.data_ptr<double>();
+  const int64_t* cp = correct64.data_ptr<int64_t>();
   for (int64_t v = 0; v < V; ++v) {
-    out[static_cast<size_t>(v)] = {loss_a[v].item<double>(),
-                                   100.0 * static_cast<double>(correct_a[v].item<int64_t>()) / static_cast<double>(n), n};
+    metrics[static_cast<size_t>(v)] = {lp[v], 100.0 * static_cast<double>(cp[v]) / static_cast<double>(n), n};
   }
-  return out;
+  return metrics;
 }
 
 }  // namespace netprobe::models

@@ -2,12 +2,15 @@
 /// Evaluates many parameter sets of one MLP architecture on a fixed dataset in batched passes:
 /// the variants' weight matrices are stacked so each layer is one large matrix product instead
 /// of one small product per variant, and layers that all variants share are computed once.
+/// When the inputs are mostly one background value (images), the first layer skips it
+/// (models/sparse_input.h).
 ///
 ///   MlpBatchEvaluator eval(options, task.test_x, task.test_y);
 ///   std::vector<train::ClassifierMetrics> m = eval.evaluate(variants);   // one entry per variant
 #include <vector>
 
 #include "models/mlp.h"
+#include "models/sparse_input.h"
 #include "src/core/checkpoint.h"
 #include "src/train/classification.h"
 
@@ -22,7 +25,10 @@ class MlpBatchEvaluator {
 
  private:
   MlpOptions options_;
-  torch::Tensor x_, y_;
+  torch::Tensor xt_;  // inputs transposed: features x samples
+  torch::Tensor y_;
+  SparseRows sparse_x_;  // the same inputs around their background value
+  bool use_sparse_ = false;
 };
 
 }  // namespace netprobe::models

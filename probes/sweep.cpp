@@ -1,8 +1,10 @@
 #include "probes/sweep.h"
 
+#include <chrono>
 #include <cstring>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "probes/catalog.h"
 #include "src/core/seeding.h"
@@ -74,12 +76,17 @@ std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::ve
   std::vector<SweepRow> rows;
   rows.reserve(static_cast<size_t>(total));
   std::vector<Pending> pending;
+  using Clock = std::chrono::steady_clock;
+  double eval_seconds = 0;
+  const auto start = Clock::now();
   const auto flush = [&] {
     if (pending.empty()) return;
+    const auto t0 = Clock::now();
     std::vector<core::NamedTensors> batch;
     batch.reserve(pending.size());
     for (auto& p : pending) batch.push_back(std::move(p.tensors));
     const auto metrics = evaluate(batch);
+    eval_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
     for (size_t i = 0; i < pending.size(); ++i) {
       pending[i].row.accuracy = metrics[i].accuracy;
       pending[i].row.loss = metrics[i].loss;
@@ -125,6 +132,9 @@ std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::ve
     }
   }
   flush();
+  const double total_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  spdlog::debug("sweeps of {} seed {}: {} evaluations in {:.2f}s ({:.2f}s evaluating, {:.2f}s generating variants)",
+                context.task, context.seed, rows.size(), total_seconds, eval_seconds, total_seconds - eval_seconds);
   return rows;
 }
 

@@ -21,7 +21,7 @@ struct SweepSpec {
   bool full = true;         ///< evaluate the probed network as is
   bool signed_ = true;      ///< and sign() of it
   int draws = 5;            ///< for stochastic probes; deterministic ones run once
-  Scope scope;
+  Scope scope{};
 };
 
 /// Evaluates many parameter sets of one model (same names and shapes) at once.
@@ -35,7 +35,7 @@ struct SweepRow {
   double level = 0;
   int draw = 0;
   double accuracy = 0, loss = 0;
-  ProbeReport report;
+  ProbeReport report{};
 
   core::Json to_json() const;
   static SweepRow from_json(const core::Json& json);
@@ -47,7 +47,7 @@ struct SweepContext {
   /// Variants per batched evaluation. Results are bit-reproducible for a fixed chunk; another
   /// chunk stacks other matrices, so BLAS rounding (and near-tied predictions) may differ.
   int64_t chunk = 32;
-  std::function<void(int64_t done, int64_t total)> progress;
+  std::function<void(int64_t done, int64_t total)> progress = nullptr;
 };
 
 /// Seed of one draw: derived from (seed, probe, variant, scope, level, draw), so any row can be

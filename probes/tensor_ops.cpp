@@ -62,12 +62,29 @@ torch::Tensor shuffle_within_groups(const torch::Tensor& w, ShuffleGroups groups
   const torch::Tensor pos = flat.ne(0).nonzero().squeeze(1);
   if (pos.numel() < 2) return w.clone();
   const torch::Tensor values = flat.index_select(0, pos);
+  if (groups == ShuffleGroups::kAll || groups == ShuffleGroups::kSign) {
+    // One or two large groups: a random permutation per group (O(n)) instead of a sort. These
+    // are the shuffles the prune-then-shuffle sweeps repeat hundreds of times per model.
+    torch::Tensor out = flat.clone();
+    const auto permute_group = [&](const torch::Tensor& members) {
+      const torch::Tensor where = pos.index_select(0, members);
+      const torch::Tensor perm = torch::randperm(members.numel(), gen, torch::kLong);
+      out.index_put_({where}, values.index_select(0, members.index_select(0, perm)));
+    };
+    if (groups == ShuffleGroups::kAll) {
+      permute_group(torch::arange(pos.numel(), torch::kLong));
+    } else {
+      permute_group(values.gt(0).nonzero().squeeze(1));
+      permute_group(values.lt(0).nonzero().squeeze(1));
+    }
+    return out.view(w.sizes());
+  }
   const torch::Tensor positive = values.gt(0).to(torch::kLong);
   const torch::Tensor row = pos.div(in, "floor"), col = pos.remainder(in);
   torch::Tensor group;
   switch (groups) {
-    case ShuffleGroups::kAll: group = torch::zeros_like(pos); break;
-    case ShuffleGroups::kSign: group = positive; break;
+    case ShuffleGroups::kAll:
+    case ShuffleGroups::kSign:  // handled above
     case ShuffleGroups::kInputNode: group = col; break;
     case ShuffleGroups::kOutputNode: group = row; break;
     case ShuffleGroups::kInputNodeSign: group = col * 2 + positive; break;

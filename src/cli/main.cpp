@@ -7,6 +7,8 @@
 
 #include "src/cli/cmd_data.h"
 #include "src/cli/cmd_eval.h"
+#include "src/cli/cmd_probe.h"
+#include "src/cli/cmd_study.h"
 #include "src/cli/cmd_train.h"
 #include "src/cli/global_options.h"
 #include "src/core/errors.h"
@@ -15,6 +17,7 @@
 int main(int argc, char** argv) {
   using namespace netprobe;
   core::ensure_passive_omp_wait(argc, argv);
+  core::tune_allocator();
 
   CLI::App app{"netprobe: how much of a trained network lives in its exact weights"};
   app.require_subcommand(1);
@@ -25,6 +28,8 @@ int main(int argc, char** argv) {
       cli::setup_data(app, global),
       cli::setup_train(app, global),
       cli::setup_eval(app, global),
+      cli::setup_probe(app, global),
+      cli::setup_study(app, global),
   };
 
   try {

@@ -1,5 +1,6 @@
 #include "src/core/runtime.h"
 
+#include <malloc.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -17,6 +18,11 @@ void ensure_passive_omp_wait(int /*argc*/, char** argv) {
   ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
   ::execv("/proc/self/exe", argv);
   // execv only returns on failure; carry on with the default policy rather than abort.
+}
+
+void tune_allocator() {
+  ::mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's maximum on 64-bit
+  ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
 int available_cores() {

@@ -8,6 +8,11 @@ namespace netprobe::core {
 /// policy is already set (by us or by the user, whose choice wins) or re-execution failed.
 void ensure_passive_omp_wait(int argc, char** argv);
 
+/// Keeps freed large blocks (up to 32 MiB) in the heap instead of returning them to the OS:
+/// the batched evaluations allocate and free 16 MiB activations per chunk, and re-faulting
+/// those pages cost more than the arithmetic. Call once at start-up.
+void tune_allocator();
+
 /// Number of cores available to this process.
 int available_cores();
 

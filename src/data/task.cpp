@@ -74,19 +74,24 @@ LabeledImages select_classes(const LabeledImages& split, const std::vector<int>&
   return {split.images.index_select(0, keep), new_labels.index_select(0, keep)};
 }
 
-Task build_task(const TaskSpec& spec, const std::filesystem::path& data_dir) {
+Task make_task(const TaskSpec& spec, const LabeledImages& train_split, const LabeledImages& test_split) {
   validate_task(spec);
-  const DatasetInfo& info = dataset_info(spec.dataset);
   Task task;
   task.spec = spec;
   task.num_classes = static_cast<int>(spec.classes.size());
-  const LabeledImages train = select_classes(load_split(info, Split::kTrain, data_dir), spec.classes);
-  const LabeledImages test = select_classes(load_split(info, Split::kTest, data_dir), spec.classes);
+  const LabeledImages train = select_classes(train_split, spec.classes);
+  const LabeledImages test = select_classes(test_split, spec.classes);
   task.train_x = normalize_images(train.images);
   task.train_y = train.labels;
   task.test_x = normalize_images(test.images);
   task.test_y = test.labels;
   return task;
+}
+
+Task build_task(const TaskSpec& spec, const std::filesystem::path& data_dir) {
+  validate_task(spec);
+  const DatasetInfo& info = dataset_info(spec.dataset);
+  return make_task(spec, load_split(info, Split::kTrain, data_dir), load_split(info, Split::kTest, data_dir));
 }
 
 Task load_task(const TaskSpec& spec, const std::optional<std::filesystem::path>& data_dir) {

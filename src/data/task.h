@@ -41,6 +41,9 @@ torch::Tensor normalize_images(const torch::Tensor& images_u8);
 /// Keeps the examples of the spec's classes, relabelled by position in `spec.classes`.
 LabeledImages select_classes(const LabeledImages& split, const std::vector<int>& classes);
 
+/// Builds the task from already loaded splits (a study loads each dataset once).
+Task make_task(const TaskSpec& spec, const LabeledImages& train, const LabeledImages& test);
+
 /// Loads both official splits from `data_dir` and builds the task.
 Task build_task(const TaskSpec& spec, const std::filesystem::path& data_dir);
 

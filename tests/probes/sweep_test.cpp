@@ -49,6 +49,18 @@ TEST(MlpBatchEvaluatorTest, MatchesOneAtATimeEvaluationIncludingSharedLayers) {
       EXPECT_NEAR(batched[i].loss, ref.loss, 1e-5) << i;
     }
   }
+  // Image-like inputs (mostly -1) take the sparse first-layer path; results must not change.
+  torch::Tensor images = torch::full({50, 12}, -1.0f);
+  images.index_put_({torch::rand({50, 12}).lt(0.2)}, 0.5f);
+  models::MlpBatchEvaluator sparse_eval(f.options, images, f.y);
+  const auto sparse_batched = sparse_eval.evaluate(variants);
+  for (size_t i = 0; i < variants.size(); ++i) {
+    models::Mlp copy(f.options);
+    core::load_into(*copy, variants[i], "variant");
+    const auto ref = train::evaluate_classifier([&](const torch::Tensor& in) { return copy->forward(in); }, images, f.y);
+    EXPECT_NEAR(sparse_batched[i].loss, ref.loss, 1e-5) << i;
+    EXPECT_DOUBLE_EQ(sparse_batched[i].accuracy, ref.accuracy) << i;
+  }
   // Only-fc3 variants share fc1 and fc2 with every other member of their batch.
   const std::vector<core::NamedTensors> tail = {variants[0], variants[4]};
   const auto shared = eval.evaluate(tail);

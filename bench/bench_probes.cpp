@@ -1,0 +1,111 @@
+// The probe stage on one protocol model (MNIST 7v9, seed 0): every default sweep of a study
+// (1575 evaluations of the 2037 test images).
+//   Batched:  netprobe's engine, variants stacked 32 at a time into one matrix product per layer.
+//   Eager:    the same variants, each loaded into an Mlp and run through forward() alone, as a
+//             plain LibTorch loop does it. Same probe generation, measured in the same run.
+// Counters: evaluations/s, GFLOP/s of the evaluation arithmetic and this machine's sgemm rate.
+#include <benchmark/benchmark.h>
+
+#include "bench/bench_support.h"
+#include "models/classifier_run.h"
+#include "models/mlp_batched.h"
+#include "models/sparse_input.h"
+#include "probes/study.h"
+#include "src/core/runtime.h"
+
+namespace {
+
+using namespace netprobe;
+
+struct Setup {
+  data::Task task = bench::load_bench_task("mnist", {7, 9});
+  models::ClassifierRunConfig config;
+  models::Mlp model{nullptr};
+  core::NamedTensors params;
+  std::vector<probes::SweepSpec> specs = probes::default_sweeps(probes::study_probe_names(), 5);
+  Setup() {
+    core::configure_threads(1);
+    model = models::train_classifier(config, task, false);
+    params = core::parameters_of(*model);
+  }
+};
+
+const Setup& setup() {
+  static const Setup s;
+  return s;
+}
+
+double eval_flops(int64_t n) { return 2.0 * static_cast<double>(n) * (784 * 64 + 64 * 2); }
+
+void report(benchmark::State& state, int64_t evals) {
+  static std::map<int, double> sgemm;
+  const int threads = torch::get_num_threads();
+  if (!sgemm.count(threads)) sgemm[threads] = bench::measure_sgemm_gflops();
+  const double it = static_cast<double>(state.iterations());
+  state.counters["evals/s"] = benchmark::Counter(static_cast<double>(evals) * it, benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      eval_flops(setup().task.test_x.size(0)) * static_cast<double>(evals) * it / 1e9, benchmark::Counter::kIsRate);
+  state.counters["sgemm_GFLOP/s"] = sgemm[threads];
+}
+
+void BM_SweepsBatched(benchmark::State& state) {
+  const Setup& s = setup();
+  core::configure_threads(static_cast<int>(state.range(0)));
+  const models::MlpBatchEvaluator evaluator(s.config.mlp_options(784), s.task.test_x, s.task.test_y);
+  size_t rows = 0;
+  for (auto _ : state) {
+    rows = probes::run_sweeps(
+               s.params, s.specs, [&](const std::vector<core::NamedTensors>& v) { return evaluator.evaluate(v); },
+               {"mnist-7v9", 0, 32})
+               .size();
+  }
+  report(state, static_cast<int64_t>(rows));
+}
+
+void BM_SweepsEager(benchmark::State& state) {
+  const Setup& s = setup();
+  core::configure_threads(static_cast<int>(state.range(0)));
+  models::Mlp copy(s.config.mlp_options(784));
+  const probes::BatchEvaluator one_at_a_time = [&](const std::vector<core::NamedTensors>& variants) {
+    std::vector<train::ClassifierMetrics> out;
+    for (const auto& v : variants) {
+      core::load_into(*copy, v, "variant");
+      out.push_back(train::evaluate_classifier([&](const torch::Tensor& x) { return copy->forward(x); }, s.task.test_x,
+                                               s.task.test_y));
+    }
+    return out;
+  };
+  size_t rows = 0;
+  for (auto _ : state) rows = probes::run_sweeps(s.params, s.specs, one_at_a_time, {"mnist-7v9", 0, 32}).size();
+  report(state, static_cast<int64_t>(rows));
+}
+
+// First layer of one chunk: 32 stacked 64 x 784 weight matrices times the 2037 test images.
+void BM_FirstLayerDense(benchmark::State& state) {
+  const Setup& s = setup();
+  core::configure_threads(static_cast<int>(state.range(0)));
+  const torch::Tensor w = torch::randn({32 * 64, 784}), xt = s.task.test_x.t().contiguous();
+  for (auto _ : state) benchmark::DoNotOptimize(torch::mm(w, xt));
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * 2048 * 784 * 2037 * static_cast<double>(state.iterations()) / 1e9,
+                                                 benchmark::Counter::kIsRate);
+}
+
+void BM_FirstLayerSparse(benchmark::State& state) {
+  const Setup& s = setup();
+  core::configure_threads(static_cast<int>(state.range(0)));
+  const torch::Tensor w = torch::randn({32 * 64, 784});
+  const models::SparseRows x = models::sparse_rows(s.task.test_x);
+  for (auto _ : state) benchmark::DoNotOptimize(models::sparse_linear(x, w));
+  state.counters["density"] = x.density();
+  state.counters["dense_GFLOP/s"] = benchmark::Counter(
+      2.0 * 2048 * 784 * 2037 * static_cast<double>(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
+}
+
+BENCHMARK(BM_FirstLayerDense)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FirstLayerSparse)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SweepsEager)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_SweepsBatched)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,34 @@
+#pragma once
+/// Products with mostly-background inputs. Images are largely one value c (MNIST: -1), so
+/// X = c + X' with X' sparse, and X W^T = c * colsum(W^T) + X' W^T: the second term needs only
+/// the non-background pixels (about 1 in 5 for MNIST), which is where the probe sweeps spend
+/// their time.
+///
+///   SparseRows xs = sparse_rows(test_x);             // background = most common value
+///   torch::Tensor z = sparse_linear(xs, weight);      // == weight.matmul(test_x.t()), [m, rows]
+#include <cstdint>
+#include <vector>
+
+#include <torch/torch.h>
+
+namespace netprobe::models {
+
+/// Row-compressed entries of X - background, plus the background value.
+struct SparseRows {
+  int64_t rows = 0, cols = 0;
+  float background = 0;
+  std::vector<int64_t> start;  ///< rows + 1 offsets into col/val
+  std::vector<int32_t> col;
+  std::vector<float> val;
+  double density() const;
+};
+
+/// Compresses a float matrix [rows, cols] around its most common value.
+SparseRows sparse_rows(const torch::Tensor& x);
+
+/// weight @ X^T for a dense weight [m, cols] (float32) and X given as SparseRows. Returns
+/// [m, rows], features by samples, the layout of the batched MLP evaluation. Uses LibTorch's
+/// intra-op threads over rows.
+torch::Tensor sparse_linear(const SparseRows& x, const torch::Tensor& weight);
+
+}  // namespace netprobe::models

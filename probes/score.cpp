@@ -1,0 +1,177 @@
+#include "probes/score.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include "probes/catalog.h"
+
+namespace netprobe::probes {
+namespace {
+
+double percentile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<size_t>(std::floor(pos));
+  const size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
+}
+
+std::vector<double> ranks(const std::vector<double>& v) {
+  std::vector<size_t> idx(v.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return v[a] < v[b]; });
+  std::vector<double> r(v.size());
+  for (size_t i = 0; i < idx.size();) {
+    size_t j = i;
+    while (j + 1 < idx.size() && v[idx[j + 1]] == v[idx[i]]) ++j;
+    for (size_t k = i; k <= j; ++k) r[idx[k]] = (static_cast<double>(i + j) / 2.0) + 1.0;
+    i = j + 1;
+  }
+  return r;
+}
+
+}  // namespace
+
+double flip50(double accuracy, int classes) { return classes == 2 && accuracy < 50 ? 100 - accuracy : accuracy; }
+
+core::Json Spread::to_json() const { return {{"median", median}, {"q1", q1}, {"q3", q3}, {"n", n}}; }
+
+Spread spread(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return {percentile(values, 0.5), percentile(values, 0.25), percentile(values, 0.75), static_cast<int>(values.size())};
+}
+
+std::vector<CurvePoint> curve(const std::vector<SweepRow>& rows, const std::string& probe, const std::string& variant,
+                              const std::string& mode) {
+  // level -> seed -> (sum, count) over draws
+  std::map<double, std::map<uint64_t, std::pair<double, int>>> acc;
+  for (const auto& r : rows) {
+    if (r.probe != probe || r.variant != variant || r.mode != mode) continue;
+    auto& cell = acc[r.level][r.seed];
+    cell.first += r.accuracy;
+    cell.second += 1;
+  }
+  std::vector<CurvePoint> out;
+  for (const auto& [level, seeds] : acc) {
+    std::vector<double> per_seed;
+    for (const auto& [seed, cell] : seeds) per_seed.push_back(cell.first / cell.second);
+    out.push_back({level, spread(per_seed)});
+  }
+  return out;
+}
+
+double area_between(const std::vector<CurvePoint>& upper, const std::vector<CurvePoint>& lower, bool log_axis) {
+  const size_t n = std::min(upper.size(), lower.size());
+  if (n == 0) return 0;
+  if (n == 1) return upper[0].accuracy.median - lower[0].accuracy.median;
+  const auto x = [&](size_t i) { return log_axis ? std::log2(upper[i].level) : upper[i].level; };
+  double area = 0;
+  for (size_t i = 0; i + 1 < n; ++i) {
+    const double d0 = upper[i].accuracy.median - lower[i].accuracy.median;
+    const double d1 = upper[i + 1].accuracy.median - lower[i + 1].accuracy.median;
+    area += (d0 + d1) / 2 * (x(i + 1) - x(i));
+  }
+  const double span = x(n - 1) - x(0);
+  return span > 0 ? area / span : 0;
+}
+
+Peak peak_of(const std::vector<CurvePoint>& c) {
+  Peak p;
+  p.accuracy = -1;
+  for (const auto& point : c) {
+    if (point.accuracy.median > p.accuracy) p = {point.accuracy.median, point.level};
+  }
+  return p.accuracy < 0 ? Peak{} : p;
+}
+
+core::Json TaskScore::to_json() const {
+  const auto peak = [](const Peak& p) { return core::Json{{"accuracy", p.accuracy}, {"level", p.level}}; };
+  return {{"task", task},
+          {"classes", classes},
+          {"seeds", seeds},
+          {"full", full.to_json()},
+          {"binarized", binarized.to_json()},
+          {"shuffled_B", shuffled.to_json()},
+          {"delta_bin", delta_bin},
+          {"delta_shuf", delta_shuf},
+          {"norm_bin", norm_bin},
+          {"norm_shuf", norm_shuf},
+          {"prune_binarize_peak", peak(prune_binarize)},
+          {"noise_signed_peak", peak(noise_signed)},
+          {"noise_signed_peak_sigma", sigma_w > 0 ? noise_signed.level / sigma_w : 0.0},
+          {"flip_signed_peak", peak(flip_signed)},
+          {"sigma_w", sigma_w},
+          {"areas_full_minus_signed", areas}};
+}
+
+TaskScore score_task(const std::vector<SweepRow>& rows, int classes, const std::vector<double>& sigma_w) {
+  TaskScore s;
+  s.classes = classes;
+  if (!rows.empty()) s.task = rows.front().task;
+  std::set<uint64_t> seeds;
+  for (const auto& r : rows) seeds.insert(r.seed);
+  s.seeds = static_cast<int>(seeds.size());
+  const auto single = [&](const std::string& probe, const std::string& variant, const std::string& mode) {
+    const auto c = curve(rows, probe, variant, mode);
+    return c.empty() ? Spread{} : c.front().accuracy;
+  };
+  s.full = single("none", "-", "full");
+  s.binarized = single("binarize", "sign", "full");
+  s.shuffled = single("shuffle", "B", "full");
+  // flip50 applies to each seed's accuracy before the median is taken, as the score defines.
+  const auto median_flip50 = [&](const std::string& probe, const std::string& variant) {
+    std::map<uint64_t, std::pair<double, int>> per_seed;
+    for (const auto& r : rows) {
+      if (r.probe == probe && r.variant == variant && r.mode == "full") {
+        per_seed[r.seed].first += r.accuracy;
+        per_seed[r.seed].second += 1;
+      }
+    }
+    std::vector<double> v;
+    for (const auto& [seed, cell] : per_seed) v.push_back(flip50(cell.first / cell.second, classes));
+    return spread(v).median;
+  };
+  const double full50 = median_flip50("none", "-");
+  const double chance = 100.0 / classes;
+  if (s.binarized.n > 0) {
+    s.delta_bin = full50 - median_flip50("binarize", "sign");
+    s.norm_bin = s.delta_bin / (s.full.median - chance);
+  }
+  if (s.shuffled.n > 0) {
+    s.delta_shuf = full50 - median_flip50("shuffle", "B");
+    s.norm_shuf = s.delta_shuf / (s.full.median - chance);
+  }
+  s.prune_binarize = peak_of(curve(rows, "prune", "magnitude", "signed"));
+  s.noise_signed = peak_of(curve(rows, "noise", "uniform", "signed"));
+  s.flip_signed = peak_of(curve(rows, "flip", "smallest", "signed"));
+  s.sigma_w = spread(sigma_w).median;
+  s.areas = core::Json::object();
+  for (const auto& info : probe_catalog()) {
+    for (const auto& variant : info.variants) {
+      const auto full = curve(rows, info.name, variant, "full");
+      const auto sgn = curve(rows, info.name, variant, "signed");
+      if (!full.empty() && full.size() == sgn.size()) {
+        s.areas[info.name + "/" + variant] = area_between(full, sgn, info.level_name == "a");
+      }
+    }
+  }
+  return s;
+}
+
+double spearman(const std::vector<double>& a, const std::vector<double>& b) {
+  const auto ra = ranks(a), rb = ranks(b);
+  const double n = static_cast<double>(a.size());
+  const double ma = std::accumulate(ra.begin(), ra.end(), 0.0) / n, mb = std::accumulate(rb.begin(), rb.end(), 0.0) / n;
+  double cov = 0, va = 0, vb = 0;
+  for (size_t i = 0; i < ra.size(); ++i) {
+    cov += (ra[i] - ma) * (rb[i] - mb);
+    va += (ra[i] - ma) * (ra[i] - ma);
+    vb += (rb[i] - mb) * (rb[i] - mb);
+  }
+  return va > 0 && vb > 0 ? cov / std::sqrt(va * vb) : 0;
+}
+
+}  // namespace netprobe::probes

@@ -1,0 +1,68 @@
+#pragma once
+/// The task-complexity score of PROBES.md and the per-task summary of a study.
+///
+///   TaskScore s = score_task(rows_of_one_task, /*classes=*/2);
+///   s.delta_bin   // median flip50(full) - median flip50(binarized), 0 (easy) .. 50 (hard)
+#include <string>
+#include <vector>
+
+#include "probes/sweep.h"
+#include "src/core/json_io.h"
+
+namespace netprobe::probes {
+
+/// flip50(a) = 100 - a when a < 50: a reliably wrong binary classifier carries the same
+/// information as a right one. Identity for tasks with more than two classes.
+double flip50(double accuracy, int classes);
+
+/// Median and inter-quartile range (linear interpolation, as numpy's default percentile).
+struct Spread {
+  double median = 0, q1 = 0, q3 = 0;
+  int n = 0;
+  core::Json to_json() const;
+};
+Spread spread(std::vector<double> values);
+
+/// One point of a median-over-seeds curve.
+struct CurvePoint {
+  double level = 0;
+  Spread accuracy;
+};
+
+/// The curve of one (probe, variant, mode): at each level, each seed's accuracy averaged over
+/// draws, then median and IQR over seeds.
+std::vector<CurvePoint> curve(const std::vector<SweepRow>& rows, const std::string& probe, const std::string& variant,
+                              const std::string& mode);
+
+/// Area between two curves on the same levels: trapezoids of (upper - lower) over the level
+/// axis, divided by its span, so it reads in accuracy points (log2 axis when `log_axis`).
+/// A single-level curve gives the plain difference.
+double area_between(const std::vector<CurvePoint>& upper, const std::vector<CurvePoint>& lower, bool log_axis);
+
+struct Peak {
+  double accuracy = 0;  ///< highest median accuracy
+  double level = 0;     ///< where it is reached
+};
+Peak peak_of(const std::vector<CurvePoint>& curve);
+
+struct TaskScore {
+  std::string task;
+  int classes = 2;
+  int seeds = 0;
+  Spread full, binarized, shuffled;       ///< accuracy (percent) over seeds
+  double delta_bin = 0, delta_shuf = 0;   ///< accuracy points
+  double norm_bin = 0, norm_shuf = 0;     ///< delta / (median full - chance)
+  Peak prune_binarize, noise_signed, flip_signed;
+  double sigma_w = 0;                     ///< median over seeds of the std of all weights
+  core::Json areas;                       ///< probe/variant -> area between full and signed curves
+  core::Json to_json() const;
+};
+
+/// Scores one task from its rows (all seeds). `sigma_w` per seed converts noise levels to units
+/// of the weights' standard deviation. Missing probes leave their fields at zero.
+TaskScore score_task(const std::vector<SweepRow>& rows, int classes, const std::vector<double>& sigma_w);
+
+/// Spearman rank correlation (average ranks for ties).
+double spearman(const std::vector<double>& a, const std::vector<double>& b);
+
+}  // namespace netprobe::probes

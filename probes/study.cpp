@@ -1,0 +1,325 @@
+#include "probes/study.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "models/mlp_batched.h"
+#include "probes/catalog.h"
+#include "src/core/atomic_file.h"
+#include "src/core/errors.h"
+#include "src/core/seeding.h"
+#include "src/core/version.h"
+#include "src/train/progress_bar.h"
+
+namespace fs = std::filesystem;
+
+namespace netprobe::probes {
+namespace {
+
+using core::Json;
+
+constexpr int64_t kChunk = 32;           // variants per batched evaluation (fixed: reproducibility)
+constexpr const char* kSweepFormat = "sweeps-v1";
+
+Json specs_to_json(const std::vector<SweepSpec>& specs) {
+  Json out = Json::array();
+  for (const auto& s : specs) {
+    out.push_back({{"probe", s.probe}, {"variant", s.variant}, {"levels", s.levels}, {"full", s.full},
+                   {"signed", s.signed_}, {"draws", s.draws}, {"scope", s.scope.label()}});
+  }
+  return out;
+}
+
+// Removes what an interrupted run left behind (staged directories, temporary files).
+void remove_stale_temporaries(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
+    if (entry.path().filename().string().find(".tmp-") != std::string::npos) fs::remove_all(entry.path(), ec);
+  }
+}
+
+struct Job {
+  size_t task = 0;
+  uint64_t seed = 0;
+};
+
+struct JobResult {
+  std::vector<SweepRow> rows;
+  double sigma = 0;
+  bool trained = false, swept = false;
+};
+
+class StudyRunner {
+ public:
+  explicit StudyRunner(const StudyConfig& config) : config_(config) {
+    std::vector<std::string> layers;
+    if (config.layer_profile) {
+      for (size_t l = 0; l <= config.model.hidden.size(); ++l) layers.push_back(fmt::format("fc{}", l + 1));
+    }
+    specs_ = default_sweeps(config.probes, config.draws, layers);
+    for (const auto& spec : specs_) validate_levels(spec.probe, spec.levels);
+    load_datasets();
+  }
+
+  StudyResult run() {
+    const auto start = std::chrono::steady_clock::now();
+    remove_stale_temporaries(config_.out);
+    std::vector<Job> jobs;
+    for (size_t t = 0; t < config_.tasks.size(); ++t)
+      for (uint64_t seed : config_.seeds) jobs.push_back({t, seed});
+    results_.resize(jobs.size());
+    const int64_t evals_per_model = count_evaluations(specs_);
+    const int64_t total = evals_per_model * static_cast<int64_t>(jobs.size());
+    train::ProgressBar bar("study", total, config_.progress);
+    const int workers = std::max(1, std::min<int>(config_.workers, static_cast<int>(jobs.size())));
+    spdlog::info("study: {} tasks x {} seeds = {} models, {} evaluations each, {} worker(s)", config_.tasks.size(),
+                 config_.seeds.size(), jobs.size(), evals_per_model, workers);
+    std::vector<std::thread> pool;
+    for (int w = 0; w < workers; ++w) pool.emplace_back([&, w] { work(jobs, w); });
+    while (finished_.load() < workers) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      bar.update(done_evals_.load(), fmt::format("{}/{} models", models_done_.load(), jobs.size()));
+    }
+    for (auto& t : pool) t.join();
+    bar.finish();
+    if (error_) std::rethrow_exception(error_);
+    return collect(start);
+  }
+
+ private:
+  void load_datasets() {
+    for (const auto& spec : config_.tasks) {
+      if (splits_.count(spec.dataset)) continue;
+      const auto& info = data::dataset_info(spec.dataset);
+      const fs::path dir = data::resolve_data_dir(info, config_.data_dir);
+      splits_[spec.dataset] = {data::load_split(info, data::Split::kTrain, dir),
+                               data::load_split(info, data::Split::kTest, dir)};
+    }
+  }
+
+  void work(const std::vector<Job>& jobs, int /*worker*/) {
+    torch::set_num_threads(1);  // parallelism is across models; see StudyConfig::workers
+    try {
+      for (size_t j = next_job_++; j < jobs.size() && !error_flag_.load(); j = next_job_++) {
+        results_[j] = run_job(jobs[j]);
+        ++models_done_;
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex_);
+      if (!error_) error_ = std::current_exception();
+      error_flag_ = true;
+    }
+    ++finished_;
+  }
+
+  JobResult run_job(const Job& job) {
+    const data::TaskSpec& spec = config_.tasks[job.task];
+    models::ClassifierRunConfig run_config = config_.model;
+    run_config.task = spec;
+    run_config.seed = job.seed;
+    const std::string model_hash = run_config.hash(1);
+    const fs::path model_dir = config_.out / "models" / spec.id() / fmt::format("seed{}-{}", job.seed, model_hash);
+    const auto& split = splits_.at(spec.dataset);
+    const data::Task task = data::make_task(spec, split.first, split.second);
+    JobResult result;
+    std::error_code ec;
+    if (!fs::exists(model_dir / "meta.json", ec)) {
+      models::train_classifier_run(run_config, task, model_dir, 1, /*progress=*/false);
+      result.trained = true;
+    }
+    const models::ClassifierRun run = models::load_classifier_run(model_dir);
+    const core::NamedTensors params = core::parameters_of(*run.model);
+    result.sigma = weight_sigma(params);
+
+    const std::string sweep_hash = fmt::format(
+        "{:016x}", core::derive_seed(core::tag_of(specs_to_json(specs_).dump()),
+                                     {core::tag_of(model_hash), core::tag_of(kSweepFormat), static_cast<uint64_t>(kChunk)}));
+    const fs::path sweep_file = config_.out / "sweeps" / fmt::format("{}-seed{}-{}.json", spec.id(), job.seed, sweep_hash);
+    const int64_t evals = count_evaluations(specs_);
+    if (fs::exists(sweep_file, ec)) {
+      for (const auto& r : core::read_json(sweep_file).at("rows")) result.rows.push_back(SweepRow::from_json(r));
+      done_evals_ += evals;
+      return result;
+    }
+    const models::MlpBatchEvaluator evaluator(run_config.mlp_options(task.test_x.size(1)), task.test_x, task.test_y);
+    SweepContext context{spec.id(), job.seed, kChunk};
+    int64_t reported = 0;
+    context.progress = [&](int64_t done, int64_t) {
+      done_evals_ += done - reported;
+      reported = done;
+    };
+    result.rows = run_sweeps(
+        params, specs_, [&](const std::vector<core::NamedTensors>& v) { return evaluator.evaluate(v); }, context);
+    Json rows = Json::array();
+    for (const auto& r : result.rows) rows.push_back(r.to_json());
+    core::write_json(sweep_file, {{"model", model_dir.string()}, {"specs", specs_to_json(specs_)}, {"rows", rows}});
+    result.swept = true;
+    return result;
+  }
+
+  StudyResult collect(std::chrono::steady_clock::time_point start) {
+    StudyResult out;
+    std::map<std::string, std::vector<SweepRow>> by_task;
+    std::map<std::string, std::vector<double>> sigma_by_task;
+    for (const auto& r : results_) {
+      out.models_trained += r.trained ? 1 : 0;
+      out.sweeps_run += r.swept ? 1 : 0;
+      if (r.rows.empty()) continue;
+      by_task[r.rows.front().task].insert(by_task[r.rows.front().task].end(), r.rows.begin(), r.rows.end());
+      sigma_by_task[r.rows.front().task].push_back(r.sigma);
+      out.rows.insert(out.rows.end(), r.rows.begin(), r.rows.end());
+    }
+    out.models_cached = static_cast<int>(results_.size()) - out.models_trained;
+    out.sweeps_cached = static_cast<int>(results_.size()) - out.sweeps_run;
+    for (const auto& spec : config_.tasks) {
+      out.scores.push_back(score_task(by_task[spec.id()], static_cast<int>(spec.classes.size()), sigma_by_task[spec.id()]));
+    }
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
+  }
+
+  const StudyConfig& config_;
+  std::vector<SweepSpec> specs_;
+  std::map<std::string, std::pair<data::LabeledImages, data::LabeledImages>> splits_;
+  std::vector<JobResult> results_;
+  std::atomic<size_t> next_job_{0};
+  std::atomic<int64_t> done_evals_{0};
+  std::atomic<int> models_done_{0}, finished_{0};
+  std::atomic<bool> error_flag_{false};
+  std::mutex error_mutex_;
+  std::exception_ptr error_;
+};
+
+void validate(const StudyConfig& c) {
+  if (c.tasks.empty()) throw core::UsageError("study: no tasks selected");
+  if (c.seeds.empty()) throw core::UsageError("--seeds: need at least one seed");
+  if (c.draws < 1) throw core::UsageError(fmt::format("--draws: must be >= 1, got {}", c.draws));
+  if (c.probes.empty()) throw core::UsageError("--probes: empty list");
+  for (const auto& p : c.probes) {
+    const auto& names = study_probe_names();
+    if (std::find(names.begin(), names.end(), p) == names.end()) {
+      throw core::UsageError(fmt::format("--probes: unknown probe '{}' (known: {})", p, fmt::join(names, ", ")));
+    }
+  }
+  for (const auto& t : c.tasks) data::validate_task(t);
+  for (int64_t h : c.model.hidden) {
+    if (h < 1) throw core::UsageError(fmt::format("--hidden: layer sizes must be >= 1, got {}", h));
+  }
+  if (c.model.epochs < 1) throw core::UsageError(fmt::format("--epochs: must be >= 1, got {}", c.model.epochs));
+}
+
+void write_outputs(const StudyConfig& config, const StudyResult& result) {
+  core::write_file_atomic(config.out / "results.csv", rows_to_csv(result.rows));
+  Json rows = Json::array();
+  for (const auto& r : result.rows) rows.push_back(r.to_json());
+  core::write_json(config.out / "results.json", rows);
+  Json scores = Json::array();
+  for (const auto& s : result.scores) scores.push_back(s.to_json());
+  core::write_json(config.out / "scores.json", scores);
+  core::write_file_atomic(config.out / "summary.txt", format_summary(result));
+  Json tasks = Json::array();
+  for (const auto& t : config.tasks) tasks.push_back(t.id());
+  core::write_json(config.out / "study.json",
+                   {{"tasks", tasks},
+                    {"seeds", config.seeds},
+                    {"probes", config.probes},
+                    {"draws", config.draws},
+                    {"layer_profile", config.layer_profile},
+                    {"model", config.model.to_json()},
+                    {"workers", config.workers},
+                    {"threads_per_model", 1},
+                    {"result", result.to_json()},
+                    {"versions", {{"netprobe", core::version()}, {"git", core::git_revision()},
+                                  {"libtorch", core::torch_version()}}}});
+}
+
+}  // namespace
+
+const std::vector<std::string>& study_probe_names() {
+  static const std::vector<std::string> names = {"prune", "binarize", "noise", "flip", "shuffle", "combined"};
+  return names;
+}
+
+std::vector<SweepSpec> default_sweeps(const std::vector<std::string>& probes, int draws,
+                                      const std::vector<std::string>& layers) {
+  std::vector<SweepSpec> specs;
+  const auto has = [&](const std::string& p) { return std::find(probes.begin(), probes.end(), p) != probes.end(); };
+  const auto add_all_variants = [&](const std::string& name, bool with_signed) {
+    for (const auto& variant : probe_info(name).variants) {
+      specs.push_back({name, variant, default_levels(name), true, with_signed, draws, Scope{}});
+    }
+  };
+  if (has("prune")) add_all_variants("prune", true);  // signed magnitude pruning = prune-then-binarize
+  if (has("binarize")) add_all_variants("binarize", false);  // sign() of a binarized network is itself
+  if (has("noise")) specs.push_back({"noise", "uniform", default_levels("noise"), true, true, draws, Scope{}});
+  if (has("flip")) add_all_variants("flip", true);
+  if (has("shuffle")) add_all_variants("shuffle", true);
+  if (has("combined")) add_all_variants("prune-shuffle", true);
+  for (const auto& layer : layers) {
+    specs.push_back({"prune", "magnitude", pruning_grid(), true, true, draws, Scope{layer}});
+    specs.push_back({"binarize", "sign", {0.0}, true, false, draws, Scope{layer}});
+    specs.push_back({"shuffle", "B", {0.0}, true, true, draws, Scope{layer}});
+  }
+  return specs;
+}
+
+double weight_sigma(const core::NamedTensors& params) {
+  std::vector<torch::Tensor> weights;
+  for (const auto& [name, t] : params) {
+    if (!is_bias(name)) weights.push_back(t.flatten());
+  }
+  return weights.empty() ? 0.0 : torch::cat(weights).to(torch::kFloat64).std().item<double>();
+}
+
+core::Json StudyResult::to_json() const {
+  Json scores_json = Json::array();
+  for (const auto& s : scores) scores_json.push_back(s.to_json());
+  return {{"scores", scores_json},      {"models_trained", models_trained}, {"models_cached", models_cached},
+          {"sweeps_run", sweeps_run},   {"sweeps_cached", sweeps_cached},   {"rows", rows.size()},
+          {"seconds", seconds}};
+}
+
+StudyResult run_study(const StudyConfig& config) {
+  validate(config);
+  StudyRunner runner(config);
+  StudyResult result = runner.run();
+  write_outputs(config, result);
+  return result;
+}
+
+std::string format_summary(const StudyResult& result) {
+  std::string out = fmt::format("{:<20} {:>5} {:>15} {:>19} {:>19} {:>6} {:>6} {:>15} {:>21} {:>14}\n", "task", "seeds",
+                                "full %", "binarized %", "shuffled(B) %", "D_bin", "D_shuf", "prune>bin peak",
+                                "noise(signed) peak", "flip peak");
+  const auto cell = [](const Spread& s) { return fmt::format("{:.1f} [{:.1f},{:.1f}]", s.median, s.q1, s.q3); };
+  for (const auto& s : result.scores) {
+    out += fmt::format("{:<20} {:>5} {:>15} {:>19} {:>19} {:>6.1f} {:>6.1f} {:>15} {:>21} {:>14}\n", s.task, s.seeds,
+                       cell(s.full), cell(s.binarized), cell(s.shuffled), s.delta_bin, s.delta_shuf,
+                       fmt::format("{:.1f} @p={:.3g}", s.prune_binarize.accuracy, s.prune_binarize.level),
+                       fmt::format("{:.1f} @a={:.2g}={:.2g}sd", s.noise_signed.accuracy, s.noise_signed.level,
+                                   s.sigma_w > 0 ? s.noise_signed.level / s.sigma_w : 0.0),
+                       fmt::format("{:.1f} @q={:.2f}", s.flip_signed.accuracy, s.flip_signed.level));
+  }
+  if (result.scores.size() >= 3) {
+    std::vector<double> bin, shuf;
+    for (const auto& s : result.scores) {
+      bin.push_back(s.delta_bin);
+      shuf.push_back(s.delta_shuf);
+    }
+    out += fmt::format("rank correlation of D_bin and D_shuf over {} tasks: {:.3f}\n", bin.size(), spearman(bin, shuf));
+  }
+  out += fmt::format("{} rows; models trained {}, cached {}; sweeps run {}, cached {}; {:.1f}s\n", result.rows.size(),
+                     result.models_trained, result.models_cached, result.sweeps_run, result.sweeps_cached, result.seconds);
+  return out;
+}
+
+}  // namespace netprobe::probes

@@ -1,0 +1,47 @@
+#include "models/sparse_input.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/test_support.h"
+
+namespace netprobe::models {
+namespace {
+
+// Image-like rows: mostly the background value -1, some pixels in (-1, 1].
+torch::Tensor image_like(int64_t rows, int64_t cols) {
+  torch::manual_seed(2);
+  torch::Tensor x = torch::full({rows, cols}, -1.0f);
+  const torch::Tensor ink = torch::rand({rows, cols}).lt(0.2);
+  return torch::where(ink, torch::rand({rows, cols}) * 2 - 1, x);
+}
+
+TEST(SparseInputTest, CompressesAroundTheMostCommonValue) {
+  const torch::Tensor x = torch::tensor({{-1.0f, 0.5f, -1.0f}, {-1.0f, -1.0f, 1.0f}});
+  const SparseRows s = sparse_rows(x);
+  EXPECT_EQ(s.background, -1.0f);
+  EXPECT_EQ(s.start, (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(s.col, (std::vector<int32_t>{1, 2}));
+  EXPECT_EQ(s.val, (std::vector<float>{1.5f, 2.0f}));
+  EXPECT_DOUBLE_EQ(s.density(), 2.0 / 6.0);
+}
+
+TEST(SparseInputTest, LinearMatchesDenseProductForAnyWidth) {
+  const torch::Tensor x = image_like(37, 50);
+  const SparseRows s = sparse_rows(x);
+  for (int64_t m : {1, 64, 100, 130}) {
+    const torch::Tensor w = torch::randn({m, 50});
+    testing::expect_close(sparse_linear(s, w), w.matmul(x.t()), 1e-4, 1e-4);
+  }
+}
+
+TEST(SparseInputTest, ZeroBackgroundAndEmptyRows) {
+  torch::Tensor x = torch::zeros({4, 6});
+  x[1][3] = 2.0f;
+  const SparseRows s = sparse_rows(x);
+  EXPECT_EQ(s.background, 0.0f);
+  const torch::Tensor w = torch::randn({3, 6});
+  testing::expect_close(sparse_linear(s, w), w.matmul(x.t()), 1e-6, 1e-6);
+}
+
+}  // namespace
+}  // namespace netprobe::models
