@@ -80,15 +80,16 @@ double area_between(const std::vector<CurvePoint>& upper, const std::vector<Curv
 
 Peak peak_of(const std::vector<CurvePoint>& c) {
   Peak p;
-  p.accuracy = -1;
   for (const auto& point : c) {
-    if (point.accuracy.median > p.accuracy) p = {point.accuracy.median, point.level};
+    if (!p.found || point.accuracy.median > p.accuracy) p = {point.accuracy.median, point.level, true};
   }
-  return p.accuracy < 0 ? Peak{} : p;
+  return p;
 }
 
 core::Json TaskScore::to_json() const {
-  const auto peak = [](const Peak& p) { return core::Json{{"accuracy", p.accuracy}, {"level", p.level}}; };
+  const auto peak = [](const Peak& p) {
+    return p.found ? core::Json{{"accuracy", p.accuracy}, {"level", p.level}} : core::Json(nullptr);
+  };
   return {{"task", task},
           {"classes", classes},
           {"seeds", seeds},

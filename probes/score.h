@@ -42,6 +42,7 @@ double area_between(const std::vector<CurvePoint>& upper, const std::vector<Curv
 struct Peak {
   double accuracy = 0;  ///< highest median accuracy
   double level = 0;     ///< where it is reached
+  bool found = false;   ///< false when the curve is empty (probe not run)
 };
 Peak peak_of(const std::vector<CurvePoint>& curve);
 

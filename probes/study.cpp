@@ -42,9 +42,14 @@ Json specs_to_json(const std::vector<SweepSpec>& specs) {
 void remove_stale_temporaries(const fs::path& dir) {
   std::error_code ec;
   if (!fs::exists(dir, ec)) return;
-  for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
-    if (entry.path().filename().string().find(".tmp-") != std::string::npos) fs::remove_all(entry.path(), ec);
+  std::vector<fs::path> stale;  // collected first: removing while iterating invalidates the iterator
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().filename().string().find(".tmp-") != std::string::npos) {
+      stale.push_back(it->path());
+      it.disable_recursion_pending();
+    }
   }
+  for (const auto& path : stale) fs::remove_all(path, ec);
 }
 
 struct Job {
@@ -146,7 +151,8 @@ class StudyRunner {
     const fs::path sweep_file = config_.out / "sweeps" / fmt::format("{}-seed{}-{}.json", spec.id(), job.seed, sweep_hash);
     const int64_t evals = count_evaluations(specs_);
     if (fs::exists(sweep_file, ec)) {
-      for (const auto& r : core::read_json(sweep_file).at("rows")) result.rows.push_back(SweepRow::from_json(r));
+      const Json cached = core::read_json(sweep_file);  // named: a range-for over a temporary's member dangles
+      for (const auto& r : cached.at("rows")) result.rows.push_back(SweepRow::from_json(r));
       done_evals_ += evals;
       return result;
     }
@@ -300,14 +306,18 @@ std::string format_summary(const StudyResult& result) {
   std::string out = fmt::format("{:<20} {:>5} {:>15} {:>19} {:>19} {:>6} {:>6} {:>15} {:>21} {:>14}\n", "task", "seeds",
                                 "full %", "binarized %", "shuffled(B) %", "D_bin", "D_shuf", "prune>bin peak",
                                 "noise(signed) peak", "flip peak");
-  const auto cell = [](const Spread& s) { return fmt::format("{:.1f} [{:.1f},{:.1f}]", s.median, s.q1, s.q3); };
+  const auto cell = [](const Spread& s) {
+    return s.n > 0 ? fmt::format("{:.1f} [{:.1f},{:.1f}]", s.median, s.q1, s.q3) : std::string("-");
+  };
+  const auto peak = [](const Peak& p, const std::string& where) { return p.found ? where : std::string("-"); };
   for (const auto& s : result.scores) {
     out += fmt::format("{:<20} {:>5} {:>15} {:>19} {:>19} {:>6.1f} {:>6.1f} {:>15} {:>21} {:>14}\n", s.task, s.seeds,
                        cell(s.full), cell(s.binarized), cell(s.shuffled), s.delta_bin, s.delta_shuf,
-                       fmt::format("{:.1f} @p={:.3g}", s.prune_binarize.accuracy, s.prune_binarize.level),
-                       fmt::format("{:.1f} @a={:.2g}={:.2g}sd", s.noise_signed.accuracy, s.noise_signed.level,
-                                   s.sigma_w > 0 ? s.noise_signed.level / s.sigma_w : 0.0),
-                       fmt::format("{:.1f} @q={:.2f}", s.flip_signed.accuracy, s.flip_signed.level));
+                       peak(s.prune_binarize, fmt::format("{:.1f} @p={:.3g}", s.prune_binarize.accuracy, s.prune_binarize.level)),
+                       peak(s.noise_signed, fmt::format("{:.1f} @a={:.2g}={:.2g}sd", s.noise_signed.accuracy,
+                                                         s.noise_signed.level,
+                                                         s.sigma_w > 0 ? s.noise_signed.level / s.sigma_w : 0.0)),
+                       peak(s.flip_signed, fmt::format("{:.1f} @q={:.2f}", s.flip_signed.accuracy, s.flip_signed.level)));
   }
   if (result.scores.size() >= 3) {
     std::vector<double> bin, shuf;

@@ -1,0 +1,88 @@
+// `netprobe probe` and `netprobe study` as a user runs them, on the real MNIST (label e2e).
+#include <gtest/gtest.h>
+
+#include "src/core/atomic_file.h"
+#include "src/core/json_io.h"
+#include "tests/support/test_support.h"
+
+namespace netprobe {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_netprobe;
+
+std::string data_arg() { return " --data-dir " + (testing::repo_root() / "data").string(); }
+
+class ProbeStudyE2E : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp_ = new testing::TempDir();
+    const auto r = run_netprobe("train --classes 7,9 --epochs 1 --threads 1 -q --out " + model().string() + data_arg());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  static void TearDownTestSuite() { delete tmp_; }
+  static fs::path model() { return *tmp_ / "model"; }
+  static testing::TempDir* tmp_;
+};
+testing::TempDir* ProbeStudyE2E::tmp_ = nullptr;
+
+TEST_F(ProbeStudyE2E, ProbePrintsATableAndWritesEveryRow) {
+  const fs::path csv = *tmp_ / "prune.csv";
+  const auto r = run_netprobe("probe --model " + model().string() + " --probe prune --levels 0,0.5,0.99 --signed --out " +
+                              csv.string() + data_arg());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("mnist-7v9: unperturbed test accuracy"), std::string::npos) << r.out;
+  const std::string rows = core::read_file(csv);
+  EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 1 + 1 + 3 * 2);  // header, baseline, 3 levels x 2 modes
+  EXPECT_NE(rows.find("mnist-7v9,0,prune,magnitude,signed,all,0.5,0,"), std::string::npos) << rows;
+}
+
+TEST_F(ProbeStudyE2E, ProbeUsageErrorsWriteNothing) {
+  const fs::path csv = *tmp_ / "never.csv";
+  const std::string base = "probe --model " + model().string() + " --out " + csv.string() + data_arg();
+  for (const std::string& args : std::vector<std::string>{
+           base + " --probe dropout", base + " --probe prune --levels 0.5,1.5", base + " --probe noise --levels -1",
+           base + " --probe flip --variant middle", base + " --probe prune --scope fc9",
+           base + " --probe shuffle --levels 0.3", base + " --probe prune --draws 0"}) {
+    const auto r = run_netprobe(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(csv));
+  const auto not_a_model = run_netprobe("probe --model " + tmp_->path().string() + " --probe prune");
+  EXPECT_EQ(not_a_model.exit_code, 1);
+  EXPECT_NE(not_a_model.err.find("not a netprobe model directory"), std::string::npos);
+}
+
+TEST_F(ProbeStudyE2E, SmallStudyWritesResultsAndJsonSummary) {
+  const fs::path out = *tmp_ / "study";
+  const std::string args = "study --pairs 7-9 --seeds 2 --probes binarize,shuffle --draws 1 --threads 2 -q "
+                           "--format json --out " + out.string() + data_arg();
+  const auto r = run_netprobe(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto summary = core::Json::parse(r.out);
+  EXPECT_EQ(summary["scores"][0]["task"], "mnist-7v9");
+  EXPECT_EQ(summary["models_trained"], 2);
+  EXPECT_EQ(summary["rows"], 2 * (1 + 2 + 7 * 2));
+  // Binarized 7-vs-9 protocol models sit at chance (PROBES.md).
+  EXPECT_NEAR(summary["scores"][0]["binarized"]["median"].get<double>(), 50.0, 5.0);
+  EXPECT_TRUE(fs::exists(out / "results.csv"));
+  const auto again = run_netprobe(args);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(core::Json::parse(again.out)["sweeps_cached"], 2);
+}
+
+TEST_F(ProbeStudyE2E, StudyUsageErrorsWriteNothing) {
+  const fs::path out = *tmp_ / "bad-study";
+  for (const std::string& args : std::vector<std::string>{"study --probes prune,dropout", "study --pairs 7-7",
+                                                          "study --pairs 7-12", "study --datasets cifar",
+                                                          "study --seeds 0", "study --format xml",
+                                                          "study --activation gelu"}) {
+    const auto r = run_netprobe(args + " --out " + out.string() + data_arg());
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+  }
+  EXPECT_FALSE(fs::exists(out));
+}
+
+}  // namespace
+}  // namespace netprobe

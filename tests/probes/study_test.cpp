@@ -1,0 +1,112 @@
+// The study on a small generated dataset: exact row counts, caching and resume.
+#include "probes/study.h"
+
+#include <gtest/gtest.h>
+
+#include "src/core/errors.h"
+#include "tests/support/test_support.h"
+
+namespace netprobe::probes {
+namespace {
+
+namespace fs = std::filesystem;
+
+StudyConfig small_config(const testing::TempDir& tmp) {
+  testing::write_fake_dataset(tmp / "data" / "mnist", 120, 40, false);
+  StudyConfig c;
+  c.tasks = {{"mnist", {1, 2}}, {"mnist", {3, 4}}};
+  c.seeds = {0, 1};
+  c.probes = {"binarize", "shuffle", "prune"};
+  c.model.hidden = {8};
+  c.model.epochs = 2;
+  c.model.batch = 16;
+  c.draws = 2;
+  c.out = tmp / "results";
+  c.data_dir = tmp / "data";
+  c.workers = 2;
+  c.progress = false;
+  return c;
+}
+
+size_t count_files(const fs::path& dir) {
+  size_t n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) n += e.is_regular_file() ? 1 : 0;
+  return n;
+}
+
+TEST(StudyTest, RunsEveryModelAndSweepThenResumesFromCache) {
+  testing::TempDir tmp;
+  const StudyConfig config = small_config(tmp);
+  const int64_t per_model = count_evaluations(default_sweeps(config.probes, config.draws));
+  // 1 unperturbed + binarize 2 + shuffle 7 variants x 2 draws x 2 modes + prune 3 x 23 levels
+  // x (1, 2, 1 draws) x 2 modes.
+  EXPECT_EQ(per_model, 1 + 2 + 28 + 23 * 4 * 2);
+  const StudyResult first = run_study(config);
+  EXPECT_EQ(first.models_trained, 4);
+  EXPECT_EQ(first.sweeps_run, 4);
+  EXPECT_EQ(static_cast<int64_t>(first.rows.size()), 4 * per_model);
+  ASSERT_EQ(first.scores.size(), 2u);
+  EXPECT_EQ(first.scores[0].task, "mnist-1v2");
+  EXPECT_EQ(first.scores[0].seeds, 2);
+  for (const char* f : {"results.csv", "results.json", "scores.json", "summary.txt", "study.json"}) {
+    EXPECT_TRUE(fs::exists(config.out / f)) << f;
+  }
+
+  // A finished study re-runs from its cache and reproduces every row.
+  const StudyResult again = run_study(config);
+  EXPECT_EQ(again.models_trained, 0);
+  EXPECT_EQ(again.sweeps_cached, 4);
+  ASSERT_EQ(again.rows.size(), first.rows.size());
+  for (size_t i = 0; i < first.rows.size(); ++i) EXPECT_EQ(again.rows[i].to_json(), first.rows[i].to_json());
+
+  // An interrupted run: one sweep lost, one half-written staged model left behind.
+  fs::remove(*fs::directory_iterator(config.out / "sweeps"));
+  fs::create_directories(config.out / "models" / "mnist-1v2" / "seed0-x.tmp-123-abc");
+  const size_t files_before = count_files(config.out);
+  const StudyResult resumed = run_study(config);
+  EXPECT_EQ(resumed.models_trained, 0);
+  EXPECT_EQ(resumed.sweeps_run, 1);
+  EXPECT_FALSE(fs::exists(config.out / "models" / "mnist-1v2" / "seed0-x.tmp-123-abc"));
+  EXPECT_EQ(count_files(config.out), files_before + 1);
+}
+
+TEST(StudyTest, ConfigChangesAreNewCacheEntries) {
+  testing::TempDir tmp;
+  StudyConfig config = small_config(tmp);
+  config.tasks = {{"mnist", {1, 2}}};
+  config.seeds = {0};
+  run_study(config);
+  config.model.hidden = {6};
+  const StudyResult other = run_study(config);
+  EXPECT_EQ(other.models_trained, 1);
+}
+
+TEST(StudyTest, InvalidConfigsAreUsageErrorsAndWriteNothing) {
+  testing::TempDir tmp;
+  StudyConfig config = small_config(tmp);
+  config.probes = {"prune", "dropout"};
+  EXPECT_THROW(run_study(config), core::UsageError);
+  config = small_config(tmp);
+  config.seeds.clear();
+  EXPECT_THROW(run_study(config), core::UsageError);
+  config = small_config(tmp);
+  config.tasks = {{"mnist", {1, 1}}};
+  EXPECT_THROW(run_study(config), core::UsageError);
+  config = small_config(tmp);
+  config.draws = 0;
+  EXPECT_THROW(run_study(config), core::UsageError);
+  EXPECT_FALSE(fs::exists(config.out));
+}
+
+TEST(StudyTest, DefaultSweepsCoverEveryProbeWithControlsAndSignedVariants) {
+  const auto specs = default_sweeps(study_probe_names(), 5);
+  // prune 3, binarize 2, noise 1, flip 3, shuffle 7, prune-shuffle 2
+  EXPECT_EQ(specs.size(), 18u);
+  EXPECT_EQ(count_evaluations(specs), 1575);
+  const auto profile = default_sweeps({"prune"}, 5, {"fc1", "fc2"});
+  EXPECT_EQ(profile.size(), 3u + 2 * 3);
+  EXPECT_EQ(profile.back().scope.layer, "fc2");
+}
+
+}  // namespace
+}  // namespace netprobe::probes
