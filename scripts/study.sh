@@ -3,4 +3,4 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$root/scripts/setup.sh"
-exec "${NETPROBE_BUILD_DIR:-$root/build}/netprobe" data info "$@"
+exec "${NETPROBE_BUILD_DIR:-$root/build}/netprobe" study "$@"
