@@ -58,6 +58,7 @@ struct Job {
 };
 
 struct JobResult {
+  StudyModel model;
   std::vector<SweepRow> rows;
   double sigma = 0;
   bool trained = false, swept = false;
@@ -136,6 +137,7 @@ class StudyRunner {
     const auto& split = splits_.at(spec.dataset);
     const data::Task task = data::make_task(spec, split.first, split.second);
     JobResult result;
+    result.model = {spec.id(), job.seed, fs::relative(model_dir, config_.out)};
     std::error_code ec;
     if (!fs::exists(model_dir / "meta.json", ec)) {
       models::train_classifier_run(run_config, task, model_dir, 1, /*progress=*/false);
@@ -177,6 +179,7 @@ class StudyRunner {
     std::map<std::string, std::vector<SweepRow>> by_task;
     std::map<std::string, std::vector<double>> sigma_by_task;
     for (const auto& r : results_) {
+      out.models.push_back(r.model);
       out.models_trained += r.trained ? 1 : 0;
       out.sweeps_run += r.swept ? 1 : 0;
       if (r.rows.empty()) continue;
@@ -289,7 +292,9 @@ double weight_sigma(const core::NamedTensors& params) {
 core::Json StudyResult::to_json() const {
   Json scores_json = Json::array();
   for (const auto& s : scores) scores_json.push_back(s.to_json());
-  return {{"scores", scores_json},      {"models_trained", models_trained}, {"models_cached", models_cached},
+  Json models_json = Json::array();
+  for (const auto& m : models) models_json.push_back({{"task", m.task}, {"seed", m.seed}, {"dir", m.dir.string()}});
+  return {{"scores", scores_json}, {"models", models_json},      {"models_trained", models_trained}, {"models_cached", models_cached},
           {"sweeps_run", sweeps_run},   {"sweeps_cached", sweeps_cached},   {"rows", rows.size()},
           {"seconds", seconds}};
 }

@@ -44,9 +44,16 @@ struct StudyConfig {
   bool progress = true;
 };
 
+struct StudyModel {
+  std::string task;
+  uint64_t seed = 0;
+  std::filesystem::path dir;  ///< run directory, relative to the results directory
+};
+
 struct StudyResult {
   std::vector<TaskScore> scores;
   std::vector<SweepRow> rows;
+  std::vector<StudyModel> models;
   int models_trained = 0, models_cached = 0, sweeps_run = 0, sweeps_cached = 0;
   double seconds = 0;
   core::Json to_json() const;  ///< scores and counts (no rows)

@@ -1,8 +1,10 @@
 #include "src/cli/cmd_study.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "src/core/errors.h"
+#include "src/report/report.h"
 
 namespace netprobe::cli {
 namespace {
@@ -99,7 +101,10 @@ probes::StudyResult run_study_command(StudyOptions o) {
   o.config.tasks = select_tasks(o);
   o.config.seeds.clear();
   for (int s = 0; s < o.seeds; ++s) o.config.seeds.push_back(static_cast<uint64_t>(s));
-  return probes::run_study(o.config);
+  probes::StudyResult result = probes::run_study(o.config);
+  const auto report = report::write_report(o.config.out);
+  spdlog::info("report: {} ({} of {} figures drawn)", report.index.string(), report.render.rendered.size(), report.figures);
+  return result;
 }
 
 }  // namespace netprobe::cli

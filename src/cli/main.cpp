@@ -8,6 +8,7 @@
 #include "src/cli/cmd_data.h"
 #include "src/cli/cmd_eval.h"
 #include "src/cli/cmd_probe.h"
+#include "src/cli/cmd_report.h"
 #include "src/cli/cmd_study.h"
 #include "src/cli/cmd_train.h"
 #include "src/cli/global_options.h"
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
       cli::setup_eval(app, global),
       cli::setup_probe(app, global),
       cli::setup_study(app, global),
+      cli::setup_report(app, global),
   };
 
   try {

@@ -1,0 +1,456 @@
+#include "src/report/figures.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "probes/score.h"
+#include "src/core/atomic_file.h"
+#include "src/core/errors.h"
+
+namespace fs = std::filesystem;
+
+namespace netprobe::report {
+namespace {
+
+using probes::CurvePoint;
+using probes::SweepRow;
+
+constexpr size_t kMaxPanels = 4;  // tasks per multi-panel figure
+
+// A figure's data file is a sequence of gnuplot blocks; each add() returns its index.
+class Blocks {
+ public:
+  int add(const std::string& comment, const std::string& body) {
+    text_ += fmt::format("# {}\n{}\n\n", comment, body);
+    return count_++;
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+  int count_ = 0;
+};
+
+std::string curve_body(const std::vector<CurvePoint>& c) {
+  std::string s;
+  for (const auto& p : c) s += fmt::format("{} {} {} {}\n", p.level, p.accuracy.median, p.accuracy.q1, p.accuracy.q3);
+  return s;
+}
+
+// "median line + IQR band" plot elements for one block.
+std::string band_and_line(const std::string& file, int block, int color, const std::string& title, bool dashed = false) {
+  return fmt::format(
+      "'{0}' index {1} using 1:3:4 with filledcurves lc {2} fs transparent solid 0.18 noborder notitle, "
+      "'{0}' index {1} using 1:2 with lines lc {2} lw 2 {3} title {4}",
+      file, block, color, dashed ? "dt 2" : "dt 1", gp_quote(title));
+}
+
+struct TaskInfo {
+  std::string id, dataset;
+};
+
+std::vector<TaskInfo> tasks_of(const StudyData& d) {
+  std::vector<TaskInfo> out;
+  for (const auto& s : d.scores) {
+    const std::string id = s.at("task");
+    const auto dash = id.rfind('-');
+    out.push_back({id, id.substr(0, dash)});
+  }
+  return out;
+}
+
+std::map<std::string, std::vector<SweepRow>> rows_by_task(const StudyData& d) {
+  std::map<std::string, std::vector<SweepRow>> out;
+  for (const auto& r : d.rows) {
+    if (r.scope == "all") out[r.task].push_back(r);
+  }
+  return out;
+}
+
+std::map<std::string, std::vector<std::string>> tasks_by_dataset(const std::vector<TaskInfo>& tasks) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& t : tasks) out[t.dataset].push_back(t.id);
+  return out;
+}
+
+// One multi-panel figure per dataset; `panel` returns the plot command of a task or "".
+std::vector<Figure> per_dataset(const StudyData& d, const std::string& stem, const std::string& title,
+                                const std::function<std::string(const std::string& task, Blocks&, const std::string& file)>& panel) {
+  std::vector<Figure> out;
+  for (const auto& [dataset, ids] : tasks_by_dataset(tasks_of(d))) {
+    Figure f;
+    f.name = stem + "_" + dataset;
+    const std::string file = f.name + ".dat";
+    Blocks blocks;
+    std::vector<std::string> panels;
+    for (const auto& id : ids) {
+      if (panels.size() == kMaxPanels) break;
+      const std::string p = panel(id, blocks, file);
+      if (!p.empty()) panels.push_back(p);
+    }
+    if (panels.empty()) continue;
+    f.title = fmt::format("{}: {}{}", title, dataset,
+                          ids.size() > kMaxPanels ? fmt::format(" (first {} of {} tasks)", kMaxPanels, ids.size()) : "");
+    f.width = 460 * static_cast<int>(panels.size());
+    f.data = blocks.text();
+    f.script = fmt::format("set multiplot layout 1,{} title {}\n", panels.size(), gp_quote(f.title));
+    for (const auto& p : panels) f.script += p;
+    f.script += "unset multiplot\n";
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::string panel_header(const std::string& task, const std::string& xlabel) {
+  return fmt::format("set title {}\nset xlabel {}\nset ylabel 'test accuracy (%)'\nset yrange [0:100]\nset grid\n"
+                     "set key bottom left font ',9'\n",
+                     gp_quote(task), gp_quote(xlabel));
+}
+
+std::vector<Figure> pruning_figures(const StudyData& d, const std::map<std::string, std::vector<SweepRow>>& rows) {
+  return per_dataset(d, "pruning", "Magnitude pruning (median over seeds, IQR band)",
+                     [&](const std::string& task, Blocks& blocks, const std::string& file) {
+                       const auto& r = rows.at(task);
+                       struct Line {
+                         std::string probe, variant, mode, title;
+                         int color;
+                         bool dashed;
+                       };
+                       const std::vector<Line> lines = {{"prune", "magnitude", "full", "full precision", 1, false},
+                                                        {"prune", "magnitude", "signed", "signed", 2, false},
+                                                        {"prune-shuffle", "B", "full", "shuffled (B)", 3, false},
+                                                        {"prune", "random", "full", "random (control)", 4, true},
+                                                        {"prune", "largest", "full", "largest (control)", 7, true}};
+                       std::vector<std::string> parts;
+                       for (const auto& l : lines) {
+                         const auto c = probes::curve(r, l.probe, l.variant, l.mode);
+                         if (c.empty()) continue;
+                         const int b = blocks.add(task + " " + l.title, curve_body(c));
+                         parts.push_back(band_and_line(file, b, l.color, l.title, l.dashed));
+                       }
+                       if (parts.empty()) return std::string();
+                       return panel_header(task, "fraction pruned p") + "set xrange [0:1]\nplot " +
+                              fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
+                     });
+}
+
+std::vector<Figure> prune_binarize_figure(const StudyData& d, const std::map<std::string, std::vector<SweepRow>>& rows) {
+  Figure f{"prune_then_binarize", "Prune then binarize: all tasks (median over seeds, IQR band)"};
+  Blocks blocks;
+  std::vector<std::string> parts;
+  int color = 1;
+  for (const auto& t : tasks_of(d)) {
+    const auto c = probes::curve(rows.at(t.id), "prune", "magnitude", "signed");
+    if (c.empty()) continue;
+    const int b = blocks.add(t.id, curve_body(c));
+    parts.push_back(band_and_line(f.name + ".dat", b, color++, t.id));
+    if (parts.size() == 8) break;
+  }
+  if (parts.empty()) return {};
+  f.data = blocks.text();
+  f.script = panel_header(f.title, "fraction pruned p, then sign()") + "set xrange [0:1]\nset key top left\nplot " +
+             fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
+  return {f};
+}
+
+double sigma_of(const StudyData& d, const std::string& task) {
+  for (const auto& s : d.scores) {
+    if (s.at("task") == task) return s["sigma_w"].is_number() ? s["sigma_w"].get<double>() : 0.0;
+  }
+  return 0.0;
+}
+
+std::vector<Figure> noise_figures(const StudyData& d, const std::map<std::string, std::vector<SweepRow>>& rows) {
+  return per_dataset(d, "noise", "Uniform noise U(-a, a) on the non-zero weights",
+                     [&](const std::string& task, Blocks& blocks, const std::string& file) {
+                       const auto full = probes::curve(rows.at(task), "noise", "uniform", "full");
+                       const auto sgn = probes::curve(rows.at(task), "noise", "uniform", "signed");
+                       if (full.empty()) return std::string();
+                       const int bf = blocks.add(task + " full", curve_body(full));
+                       std::string plot = band_and_line(file, bf, 1, "full precision");
+                       if (!sgn.empty()) plot += ", " + band_and_line(file, blocks.add(task + " signed", curve_body(sgn)), 2, "signed");
+                       const double sigma = sigma_of(d, task);
+                       // Markers at 1, 2 and 4 sigma(w): gnuplot cannot link a second axis to a log axis.
+                       std::string axes =
+                           "set logscale x 2\nset xtics 4 format '2^{%L}' enhanced\nunset arrow\nunset label\n";
+                       if (sigma > 0) {
+                         double y = 0.96;
+                         for (int k : {1, 2, 4}) {
+                           axes += fmt::format(
+                               "set arrow from {0}, graph 0 to {0}, graph 1 nohead dt 3 lc rgb '#888888'\n"
+                               "set label '{1} sd(w)' at {0}, graph {2} offset 0.3,0 font ',8' tc rgb '#555555'\n",
+                               k * sigma, k, y);
+                           y -= 0.05;
+                         }
+                       }
+                       return panel_header(task, "noise amplitude a (dotted: 1, 2, 4 sd(w))") +
+                              axes + "plot " + plot + "\nset xtics autofreq format '% h' noenhanced\n";
+                     });
+}
+
+std::vector<Figure> flip_figures(const StudyData& d, const std::map<std::string, std::vector<SweepRow>>& rows) {
+  return per_dataset(d, "flip", "Sign flipping (solid: full precision, dashed: signed)",
+                     [&](const std::string& task, Blocks& blocks, const std::string& file) {
+                       std::vector<std::string> parts;
+                       int color = 1;
+                       for (const char* variant : {"smallest", "random", "largest"}) {
+                         for (const char* mode : {"full", "signed"}) {
+                           const auto c = probes::curve(rows.at(task), "flip", variant, mode);
+                           if (c.empty()) continue;
+                           const int b = blocks.add(fmt::format("{} {} {}", task, variant, mode), curve_body(c));
+                           parts.push_back(band_and_line(file, b, color, fmt::format("{} ({})", variant, mode),
+                                                         std::string(mode) == "signed"));
+                         }
+                         ++color;
+                       }
+                       if (parts.empty()) return std::string();
+                       return panel_header(task, "fraction of signs flipped q") + "set xrange [0:1]\nplot " +
+                              fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
+                     });
+}
+
+std::vector<Figure> randomization_figure(const StudyData& d, const std::map<std::string, std::vector<SweepRow>>& rows) {
+  Figure f{"randomizations", "Bipartite randomizations A-G (median over seeds, IQR; filled: full, open: signed)"};
+  const std::vector<std::string> variants = {"A", "B", "C", "D", "E", "F", "G"};
+  Blocks blocks;
+  std::vector<std::string> parts;
+  const auto tasks = tasks_of(d);
+  const size_t shown = std::min<size_t>(tasks.size(), 8);
+  for (size_t t = 0; t < shown; ++t) {
+    for (const char* mode : {"full", "signed"}) {
+      std::string body;
+      for (size_t v = 0; v < variants.size(); ++v) {
+        const auto c = probes::curve(rows.at(tasks[t].id), "shuffle", variants[v], mode);
+        if (c.empty()) continue;
+        const double x = static_cast<double>(v) + 0.8 * (static_cast<double>(t) + 0.5) / static_cast<double>(shown) - 0.4 +
+                         (std::string(mode) == "signed" ? 0.3 / static_cast<double>(shown) : 0.0);
+        body += fmt::format("{} {} {} {}\n", x, c[0].accuracy.median, c[0].accuracy.q1, c[0].accuracy.q3);
+      }
+      if (body.empty()) continue;
+      const int b = blocks.add(tasks[t].id + " " + mode, body);
+      const bool full = std::string(mode) == "full";
+      parts.push_back(fmt::format("'{}' index {} using 1:2:3:4 with yerrorbars lc {} pt {} ps 1.2 title {}",
+                                  f.name + ".dat", b, t + 1, full ? 7 : 6,
+                                  gp_quote(tasks[t].id + (full ? "" : " (signed)"))));
+    }
+  }
+  if (parts.empty()) return {};
+  f.data = blocks.text();
+  f.width = 1000;
+  f.script = "set xtics ('A' 0, 'B' 1, 'C' 2, 'D' 3, 'E' 4, 'F' 5, 'G' 6)\nset xrange [-0.6:6.6]\n"
+             "set yrange [0:100]\nset ylabel 'test accuracy (%)'\nset grid ytics\nset key outside right font ',9'\n"
+             "set xlabel 'A all | B by sign | C/D per input/output node | E/F per node and sign | G edge switching'\nplot " +
+             fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
+  return {f};
+}
+
+// Per-seed score spreads: flip50(full) - flip50(probe) for each seed.
+probes::Spread delta_spread(const std::vector<SweepRow>& rows, const std::string& probe, const std::string& variant,
+                            int classes) {
+  std::map<uint64_t, double> full;
+  std::map<uint64_t, std::pair<double, int>> probed;
+  for (const auto& r : rows) {
+    if (r.mode != "full") continue;
+    if (r.probe == "none") full[r.seed] = r.accuracy;
+    if (r.probe == probe && r.variant == variant) {
+      probed[r.seed].first += r.accuracy;
+      probed[r.seed].second += 1;
+    }
+  }
+  std::vector<double> deltas;
+  for (const auto& [seed, cell] : probed) {
+    if (full.count(seed)) deltas.push_back(probes::flip50(full[seed], classes) - probes::flip50(cell.first / cell.second, classes));
+  }
+  return probes::spread(deltas);
+}
+
+std::vector<Figure> score_figure(const StudyData& d, const std::map<std::string, std::vector<SweepRow>>& rows) {
+  Figure f{"scores", "Task-complexity score: D_bin and D_shuf per task (bars: median; whiskers: per-seed IQR)"};
+  std::string body;
+  int i = 0;
+  for (const auto& s : d.scores) {
+    const std::string task = s.at("task");
+    const int classes = s.value("classes", 2);
+    const auto bin = delta_spread(rows.at(task), "binarize", "sign", classes);
+    const auto shuf = delta_spread(rows.at(task), "shuffle", "B", classes);
+    // NaN (an undefined score) is skipped by gnuplot.
+    const auto number = [&](const char* key) { return s[key].is_number() ? s[key].get<double>() : std::nan(""); };
+    body += fmt::format("{} \"{}\" {} {} {} {} {} {}\n", i++, task, number("delta_bin"), bin.q1, bin.q3, number("delta_shuf"),
+                        shuf.q1, shuf.q3);
+  }
+  if (i == 0) return {};
+  f.data = "# index task delta_bin q1 q3 delta_shuf q1 q3\n" + body;
+  f.width = std::max(700, 40 * i + 200);
+  f.script = fmt::format(
+      "set style fill solid 0.7 border -1\nset boxwidth 0.38\nset yrange [0:55]\nset ylabel 'accuracy points'\n"
+      "set grid ytics\nset xrange [-0.7:{0}]\nset xtics rotate by -40 font ',9'\nset key top left\n"
+      "plot '{1}.dat' using ($1-0.2):3:xtic(2) with boxes lc 1 title 'D_bin', "
+      "'' using ($1-0.2):3:4:5 with yerrorbars lc black pt 0 notitle, "
+      "'' using ($1+0.2):6 with boxes lc 3 title 'D_shuf', '' using ($1+0.2):6:7:8 with yerrorbars lc black pt 0 notitle\n",
+      i - 0.3, f.name);
+  return {f};
+}
+
+std::vector<Figure> heatmap_figures(const StudyData& d) {
+  std::vector<Figure> out;
+  std::map<std::string, std::map<std::pair<int, int>, std::pair<double, double>>> cells;  // dataset -> (a,b) -> deltas
+  for (const auto& s : d.scores) {
+    const std::string id = s.at("task");
+    const auto dash = id.rfind('-');
+    const std::string classes = id.substr(dash + 1);
+    const auto v = classes.find('v');
+    if (v == std::string::npos || classes.find('v', v + 1) != std::string::npos) continue;  // pairs only
+    const int a = std::stoi(classes.substr(0, v)), b = std::stoi(classes.substr(v + 1));
+    const auto number = [&](const char* key) { return s[key].is_number() ? s[key].get<double>() : std::nan(""); };
+    cells[id.substr(0, dash)][{std::min(a, b), std::max(a, b)}] = {number("delta_bin"), number("delta_shuf")};
+  }
+  for (const auto& [dataset, pairs] : cells) {
+    if (pairs.size() < 45) continue;  // only a complete all-pairs study
+    for (const bool bin : {true, false}) {
+      Figure f;
+      f.name = fmt::format("heatmap_{}_{}", bin ? "delta_bin" : "delta_shuf", dataset);
+      f.title = fmt::format("{} for all class pairs of {}", bin ? "D_bin" : "D_shuf", dataset);
+      for (int r = 0; r < 10; ++r) {
+        for (int c = 0; c < 10; ++c) {
+          const auto it = pairs.find({std::min(r, c), std::max(r, c)});
+          f.data += it == pairs.end() ? "NaN " : fmt::format("{:.2f} ", bin ? it->second.first : it->second.second);
+        }
+        f.data += "\n";
+      }
+      f.width = 640;
+      f.height = 560;
+      f.script = fmt::format(
+          "set title {}\nset xrange [-0.5:9.5]\nset yrange [9.5:-0.5]\nset xtics 0,1,9\nset ytics 0,1,9\n"
+          "set cbrange [0:50]\nset palette defined (0 '#fff5eb', 25 '#fd8d3c', 50 '#7f2704')\nset cblabel 'accuracy points'\n"
+          "set xlabel 'class'\nset ylabel 'class'\n"
+          "plot '{}.dat' matrix with image notitle, '' matrix using 1:2:(($3==$3)?sprintf('%.0f',$3):'') with labels font ',9' notitle\n",
+          gp_quote(f.title), f.name);
+      out.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
+std::vector<Figure> layer_figure(const StudyData& d) {
+  // Accuracy when only one layer is binarized or shuffled (B).
+  std::map<std::string, std::map<std::string, std::map<std::string, std::pair<double, int>>>> acc;  // task/probe/scope
+  std::set<std::string> scopes;
+  for (const auto& r : d.rows) {
+    if (r.scope == "all" || r.mode != "full" || !((r.probe == "binarize" && r.variant == "sign") || (r.probe == "shuffle" && r.variant == "B"))) {
+      continue;
+    }
+    auto& cell = acc[r.task][r.probe][r.scope];
+    cell.first += r.accuracy;
+    cell.second += 1;
+    scopes.insert(r.scope);
+  }
+  if (acc.empty()) return {};
+  Figure f{"layer_profile", "Layer profile: one layer binarized or shuffled (B) at a time (mean over seeds and draws)"};
+  Blocks blocks;
+  std::vector<std::string> parts;
+  const std::vector<std::string> layers(scopes.begin(), scopes.end());
+  int color = 1;
+  for (const auto& [task, probes_] : acc) {
+    for (const auto& [probe, by_scope] : probes_) {
+      std::string body;
+      for (size_t i = 0; i < layers.size(); ++i) {
+        const auto it = by_scope.find(layers[i]);
+        if (it != by_scope.end()) body += fmt::format("{} {}\n", i, it->second.first / it->second.second);
+      }
+      const int b = blocks.add(task + " " + probe, body);
+      parts.push_back(fmt::format("'{}.dat' index {} using 1:2 with linespoints lc {} {} title {}", f.name, b, color,
+                                  probe == "shuffle" ? "dt 2 pt 6" : "dt 1 pt 7", gp_quote(task + " " + probe)));
+    }
+    ++color;
+  }
+  std::string xtics;
+  for (size_t i = 0; i < layers.size(); ++i) xtics += fmt::format("{}'{}' {}", i ? ", " : "", layers[i], i);
+  f.data = blocks.text();
+  f.script = fmt::format("set xtics ({})\nset xrange [-0.5:{}]\nset yrange [0:100]\nset ylabel 'test accuracy (%)'\n"
+                         "set grid\nset key outside right font ',9'\nplot {}\n",
+                         xtics, static_cast<double>(layers.size()) - 0.5, fmt::join(parts, ", \\\n  "));
+  return {f};
+}
+
+std::vector<Figure> training_figure(const StudyData& d) {
+  // task -> epoch -> values over seeds
+  std::map<std::string, std::map<int, std::vector<double>>> loss, test;
+  for (const auto& m : d.models) {
+    const fs::path path = d.dir / m.dir / "metrics.jsonl";
+    std::error_code ec;
+    if (!fs::exists(path, ec)) continue;
+    std::istringstream lines(core::read_file(path));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.empty()) continue;
+      const auto r = core::Json::parse(line);
+      loss[m.task][r.at("epoch").get<int>()].push_back(r.at("loss").get<double>());
+      if (r.contains("test_acc")) test[m.task][r.at("epoch").get<int>()].push_back(r.at("test_acc").get<double>());
+    }
+  }
+  if (loss.empty()) return {};
+  Figure f{"training", "Training curves (median over seeds): training loss and test accuracy per epoch"};
+  Blocks blocks;
+  std::vector<std::string> loss_parts, acc_parts;
+  int color = 1;
+  for (const auto& [task, by_epoch] : loss) {
+    if (color > 8) break;
+    std::string lb, ab;
+    for (const auto& [epoch, v] : by_epoch) lb += fmt::format("{} {}\n", epoch, probes::spread(v).median);
+    for (const auto& [epoch, v] : test[task]) ab += fmt::format("{} {}\n", epoch, probes::spread(v).median);
+    loss_parts.push_back(fmt::format("'{}.dat' index {} using 1:2 with linespoints lc {} pt 7 ps 0.6 title {}", f.name,
+                                     blocks.add(task + " loss", lb), color, gp_quote(task)));
+    acc_parts.push_back(fmt::format("'{}.dat' index {} using 1:2 with linespoints lc {} pt 7 ps 0.6 title {}", f.name,
+                                    blocks.add(task + " test accuracy", ab), color, gp_quote(task)));
+    ++color;
+  }
+  f.data = blocks.text();
+  f.width = 1000;
+  f.script = fmt::format(
+      "set multiplot layout 1,2\nset grid\nset xlabel 'epoch'\nset key top right font ',9'\n"
+      "set title 'training loss (NLL)'\nset logscale y\nplot {}\nunset logscale y\n"
+      "set title 'test accuracy (%)'\nset key bottom right font ',9'\nplot {}\nunset multiplot\n",
+      fmt::join(loss_parts, ", "), fmt::join(acc_parts, ", "));
+  return {f};
+}
+
+}  // namespace
+
+StudyData load_study(const fs::path& dir) {
+  StudyData d;
+  d.dir = dir;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw core::Error(fmt::format("{}: not a directory", dir.string()));
+  for (const char* f : {"results.json", "scores.json", "study.json"}) {
+    if (!fs::exists(dir / f, ec)) {
+      throw core::Error(fmt::format("{}: not a study results directory (no {})", dir.string(), f));
+    }
+  }
+  for (const auto& r : core::read_json(dir / "results.json")) d.rows.push_back(probes::SweepRow::from_json(r));
+  d.scores = core::read_json(dir / "scores.json");
+  d.study = core::read_json(dir / "study.json");
+  if (d.study.contains("result") && d.study["result"].contains("models")) {
+    for (const auto& m : d.study["result"]["models"]) {
+      d.models.push_back({m.at("task"), m.at("seed"), fs::path(m.at("dir").get<std::string>())});
+    }
+  }
+  return d;
+}
+
+std::vector<Figure> build_figures(const StudyData& d) {
+  auto rows = rows_by_task(d);
+  for (const auto& t : tasks_of(d)) rows[t.id];  // every scored task has an entry, possibly empty
+  std::vector<Figure> out;
+  for (auto&& group : {pruning_figures(d, rows), prune_binarize_figure(d, rows), noise_figures(d, rows),
+                       flip_figures(d, rows), randomization_figure(d, rows), score_figure(d, rows), heatmap_figures(d),
+                       layer_figure(d), training_figure(d)}) {
+    for (auto& f : group) out.push_back(f);
+  }
+  return out;
+}
+
+}  // namespace netprobe::report

@@ -1,0 +1,114 @@
+#include "src/report/html.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace netprobe::report {
+namespace {
+
+constexpr const char* kStyle = R"(
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1400px; color: #222; padding: 0 1em; }
+h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; font-size: 0.9em; } th, td { padding: 0.3em 0.7em; border-bottom: 1px solid #e3e3e3; text-align: right; }
+th:first-child, td:first-child { text-align: left; } th { background: #f4f4f4; }
+figure { margin: 1.5em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
+figcaption { font-size: 0.9em; color: #444; } .warn { background: #fff4e0; padding: 0.7em; border-left: 4px solid #f0a020; }
+pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
+)";
+
+// A number of scores.json; NaN where it is missing or null (an undefined score, e.g. 0/0).
+double num(const core::Json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : std::nan("");
+}
+
+std::string fixed(double v, int digits) { return std::isnan(v) ? "-" : fmt::format("{:.{}f}", v, digits); }
+
+std::string fmt_spread(const core::Json& s) {
+  if (!s.is_object() || s.value("n", 0) == 0) return "-";
+  return fmt::format("{} <small>[{}, {}]</small>", fixed(num(s, "median"), 1), fixed(num(s, "q1"), 1), fixed(num(s, "q3"), 1));
+}
+
+std::string fmt_peak(const core::Json& p, const char* level_name) {
+  if (!p.is_object()) return "-";
+  return fmt::format("{} @ {}={:.3g}", fixed(num(p, "accuracy"), 1), level_name, num(p, "level"));
+}
+
+}  // namespace
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string render_html(const StudyData& data, const std::vector<Figure>& figures, const RenderResult& render,
+                        const std::string& figures_dir) {
+  std::string h = fmt::format("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+                              "<title>netprobe study report</title>\n<style>{}</style></head><body>\n",
+                              kStyle);
+  const auto versions = data.study.value("versions", core::Json::object());
+  h += fmt::format("<h1>netprobe study report</h1>\n<p>{} tasks, seeds {}, probes {}; netprobe {} (git {}), libtorch {}.</p>\n",
+                   data.scores.size(), html_escape(data.study.value("seeds", core::Json::array()).dump()),
+                   html_escape(data.study.value("probes", core::Json::array()).dump()),
+                   html_escape(versions.value("netprobe", "?")), html_escape(versions.value("git", "?")),
+                   html_escape(versions.value("libtorch", "?")));
+
+  h += "<h2>Summary</h2>\n<table>\n<tr><th>task</th><th>seeds</th><th>full %</th><th>binarized %</th>"
+       "<th>shuffled (B) %</th><th>&Delta;<sub>bin</sub></th><th>&Delta;<sub>shuf</sub></th><th>norm. bin</th>"
+       "<th>norm. shuf</th><th>prune&rarr;binarize peak</th><th>noise (signed) peak</th><th>flip (signed) peak</th></tr>\n";
+  for (const auto& s : data.scores) {
+    const double sigma = num(s, "sigma_w");
+    std::string noise = fmt_peak(s.value("noise_signed_peak", core::Json()), "a");
+    if (noise != "-" && sigma > 0) noise += fmt::format(" ({:.2g}&sigma;<sub>w</sub>)", num(s, "noise_signed_peak_sigma"));
+    h += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        html_escape(s.value("task", "")), s.value("seeds", 0), fmt_spread(s.value("full", core::Json())),
+        fmt_spread(s.value("binarized", core::Json())), fmt_spread(s.value("shuffled_B", core::Json())),
+        fixed(num(s, "delta_bin"), 1), fixed(num(s, "delta_shuf"), 1), fixed(num(s, "norm_bin"), 2),
+        fixed(num(s, "norm_shuf"), 2),
+        fmt_peak(s.value("prune_binarize_peak", core::Json()), "p"), noise,
+        fmt_peak(s.value("flip_signed_peak", core::Json()), "q"));
+  }
+  h += "</table>\n<p><small>Accuracies: median [inter-quartile range] over seeds. &Delta; = median flip50(full) &minus; "
+       "median flip50(probed), in accuracy points; normalized by (median full &minus; chance).</small></p>\n";
+
+  h += "<h2>Figures</h2>\n";
+  if (!render.gnuplot_available) {
+    h += "<p class=\"warn\">gnuplot was not found, so the figures were not drawn. Their data and gnuplot scripts are "
+         "linked below; install gnuplot with <code>apt-get install gnuplot-nox</code> and run "
+         "<code>netprobe report</code> again.</p>\n";
+  }
+  for (const auto& f : figures) {
+    const std::string base = figures_dir + "/" + f.name;
+    const bool drawn = std::find(render.rendered.begin(), render.rendered.end(), f.name) != render.rendered.end();
+    h += "<figure>\n";
+    if (drawn) {
+      h += fmt::format("<a href=\"{0}.png\"><img src=\"{0}.svg\" alt=\"{1}\"></a>\n", html_escape(base), html_escape(f.title));
+    }
+    h += fmt::format("<figcaption>{}{} &middot; <a href=\"{}.dat\">data</a> &middot; <a href=\"{}.gp\">gnuplot script</a>"
+                     "{}</figcaption>\n</figure>\n",
+                     html_escape(f.title), drawn ? "" : " (not drawn)", html_escape(base), html_escape(base),
+                     drawn ? fmt::format(" &middot; <a href=\"{}.png\">PNG</a>", html_escape(base)) : "");
+  }
+
+  h += "<h2>Configuration and run</h2>\n<pre>" + html_escape(data.study.dump(2)) + "</pre>\n";
+  h += "<h2>Files</h2>\n<ul><li><a href=\"results.csv\">results.csv</a> (every evaluation, long format)</li>"
+       "<li><a href=\"results.json\">results.json</a></li><li><a href=\"scores.json\">scores.json</a></li>"
+       "<li><a href=\"summary.txt\">summary.txt</a></li><li><a href=\"study.json\">study.json</a></li></ul>\n";
+  h += "</body></html>\n";
+  return h;
+}
+
+}  // namespace netprobe::report

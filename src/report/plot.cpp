@@ -1,0 +1,94 @@
+#include "src/report/plot.h"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "src/core/atomic_file.h"
+
+namespace fs = std::filesystem;
+
+namespace netprobe::report {
+namespace {
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+bool non_empty_file(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec) && fs::file_size(p, ec) > 0;
+}
+
+}  // namespace
+
+std::string gnuplot_command() {
+  const char* env = std::getenv("NETPROBE_GNUPLOT");
+  return env != nullptr && *env != '\0' ? env : "gnuplot";
+}
+
+std::string gp_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+RenderResult render_figures(const fs::path& dir, const std::vector<Figure>& figures) {
+  fs::create_directories(dir);
+  for (const auto& f : figures) {
+    core::write_file_atomic(dir / (f.name + ".dat"), f.data);
+    const std::string header = fmt::format(
+        "# netprobe figure: {}\n"
+        "# Data: {}.dat. Restyle freely, then: gnuplot {}.gp (SVG) or gnuplot -e \"fmt='png'\" {}.gp (PNG)\n"
+        "if (!exists(\"fmt\")) fmt = 'svg'\n"
+        "if (fmt eq 'png') {{\n"
+        "  set terminal pngcairo size {},{} font 'Sans,10'\n"
+        "  set output '{}.png'\n"
+        "}} else {{\n"
+        "  set terminal svg size {},{} dynamic font 'Sans,11' background '#ffffff'\n"
+        "  set output '{}.svg'\n"
+        "}}\n"
+        "set datafile commentschars '#'\n"
+        "set key noenhanced\n"
+        "set title noenhanced\n",
+        f.title, f.name, f.name, f.name, f.width, f.height, f.name, f.width, f.height, f.name);
+    core::write_file_atomic(dir / (f.name + ".gp"), header + f.script + "\nunset output\n");
+  }
+  RenderResult result;
+  const std::string gnuplot = gnuplot_command();
+  result.gnuplot_available = std::system(fmt::format("{} --version >/dev/null 2>&1", shell_quote(gnuplot)).c_str()) == 0;
+  if (!result.gnuplot_available) {
+    spdlog::warn("gnuplot not found ('{}'): figures not drawn; their data and scripts are in {}. "
+                 "Install it with: apt-get install gnuplot-nox",
+                 gnuplot, dir.string());
+    return result;
+  }
+  for (const auto& f : figures) {
+    bool ok = true;
+    for (const char* format : {"svg", "png"}) {
+      const fs::path image = dir / (f.name + "." + format);
+      std::error_code ec;
+      fs::remove(image, ec);
+      const std::string cmd = fmt::format("cd {} && {} -e \"fmt='{}'\" {} >{} 2>&1", shell_quote(dir.string()),
+                                          shell_quote(gnuplot), format, shell_quote(f.name + ".gp"),
+                                          shell_quote(f.name + "." + format + ".log"));
+      ok = ok && std::system(cmd.c_str()) == 0 && non_empty_file(image);
+    }
+    if (ok) {
+      result.rendered.push_back(f.name);
+      for (const char* format : {"svg", "png"}) {
+        std::error_code ec;
+        fs::remove(dir / (f.name + "." + format + ".log"), ec);
+      }
+    } else {
+      spdlog::warn("gnuplot could not draw {} (see {}/{}.*.log)", f.name, dir.string(), f.name);
+      result.failed.push_back(f.name);
+    }
+  }
+  return result;
+}
+
+}  // namespace netprobe::report

@@ -1,0 +1,35 @@
+#pragma once
+/// Figures drawn by gnuplot from scripts written next to their data, so a user can restyle any
+/// figure and re-run `gnuplot NAME.gp` (SVG) or `gnuplot -e "fmt='png'" NAME.gp` (PNG).
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace netprobe::report {
+
+struct Figure {
+  std::string name;     ///< file stem: NAME.gp, NAME.dat, NAME.svg, NAME.png
+  std::string title;    ///< caption in the report
+  std::string data = "";    ///< content of NAME.dat (gnuplot blocks separated by two blank lines)
+  std::string script = "";  ///< gnuplot commands after terminal and output are set
+  int width = 900, height = 420;
+};
+
+struct RenderResult {
+  bool gnuplot_available = false;
+  std::vector<std::string> rendered;  ///< names whose SVG and PNG were produced
+  std::vector<std::string> failed;    ///< names gnuplot could not draw (message logged)
+};
+
+/// The gnuplot binary: $NETPROBE_GNUPLOT if set, else "gnuplot".
+std::string gnuplot_command();
+
+/// Writes NAME.dat and NAME.gp for every figure into `dir`, then runs gnuplot for SVG and PNG.
+/// Without gnuplot the data and scripts are still written and one warning says how to install it.
+RenderResult render_figures(const std::filesystem::path& dir, const std::vector<Figure>& figures);
+
+/// Quotes a string for a gnuplot script ('...' with ' doubled).
+std::string gp_quote(const std::string& text);
+
+}  // namespace netprobe::report

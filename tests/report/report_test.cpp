@@ -1,0 +1,106 @@
+// The report of a small study on generated data: figures, validity, links, and no gnuplot.
+#include "src/report/report.h"
+
+#include <regex>
+
+#include <gtest/gtest.h>
+
+#include "probes/study.h"
+#include "src/core/atomic_file.h"
+#include "src/core/errors.h"
+#include "src/report/html.h"
+#include "tests/support/test_support.h"
+
+namespace netprobe::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ReportTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp_ = new testing::TempDir();
+    testing::write_fake_dataset(*tmp_ / "data" / "mnist", 100, 40, false);
+    probes::StudyConfig c;
+    c.tasks = {{"mnist", {1, 2}}, {"mnist", {3, 4}}};
+    c.seeds = {0, 1};
+    c.model.hidden = {8};
+    c.model.epochs = 2;
+    c.model.batch = 20;
+    c.draws = 1;
+    c.layer_profile = true;
+    c.out = *tmp_ / "results";
+    c.data_dir = *tmp_ / "data";
+    c.workers = 2;
+    c.progress = false;
+    probes::run_study(c);
+  }
+  static void TearDownTestSuite() { delete tmp_; }
+  static fs::path results() { return *tmp_ / "results"; }
+  static testing::TempDir* tmp_;
+};
+testing::TempDir* ReportTest::tmp_ = nullptr;
+
+// Every src= and href= of the page, relative to its directory.
+std::vector<std::string> links_of(const std::string& html) {
+  std::vector<std::string> out;
+  const std::regex link(R"re((?:src|href)="([^"]+)")re");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), link); it != std::sregex_iterator(); ++it) {
+    out.push_back((*it)[1]);
+  }
+  return out;
+}
+
+TEST_F(ReportTest, DrawsEveryFigureAsValidSvgAndPngAndLinksOnlyExistingFiles) {
+  const ReportSummary s = write_report(results());
+  ASSERT_TRUE(s.render.gnuplot_available) << "gnuplot is installed by the set-up";
+  // pruning, noise, flip (one dataset), prune-then-binarize, randomizations, scores, layer
+  // profile, training; no heatmap (not all 45 pairs).
+  EXPECT_EQ(s.figures, 8);
+  EXPECT_EQ(s.render.rendered.size(), 8u);
+  EXPECT_TRUE(s.render.failed.empty());
+  for (const auto& name : s.render.rendered) {
+    const std::string svg = core::read_file(results() / "figures" / (name + ".svg"));
+    EXPECT_NE(svg.find("<svg"), std::string::npos) << name;
+    EXPECT_NE(svg.find("</svg>"), std::string::npos) << name;
+    const std::string png = core::read_file(results() / "figures" / (name + ".png"));
+    ASSERT_GE(png.size(), 8u);
+    EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8)) << name;
+    EXPECT_TRUE(fs::exists(results() / "figures" / (name + ".gp")));
+    EXPECT_TRUE(fs::exists(results() / "figures" / (name + ".dat")));
+  }
+  const std::string html = core::read_file(s.index);
+  EXPECT_NE(html.find("mnist-1v2"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("http"), std::string::npos);  // nothing external
+  const auto links = links_of(html);
+  EXPECT_GE(links.size(), 8u * 4);
+  for (const auto& l : links) EXPECT_TRUE(fs::exists(results() / l)) << l;
+  EXPECT_NE(std::find(links.begin(), links.end(), "figures/layer_profile.svg"), links.end());
+}
+
+TEST_F(ReportTest, WithoutGnuplotWritesDataScriptsAndACompletePageWithoutImages) {
+  testing::TempDir copy;
+  fs::copy(results(), copy / "r", fs::copy_options::recursive);
+  fs::remove_all(copy / "r" / "figures");
+  ::setenv("NETPROBE_GNUPLOT", "/nonexistent/gnuplot", 1);
+  const ReportSummary s = write_report(copy / "r");
+  ::unsetenv("NETPROBE_GNUPLOT");
+  EXPECT_FALSE(s.render.gnuplot_available);
+  EXPECT_TRUE(s.render.rendered.empty());
+  const std::string html = core::read_file(s.index);
+  EXPECT_NE(html.find("apt-get install gnuplot-nox"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_NE(html.find("</html>"), std::string::npos);
+  for (const auto& l : links_of(html)) EXPECT_TRUE(fs::exists(copy / "r" / l)) << l;
+  EXPECT_TRUE(fs::exists(copy / "r" / "figures" / "scores.gp"));
+}
+
+TEST_F(ReportTest, NotAResultsDirectoryIsAnError) {
+  testing::TempDir empty;
+  EXPECT_THROW(write_report(empty.path()), core::Error);
+  EXPECT_EQ(html_escape("<a href=\"x\">&</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+}
+
+}  // namespace
+}  // namespace netprobe::report
