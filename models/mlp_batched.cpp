@@ -51,7 +51,24 @@ std::vector<train::ClassifierMetrics> MlpBatchEvaluator::evaluate(const std::vec
   // variant's block contiguously, so no transpose or copy is needed between layers.
   torch::Tensor h = xt_;
   bool h_shared = true;
-  for (size_t l = 0; l < layers; ++l) {
+  size_t first = 0;
+  if (use_sparse_ && layers == 2 && options_.hidden()[0] == kSparseBlock && options_.bias()) {
+    // The default architecture (one hidden layer of 64): fused kernel straight to the logits.
+    std::vector<torch::Tensor> w1, b1, w2, b2;
+    for (const auto& v : variants) {
+      w1.push_back(find(v, "fc1.weight"));
+      b1.push_back(find(v, "fc1.bias"));
+      w2.push_back(find(v, "fc2.weight"));
+      b2.push_back(find(v, "fc2.bias"));
+    }
+    const HiddenActivation act = options_.activation() == Activation::kRelu   ? HiddenActivation::kRelu
+                                 : options_.activation() == Activation::kTanh ? HiddenActivation::kTanh
+                                                                              : HiddenActivation::kSigmoid;
+    h = sparse_mlp2_logits(sparse_x_, torch::cat(w1, 0), torch::cat(b1, 0), torch::stack(w2), torch::stack(b2), act);
+    h_shared = false;
+    first = layers;
+  }
+  for (size_t l = first; l < layers; ++l) {
     const std::string prefix = fmt::format("fc{}.", l + 1);
     std::vector<torch::Tensor> ws, bs;
     for (const auto& v : variants) {

@@ -3,33 +3,123 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <map>
 
 namespace netprobe::models {
 namespace {
 
-constexpr int64_t kBlock = 64;  // output columns per pass: 4 AVX-512 accumulators, w block in L2
+constexpr int64_t kBlock = kSparseBlock;  // output columns per pass: 4 AVX-512 accumulators, w block in L2
+
+// 16 floats: one AVX-512 register, two AVX2 registers, four SSE registers, per clone.
+typedef float Lane16 __attribute__((vector_size(64)));
+static_assert(kBlock == 64, "accumulate_row holds a block in four Lane16 accumulators");
+
+// Only ever inlined into the target clones, so the vector-return ABI note does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+inline __attribute__((always_inline)) Lane16 load16(const float* p) {
+  Lane16 v;
+  std::memcpy(&v, p, sizeof v);  // unaligned load
+  return v;
+}
+
+// acc = sum over entries [begin, end) of value * block[col * stride .. + 64), in four vector
+// accumulators that stay in registers. Explicit vector types, because GCC's auto-vectorizer
+// turned the same loop into 64 scalar FMAs in some callers (5-12x slower).
+inline __attribute__((always_inline)) void accumulate_row(int64_t begin, int64_t end, const int32_t* col,
+                                                          const float* val, const float* block, int64_t stride,
+                                                          float* acc) {
+  Lane16 a0 = {}, a1 = {}, a2 = {}, a3 = {};
+  for (int64_t e = begin; e < end; ++e) {
+    const float v = val[e];
+    const float* w = block + static_cast<int64_t>(col[e]) * stride;
+    a0 += v * load16(w);
+    a1 += v * load16(w + 16);
+    a2 += v * load16(w + 32);
+    a3 += v * load16(w + 48);
+  }
+  std::memcpy(acc, &a0, sizeof a0);
+  std::memcpy(acc + 16, &a1, sizeof a1);
+  std::memcpy(acc + 32, &a2, sizeof a2);
+  std::memcpy(acc + 48, &a3, sizeof a3);
+}
 
 // One block of kBlock output features for a range of sample rows: acc = sum over the row's
-// entries of value * w_t[col, block], written feature-major (out[feature, row]). Cloned for
-// AVX-512 and AVX2 (dispatched at load time), so the fixed-size inner loop becomes a few
-// register-resident FMAs per entry; the w_t block (cols x 64 floats) stays in L2 across rows.
+// entries of value * block[col], written feature-major (out[feature, row]). Cloned for AVX-512
+// and AVX2 (dispatched at load time), so the fixed-size inner loop becomes a few
+// register-resident FMAs per entry; the block (cols x 64 floats, contiguous) stays in L2.
 __attribute__((target_clones("avx512f", "avx2", "default"))) void accumulate_block(
-    const int64_t* start, const int32_t* col, const float* val, const float* w_t, int64_t m, int64_t b0,
+    const int64_t* start, const int32_t* col, const float* val, const float* block, int64_t stride, int64_t b0,
     int64_t row_begin, int64_t row_end, int64_t rows, float* out) {
   for (int64_t r = row_begin; r < row_end; ++r) {
-    float acc[kBlock] = {};
-    for (int64_t k = start[r]; k < start[r + 1]; ++k) {
-      const float v = val[k];
-      const float* wr = w_t + static_cast<int64_t>(col[k]) * m + b0;
-#pragma GCC unroll 64
-      for (int64_t t = 0; t < kBlock; ++t) acc[t] += v * wr[t];
-    }
+    float acc[kBlock];
+    accumulate_row(start[r], start[r + 1], col, val, block, stride, acc);
     for (int64_t t = 0; t < kBlock; ++t) out[(b0 + t) * rows + r] = acc[t];
   }
 }
 
+// The fused two-layer kernel for a range of rows and one variant (block b0 = v * 64).
+__attribute__((target_clones("avx512f", "avx2", "default"))) void mlp2_block(
+    const int64_t* start, const int32_t* col, const float* val, const float* block, int64_t stride, const float* bias, const float* w2, const float* b2, int64_t k, HiddenActivation activation, int64_t row_begin,
+    int64_t row_end, int64_t rows, float* logits) {
+  for (int64_t r = row_begin; r < row_end; ++r) {
+    float acc[kBlock];
+    accumulate_row(start[r], start[r + 1], col, val, block, stride, acc);
+    for (int64_t t = 0; t < kBlock; ++t) {
+      const float z = acc[t] + bias[t];
+      acc[t] = activation == HiddenActivation::kRelu   ? (z > 0 ? z : 0.0f)
+               : activation == HiddenActivation::kTanh ? std::tanh(z)
+                                                       : 1.0f / (1.0f + std::exp(-z));
+    }
+    for (int64_t c = 0; c < k; ++c) {
+      float sum = b2[c];
+      for (int64_t t = 0; t < kBlock; ++t) sum += w2[c * kBlock + t] * acc[t];
+      logits[c * rows + r] = sum;
+    }
+  }
+}
+
+// The weight [m, cols] as blocks [padded / 64][cols][64]: block b holds output features
+// 64b .. 64b+63 for every input column, contiguous. (A plain transpose [cols, m] put each block's
+// rows 4*m bytes apart, which mapped them onto few L2 sets and thrashed.)
+torch::Tensor blocked_transpose(const torch::Tensor& weight, int64_t cols, int64_t padded) {
+  const int64_t m = weight.size(0);
+  const torch::Tensor w = weight.to(torch::kFloat32).contiguous();
+  torch::Tensor out = torch::zeros({padded / kBlock, cols, kBlock}, torch::kFloat32);
+  // A plain loop: LibTorch's strided copy of this permutation took ~50x longer.
+  const float* src = w.data_ptr<float>();
+  float* dst = out.data_ptr<float>();
+  for (int64_t f = 0; f < m; ++f) {
+    float* block = dst + (f / kBlock) * cols * kBlock + f % kBlock;
+    const float* row = src + f * cols;
+    for (int64_t j = 0; j < cols; ++j) block[j * kBlock] = row[j];
+  }
+  return out;
+}
+
 }  // namespace
+
+torch::Tensor sparse_mlp2_logits(const SparseRows& x, const torch::Tensor& w1, const torch::Tensor& b1,
+                                 const torch::Tensor& w2_in, const torch::Tensor& b2_in, HiddenActivation activation) {
+  const int64_t V = w2_in.size(0), k = w2_in.size(1);
+  TORCH_CHECK(w1.size(0) == V * kBlock && w2_in.size(2) == kBlock, "sparse_mlp2_logits: hidden width must be 64");
+  const int64_t m = V * kBlock;
+  const torch::Tensor blocks = blocked_transpose(w1, x.cols, m);
+  // Hidden bias including the background term c * rowsum(w1).
+  const torch::Tensor bias = (b1 + w1.sum(1) * x.background).contiguous();
+  const torch::Tensor w2 = w2_in.to(torch::kFloat32).contiguous(), b2 = b2_in.to(torch::kFloat32).contiguous();
+  torch::Tensor logits = torch::empty({V, k, x.rows}, torch::kFloat32);
+  const float* wp = blocks.data_ptr<float>();
+  at::parallel_for(0, x.rows, 64, [&](int64_t begin, int64_t end) {
+    for (int64_t v = 0; v < V; ++v) {
+      mlp2_block(x.start.data(), x.col.data(), x.val.data(), wp + v * x.cols * kBlock, kBlock, bias.data_ptr<float>() + v * kBlock,
+                 w2.data_ptr<float>() + v * k * kBlock, b2.data_ptr<float>() + v * k, k, activation, begin, end, x.rows,
+                 logits.data_ptr<float>() + v * k * x.rows);
+    }
+  });
+  return logits;
+}
 
 double SparseRows::density() const {
   return rows * cols == 0 ? 0.0 : static_cast<double>(val.size()) / static_cast<double>(rows * cols);
@@ -63,16 +153,15 @@ SparseRows sparse_rows(const torch::Tensor& x_in) {
 torch::Tensor sparse_linear(const SparseRows& x, const torch::Tensor& weight) {
   const int64_t m = weight.size(0);
   const int64_t padded = (m + kBlock - 1) / kBlock * kBlock;
-  // w_t [cols, padded]: rows of the transposed weight are contiguous, padded to whole blocks so
-  // the inner loop has a fixed trip count.
-  torch::Tensor w_t = torch::zeros({x.cols, padded}, torch::kFloat32);
-  w_t.narrow(1, 0, m).copy_(weight.t());
+  // Padded to whole blocks so the inner loop has a fixed trip count.
+  const torch::Tensor blocks = blocked_transpose(weight, x.cols, padded);
   torch::Tensor out = torch::empty({padded, x.rows}, torch::kFloat32);
-  const float* wp = w_t.data_ptr<float>();
+  const float* wp = blocks.data_ptr<float>();
   float* op = out.data_ptr<float>();
   at::parallel_for(0, x.rows, 64, [&](int64_t begin, int64_t end) {
     for (int64_t b0 = 0; b0 < padded; b0 += kBlock) {
-      accumulate_block(x.start.data(), x.col.data(), x.val.data(), wp, padded, b0, begin, end, x.rows, op);
+      accumulate_block(x.start.data(), x.col.data(), x.val.data(), wp + (b0 / kBlock) * x.cols * kBlock, kBlock, b0, begin, end,
+                       x.rows, op);
     }
   });
   torch::Tensor result = padded == m ? out : out.narrow(0, 0, m);

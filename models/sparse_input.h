@@ -31,4 +31,18 @@ SparseRows sparse_rows(const torch::Tensor& x);
 /// intra-op threads over rows.
 torch::Tensor sparse_linear(const SparseRows& x, const torch::Tensor& weight);
 
+/// Width of one block of the sparse kernel: a hidden layer of exactly this many units is one
+/// block per variant, which lets sparse_mlp2_logits keep it in registers.
+constexpr int64_t kSparseBlock = 64;
+
+enum class HiddenActivation { kRelu, kTanh, kSigmoid };
+
+/// Logits of V two-layer MLPs (input -> kSparseBlock hidden -> k) on the same sparse inputs,
+/// without materializing the hidden activations: per sample and variant, the 64 hidden
+/// pre-activations stay in registers, get bias and activation, and are multiplied by that
+/// variant's output weights at once.
+///   w1 [V*64, cols], b1 [V*64], w2 [V, k, 64], b2 [V, k]  ->  logits [V, k, rows]
+torch::Tensor sparse_mlp2_logits(const SparseRows& x, const torch::Tensor& w1, const torch::Tensor& b1,
+                                 const torch::Tensor& w2, const torch::Tensor& b2, HiddenActivation activation);
+
 }  // namespace netprobe::models

@@ -43,5 +43,23 @@ TEST(SparseInputTest, ZeroBackgroundAndEmptyRows) {
   testing::expect_close(sparse_linear(s, w), w.matmul(x.t()), 1e-6, 1e-6);
 }
 
+TEST(SparseInputTest, FusedTwoLayerLogitsMatchTheUnfusedComputation) {
+  const torch::Tensor x = image_like(45, 30);
+  const SparseRows s = sparse_rows(x);
+  const int64_t V = 3, k = 2;
+  const torch::Tensor w1 = torch::randn({V * kSparseBlock, 30}), b1 = torch::randn({V * kSparseBlock});
+  const torch::Tensor w2 = torch::randn({V, k, kSparseBlock}), b2 = torch::randn({V, k});
+  for (auto [act, fn] : {std::pair{HiddenActivation::kRelu, &torch::relu}, std::pair{HiddenActivation::kTanh, &torch::tanh},
+                         std::pair{HiddenActivation::kSigmoid, &torch::sigmoid}}) {
+    const torch::Tensor logits = sparse_mlp2_logits(s, w1, b1, w2, b2, act);
+    ASSERT_EQ(logits.sizes(), (std::vector<int64_t>{V, k, 45}));
+    for (int64_t v = 0; v < V; ++v) {
+      const torch::Tensor h = fn(x.matmul(w1.narrow(0, v * kSparseBlock, kSparseBlock).t()) +
+                                 b1.narrow(0, v * kSparseBlock, kSparseBlock));
+      testing::expect_close(logits[v], (h.matmul(w2[v].t()) + b2[v]).t(), 1e-4, 1e-4);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace netprobe::models

@@ -67,6 +67,29 @@ TEST(MlpBatchEvaluatorTest, MatchesOneAtATimeEvaluationIncludingSharedLayers) {
   EXPECT_NEAR(shared[1].loss, f.one_at_a_time(variants[4]).loss, 1e-5);
 }
 
+TEST(MlpBatchEvaluatorTest, DefaultArchitectureOnImagesTakesTheFusedPathWithSameResults) {
+  torch::manual_seed(9);
+  const auto options = models::MlpOptions(30, 2).hidden({64});
+  models::Mlp net(options);
+  torch::Tensor images = torch::full({60, 30}, -1.0f);
+  images.index_put_({torch::rand({60, 30}).lt(0.25)}, 0.7f);
+  const torch::Tensor y = torch::randint(0, 2, {60}, torch::kLong);
+  const core::NamedTensors base = core::parameters_of(*net);
+  auto gen = core::make_generator(1);
+  std::vector<core::NamedTensors> variants = {base};
+  for (const char* layer : {"", "fc1", "fc2"}) {
+    variants.push_back(apply_probe(make_probe("noise", "uniform"), base, Scope{layer}, 0.2, gen).tensors);
+  }
+  const auto batched = models::MlpBatchEvaluator(options, images, y).evaluate(variants);
+  for (size_t i = 0; i < variants.size(); ++i) {
+    models::Mlp copy(options);
+    core::load_into(*copy, variants[i], "variant");
+    const auto ref = train::evaluate_classifier([&](const torch::Tensor& in) { return copy->forward(in); }, images, y);
+    EXPECT_NEAR(batched[i].loss, ref.loss, 1e-5) << i;
+    EXPECT_DOUBLE_EQ(batched[i].accuracy, ref.accuracy) << i;
+  }
+}
+
 TEST(SweepTest, RowsCoverTheGridWithBaselineFirstAndAreReproducible) {
   Fixture f;
   const core::NamedTensors base = core::parameters_of(*f.net);
