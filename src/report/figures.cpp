@@ -153,7 +153,7 @@ std::vector<Figure> prune_binarize_figure(const StudyData& d, const std::map<std
   }
   if (parts.empty()) return {};
   f.data = blocks.text();
-  f.script = panel_header(f.title, "fraction pruned p, then sign()") + "set xrange [0:1]\nset key top left\nplot " +
+  f.script = panel_header(f.title, "fraction pruned p, then sign()") + "set xrange [0:1]\nset key bottom right\nplot " +
              fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
   return {f};
 }

@@ -19,15 +19,6 @@ struct TinyNet : torch::nn::Module {
   torch::nn::Linear fc1{nullptr}, fc2{nullptr};
 };
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(CheckpointTest, RoundTripKeepsNamesOrderAndValues) {
   TempDir tmp;
   TinyNet a(4), b(4);
@@ -46,7 +37,7 @@ TEST(CheckpointTest, ShapeMismatchIsAnErrorAndLeavesModelUntouched) {
   TinyNet small(4), big(5);
   save_tensors(tmp / "w.pt", parameters_of(small));
   const auto before = big.fc2->bias.clone();
-  const std::string msg = error_of([&] { load_into(big, load_tensors(tmp / "w.pt"), "run/weights.pt"); });
+  const std::string msg = testing::error_of([&] { load_into(big, load_tensors(tmp / "w.pt"), "run/weights.pt"); });
   EXPECT_NE(msg.find("run/weights.pt: architecture mismatch: 'fc1.weight' has shape 4x3"), std::string::npos) << msg;
   EXPECT_TRUE(big.fc2->bias.equal(before));
 }
@@ -55,23 +46,23 @@ TEST(CheckpointTest, MissingOrExtraParametersAreErrors) {
   TinyNet net(4);
   NamedTensors params = parameters_of(net);
   params.pop_back();
-  EXPECT_NE(error_of([&] { load_into(net, params, "x"); }).find("architecture mismatch"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { load_into(net, params, "x"); }).find("architecture mismatch"), std::string::npos);
   params.emplace_back("fc3.bias", torch::zeros({2}));
-  EXPECT_NE(error_of([&] { load_into(net, params, "x"); }).find("unexpected parameter 'fc3.bias'"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { load_into(net, params, "x"); }).find("unexpected parameter 'fc3.bias'"), std::string::npos);
 }
 
 TEST(CheckpointTest, CorruptOrMissingFileIsAnErrorNamingIt) {
   TempDir tmp;
   testing::write_bytes(tmp / "bad.pt", {1, 2, 3, 4, 5});
-  EXPECT_NE(error_of([&] { load_tensors(tmp / "bad.pt"); }).find("bad.pt: not a valid netprobe checkpoint"),
+  EXPECT_NE(testing::error_of([&] { load_tensors(tmp / "bad.pt"); }).find("bad.pt: not a valid netprobe checkpoint"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { load_tensors(tmp / "none.pt"); }).find("none.pt: no such file"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { load_tensors(tmp / "none.pt"); }).find("none.pt: no such file"), std::string::npos);
   TinyNet net(4);
   save_tensors(tmp / "w.pt", parameters_of(net));
   auto bytes = read_file(tmp / "w.pt");
   bytes.resize(bytes.size() / 2);
   testing::write_bytes(tmp / "half.pt", std::vector<uint8_t>(bytes.begin(), bytes.end()));
-  EXPECT_NE(error_of([&] { load_tensors(tmp / "half.pt"); }).find("half.pt: not a valid"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { load_tensors(tmp / "half.pt"); }).find("half.pt: not a valid"), std::string::npos);
 }
 
 }  // namespace

@@ -18,16 +18,6 @@ void overwrite(const std::filesystem::path& path, const IdxArray& array) {
   testing::write_bytes(path, encode_idx(array, false));
 }
 
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(DatasetsTest, RegistryKnowsBothDatasetsWithTenClasses) {
   EXPECT_EQ(dataset_info("mnist").class_names.size(), 10u);
   const auto& fashion = dataset_info("fashion-mnist");
@@ -63,7 +53,7 @@ TEST(DatasetsTest, ImageAndLabelCountsMustAgree) {
   TempDir tmp;
   testing::write_fake_dataset(tmp.path(), 10, 10, false);
   overwrite(tmp / "train-labels-idx1-ubyte", IdxArray{IdxType::kUint8, {9}, std::vector<uint8_t>(9, 1)});
-  const std::string msg = error_of([&] { load_split(dataset_info("mnist"), Split::kTrain, tmp.path()); });
+  const std::string msg = testing::error_of([&] { load_split(dataset_info("mnist"), Split::kTrain, tmp.path()); });
   EXPECT_NE(msg.find("9 labels but"), std::string::npos) << msg;
   EXPECT_NE(msg.find("train-labels-idx1-ubyte"), std::string::npos) << msg;
 }
@@ -74,7 +64,7 @@ TEST(DatasetsTest, LabelOutsideClassRange) {
   std::vector<uint8_t> labels(10, 2);
   labels[6] = 10;
   overwrite(tmp / "t10k-labels-idx1-ubyte", IdxArray{IdxType::kUint8, {10}, labels});
-  const std::string msg = error_of([&] { load_split(dataset_info("mnist"), Split::kTest, tmp.path()); });
+  const std::string msg = testing::error_of([&] { load_split(dataset_info("mnist"), Split::kTest, tmp.path()); });
   EXPECT_NE(msg.find("label 10 at index 6 is outside the class range 0..9"), std::string::npos) << msg;
 }
 
@@ -82,10 +72,10 @@ TEST(DatasetsTest, WrongImageRankOrType) {
   TempDir tmp;
   testing::write_fake_dataset(tmp.path(), 4, 4, false);
   overwrite(tmp / "train-images-idx3-ubyte", IdxArray{IdxType::kUint8, {4, 784}, std::vector<uint8_t>(4 * 784)});
-  EXPECT_NE(error_of([&] { load_split(dataset_info("mnist"), Split::kTrain, tmp.path()); }).find("rank 3"),
+  EXPECT_NE(testing::error_of([&] { load_split(dataset_info("mnist"), Split::kTrain, tmp.path()); }).find("rank 3"),
             std::string::npos);
   overwrite(tmp / "train-images-idx3-ubyte", IdxArray{IdxType::kInt8, {4, 28, 28}, std::vector<uint8_t>(4 * 784)});
-  EXPECT_NE(error_of([&] { load_split(dataset_info("mnist"), Split::kTrain, tmp.path()); }).find("0x09"),
+  EXPECT_NE(testing::error_of([&] { load_split(dataset_info("mnist"), Split::kTrain, tmp.path()); }).find("0x09"),
             std::string::npos);
 }
 
@@ -102,7 +92,7 @@ TEST(DatasetsTest, ResolutionOrderCliThenEnvironment) {
 
 TEST(DatasetsTest, MissingDatasetSaysHowToFetch) {
   TempDir empty;
-  const std::string msg = error_of([&] { resolve_data_dir(dataset_info("mnist"), empty.path()); });
+  const std::string msg = testing::error_of([&] { resolve_data_dir(dataset_info("mnist"), empty.path()); });
   EXPECT_NE(msg.find("dataset 'mnist' not found"), std::string::npos) << msg;
   EXPECT_NE(msg.find(empty.path().string()), std::string::npos) << msg;
   EXPECT_NE(msg.find("data/fetch.sh"), std::string::npos) << msg;

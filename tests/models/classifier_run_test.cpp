@@ -37,15 +37,6 @@ ClassifierRunConfig small_config() {
   return c;
 }
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(ClassifierRunTest, WritesRunDirectoryThatLoadsBackExactly) {
   testing::TempDir tmp;
   const data::Task task = small_task();
@@ -75,32 +66,32 @@ TEST(ClassifierRunTest, WritesRunDirectoryThatLoadsBackExactly) {
 TEST(ClassifierRunTest, LoadingRejectsMissingCorruptAndMismatchedRuns) {
   testing::TempDir tmp;
   train_classifier_run(small_config(), small_task(), tmp / "run", 1, false);
-  EXPECT_NE(error_of([&] { load_classifier_run(tmp / "nope"); }).find("nope: not a directory"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "nope"); }).find("nope: not a directory"), std::string::npos);
   fs::create_directories(tmp / "empty");
-  EXPECT_NE(error_of([&] { load_classifier_run(tmp / "empty"); }).find("not a netprobe model directory"),
+  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "empty"); }).find("not a netprobe model directory"),
             std::string::npos);
 
   fs::copy(tmp / "run", tmp / "mismatch");
   core::Json meta = core::read_json(tmp / "mismatch" / "meta.json");
   meta["config"]["hidden"] = {32};
   core::write_json(tmp / "mismatch" / "meta.json", meta);
-  EXPECT_NE(error_of([&] { load_classifier_run(tmp / "mismatch"); }).find("architecture mismatch"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "mismatch"); }).find("architecture mismatch"), std::string::npos);
 
   fs::copy(tmp / "run", tmp / "corrupt");
   core::write_file_atomic(tmp / "corrupt" / "weights.pt", "garbage");
-  EXPECT_NE(error_of([&] { load_classifier_run(tmp / "corrupt"); }).find("weights.pt: not a valid netprobe checkpoint"),
+  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "corrupt"); }).find("weights.pt: not a valid netprobe checkpoint"),
             std::string::npos);
 
   fs::copy(tmp / "run", tmp / "noweights");
   fs::remove(tmp / "noweights" / "weights.pt");
-  EXPECT_NE(error_of([&] { load_classifier_run(tmp / "noweights"); }).find("weights.pt: no such file"),
+  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "noweights"); }).find("weights.pt: no such file"),
             std::string::npos);
 
   fs::copy(tmp / "run", tmp / "badconfig");
   meta = core::read_json(tmp / "badconfig" / "meta.json");
   meta["config"].erase("epochs");
   core::write_json(tmp / "badconfig" / "meta.json", meta);
-  EXPECT_NE(error_of([&] { load_classifier_run(tmp / "badconfig"); }).find("invalid run config"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "badconfig"); }).find("invalid run config"), std::string::npos);
 }
 
 TEST(ClassifierRunTest, DivergingRunLeavesNoDirectory) {
@@ -108,7 +99,7 @@ TEST(ClassifierRunTest, DivergingRunLeavesNoDirectory) {
   ClassifierRunConfig config = small_config();
   config.lr = 1e30;
   config.optimizer = train::OptimizerKind::kSgd;
-  const std::string msg = error_of([&] { train_classifier_run(config, small_task(), tmp / "run", 1, false); });
+  const std::string msg = testing::error_of([&] { train_classifier_run(config, small_task(), tmp / "run", 1, false); });
   EXPECT_NE(msg.find("loss became"), std::string::npos) << msg;
   EXPECT_TRUE(fs::is_empty(tmp.path()));
 }

@@ -104,3 +104,35 @@ TEST_F(ReportTest, NotAResultsDirectoryIsAnError) {
 
 }  // namespace
 }  // namespace netprobe::report
+
+namespace netprobe::report {
+namespace {
+
+// Opens the report in headless Chromium when it is installed (Debian package chromium).
+class ReportBrowserE2E : public ReportTest {};
+
+TEST_F(ReportBrowserE2E, ChromiumRendersThePageWithItsTableAndFigures) {
+  if (!fs::exists("/usr/bin/chromium")) GTEST_SKIP() << "chromium not installed (apt-get install chromium)";
+  const ReportSummary s = write_report(results());
+  testing::TempDir profile;
+  const fs::path shot = profile / "shot.png", dom = profile / "dom.html";
+  const std::string flags = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                            "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=" +
+                            (profile / "user").string();
+  const std::string url = "file://" + fs::absolute(s.index).string();
+  ASSERT_EQ(std::system(("timeout 90 chromium " + flags + " --window-size=1200,1600 --screenshot=" + shot.string() +
+                         " " + url + " >/dev/null 2>&1").c_str()), 0);
+  ASSERT_EQ(std::system(("timeout 90 chromium " + flags + " --dump-dom " + url + " >" + dom.string() + " 2>/dev/null").c_str()), 0);
+  const std::string png = core::read_file(shot);
+  EXPECT_EQ(png.substr(0, 4), std::string("\x89PNG", 4));
+  EXPECT_GT(png.size(), 20000u);  // a rendered page with figures, not a blank one
+  const std::string html = core::read_file(dom);
+  EXPECT_NE(html.find("netprobe study report"), std::string::npos);
+  EXPECT_NE(html.find("mnist-3v4"), std::string::npos);
+  size_t images = 0;
+  for (size_t p = html.find("<img"); p != std::string::npos; p = html.find("<img", p + 1)) ++images;
+  EXPECT_EQ(images, s.render.rendered.size());
+}
+
+}  // namespace
+}  // namespace netprobe::report

@@ -32,6 +32,15 @@ void expect_close(const torch::Tensor& a, const torch::Tensor& b, double rtol, d
   EXPECT_TRUE(diff.le(tol).all().item<bool>()) << "max abs difference " << diff.max().item<double>();
 }
 
+std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
 void write_bytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary);
   out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));

@@ -3,6 +3,7 @@
 /// and running the netprobe binary.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ class SeededTest : public ::testing::Test {
 
 /// Fails the test unless |a - b| <= atol + rtol * |b| elementwise (and shapes match).
 void expect_close(const torch::Tensor& a, const torch::Tensor& b, double rtol = 1e-6, double atol = 1e-8);
+
+/// The message of the exception `fn` throws, or "" if it returns normally.
+std::string error_of(const std::function<void()>& fn);
 
 /// Writes raw bytes to a file.
 void write_bytes(const std::filesystem::path& path, const std::vector<uint8_t>& bytes);

@@ -1,0 +1,73 @@
+#pragma once
+/// The low-rank RNN of LOWRANK.md (Ger & Barak's notation): N neurons, rank R, activation phi,
+/// forward Euler with step dt, h_0 = 0:
+///   h_{t+1} = h_t + dt (-h_t + (1/N) U V^T phi(h_t) + m x_t),   y_t = (1/N) z^T phi(h_t), t = 1..T
+///
+///   LowRankRnn rnn(LowRankRnnOptions(500, 1).dt(0.05).steps(400));
+///   auto gen = core::make_generator(0);
+///   rnn->init_random(gen);                     // each vector Gaussian, |a|^2 / N = 1
+///   torch::Tensor y = rnn->forward(x);         // x [batch, T] -> y [batch, T]
+///
+/// Parameters (stable names, used by probes and checkpoints): m [N], U [N, R], V [N, R], z [N].
+#include <string>
+
+#include <ATen/core/Generator.h>
+#include <torch/torch.h>
+
+namespace netprobe::models {
+
+enum class RnnActivation { kLinear, kTanh, kErfS };
+/// Parses linear|tanh|erf_s; UsageError otherwise.
+RnnActivation parse_rnn_activation(const std::string& name);
+std::string to_string(RnnActivation activation);
+/// phi(x); erf_s(x) = erf(sqrt(pi) x / 2), so phi'(0) = 1 for all three.
+torch::Tensor rnn_activation(RnnActivation activation, const torch::Tensor& x);
+
+struct LowRankRnnOptions {
+  LowRankRnnOptions(int64_t n, int64_t rank) : n_(n), rank_(rank) {}
+  TORCH_ARG(int64_t, n);
+  TORCH_ARG(int64_t, rank);
+  TORCH_ARG(RnnActivation, activation) = RnnActivation::kLinear;
+  TORCH_ARG(double, dt) = 0.05;
+  TORCH_ARG(int64_t, steps) = 400;  ///< T
+};
+
+/// UsageError for rank < 1, N < rank, dt <= 0 or T < 1, naming the option.
+void validate(const LowRankRnnOptions& options);
+
+class LowRankRnnImpl : public torch::nn::Module {
+ public:
+  explicit LowRankRnnImpl(LowRankRnnOptions options);
+  /// Inputs [batch, T] -> outputs [batch, T] (y_1 .. y_T).
+  torch::Tensor forward(const torch::Tensor& x);
+  /// Every vector Gaussian, rescaled to |a|^2 / N = 1.
+  void init_random(at::Generator& gen);
+  /// Vectors with the prescribed overlap matrix sigma0 ((2R+2) x (2R+2), order z, v.., m, u..):
+  /// C = Q sqrt(N) chol(sigma0)^T with Q a random N x (2R+2) orthonormal basis.
+  void init_from_overlaps(const torch::Tensor& sigma0, at::Generator& gen);
+  /// C = [z, v_1..v_R, m, u_1..u_R] (N x (2R+2)): read side A, then write side B.
+  torch::Tensor vectors() const;
+  /// Sets all four parameters from C (inverse of vectors()).
+  void set_vectors(const torch::Tensor& c);
+  const LowRankRnnOptions& options() const { return options_; }
+
+  torch::Tensor m, U, V, z;
+
+ private:
+  LowRankRnnOptions options_;
+};
+TORCH_MODULE(LowRankRnn);
+
+/// The filter task: impulse x_0 = 1/dt, else 0; target y*(t) = exp(-c t) at t = k dt, k = 1..T.
+struct RnnTaskData {
+  torch::Tensor inputs;   ///< [batch, T]
+  torch::Tensor targets;  ///< [batch, T]
+};
+RnnTaskData filter_task(double c, double dt, int64_t steps);
+/// Rank-2 target exp(-0.3 t) cos(2 t) with the same impulse.
+RnnTaskData oscillation_task(double dt, int64_t steps);
+
+/// The loss of LOWRANK.md: L = dt * sum_t (y_t - y*_t)^2, averaged over the batch.
+torch::Tensor rnn_loss(const torch::Tensor& y, const torch::Tensor& target, double dt);
+
+}  // namespace netprobe::models
