@@ -56,7 +56,9 @@ torch::Tensor gain(RnnActivation activation, const torch::Tensor& delta) {
     case RnnActivation::kErfS: return (1 + M_PI * delta / 2).pow(-0.5);
     case RnnActivation::kTanh: {
       static const auto q = gaussian_quadrature();
-      const torch::Tensor arg = delta.clamp_min(0).sqrt().unsqueeze(-1) * q.first;  // <tanh'(sqrt(D) xi)>
+      // <tanh'(sqrt(D) xi)>. The clamp keeps autograd finite at D = 0 (d sqrt/dD is infinite
+      // there); it changes nothing, since D = 0 only where its own gradient dD/dSigma vanishes.
+      const torch::Tensor arg = delta.clamp_min(1e-12).sqrt().unsqueeze(-1) * q.first;
       return ((1 - torch::tanh(arg).pow(2)) * q.second).sum(-1);
     }
   }

@@ -9,6 +9,7 @@
 #include "src/cli/cmd_eval.h"
 #include "src/cli/cmd_probe.h"
 #include "src/cli/cmd_report.h"
+#include "src/cli/cmd_rnn.h"
 #include "src/cli/cmd_study.h"
 #include "src/cli/cmd_train.h"
 #include "src/cli/global_options.h"
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
       cli::setup_study(app, global),
       cli::setup_report(app, global),
   };
+  for (auto& command : cli::setup_rnn(app, global)) commands.push_back(std::move(command));
 
   try {
     app.parse(argc, argv);

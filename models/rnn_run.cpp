@@ -1,0 +1,155 @@
+#include "models/rnn_run.h"
+
+#include <chrono>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "src/core/atomic_file.h"
+#include "src/core/checkpoint.h"
+#include "src/core/errors.h"
+#include "src/core/seeding.h"
+#include "src/core/version.h"
+#include "src/train/trainer.h"
+
+namespace fs = std::filesystem;
+
+namespace netprobe::models {
+
+core::Json RnnRunConfig::to_json() const {
+  return {{"task", task}, {"decay", decay},   {"n", n},           {"rank", rank},   {"activation", to_string(activation)},
+          {"dt", dt},     {"steps", steps},   {"eta", eta},       {"optimizer", adam ? "adam" : "gd"},
+          {"epochs", epochs}, {"track_every", track_every}, {"seed", seed}};
+}
+
+void RnnRunConfig::validate() const {
+  models::validate(rnn_options());
+  if (task != "filter" && task != "oscillation") {
+    throw core::UsageError(fmt::format("--task: unknown RNN task '{}' (filter, oscillation)", task));
+  }
+  if (!(eta > 0)) throw core::UsageError(fmt::format("--eta: must be > 0, got {}", eta));
+  if (epochs < 1) throw core::UsageError(fmt::format("--epochs: must be >= 1, got {}", epochs));
+  if (track_every < 1) throw core::UsageError(fmt::format("--track-every: must be >= 1, got {}", track_every));
+}
+
+RnnTaskData RnnRunConfig::task_data() const {
+  return task == "filter" ? filter_task(decay, dt, steps) : oscillation_task(dt, steps);
+}
+
+LowRankRnnOptions RnnRunConfig::rnn_options() const {
+  return LowRankRnnOptions(n, rank).activation(activation).dt(dt).steps(steps);
+}
+
+std::vector<OverlapRecord> train_rnn(const RnnRunConfig& config, LowRankRnn& rnn, bool progress) {
+  config.validate();
+  rnn = LowRankRnn(config.rnn_options());
+  at::Generator gen = core::make_generator(core::derive_seed(config.seed, {core::tag_of("rnn-init")}));
+  rnn->init_random(gen);
+  const RnnTaskData task = config.task_data();
+  // GD at rate eta*N moves the overlaps at rate eta (LOWRANK.md); Adam uses eta as is.
+  const double lr = config.adam ? config.eta : config.eta * static_cast<double>(config.n);
+  train::Optimizer optimizer({{rnn->parameters(), 1.0}},
+                             {config.adam ? train::OptimizerKind::kAdam : train::OptimizerKind::kSgd, lr});
+  train::TensorDataSource source(task.inputs, task.targets, 0, 0);
+  const train::StepFn step = [&](const train::Batch& b) {
+    train::StepOutput out;
+    out.loss = rnn_loss(rnn->forward(b.inputs), b.targets, config.dt);
+    return out;
+  };
+  train::TrainConfig tc;
+  tc.epochs = config.epochs;
+  tc.lr = lr;
+  tc.schedule = train::LrScheduleKind::kConstant;
+  tc.progress = progress;
+  tc.label = fmt::format("rnn-{}-N{}", config.task, config.n);
+  std::vector<OverlapRecord> records;
+  records.push_back({0, rnn_loss(rnn->forward(task.inputs), task.targets, config.dt).item<double>(),
+                     overlap_matrix(rnn->vectors().detach())});
+  train::fit(optimizer, source, step, tc, nullptr, {[&](const core::Json& r) {
+               const int epoch = r.at("epoch").get<int>();
+               if (epoch % config.track_every == 0 || epoch == config.epochs) {
+                 records.push_back({epoch, r.at("loss").get<double>(), overlap_matrix(rnn->vectors().detach())});
+               }
+             }});
+  return records;
+}
+
+std::string overlaps_csv(const std::vector<OverlapRecord>& records, int64_t rank) {
+  const OverlapLayout layout{rank};
+  std::string csv = "epoch,loss";
+  for (const auto& name : layout.entry_names()) csv += "," + name;
+  csv += "\n";
+  for (const auto& r : records) {
+    csv += fmt::format("{},{}", r.epoch, r.loss);
+    const auto s = r.sigma.contiguous();
+    for (int64_t a = 0; a < layout.size(); ++a)
+      for (int64_t b = a; b < layout.size(); ++b) csv += fmt::format(",{}", s[a][b].item<double>());
+    csv += "\n";
+  }
+  return csv;
+}
+
+core::Json train_rnn_run(const RnnRunConfig& config, const fs::path& out_dir, int threads, bool progress) {
+  config.validate();
+  core::StagedDirectory staged(out_dir);
+  const auto start = std::chrono::steady_clock::now();
+  LowRankRnn rnn(config.rnn_options());
+  const auto records = train_rnn(config, rnn, progress);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  core::JsonLinesWriter metrics(staged.staging() / "metrics.jsonl");
+  for (const auto& r : records) metrics.write({{"epoch", r.epoch}, {"loss", r.loss}});
+  core::save_tensors(staged.staging() / "weights.pt", core::parameters_of(*rnn));
+  core::write_file_atomic(staged.staging() / "overlaps.csv", overlaps_csv(records, config.rank));
+  core::write_json(staged.staging() / "config.json", config.to_json());
+  const core::Json meta = {
+      {"kind", "low-rank-rnn"},
+      {"config", config.to_json()},
+      {"initial_loss", records.front().loss},
+      {"final_loss", records.back().loss},
+      {"train_seconds", seconds},
+      {"epochs_per_second", config.epochs / seconds},
+      {"threads", threads},
+      {"versions", {{"netprobe", core::version()}, {"git", core::git_revision()}, {"libtorch", core::torch_version()}}}};
+  core::write_json(staged.staging() / "meta.json", meta);
+  staged.commit();
+  return meta;
+}
+
+namespace {
+
+// max that keeps a NaN (std::max would silently drop it and report a perfect match).
+double max_keep_nan(double a, double b) { return std::isnan(a) || std::isnan(b) ? std::nan("") : std::max(a, b); }
+
+}  // namespace
+
+TheoryComparison compare_with_theory(const RnnRunConfig& config) {
+  LowRankRnn rnn(config.rnn_options());
+  const auto sim = train_rnn(config, rnn, false);
+  const RnnTaskData task = config.task_data();
+  TheoryComparison out;
+  out.n = config.n;
+  torch::Tensor sigma = sim.front().sigma;
+  size_t next = 1;
+  for (int epoch = 0; epoch <= config.epochs && next <= sim.size(); ++epoch) {
+    double loss = 0;
+    const torch::Tensor e = overlap_gradient(sigma, task, config.rank, config.activation, config.dt, &loss);
+    // The record of epoch k holds the loss before step k and Sigma after it.
+    if (next < sim.size() && sim[next].epoch == epoch + 1) {
+      const torch::Tensor predicted = exact_map_step(sigma, e, config.eta);
+      const double err = ((predicted - sim[next].sigma).abs().max() / sim[next].sigma.abs().max()).item<double>();
+      out.overlap_error_by_epoch.push_back(err);
+      out.epochs.push_back(epoch + 1);
+      out.max_overlap_error = max_keep_nan(out.max_overlap_error, err);
+      out.max_loss_error = max_keep_nan(out.max_loss_error, std::abs(loss - sim[next].loss) / std::abs(sim[next].loss));
+      ++next;
+    }
+    if (epoch == config.epochs) break;
+    sigma = exact_map_step(sigma, e, config.eta);
+  }
+  const torch::Tensor before = flow_invariants(sim.front().sigma, config.rank);
+  const torch::Tensor after = flow_invariants(sim.back().sigma, config.rank);
+  out.invariant_drift = ((after - before).abs().max() / before.abs().max()).item<double>();
+  return out;
+}
+
+}  // namespace netprobe::models
