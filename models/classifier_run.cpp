@@ -134,10 +134,12 @@ Json train_classifier_run(const ClassifierRunConfig& config, const data::Task& t
 
 ClassifierRun load_classifier_run(const fs::path& dir) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw core::Error(fmt::format("{}: not a directory", dir.string()));
+  // Pointing at something that is not a run is the user's mistake (exit 2); a run with corrupt
+  // files is not (exit 1).
+  if (!fs::is_directory(dir, ec)) throw core::UsageError(fmt::format("--model: {}: not a directory", dir.string()));
   const fs::path meta_path = dir / "meta.json";
   if (!fs::exists(meta_path, ec)) {
-    throw core::Error(fmt::format("{}: not a netprobe model directory (no meta.json)", dir.string()));
+    throw core::UsageError(fmt::format("--model: {}: not a netprobe model directory (no meta.json)", dir.string()));
   }
   ClassifierRun run;
   run.meta = core::read_json(meta_path);

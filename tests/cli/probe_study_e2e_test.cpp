@@ -50,7 +50,7 @@ TEST_F(ProbeStudyE2E, ProbeUsageErrorsWriteNothing) {
   }
   EXPECT_FALSE(fs::exists(csv));
   const auto not_a_model = run_netprobe("probe --model " + tmp_->path().string() + " --probe prune");
-  EXPECT_EQ(not_a_model.exit_code, 1);
+  EXPECT_EQ(not_a_model.exit_code, 2);
   EXPECT_NE(not_a_model.err.find("not a netprobe model directory"), std::string::npos);
 }
 

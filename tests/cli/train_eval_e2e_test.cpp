@@ -45,7 +45,8 @@ TEST(TrainEvalE2E, UsageErrorsWriteNothing) {
 TEST(TrainEvalE2E, EvalOnSomethingThatIsNotARunFails) {
   testing::TempDir tmp;
   const auto r = run_netprobe("eval --model " + tmp.path().string());
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--model: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("not a netprobe model directory"), std::string::npos) << r.err;
 }
 
