@@ -1,7 +1,6 @@
 #pragma once
 /// Shared pieces of the benchmarks: this machine's measured sgemm throughput (the FLOP limit
 /// every benchmark reports against) and the real task data.
-#include <optional>
 #include <string>
 
 #include "src/data/task.h"

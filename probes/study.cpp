@@ -90,7 +90,7 @@ class StudyRunner {
     spdlog::info("study: {} tasks x {} seeds = {} models, {} evaluations each, {} worker(s)", config_.tasks.size(),
                  config_.seeds.size(), jobs.size(), evals_per_model, workers);
     std::vector<std::thread> pool;
-    for (int w = 0; w < workers; ++w) pool.emplace_back([&, w] { work(jobs, w); });
+    for (int w = 0; w < workers; ++w) pool.emplace_back([&] { work(jobs); });
     while (finished_.load() < workers) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       bar.update(done_evals_.load(), fmt::format("{}/{} models", models_done_.load(), jobs.size()));
@@ -112,7 +112,7 @@ class StudyRunner {
     }
   }
 
-  void work(const std::vector<Job>& jobs, int /*worker*/) {
+  void work(const std::vector<Job>& jobs) {
     torch::set_num_threads(1);  // parallelism is across models; see StudyConfig::workers
     try {
       for (size_t j = next_job_++; j < jobs.size() && !error_flag_.load(); j = next_job_++) {
