@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "models/rnn_kernel.h"
 #include "src/core/errors.h"
 
 namespace netprobe::models {
@@ -51,6 +52,10 @@ LowRankRnnImpl::LowRankRnnImpl(LowRankRnnOptions options) : options_(std::move(o
 }
 
 torch::Tensor LowRankRnnImpl::forward(const torch::Tensor& x) {
+  return fused_rnn_forward(x.to(torch::kFloat64), m, U, V, z, options_.activation(), options_.dt());
+}
+
+torch::Tensor LowRankRnnImpl::forward_eager(const torch::Tensor& x) {
   const double dt = options_.dt();
   const auto n = static_cast<double>(options_.n());
   torch::Tensor h = torch::zeros({x.size(0), options_.n()}, m.options());

@@ -38,8 +38,11 @@ void validate(const LowRankRnnOptions& options);
 class LowRankRnnImpl : public torch::nn::Module {
  public:
   explicit LowRankRnnImpl(LowRankRnnOptions options);
-  /// Inputs [batch, T] -> outputs [batch, T] (y_1 .. y_T).
+  /// Inputs [batch, T] -> outputs [batch, T] (y_1 .. y_T), through the fused kernel.
   torch::Tensor forward(const torch::Tensor& x);
+  /// The same recurrence as one LibTorch op per step (~10 autograd nodes a step): the
+  /// reference the fused kernel is tested against and the benchmark's baseline.
+  torch::Tensor forward_eager(const torch::Tensor& x);
   /// Every vector Gaussian, rescaled to |a|^2 / N = 1.
   void init_random(at::Generator& gen);
   /// Vectors with the prescribed overlap matrix sigma0 ((2R+2) x (2R+2), order z, v.., m, u..):
