@@ -42,7 +42,7 @@ template <typename Forward>
 void sgd_epochs(models::LowRankRnn& rnn, const models::RnnTaskData& task, int epochs, Forward forward) {
   for (int e = 0; e < epochs; ++e) {
     for (auto& p : rnn->parameters()) p.mutable_grad() = torch::Tensor();
-    models::rnn_loss(forward(task.inputs), task.targets, kDt).backward();
+    models::rnn_loss(forward(task.inputs), task).backward();
     torch::NoGradGuard no_grad;
     for (auto& p : rnn->parameters()) p.add_(p.grad(), -kEta * kN);
   }

@@ -99,22 +99,4 @@ void LowRankRnnImpl::init_from_overlaps(const torch::Tensor& sigma0, at::Generat
   set_vectors(q.matmul(chol.t()) * std::sqrt(static_cast<double>(n)));
 }
 
-RnnTaskData filter_task(double c, double dt, int64_t steps) {
-  torch::Tensor x = torch::zeros({1, steps}, torch::kFloat64);
-  x[0][0] = 1.0 / dt;
-  const torch::Tensor t = torch::arange(1, steps + 1, torch::kFloat64) * dt;
-  return {x, torch::exp(-c * t).unsqueeze(0)};
-}
-
-RnnTaskData oscillation_task(double dt, int64_t steps) {
-  RnnTaskData d = filter_task(0.3, dt, steps);
-  const torch::Tensor t = torch::arange(1, steps + 1, torch::kFloat64) * dt;
-  d.targets = d.targets * torch::cos(2 * t).unsqueeze(0);
-  return d;
-}
-
-torch::Tensor rnn_loss(const torch::Tensor& y, const torch::Tensor& target, double dt) {
-  return dt * (y - target).pow(2).sum(1).mean();
-}
-
 }  // namespace netprobe::models

@@ -61,16 +61,4 @@ class LowRankRnnImpl : public torch::nn::Module {
 };
 TORCH_MODULE(LowRankRnn);
 
-/// The filter task: impulse x_0 = 1/dt, else 0; target y*(t) = exp(-c t) at t = k dt, k = 1..T.
-struct RnnTaskData {
-  torch::Tensor inputs;   ///< [batch, T]
-  torch::Tensor targets;  ///< [batch, T]
-};
-RnnTaskData filter_task(double c, double dt, int64_t steps);
-/// Rank-2 target exp(-0.3 t) cos(2 t) with the same impulse.
-RnnTaskData oscillation_task(double dt, int64_t steps);
-
-/// The loss of LOWRANK.md: L = dt * sum_t (y_t - y*_t)^2, averaged over the batch.
-torch::Tensor rnn_loss(const torch::Tensor& y, const torch::Tensor& target, double dt);
-
 }  // namespace netprobe::models

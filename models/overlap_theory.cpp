@@ -97,7 +97,7 @@ torch::Tensor overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& ta
                                RnnActivation activation, double dt, double* loss) {
   torch::AutoGradMode grad_on(true);
   torch::Tensor s = sigma.detach().clone().requires_grad_(true);
-  const torch::Tensor l = rnn_loss(latent_outputs(s, task.inputs, rank, activation, dt), task.targets, dt);
+  const torch::Tensor l = rnn_loss(latent_outputs(s, task.inputs, rank, activation, dt), task);
   if (loss != nullptr) *loss = l.item<double>();
   return sym(torch::autograd::grad({l}, {s})[0]);
 }

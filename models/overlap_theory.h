@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/low_rank_rnn.h"
+#include "models/rnn_tasks.h"
 
 namespace netprobe::models {
 

@@ -17,23 +17,21 @@ namespace fs = std::filesystem;
 namespace netprobe::models {
 
 core::Json RnnRunConfig::to_json() const {
-  return {{"task", task}, {"decay", decay},   {"n", n},           {"rank", rank},   {"activation", to_string(activation)},
+  return {{"task", task}, {"decay", decay}, {"trials", trials},   {"n", n},           {"rank", rank},   {"activation", to_string(activation)},
           {"dt", dt},     {"steps", steps},   {"eta", eta},       {"optimizer", adam ? "adam" : "gd"},
           {"epochs", epochs}, {"track_every", track_every}, {"seed", seed}};
 }
 
 void RnnRunConfig::validate() const {
   models::validate(rnn_options());
-  if (task != "filter" && task != "oscillation") {
-    throw core::UsageError(fmt::format("--task: unknown RNN task '{}' (filter, oscillation)", task));
-  }
+  task_data();  // unknown task, too few steps or trials: UsageError naming the option
   if (!(eta > 0)) throw core::UsageError(fmt::format("--eta: must be > 0, got {}", eta));
   if (epochs < 1) throw core::UsageError(fmt::format("--epochs: must be >= 1, got {}", epochs));
   if (track_every < 1) throw core::UsageError(fmt::format("--track-every: must be >= 1, got {}", track_every));
 }
 
 RnnTaskData RnnRunConfig::task_data() const {
-  return task == "filter" ? filter_task(decay, dt, steps) : oscillation_task(dt, steps);
+  return make_rnn_task(task, decay, dt, steps, trials, seed);
 }
 
 LowRankRnnOptions RnnRunConfig::rnn_options() const {
@@ -50,10 +48,10 @@ std::vector<OverlapRecord> train_rnn(const RnnRunConfig& config, LowRankRnn& rnn
   const double lr = config.adam ? config.eta : config.eta * static_cast<double>(config.n);
   train::Optimizer optimizer({{rnn->parameters(), 1.0}},
                              {config.adam ? train::OptimizerKind::kAdam : train::OptimizerKind::kSgd, lr});
-  train::TensorDataSource source(task.inputs, task.targets, 0, 0);
+  train::TensorDataSource source(task.inputs, task.targets, 0, 0, task.weights);
   const train::StepFn step = [&](const train::Batch& b) {
     train::StepOutput out;
-    out.loss = rnn_loss(rnn->forward(b.inputs), b.targets, config.dt);
+    out.loss = rnn_loss(rnn->forward(b.inputs), b.targets, b.weights);
     return out;
   };
   train::TrainConfig tc;
@@ -63,7 +61,7 @@ std::vector<OverlapRecord> train_rnn(const RnnRunConfig& config, LowRankRnn& rnn
   tc.progress = progress;
   tc.label = fmt::format("rnn-{}-N{}", config.task, config.n);
   std::vector<OverlapRecord> records;
-  records.push_back({0, rnn_loss(rnn->forward(task.inputs), task.targets, config.dt).item<double>(),
+  records.push_back({0, rnn_loss(rnn->forward(task.inputs), task).item<double>(),
                      overlap_matrix(rnn->vectors().detach())});
   train::fit(optimizer, source, step, tc, nullptr, {[&](const core::Json& r) {
                const int epoch = r.at("epoch").get<int>();

@@ -7,13 +7,15 @@
 
 #include "models/low_rank_rnn.h"
 #include "models/overlap_theory.h"
+#include "models/rnn_tasks.h"
 #include "src/core/json_io.h"
 
 namespace netprobe::models {
 
 struct RnnRunConfig {
-  std::string task = "filter";  ///< filter | oscillation
+  std::string task = "filter";  ///< filter | oscillation | flipflop | decision
   double decay = 0.2;           ///< c of the filter task
+  int64_t trials = 32;          ///< trials of the random tasks (a fixed full batch, seeded)
   int64_t n = 500, rank = 1;
   RnnActivation activation = RnnActivation::kLinear;
   double dt = 0.05;

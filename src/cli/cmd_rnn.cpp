@@ -15,8 +15,10 @@ struct RawRnn {
 };
 
 void add_run_options(CLI::App* cmd, RawRnn& raw) {
-  cmd->add_option("--task", raw.task, "filter or oscillation (rank-2 target)")->capture_default_str();
+  cmd->add_option("--task", raw.task, "filter, oscillation (rank-2 target), flipflop or decision (masked MSE, --trials)")->capture_default_str();
   cmd->add_option("--decay", raw.run.decay, "c of the filter target exp(-c t)")->capture_default_str();
+  cmd->add_option("--trials", raw.run.trials, "Trials of the flipflop and decision tasks (one fixed full batch)")
+      ->capture_default_str();
   cmd->add_option("--rank", raw.run.rank, "Rank R")->capture_default_str();
   cmd->add_option("--activation", raw.activation, "linear, tanh or erf_s")->capture_default_str();
   cmd->add_option("--dt", raw.run.dt, "Euler step")->capture_default_str();

@@ -5,10 +5,18 @@
 
 namespace netprobe::train {
 
-TensorDataSource::TensorDataSource(torch::Tensor inputs, torch::Tensor targets, int64_t batch_size, uint64_t seed)
-    : inputs_(std::move(inputs)), targets_(std::move(targets)), batch_size_(batch_size), seed_(seed) {
+TensorDataSource::TensorDataSource(torch::Tensor inputs, torch::Tensor targets, int64_t batch_size, uint64_t seed,
+                                   torch::Tensor weights)
+    : inputs_(std::move(inputs)),
+      targets_(std::move(targets)),
+      weights_(std::move(weights)),
+      batch_size_(batch_size),
+      seed_(seed) {
   if (batch_size_ < 0) throw core::UsageError("--batch: must be >= 0 (0 = full batch)");
   if (inputs_.size(0) != targets_.size(0)) throw core::Error("data source: inputs and targets differ in length");
+  if (weights_.defined() && weights_.size(0) != inputs_.size(0)) {
+    throw core::Error("data source: inputs and weights differ in length");
+  }
   if (inputs_.size(0) == 0) throw core::Error("data source: no training examples");
   order_ = torch::arange(inputs_.size(0), torch::kLong);
 }
@@ -25,12 +33,13 @@ int64_t TensorDataSource::batches_per_epoch() const {
 }
 
 Batch TensorDataSource::batch(int64_t index) const {
-  if (batch_size_ == 0) return {inputs_, targets_};
+  if (batch_size_ == 0) return {inputs_, targets_, weights_};
   // Gathering each batch when it is needed keeps it hot in cache for the forward and backward
   // matmuls; a whole shuffled copy per epoch was 25% slower (cold reads, page faults).
   const int64_t start = index * batch_size_;
   const torch::Tensor rows = order_.slice(0, start, std::min(start + batch_size_, inputs_.size(0)));
-  return {inputs_.index_select(0, rows), targets_.index_select(0, rows)};
+  return {inputs_.index_select(0, rows), targets_.index_select(0, rows),
+          weights_.defined() ? weights_.index_select(0, rows) : torch::Tensor()};
 }
 
 }  // namespace netprobe::train

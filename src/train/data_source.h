@@ -12,6 +12,7 @@ namespace netprobe::train {
 struct Batch {
   torch::Tensor inputs;
   torch::Tensor targets;
+  torch::Tensor weights;  ///< per-entry loss weights (e.g. an RNN task's time mask); may be undefined
 };
 
 /// A source of batches for one epoch at a time.
@@ -28,16 +29,18 @@ class DataSource {
 /// Mini-batches of a tensor dataset, reshuffled each epoch from a generator seeded by
 /// (seed, epoch), so epoch e's order does not depend on how many epochs ran before in this
 /// process (a resumed run sees the same batches). batch_size 0 means one full batch in order.
+/// Optional weights (same first dimension) travel with their examples.
 class TensorDataSource : public DataSource {
  public:
-  TensorDataSource(torch::Tensor inputs, torch::Tensor targets, int64_t batch_size, uint64_t seed);
+  TensorDataSource(torch::Tensor inputs, torch::Tensor targets, int64_t batch_size, uint64_t seed,
+                   torch::Tensor weights = {});
   void start_epoch(int epoch) override;
   int64_t batches_per_epoch() const override;
   Batch batch(int64_t index) const override;
   int64_t examples() const override { return inputs_.size(0); }
 
  private:
-  torch::Tensor inputs_, targets_;
+  torch::Tensor inputs_, targets_, weights_;
   int64_t batch_size_;
   uint64_t seed_;
   torch::Tensor order_;  // this epoch's permutation of example indices

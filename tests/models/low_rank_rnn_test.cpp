@@ -30,7 +30,7 @@ std::vector<torch::Tensor> train_full_n(LowRankRnn& rnn, const RnnTaskData& task
   train::TensorDataSource source(task.inputs, task.targets, 0, 0);
   const train::StepFn step = [&](const train::Batch& b) {
     train::StepOutput out;
-    out.loss = rnn_loss(rnn->forward(b.inputs), b.targets, kDt);
+    out.loss = rnn_loss(rnn->forward(b.inputs), task);
     return out;
   };
   train::TrainConfig config;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "models/rnn_tasks.h"
 #include "src/core/seeding.h"
 #include "tests/support/test_support.h"
 
@@ -32,7 +33,7 @@ TEST_P(FusedKernel, MatchesEagerRecurrenceInValueAndGradient) {
   auto loss_and_grads = [&](bool fused) {
     rnn->zero_grad();
     const torch::Tensor y = fused ? rnn->forward(x) : rnn->forward_eager(x);
-    const torch::Tensor loss = rnn_loss(y, target, 0.1);
+    const torch::Tensor loss = rnn_loss(y, target, torch::full_like(target, 0.1));
     loss.backward();
     std::vector<torch::Tensor> out = {y.detach().clone()};
     for (const auto& p : rnn->parameters()) out.push_back(p.grad().clone());

@@ -49,7 +49,20 @@ TEST(DataSourceTest, FullBatchIsTheWholeDatasetInOrder) {
   EXPECT_TRUE(source.batch(0).targets.equal(y));
 }
 
+TEST(DataSourceTest, WeightsStayWithTheirExamplesThroughTheShuffle) {
+  const auto x = torch::arange(9, torch::kFloat32).reshape({9, 1});
+  const auto y = torch::arange(9, torch::kLong);
+  TensorDataSource source(x, y, 4, 5, y.to(torch::kFloat64) * 10);
+  source.start_epoch(2);
+  for (int64_t i = 0; i < source.batches_per_epoch(); ++i) {
+    const Batch b = source.batch(i);
+    EXPECT_TRUE(b.weights.equal(b.targets.to(torch::kFloat64) * 10));
+  }
+  EXPECT_FALSE(TensorDataSource(x, y, 4, 5).batch(0).weights.defined());
+}
+
 TEST(DataSourceTest, InvalidConstructionIsAnError) {
+  EXPECT_THROW(TensorDataSource(torch::zeros({3, 1}), torch::zeros({3}), 2, 0, torch::ones({2})), core::Error);
   EXPECT_THROW(TensorDataSource(torch::zeros({3, 1}), torch::zeros({4}), 2, 0), core::Error);
   EXPECT_THROW(TensorDataSource(torch::zeros({3, 1}), torch::zeros({3}), -1, 0), core::UsageError);
   EXPECT_THROW(TensorDataSource(torch::zeros({0, 1}), torch::zeros({0}), 2, 0), core::Error);
