@@ -35,8 +35,12 @@ torch::Tensor visible_mask(int64_t rank, RnnActivation activation);
 torch::Tensor latent_outputs(const torch::Tensor& sigma, const torch::Tensor& inputs, int64_t rank,
                              RnnActivation activation, double dt);
 
-/// E = sym(dL/dSigma) by automatic differentiation through the latent model.
+/// E = sym(dL/dSigma). Linear phi: exactly, from the fused kernel on a (2R+2)-neuron network
+/// realizing Sigma; otherwise (or if Sigma is singular) latent_overlap_gradient.
 torch::Tensor overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, int64_t rank,
+                               RnnActivation activation, double dt, double* loss = nullptr);
+/// E by automatic differentiation through the latent model (Gaussian closure for tanh, erf_s).
+torch::Tensor latent_overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, int64_t rank,
                                RnnActivation activation, double dt, double* loss = nullptr);
 
 /// One step of vector gradient descent at rate eta*N, seen in overlap space (exact for linear).

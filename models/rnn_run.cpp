@@ -38,14 +38,10 @@ LowRankRnnOptions RnnRunConfig::rnn_options() const {
   return LowRankRnnOptions(n, rank).activation(activation).dt(dt).steps(steps);
 }
 
-std::vector<OverlapRecord> train_rnn(const RnnRunConfig& config, LowRankRnn& rnn, bool progress) {
-  config.validate();
-  rnn = LowRankRnn(config.rnn_options());
-  at::Generator gen = core::make_generator(core::derive_seed(config.seed, {core::tag_of("rnn-init")}));
-  rnn->init_random(gen);
-  const RnnTaskData task = config.task_data();
+std::vector<OverlapRecord> train_rnn_on(LowRankRnn& rnn, const RnnTaskData& task, const RnnRunConfig& config,
+                                        bool progress) {
   // GD at rate eta*N moves the overlaps at rate eta (LOWRANK.md); Adam uses eta as is.
-  const double lr = config.adam ? config.eta : config.eta * static_cast<double>(config.n);
+  const double lr = config.adam ? config.eta : config.eta * static_cast<double>(rnn->options().n());
   train::Optimizer optimizer({{rnn->parameters(), 1.0}},
                              {config.adam ? train::OptimizerKind::kAdam : train::OptimizerKind::kSgd, lr});
   train::TensorDataSource source(task.inputs, task.targets, 0, 0, task.weights);
@@ -59,16 +55,44 @@ std::vector<OverlapRecord> train_rnn(const RnnRunConfig& config, LowRankRnn& rnn
   tc.lr = lr;
   tc.schedule = train::LrScheduleKind::kConstant;
   tc.progress = progress;
-  tc.label = fmt::format("rnn-{}-N{}", config.task, config.n);
+  tc.label = fmt::format("rnn-{}-N{}", config.task, rnn->options().n());
   std::vector<OverlapRecord> records;
-  records.push_back({0, rnn_loss(rnn->forward(task.inputs), task).item<double>(),
-                     overlap_matrix(rnn->vectors().detach())});
+  {
+    torch::NoGradGuard no_grad;
+    records.push_back({0, rnn_loss(rnn->forward(task.inputs), task).item<double>(), overlap_matrix(rnn->vectors())});
+  }
   train::fit(optimizer, source, step, tc, nullptr, {[&](const core::Json& r) {
                const int epoch = r.at("epoch").get<int>();
                if (epoch % config.track_every == 0 || epoch == config.epochs) {
                  records.push_back({epoch, r.at("loss").get<double>(), overlap_matrix(rnn->vectors().detach())});
                }
              }});
+  return records;
+}
+
+std::vector<OverlapRecord> train_rnn(const RnnRunConfig& config, LowRankRnn& rnn, bool progress) {
+  config.validate();
+  rnn = LowRankRnn(config.rnn_options());
+  at::Generator gen = core::make_generator(core::derive_seed(config.seed, {core::tag_of("rnn-init")}));
+  rnn->init_random(gen);
+  return train_rnn_on(rnn, config.task_data(), config, progress);
+}
+
+std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const RnnTaskData& task,
+                                             const RnnRunConfig& config) {
+  if (config.adam) {
+    throw core::UsageError("--optimizer: the overlap theory follows gradient descent; Adam has no overlap-space map");
+  }
+  std::vector<OverlapRecord> records;
+  torch::Tensor sigma = sigma0;
+  for (int epoch = 0; epoch < config.epochs; ++epoch) {
+    double loss = 0;
+    const torch::Tensor e = overlap_gradient(sigma, task, config.rank, config.activation, config.dt, &loss);
+    if (epoch == 0) records.push_back({0, loss, sigma});
+    sigma = exact_map_step(sigma, e, config.eta);
+    // Same convention as the simulation: epoch k holds the loss before step k, Sigma after it.
+    if ((epoch + 1) % config.track_every == 0 || epoch + 1 == config.epochs) records.push_back({epoch + 1, loss, sigma});
+  }
   return records;
 }
 
@@ -87,7 +111,8 @@ std::string overlaps_csv(const std::vector<OverlapRecord>& records, int64_t rank
   return csv;
 }
 
-core::Json train_rnn_run(const RnnRunConfig& config, const fs::path& out_dir, int threads, bool progress) {
+core::Json train_rnn_run(const RnnRunConfig& config, const fs::path& out_dir, int threads, bool progress,
+                         const RunExtras& extras) {
   config.validate();
   core::StagedDirectory staged(out_dir);
   const auto start = std::chrono::steady_clock::now();
@@ -109,6 +134,7 @@ core::Json train_rnn_run(const RnnRunConfig& config, const fs::path& out_dir, in
       {"threads", threads},
       {"versions", {{"netprobe", core::version()}, {"git", core::git_revision()}, {"libtorch", core::torch_version()}}}};
   core::write_json(staged.staging() / "meta.json", meta);
+  if (extras) extras(staged.staging(), records);
   staged.commit();
   return meta;
 }
@@ -123,26 +149,16 @@ double max_keep_nan(double a, double b) { return std::isnan(a) || std::isnan(b) 
 TheoryComparison compare_with_theory(const RnnRunConfig& config) {
   LowRankRnn rnn(config.rnn_options());
   const auto sim = train_rnn(config, rnn, false);
-  const RnnTaskData task = config.task_data();
+  const auto theory = theory_trajectory(sim.front().sigma, config.task_data(), config);
   TheoryComparison out;
   out.n = config.n;
-  torch::Tensor sigma = sim.front().sigma;
-  size_t next = 1;
-  for (int epoch = 0; epoch <= config.epochs && next <= sim.size(); ++epoch) {
-    double loss = 0;
-    const torch::Tensor e = overlap_gradient(sigma, task, config.rank, config.activation, config.dt, &loss);
-    // The record of epoch k holds the loss before step k and Sigma after it.
-    if (next < sim.size() && sim[next].epoch == epoch + 1) {
-      const torch::Tensor predicted = exact_map_step(sigma, e, config.eta);
-      const double err = ((predicted - sim[next].sigma).abs().max() / sim[next].sigma.abs().max()).item<double>();
-      out.overlap_error_by_epoch.push_back(err);
-      out.epochs.push_back(epoch + 1);
-      out.max_overlap_error = max_keep_nan(out.max_overlap_error, err);
-      out.max_loss_error = max_keep_nan(out.max_loss_error, std::abs(loss - sim[next].loss) / std::abs(sim[next].loss));
-      ++next;
-    }
-    if (epoch == config.epochs) break;
-    sigma = exact_map_step(sigma, e, config.eta);
+  for (size_t k = 1; k < std::min(sim.size(), theory.size()); ++k) {
+    const torch::Tensor& s = sim[k].sigma;
+    const double err = ((theory[k].sigma - s).abs().max() / s.abs().max()).item<double>();
+    out.overlap_error_by_epoch.push_back(err);
+    out.epochs.push_back(sim[k].epoch);
+    out.max_overlap_error = max_keep_nan(out.max_overlap_error, err);
+    out.max_loss_error = max_keep_nan(out.max_loss_error, std::abs(theory[k].loss - sim[k].loss) / std::abs(sim[k].loss));
   }
   const torch::Tensor before = flow_invariants(sim.front().sigma, config.rank);
   const torch::Tensor after = flow_invariants(sim.back().sigma, config.rank);

@@ -2,6 +2,7 @@
 /// Low-rank RNN runs: training through the shared trainer with overlap tracking, and the
 /// simulation-versus-theory comparison in overlap space.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,13 +41,25 @@ struct OverlapRecord {
   torch::Tensor sigma;
 };
 
-/// Trains a randomly initialized network (seeded) and returns its overlap trajectory (epoch 0 is
-/// the initialization). `rnn` receives the trained network.
+/// Trains `rnn` in place on `task` with config's optimizer, eta, epochs and track_every (full
+/// batch, shared trainer). Epoch 0 of the trajectory is the starting point.
+std::vector<OverlapRecord> train_rnn_on(LowRankRnn& rnn, const RnnTaskData& task, const RnnRunConfig& config,
+                                        bool progress);
+/// Trains a randomly initialized network (seeded) on config's task and returns its overlap
+/// trajectory. `rnn` receives the trained network.
 std::vector<OverlapRecord> train_rnn(const RnnRunConfig& config, LowRankRnn& rnn, bool progress);
+/// The overlap-space prediction of the same run from sigma0: the exact discrete map with E from
+/// the latent model (exact for linear phi, Gaussian closure otherwise), recorded like
+/// train_rnn_on. UsageError for Adam (no overlap-space map).
+std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const RnnTaskData& task,
+                                             const RnnRunConfig& config);
 
+/// Adds derived outputs (figures) to a run's staging directory before it is committed.
+using RunExtras = std::function<void(const std::filesystem::path& staging, const std::vector<OverlapRecord>& records)>;
 /// Writes weights.pt, overlaps.csv, metrics.jsonl, config.json and meta.json atomically into
 /// out_dir (staged, renamed at the end). Returns meta.json's content.
-core::Json train_rnn_run(const RnnRunConfig& config, const std::filesystem::path& out_dir, int threads, bool progress);
+core::Json train_rnn_run(const RnnRunConfig& config, const std::filesystem::path& out_dir, int threads, bool progress,
+                         const RunExtras& extras = {});
 
 /// CSV: epoch, loss, then every upper-triangle overlap by name.
 std::string overlaps_csv(const std::vector<OverlapRecord>& records, int64_t rank);

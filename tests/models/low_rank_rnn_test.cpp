@@ -97,6 +97,20 @@ TEST(LowRankRnnTest, LinearNetworkOutputEqualsTheLatentModel) {
   }
 }
 
+TEST(LowRankRnnTest, LinearOverlapGradientFromMinimalRealizationEqualsLatentAutograd) {
+  for (int64_t rank : {1, 2}) {
+    LowRankRnn rnn = random_rnn(300, rank, 11 + static_cast<uint64_t>(rank));
+    const torch::Tensor sigma = overlap_matrix(rnn->vectors().detach());
+    const RnnTaskData task = rank == 1 ? filter_task(0.2, kDt, kSteps) : oscillation_task(kDt, kSteps);
+    double fast_loss = 0, latent_loss = 0;
+    const torch::Tensor fast = overlap_gradient(sigma, task, rank, RnnActivation::kLinear, kDt, &fast_loss);
+    const torch::Tensor slow = latent_overlap_gradient(sigma, task, rank, RnnActivation::kLinear, kDt, &latent_loss);
+    EXPECT_LE((fast - slow).abs().max().item<double>(), 1e-11 * slow.abs().max().item<double>()) << "rank " << rank;
+    EXPECT_NEAR(fast_loss, latent_loss, 1e-12 * latent_loss);
+    EXPECT_GT(slow.abs().max().item<double>(), 1e-3);  // a real gradient, not two zeros
+  }
+}
+
 TEST(LowRankRnnTest, LinearFullGradientDescentFollowsTheExactOverlapMap) {
   // LOWRANK.md: agreement to round-off at every N (an independent implementation saw <= 6e-14).
   for (int64_t n : {250, 2000}) {

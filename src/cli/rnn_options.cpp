@@ -1,0 +1,48 @@
+#include "src/cli/rnn_options.h"
+
+#include <fmt/format.h>
+
+#include "src/core/errors.h"
+#include "src/report/plot.h"
+
+namespace netprobe::cli {
+
+void add_network_options(CLI::App* cmd, RawNetwork& raw) {
+  cmd->add_option("--rank", raw.run.rank, "Rank R")->capture_default_str();
+  cmd->add_option("--activation", raw.activation, "linear, tanh or erf_s")->capture_default_str();
+  cmd->add_option("--dt", raw.run.dt, "Euler step")->capture_default_str();
+  cmd->add_option("--steps", raw.run.steps, "Time steps T")->capture_default_str();
+  cmd->add_option("--eta", raw.run.eta, "GD: overlaps move at rate eta (vectors at eta*N); Adam: its rate")
+      ->capture_default_str();
+  cmd->add_option("--optimizer", raw.optimizer, "gd or adam")->capture_default_str();
+  cmd->add_option("--trials", raw.run.trials, "Trials of the flipflop and decision tasks (one fixed full batch)")
+      ->capture_default_str();
+  cmd->add_option("--track-every", raw.run.track_every, "Record the overlaps every k epochs")->capture_default_str();
+}
+
+void add_task_options(CLI::App* cmd, RawTask& task, const std::string& suffix, const std::string& role) {
+  cmd->add_option("--task" + suffix, task.name, role + ": filter, oscillation (rank-2 target), flipflop or decision")
+      ->capture_default_str();
+  cmd->add_option("--decay" + suffix, task.decay, role + ": c of the filter target exp(-c t)")->capture_default_str();
+}
+
+models::RnnRunConfig finish(const RawNetwork& raw, const RawTask& task, uint64_t seed) {
+  models::RnnRunConfig c = raw.run;
+  c.task = task.name;
+  c.decay = task.decay;
+  c.activation = models::parse_rnn_activation(raw.activation);
+  if (raw.optimizer != "gd" && raw.optimizer != "adam") {
+    throw core::UsageError(fmt::format("--optimizer: must be gd or adam, got '{}'", raw.optimizer));
+  }
+  c.adam = raw.optimizer == "adam";
+  c.seed = seed;
+  c.validate();
+  return c;
+}
+
+void write_figures(const std::filesystem::path& dir, const std::vector<report::Figure>& figures) {
+  std::filesystem::create_directories(dir / "figures");
+  report::render_figures(dir / "figures", figures);
+}
+
+}  // namespace netprobe::cli

@@ -1,0 +1,36 @@
+#pragma once
+/// Command-line options shared by the `netprobe rnn ...` subcommands.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "models/rnn_run.h"
+#include "src/report/plot.h"
+
+namespace netprobe::cli {
+
+/// Network and optimizer options as typed (activation and optimizer still strings).
+struct RawNetwork {
+  std::string activation = "linear", optimizer = "gd";
+  models::RnnRunConfig run;
+};
+/// --rank --activation --dt --steps --eta --optimizer --trials --track-every (not --n: some
+/// commands take one N, `rnn theory` a list).
+void add_network_options(CLI::App* cmd, RawNetwork& raw);
+
+/// A task by name and the filter's decay; `suffix` makes --task-a / --decay-a and so on.
+struct RawTask {
+  std::string name = "filter";
+  double decay = 0.2;
+};
+void add_task_options(CLI::App* cmd, RawTask& task, const std::string& suffix, const std::string& role);
+
+/// The validated run config (UsageError naming the option otherwise).
+models::RnnRunConfig finish(const RawNetwork& raw, const RawTask& task, uint64_t seed);
+
+/// Renders figures into dir/figures (data and scripts even without gnuplot).
+void write_figures(const std::filesystem::path& dir, const std::vector<report::Figure>& figures);
+
+}  // namespace netprobe::cli

@@ -1,0 +1,40 @@
+#include "src/report/line_figure.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace netprobe::report {
+
+Figure line_figure(const std::string& name, const std::string& title, const std::string& xlabel,
+                   const std::string& ylabel, const Axes& axes, const std::vector<Series>& series) {
+  Figure f;
+  f.name = name;
+  f.title = title;
+  std::vector<std::string> plots;
+  int block = 0;
+  for (size_t i = 0; i < series.size(); ++i) {
+    const Series& s = series[i];
+    std::string data;
+    for (size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
+      const bool finite = std::isfinite(s.x[k]) && std::isfinite(s.y[k]);
+      const bool fits = (!axes.log_y || s.y[k] > 0) && (!axes.log_x || s.x[k] > 0);
+      if (finite && fits) data += fmt::format("{} {}\n", s.x[k], s.y[k]);
+    }
+    if (data.empty()) continue;  // an empty block would shift gnuplot's index numbering
+    f.data += fmt::format("# {}\n{}\n\n", s.label, data);
+    const int color = s.color > 0 ? s.color : static_cast<int>(i) + 1;
+    const std::string style = s.style == "points" ? fmt::format("points pt 7 ps 0.5 lc {}", color)
+                                                  : fmt::format("{} lw 2 lc {} dt {}", s.style, color, s.dash);
+    plots.push_back(fmt::format("'{}.dat' index {} using 1:2 with {} title {}", name, block++, style, gp_quote(s.label)));
+  }
+  f.script = fmt::format("set title {}\nset xlabel {}\nset ylabel {}\nset grid\nset key {} font ',9'\n", gp_quote(title),
+                         gp_quote(xlabel), gp_quote(ylabel), axes.key);
+  if (axes.log_y) f.script += "set logscale y\nset format y '10^{%L}'\n";
+  if (axes.log_x) f.script += "set logscale x\n";
+  f.script += plots.empty() ? "set label 'no data' at graph 0.5,0.5 center\nplot NaN notitle\n"
+                            : "plot " + fmt::format("{}", fmt::join(plots, ", \\\n  ")) + "\n";
+  return f;
+}
+
+}  // namespace netprobe::report

@@ -1,0 +1,112 @@
+#include "src/report/rnn_figures.h"
+
+#include <fmt/format.h>
+
+#include "src/report/line_figure.h"
+
+namespace netprobe::report {
+namespace {
+
+using models::OverlapRecord;
+
+std::vector<double> epochs_of(const std::vector<OverlapRecord>& records) {
+  std::vector<double> x;
+  for (const auto& r : records) x.push_back(r.epoch);
+  return x;
+}
+
+std::vector<double> losses_of(const std::vector<OverlapRecord>& records) {
+  std::vector<double> y;
+  for (const auto& r : records) y.push_back(r.loss);
+  return y;
+}
+
+// One series per upper-triangle overlap, optionally only the invisible ones; invisible dashed.
+std::vector<Series> overlap_series(const std::vector<OverlapRecord>& records, int64_t rank,
+                                   models::RnnActivation activation, bool invisible_only, const std::string& suffix,
+                                   int color_offset = 0) {
+  const models::OverlapLayout layout{rank};
+  const torch::Tensor visible = models::visible_mask(rank, activation);
+  const auto names = layout.entry_names();
+  std::vector<Series> out;
+  size_t name = 0;
+  for (int64_t a = 0; a < layout.size(); ++a) {
+    for (int64_t b = a; b < layout.size(); ++b, ++name) {
+      const bool is_visible = visible[a][b].item<double>() > 0;
+      if (invisible_only && is_visible) continue;
+      Series s{names[name] + suffix, epochs_of(records), {}};
+      for (const auto& r : records) s.y.push_back(r.sigma[a][b].item<double>());
+      s.dash = is_visible ? 1 : 2;
+      s.color = static_cast<int>(out.size()) + 1 + color_offset;
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Figure> rnn_training_figures(const std::vector<OverlapRecord>& records, int64_t rank,
+                                         models::RnnActivation activation) {
+  return {line_figure("loss", "Training loss", "epoch", "loss", {.log_y = true},
+                      {{"loss", epochs_of(records), losses_of(records)}}),
+          line_figure("overlaps", "Overlaps (solid: loss-visible, dashed: loss-invisible)", "epoch", "overlap",
+                      {.key = "outside right"}, overlap_series(records, rank, activation, false, ""))};
+}
+
+Figure rnn_theory_figure(const std::vector<models::TheoryComparison>& results) {
+  std::vector<Series> series;
+  for (const auto& r : results) {
+    Series s{fmt::format("N = {}", r.n), {}, r.overlap_error_by_epoch, "linespoints"};
+    for (int e : r.epochs) s.x.push_back(e);
+    series.push_back(std::move(s));
+  }
+  return line_figure("theory_error", "Overlap-space prediction vs full-N simulation", "epoch",
+                     "max |dSigma| / max |Sigma|", {.log_y = true, .key = "bottom right"}, series);
+}
+
+std::vector<Figure> rnn_twins_figures(const models::TwinsResult& r, int64_t rank, models::RnnActivation activation) {
+  Figure loss = line_figure(
+      "twins_loss", "Twins learning the new task: simulation (points), overlap theory (lines)", "epoch", "loss",
+      {.log_y = true},
+      {{"original (sim)", epochs_of(r.original), losses_of(r.original), "points", 1},
+       {"twin (sim)", epochs_of(r.twin), losses_of(r.twin), "points", 2},
+       {"original (theory)", epochs_of(r.original_theory), losses_of(r.original_theory), "lines", 1},
+       {"twin (theory)", epochs_of(r.twin_theory), losses_of(r.twin_theory), "lines", 2}});
+  std::vector<Series> invisible = overlap_series(r.original, rank, activation, true, " original");
+  for (auto& s : invisible) s.dash = 1;
+  for (auto& s : overlap_series(r.twin, rank, activation, true, " twin")) {
+    s.dash = 2;  // same colour per overlap as the original's
+    invisible.push_back(std::move(s));
+  }
+  return {loss, line_figure("twins_invisible", "Invisible overlaps while learning (solid: original, dashed: twin)",
+                            "epoch", "overlap", {.key = "outside right"}, invisible)};
+}
+
+std::vector<Figure> rnn_memory_figures(const std::vector<models::MemoryRun>& runs, int64_t rank,
+                                       models::RnnActivation activation) {
+  std::vector<Series> loss, invisible;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const auto& run = runs[i];
+    // Time in units of eta * epochs, so runs at different eta line up.
+    auto time_of = [&](const std::vector<OverlapRecord>& records) {
+      std::vector<double> t = epochs_of(records);
+      for (double& x : t) x *= run.eta;
+      return t;
+    };
+    const std::string tag = fmt::format(" (eta={:g})", run.eta);
+    loss.push_back({"loss" + tag, time_of(run.trajectory), losses_of(run.trajectory), "lines", static_cast<int>(i) + 1,
+                    static_cast<int>(i) + 1});
+    for (auto& s : overlap_series(run.trajectory, rank, activation, true, tag)) {
+      s.x = time_of(run.trajectory);
+      s.dash = static_cast<int>(i) + 1;
+      invisible.push_back(std::move(s));
+    }
+  }
+  return {line_figure("memory_loss", "Loss through A -> B -> A (of the task being trained)", "learning time eta x epochs",
+                      "loss", {.log_y = true}, loss),
+          line_figure("memory_invisible", "Invisible overlaps through A -> B -> A", "learning time eta x epochs",
+                      "overlap", {.key = "outside right"}, invisible)};
+}
+
+}  // namespace netprobe::report

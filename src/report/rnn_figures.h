@@ -1,0 +1,23 @@
+#pragma once
+/// Figures of the low-rank RNN commands (rnn train, theory, twins, memory, probe).
+#include <vector>
+
+#include "models/rnn_memory.h"
+#include "models/rnn_twins.h"
+#include "src/report/plot.h"
+
+namespace netprobe::report {
+
+/// Loss along training (log) and every overlap's trajectory (visible solid, invisible dashed).
+std::vector<Figure> rnn_training_figures(const std::vector<models::OverlapRecord>& records, int64_t rank,
+                                         models::RnnActivation activation);
+/// Theory-vs-simulation overlap error along training, one curve per N.
+Figure rnn_theory_figure(const std::vector<models::TheoryComparison>& results);
+/// Both twins' loss curves on the new task, simulated (points) and predicted (lines), and
+/// their invisible overlaps.
+std::vector<Figure> rnn_twins_figures(const models::TwinsResult& result, int64_t rank, models::RnnActivation activation);
+/// Per eta: loss through A -> B -> A and the invisible overlaps' trajectories.
+std::vector<Figure> rnn_memory_figures(const std::vector<models::MemoryRun>& runs, int64_t rank,
+                                       models::RnnActivation activation);
+
+}  // namespace netprobe::report
