@@ -22,6 +22,48 @@ core::Json RnnRunConfig::to_json() const {
           {"epochs", epochs}, {"track_every", track_every}, {"seed", seed}};
 }
 
+RnnRunConfig RnnRunConfig::from_json(const core::Json& json, const std::string& source) {
+  try {
+    RnnRunConfig c;
+    c.task = json.at("task").get<std::string>();
+    c.decay = json.at("decay").get<double>();
+    c.trials = json.at("trials").get<int64_t>();
+    c.n = json.at("n").get<int64_t>();
+    c.rank = json.at("rank").get<int64_t>();
+    c.activation = parse_rnn_activation(json.at("activation").get<std::string>());
+    c.dt = json.at("dt").get<double>();
+    c.steps = json.at("steps").get<int64_t>();
+    c.eta = json.at("eta").get<double>();
+    c.adam = json.at("optimizer").get<std::string>() == "adam";
+    c.epochs = json.at("epochs").get<int>();
+    c.track_every = json.at("track_every").get<int>();
+    c.seed = json.at("seed").get<uint64_t>();
+    c.validate();
+    return c;
+  } catch (const std::exception& e) {
+    throw core::Error(fmt::format("{}: invalid RNN run config ({})", source, e.what()));
+  }
+}
+
+RnnRun load_rnn_run(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw core::UsageError(fmt::format("--model: {}: not a directory", dir.string()));
+  const fs::path meta_path = dir / "meta.json";
+  if (!fs::exists(meta_path, ec)) {
+    throw core::UsageError(fmt::format("--model: {}: not a netprobe run directory (no meta.json)", dir.string()));
+  }
+  const core::Json meta = core::read_json(meta_path);
+  if (meta.value("kind", "") != "low-rank-rnn" || !meta.contains("config")) {
+    throw core::UsageError(fmt::format("--model: {}: not a low-rank RNN run (use `netprobe rnn train`)", dir.string()));
+  }
+  RnnRun run;
+  run.config = RnnRunConfig::from_json(meta["config"], meta_path.string());
+  run.rnn = LowRankRnn(run.config.rnn_options());
+  const fs::path weights = dir / "weights.pt";
+  core::load_into(*run.rnn, core::load_tensors(weights), weights.string());
+  return run;
+}
+
 void RnnRunConfig::validate() const {
   models::validate(rnn_options());
   task_data();  // unknown task, too few steps or trials: UsageError naming the option

@@ -28,6 +28,8 @@ struct RnnRunConfig {
   uint64_t seed = 0;
 
   core::Json to_json() const;
+  /// Inverse of to_json; core::Error naming `source` for a missing or invalid field.
+  static RnnRunConfig from_json(const core::Json& json, const std::string& source);
   /// UsageError naming the option for an invalid value (rank, N, dt, task, ...).
   void validate() const;
   RnnTaskData task_data() const;
@@ -60,6 +62,14 @@ using RunExtras = std::function<void(const std::filesystem::path& staging, const
 /// out_dir (staged, renamed at the end). Returns meta.json's content.
 core::Json train_rnn_run(const RnnRunConfig& config, const std::filesystem::path& out_dir, int threads, bool progress,
                          const RunExtras& extras = {});
+
+/// A trained network read back from a `rnn train` run directory. UsageError (--model) if `dir`
+/// is not a run directory, core::Error if its files are corrupt or mismatched.
+struct RnnRun {
+  RnnRunConfig config;
+  LowRankRnn rnn{nullptr};
+};
+RnnRun load_rnn_run(const std::filesystem::path& dir);
 
 /// CSV: epoch, loss, then every upper-triangle overlap by name.
 std::string overlaps_csv(const std::vector<OverlapRecord>& records, int64_t rank);

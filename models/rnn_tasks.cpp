@@ -73,10 +73,10 @@ RnnTaskData noisy_decision_task(double dt, int64_t steps, int64_t trials, uint64
   const torch::Tensor levels = torch::tensor({0.1, 0.2, 0.4}, kF64);
   const torch::Tensor mu = levels.index({torch::randint(3, {trials}, gen, torch::kLong)}) *
                            (torch::randint(2, {trials}, gen, torch::kLong) * 2 - 1).to(torch::kFloat64);
-  const int64_t stimulus_end = steps / 2, decision_start = (3 * steps) / 4;
-  if (decision_start >= steps || stimulus_end < 1) {
+  if (steps < 4) {
     throw core::UsageError(fmt::format("--steps: the decision task needs at least 4 steps, got {}", steps));
   }
+  const int64_t stimulus_end = steps / 2, decision_start = (3 * steps) / 4;
   torch::Tensor x = torch::zeros({trials, steps}, kF64);
   x.narrow(1, 0, stimulus_end)
       .copy_(mu.unsqueeze(1) + (0.5 / std::sqrt(dt)) * torch::randn({trials, stimulus_end}, gen, kF64));

@@ -3,7 +3,15 @@
 namespace netprobe::probes {
 
 bool Scope::selects(const std::string& name) const {
-  return layer.empty() || name.rfind(layer + ".", 0) == 0;
+  if (layer.empty()) return true;
+  size_t start = 0;
+  while (start <= layer.size()) {  // "U+V": any of the '+'-separated names
+    const size_t end = std::min(layer.find('+', start), layer.size());
+    const std::string part = layer.substr(start, end - start);
+    if (name == part || name.rfind(part + ".", 0) == 0) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 bool is_bias(const std::string& name) {

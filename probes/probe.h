@@ -17,7 +17,7 @@
 namespace netprobe::probes {
 
 /// Which tensors a probe acts on: every parameter, or those of one layer ("fc1" selects
-/// fc1.weight and fc1.bias) for a layer profile.
+/// fc1.weight and fc1.bias) for a layer profile, or of several joined by '+' (an RNN's "U+V").
 struct Scope {
   std::string layer;  ///< empty = all layers
   bool selects(const std::string& name) const;

@@ -1,4 +1,4 @@
-// `netprobe rnn train` and `netprobe rnn theory` as a user runs them (label e2e).
+// `netprobe rnn ...` as a user runs them (label e2e).
 #include <gtest/gtest.h>
 
 #include "src/core/atomic_file.h"
@@ -25,14 +25,66 @@ TEST(RnnE2E, TrainWritesWeightsOverlapTrajectoryAndMeta) {
 
 TEST(RnnE2E, LinearTheoryMatchesSimulationToRoundOff) {
   testing::TempDir tmp;
-  const auto r = run_netprobe("rnn theory --n 250 --epochs 20 --track-every 5 --out " + (tmp / "err.csv").string());
+  const auto r = run_netprobe("rnn theory -q --n 250 --epochs 20 --track-every 5 --out " + (tmp / "th").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string csv = core::read_file(tmp / "err.csv");
+  const std::string csv = core::read_file(tmp / "th" / "theory.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 4);
   std::istringstream lines(csv);
   std::string line;
   std::getline(lines, line);  // header
   while (std::getline(lines, line)) EXPECT_LT(std::stod(line.substr(line.rfind(',') + 1)), 1e-12) << line;
+  const core::Json summary = core::read_json(tmp / "th" / "summary.json");
+  EXPECT_LT(summary["results"][0]["max_loss_error"].get<double>(), 1e-12);
+  EXPECT_TRUE(fs::exists(tmp / "th" / "figures" / "theory_error.gp"));
+}
+
+TEST(RnnE2E, TwinsWriteCurvesThatAgreeBeforeAndDifferWhileLearning) {
+  testing::TempDir tmp;
+  const auto r = run_netprobe("rnn twins -q --threads 1 --n 150 --steps 200 --dt 0.1 --pretrain-epochs 100 "
+                              "--epochs 200 --stretch 3 --out " + (tmp / "tw").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const core::Json s = core::read_json(tmp / "tw" / "summary.json");
+  EXPECT_LT(s["output_gap_before"].get<double>(), 1e-10);
+  EXPECT_GT(s["max_loss_curve_gap"].get<double>(), 0.1);
+  EXPECT_LT(s["max_theory_loss_error"].get<double>(), 1e-8);
+  const std::string csv = core::read_file(tmp / "tw" / "twins.csv");
+  EXPECT_EQ(csv.rfind("epoch,loss,loss_twin,theory,theory_twin\n", 0), 0u);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 201);
+  for (const char* f : {"overlaps_original.csv", "overlaps_twin.csv", "figures/twins_loss.gp", "figures/twins_loss.dat"}) {
+    EXPECT_TRUE(fs::exists(tmp / "tw" / f)) << f;
+  }
+}
+
+TEST(RnnE2E, MemoryReportsOneRowPerEta) {
+  testing::TempDir tmp;
+  const auto r = run_netprobe("rnn memory -q --threads 1 --n 100 --steps 100 --dt 0.1 --epochs-a 200 --epochs-b 50 "
+                              "--epochs-a2 100 --etas 0.01,0.005 --track-every 50 --out " + (tmp / "mem").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string csv = core::read_file(tmp / "mem" / "memory.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2);
+  EXPECT_NE(r.out.find("residual ratio eta=0.01 / eta=0.005"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(tmp / "mem" / "trajectory_eta1.csv"));
+  // Phase boundaries of the second run: 400 + 100 + 200 epochs at half the rate, every 100.
+  const std::string traj = core::read_file(tmp / "mem" / "trajectory_eta1.csv");
+  EXPECT_NE(traj.find("\n700,"), std::string::npos);
+}
+
+TEST(RnnE2E, ProbeATrainedRunAndRejectBadModelsAndScopes) {
+  testing::TempDir tmp;
+  const std::string run = (tmp / "run").string();
+  ASSERT_EQ(run_netprobe("rnn train -q --threads 1 --n 100 --steps 100 --dt 0.1 --eta 0.01 --epochs 300 --out " + run).exit_code, 0);
+  const auto r = run_netprobe("rnn probe --model " + run + " --out " + (tmp / "probe").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const core::Json s = core::read_json(tmp / "probe" / "summary.json");
+  ASSERT_EQ(s["scopes"].size(), 2u);
+  EXPECT_EQ(s["scopes"][0]["scope"], "U+V");
+  EXPECT_GT(s["scopes"][0]["full"].get<double>(), 99.0);
+  EXPECT_TRUE(fs::exists(tmp / "probe" / "rows.csv"));
+  EXPECT_TRUE(fs::exists(tmp / "probe" / "figures" / "rnn_prune.gp"));
+  const std::string out = " --out " + (tmp / "bad").string();
+  EXPECT_EQ(run_netprobe("rnn probe --model " + tmp.path().string() + out).exit_code, 2);
+  EXPECT_EQ(run_netprobe("rnn probe --model " + run + " --scopes U+W" + out).exit_code, 2);
+  EXPECT_FALSE(fs::exists(tmp / "bad"));
 }
 
 TEST(RnnE2E, UsageErrorsWriteNothing) {
@@ -41,7 +93,11 @@ TEST(RnnE2E, UsageErrorsWriteNothing) {
   for (const std::string& args : std::vector<std::string>{"rnn train --rank 0", "rnn train --n 2 --rank 3", "rnn train --dt 0",
                                                           "rnn train --dt -0.1", "rnn train --task copy",
                                                           "rnn train --activation relu", "rnn train --optimizer lbfgs",
-                                                          "rnn train --eta 0", "rnn"}) {
+                                                          "rnn train --eta 0", "rnn", "rnn twins --stretch 1",
+                                                          "rnn twins --task-b copy", "rnn twins --optimizer adam",
+                                                          "rnn memory --etas 0.01,-1", "rnn memory --epochs-b 0",
+                                                          "rnn train --task flipflop --trials 0",
+                                                          "rnn theory --optimizer adam"}) {
     const auto r = run_netprobe(args + out);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
   }

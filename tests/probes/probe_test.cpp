@@ -70,6 +70,12 @@ TEST(ProbeTest, ScopeSelectsOneLayerAndSharesTheRest) {
   EXPECT_TRUE(out.tensors[2].second.equal(params[2].second.sign()));
   EXPECT_EQ(out.report.total, 18);
   EXPECT_FALSE(Scope{"fc1"}.selects("fc10.weight"));
+  // '+' joins names: an RNN's connectivity U+V, bare names without a ".weight" suffix.
+  EXPECT_TRUE(Scope{"U+V"}.selects("U"));
+  EXPECT_TRUE(Scope{"U+V"}.selects("V"));
+  EXPECT_FALSE(Scope{"U+V"}.selects("m"));
+  EXPECT_FALSE(Scope{"U+V"}.selects("UV"));
+  EXPECT_TRUE(Scope{"fc1+fc2"}.selects("fc2.bias"));
 }
 
 TEST(ProbeTest, PruneThenShuffleBKeepsSparsityAndSigns) {

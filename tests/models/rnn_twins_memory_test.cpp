@@ -1,0 +1,77 @@
+// Perturbation by learning (twins) and memory in invisible overlaps, on small fast networks.
+#include <gtest/gtest.h>
+
+#include "models/rnn_memory.h"
+#include "models/rnn_twins.h"
+#include "src/core/errors.h"
+#include "src/core/seeding.h"
+
+namespace netprobe::models {
+namespace {
+
+RnnRunConfig small_config(RnnActivation activation, double decay) {
+  RnnRunConfig c;
+  c.n = 150;
+  c.steps = 200;
+  c.dt = 0.1;
+  c.eta = 0.005;
+  c.decay = decay;
+  c.activation = activation;
+  c.seed = 4;
+  return c;
+}
+
+TEST(RnnTwins, LinearTwinComputesTheSameFunctionButLearnsDifferently) {
+  TwinsConfig config;
+  config.first = small_config(RnnActivation::kLinear, 0.2);
+  config.second = small_config(RnnActivation::kLinear, 0.4);
+  config.first.epochs = config.second.epochs = 300;
+  config.pretrain_epochs = 200;
+  const TwinsResult r = run_twins(config, false);
+  EXPECT_LE(r.output_gap, 1e-10);
+  EXPECT_LE(r.visible_change, 1e-12);
+  EXPECT_GT(r.invisible_change, 0.1);
+  EXPECT_GT(r.max_curve_gap, 0.1);                    // loss curves differ by > 10% somewhere
+  EXPECT_LE(r.theory_error, 1e-8);                    // and the exact map predicts both
+  ASSERT_EQ(r.original.size(), 301u);                 // every epoch of B, plus the start
+  EXPECT_NEAR(r.original.front().loss, r.twin.front().loss, 1e-10 * r.original.front().loss);
+}
+
+TEST(RnnTwins, NonlinearTwinKeepsTheWriteSideAndTheCrossBlockExactly) {
+  LowRankRnn rnn(LowRankRnnOptions(300, 2).activation(RnnActivation::kTanh));
+  auto gen = core::make_generator(1);
+  rnn->init_random(gen);
+  const torch::Tensor c = rnn->vectors().detach();
+  const torch::Tensor twin = make_twin(c, 2, RnnActivation::kTanh, 3.0, gen);
+  const torch::Tensor s0 = overlap_matrix(c), s1 = overlap_matrix(twin);
+  const torch::Tensor visible = visible_mask(2, RnnActivation::kTanh);  // A-B and B-B blocks
+  EXPECT_LE(((s1 - s0).abs() * visible).max().item<double>(), 1e-12);
+  EXPECT_GT(((s1 - s0).abs() * (1 - visible)).max().item<double>(), 0.1);
+  EXPECT_THROW(make_twin(c, 2, RnnActivation::kTanh, 1.0, gen), core::UsageError);
+}
+
+TEST(RnnMemory, LinearInvisibleResidualHalvesWithEta) {
+  MemoryConfig config;
+  config.a = small_config(RnnActivation::kLinear, 0.2);
+  config.b = small_config(RnnActivation::kLinear, 0.4);
+  config.a.n = config.b.n = 100;
+  config.a.track_every = 100;
+  config.epochs_a = 1000;
+  config.epochs_b = 300;
+  config.epochs_a2 = 1000;
+  config.etas = {0.005, 0.0025};
+  const auto runs = run_memory(config, false);
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[1].epochs_a, 2000);  // same learning time at half the rate
+  for (const auto& r : runs) {
+    EXPECT_LT(r.loss_a2, 1e-10);             // A is relearned completely...
+    EXPECT_GT(r.loss_a_after_b, 0.1);        // ...after B had destroyed it
+    EXPECT_GT(r.invisible_moved, 10 * r.invisible_residual);  // B moved the invisible overlaps
+  }
+  const double ratio = runs[0].invisible_residual / runs[1].invisible_residual;
+  EXPECT_GT(ratio, 1.7);
+  EXPECT_LT(ratio, 3.0);
+}
+
+}  // namespace
+}  // namespace netprobe::models
