@@ -181,12 +181,7 @@ core::Json train_rnn_run(const RnnRunConfig& config, const fs::path& out_dir, in
   return meta;
 }
 
-namespace {
-
-// max that keeps a NaN (std::max would silently drop it and report a perfect match).
 double max_keep_nan(double a, double b) { return std::isnan(a) || std::isnan(b) ? std::nan("") : std::max(a, b); }
-
-}  // namespace
 
 TheoryComparison compare_with_theory(const RnnRunConfig& config) {
   LowRankRnn rnn(config.rnn_options());

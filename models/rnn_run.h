@@ -74,6 +74,9 @@ RnnRun load_rnn_run(const std::filesystem::path& dir);
 /// CSV: epoch, loss, then every upper-triangle overlap by name.
 std::string overlaps_csv(const std::vector<OverlapRecord>& records, int64_t rank);
 
+/// max that keeps a NaN: std::max would drop it and report a diverged theory as a perfect match.
+double max_keep_nan(double a, double b);
+
 /// Simulation (full-N GD) against the overlap-space prediction from the same initial Sigma
 /// (the discrete map with E from the latent model: exact for linear, Gaussian closure
 /// otherwise), tracked every config.track_every epochs.

@@ -94,11 +94,11 @@ TwinsResult run_twins(const TwinsConfig& config, bool progress) {
   out.twin = train_rnn_on(twin, task, learn, progress);
   for (size_t k = 0; k < out.original.size(); ++k) {
     const double a = out.original[k].loss, b = out.twin[k].loss;
-    out.max_curve_gap = std::max(out.max_curve_gap, std::abs(a - b) / std::max(a, b));
-    for (const auto* pair : {&out.original, &out.twin}) {
-      const auto& theory = pair == &out.original ? out.original_theory : out.twin_theory;
-      const double sim = (*pair)[k].loss;
-      out.theory_error = std::max(out.theory_error, std::abs(theory[k].loss - sim) / std::abs(sim));
+    out.max_curve_gap = max_keep_nan(out.max_curve_gap, std::abs(a - b) / std::max(a, b));
+    for (const auto& [sim, theory] :
+         {std::pair{&out.original, &out.original_theory}, std::pair{&out.twin, &out.twin_theory}}) {
+      const double l = (*sim)[k].loss;
+      out.theory_error = max_keep_nan(out.theory_error, std::abs((*theory)[k].loss - l) / std::abs(l));
     }
   }
   out.final_loss = out.original.back().loss;

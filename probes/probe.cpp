@@ -2,14 +2,20 @@
 
 namespace netprobe::probes {
 
+std::vector<std::string> Scope::names() const {
+  std::vector<std::string> out;
+  for (size_t start = 0; start <= layer.size() && !layer.empty();) {
+    const size_t end = std::min(layer.find('+', start), layer.size());
+    out.push_back(layer.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 bool Scope::selects(const std::string& name) const {
   if (layer.empty()) return true;
-  size_t start = 0;
-  while (start <= layer.size()) {  // "U+V": any of the '+'-separated names
-    const size_t end = std::min(layer.find('+', start), layer.size());
-    const std::string part = layer.substr(start, end - start);
+  for (const auto& part : names()) {
     if (name == part || name.rfind(part + ".", 0) == 0) return true;
-    start = end + 1;
   }
   return false;
 }

@@ -21,6 +21,8 @@ namespace netprobe::probes {
 struct Scope {
   std::string layer;  ///< empty = all layers
   bool selects(const std::string& name) const;
+  /// The '+'-separated names ("U+V" -> U, V); empty for all layers.
+  std::vector<std::string> names() const;
   std::string label() const { return layer.empty() ? "all" : layer; }
 };
 

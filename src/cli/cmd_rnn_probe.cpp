@@ -51,16 +51,13 @@ Command setup_rnn_probe(CLI::App* rnn, const GlobalOptions& /*global*/) {
             const models::RnnRun run = models::load_rnn_run(*model);
             std::vector<std::string> layers;
             for (const auto& s : *scopes) {
-              const std::string layer = s == "all" ? "" : s;
-              for (size_t start = 0; start <= layer.size() && !layer.empty();) {
-                const size_t end = std::min(layer.find('+', start), layer.size());
-                const std::string part = layer.substr(start, end - start);
+              const probes::Scope scope{s == "all" ? "" : s};
+              for (const auto& part : scope.names()) {
                 if (part != "m" && part != "U" && part != "V" && part != "z") {
                   throw core::UsageError(fmt::format("--scopes: unknown vector '{}' in '{}' (m, U, V, z, all)", part, s));
                 }
-                start = end + 1;
               }
-              layers.push_back(layer);
+              layers.push_back(scope.layer);
             }
             if (*profile) layers.insert(layers.end(), {"m", "U", "V", "z"});
             const models::RnnTaskData task = run.config.task_data();
