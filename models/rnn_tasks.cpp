@@ -76,7 +76,7 @@ RnnTaskData noisy_decision_task(double dt, int64_t steps, int64_t trials, uint64
   if (steps < 4) {
     throw core::UsageError(fmt::format("--steps: the decision task needs at least 4 steps, got {}", steps));
   }
-  const int64_t stimulus_end = steps / 2, decision_start = (3 * steps) / 4;
+  const int64_t stimulus_end = steps / 2, decision_start = (3 * steps) / 5;
   torch::Tensor x = torch::zeros({trials, steps}, kF64);
   x.narrow(1, 0, stimulus_end)
       .copy_(mu.unsqueeze(1) + (0.5 / std::sqrt(dt)) * torch::randn({trials, stimulus_end}, gen, kF64));

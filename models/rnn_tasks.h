@@ -30,7 +30,7 @@ RnnTaskData oscillation_task(double dt, int64_t steps);
 RnnTaskData flip_flop_task(double dt, int64_t steps, int64_t trials, uint64_t seed);
 /// Noisy decision: during the first half, x = mu + (0.5 / sqrt(dt)) xi with mu drawn from
 /// +-{0.1, 0.2, 0.4} per trial (white noise of unit-time strength 0.5); the target is sign(mu),
-/// scored only in the last quarter (after a delay).
+/// scored from 0.6 T on (after a delay of a tenth of the trial).
 RnnTaskData noisy_decision_task(double dt, int64_t steps, int64_t trials, uint64_t seed);
 
 /// filter, oscillation, flipflop, decision.

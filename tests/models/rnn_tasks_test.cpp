@@ -50,13 +50,13 @@ TEST(RnnTasks, FlipFlopTargetHoldsTheLastPulseSignAndMasksSwitches) {
   EXPECT_FALSE(flip_flop_task(kDt, 400, 16, 4).inputs.equal(t.inputs));
 }
 
-TEST(RnnTasks, DecisionTargetIsTheSignOfTheMeanEvidenceInTheLastQuarter) {
+TEST(RnnTasks, DecisionTargetIsTheSignOfTheMeanEvidenceAfterTheDelay) {
   const RnnTaskData t = noisy_decision_task(kDt, 400, 64, 1);
   const torch::Tensor evidence = t.inputs.narrow(1, 0, 200).mean(1);
   const torch::Tensor sign = t.targets.select(1, 399);
   EXPECT_TRUE(t.inputs.narrow(1, 200, 200).eq(0).all().item<bool>());
-  EXPECT_TRUE(t.weights.narrow(1, 0, 300).eq(0).all().item<bool>());
-  EXPECT_TRUE(t.weights.narrow(1, 300, 100).gt(0).all().item<bool>());
+  EXPECT_TRUE(t.weights.narrow(1, 0, 240).eq(0).all().item<bool>());
+  EXPECT_TRUE(t.weights.narrow(1, 240, 160).gt(0).all().item<bool>());
   EXPECT_TRUE(sign.abs().eq(1).all().item<bool>());
   EXPECT_GT(sign.gt(0).sum().item<int64_t>(), 10);  // both answers occur
   EXPECT_GT(sign.lt(0).sum().item<int64_t>(), 10);
