@@ -17,9 +17,19 @@ namespace fs = std::filesystem;
 namespace netprobe::models {
 
 core::Json RnnRunConfig::to_json() const {
-  return {{"task", task}, {"decay", decay}, {"trials", trials},   {"n", n},           {"rank", rank},   {"activation", to_string(activation)},
-          {"dt", dt},     {"steps", steps},   {"eta", eta},       {"optimizer", adam ? "adam" : "gd"},
-          {"epochs", epochs}, {"track_every", track_every}, {"seed", seed}};
+  return {{"task", task},
+          {"decay", decay},
+          {"trials", trials},
+          {"n", n},
+          {"rank", rank},
+          {"activation", to_string(activation)},
+          {"dt", dt},
+          {"steps", steps},
+          {"eta", eta},
+          {"optimizer", adam ? "adam" : "gd"},
+          {"epochs", epochs},
+          {"track_every", track_every},
+          {"seed", seed}};
 }
 
 RnnRunConfig RnnRunConfig::from_json(const core::Json& json, const std::string& source) {
@@ -27,7 +37,7 @@ RnnRunConfig RnnRunConfig::from_json(const core::Json& json, const std::string& 
     RnnRunConfig c;
     c.task = json.at("task").get<std::string>();
     c.decay = json.at("decay").get<double>();
-    c.trials = json.at("trials").get<int64_t>();
+    c.trials = json.value("trials", int64_t{32});  // runs written before the random tasks existed
     c.n = json.at("n").get<int64_t>();
     c.rank = json.at("rank").get<int64_t>();
     c.activation = parse_rnn_activation(json.at("activation").get<std::string>());
