@@ -7,11 +7,11 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_support.h"
-#include "models/classifier_run.h"
 #include "models/mlp_batched.h"
 #include "models/sparse_input.h"
-#include "probes/study.h"
 #include "src/core/runtime.h"
+#include "src/experiments/classifier_run.h"
+#include "src/experiments/study_sweeps.h"
 
 namespace {
 
@@ -19,13 +19,13 @@ using namespace netprobe;
 
 struct Setup {
   data::Task task = bench::load_bench_task("mnist", {7, 9});
-  models::ClassifierRunConfig config;
+  experiments::ClassifierRunConfig config;
   models::Mlp model{nullptr};
   core::NamedTensors params;
-  std::vector<probes::SweepSpec> specs = probes::default_sweeps(probes::study_probe_names(), 5);
+  std::vector<probes::SweepSpec> specs = experiments::default_sweeps(experiments::study_probe_names(), 5);
   Setup() {
     core::configure_threads(1);
-    model = models::train_classifier(config, task, false);
+    model = experiments::train_classifier(config, task, false);
     params = core::parameters_of(*model);
   }
 };

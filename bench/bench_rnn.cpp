@@ -3,15 +3,15 @@
 //   eager baseline:  the loop a user would write in LibTorch: the recurrence as one op per
 //                    step (LowRankRnn::forward_eager), loss.backward(), a manual SGD update;
 //   kernel only:     the fused forward + BPTT node and the same SGD update, no trainer;
-//   netprobe:        models::train_rnn, i.e. `rnn train` without the file writes (shared
+//   netprobe:        experiments::train_rnn, i.e. `rnn train` without the file writes (shared
 //                    trainer, JSON record per epoch, overlaps every 10 epochs).
 // Counters: epochs/s and the GFLOP/s of the recurrence's arithmetic. All three run in a process
 // set up like the netprobe executable (allocator tuned).
 #include <benchmark/benchmark.h>
 
-#include "models/rnn_run.h"
 #include "src/core/runtime.h"
 #include "src/core/seeding.h"
+#include "src/experiments/rnn_run.h"
 
 namespace {
 
@@ -72,10 +72,10 @@ void BM_RnnKernelOnly(benchmark::State& state) {
 
 void BM_RnnTrainNetprobe(benchmark::State& state) {
   core::configure_threads(static_cast<int>(state.range(0)));
-  models::RnnRunConfig config;  // filter, N = 500, R = 1, linear, T = 400, eta = 5e-3, 2000 epochs
+  experiments::RnnRunConfig config;  // filter, N = 500, R = 1, linear, T = 400, eta = 5e-3, 2000 epochs
   for (auto _ : state) {
     models::LowRankRnn rnn(config.rnn_options());
-    benchmark::DoNotOptimize(models::train_rnn(config, rnn, /*progress=*/false));
+    benchmark::DoNotOptimize(experiments::train_rnn(config, rnn, /*progress=*/false));
   }
   report(state, config.epochs);
 }

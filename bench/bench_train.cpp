@@ -1,5 +1,5 @@
 // Training one protocol model (MNIST 7v9, 784-64-2 ReLU, Adam 0.01 cosine, 10 epochs, batch 128).
-//   netprobe:  the shared trainer (models::train_classifier), test accuracy logged every epoch;
+//   netprobe:  the shared trainer (experiments::train_classifier), test accuracy logged every epoch;
 //   baseline:  the plain LibTorch eager loop a user would write (nn::Linear, optim::Adam,
 //              index_select per batch), no per-epoch evaluation. Measured in the same run.
 // Counters: samples/s, GFLOP/s of the training arithmetic, and that as a fraction of this
@@ -7,8 +7,8 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_support.h"
-#include "models/classifier_run.h"
 #include "src/core/runtime.h"
+#include "src/experiments/classifier_run.h"
 
 namespace {
 
@@ -38,9 +38,9 @@ void report(benchmark::State& state, int64_t samples, double flops) {
 
 void BM_TrainNetprobe(benchmark::State& state) {
   core::configure_threads(static_cast<int>(state.range(0)));
-  models::ClassifierRunConfig config;
+  experiments::ClassifierRunConfig config;
   for (auto _ : state) {
-    auto model = models::train_classifier(config, task(), /*progress=*/false);
+    auto model = experiments::train_classifier(config, task(), /*progress=*/false);
     benchmark::DoNotOptimize(model);
   }
   report(state, task().train_x.size(0) * config.epochs, training_flops(task().train_x.size(0), config.epochs));

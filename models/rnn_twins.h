@@ -1,10 +1,13 @@
 #pragma once
-/// Perturbation by learning (LOWRANK.md): a twin of a network with the same loss-visible
-/// overlaps and different loss-invisible ones computes the same function, yet learns a new
-/// task along a different loss curve, and the overlap theory predicts both curves.
-#include <vector>
+/// The twin geometry of perturbation by learning (LOWRANK.md): a twin of a network with the same
+/// loss-visible overlaps and different loss-invisible ones (the experiment is
+/// experiments/rnn_twins.h).
+///
+///   torch::Tensor c2 = make_twin(rnn->vectors(), 1, RnnActivation::kLinear, 2.0, gen);
+#include <ATen/core/Generator.h>
+#include <torch/torch.h>
 
-#include "models/rnn_run.h"
+#include "models/low_rank_rnn.h"
 
 namespace netprobe::models {
 
@@ -14,26 +17,5 @@ namespace netprobe::models {
 /// orthogonal to span(B) (then P^-T B = B) and only Sigma_AA changes.
 torch::Tensor make_twin(const torch::Tensor& c, int64_t rank, RnnActivation activation, double stretch,
                         at::Generator& gen);
-
-struct TwinsConfig {
-  RnnRunConfig first;          ///< the original network: init (seed) and training on task A
-  RnnRunConfig second;         ///< what both twins learn next (task B); same network options
-  int pretrain_epochs = 1000;  ///< epochs on task A before the twin is made (0: twin a random init)
-  double stretch = 2.0;        ///< s of P
-  void validate() const;
-};
-
-struct TwinsResult {
-  double output_gap = 0;          ///< max |y - y'| / max |y| on task B's inputs, before learning it
-  double output_gap_theory = 0;   ///< the same for the latent model (closure level for nonlinear phi)
-  double invisible_change = 0;    ///< max |dSigma| over invisible entries / max |Sigma| at the start
-  double visible_change = 0;      ///< the same over visible entries (round-off by construction)
-  double max_curve_gap = 0;       ///< max over epochs of |L - L'| / max(L, L') while learning B
-  double final_loss = 0, final_loss_twin = 0;
-  double theory_error = 0;        ///< max relative loss error of theory vs simulation (both twins)
-  std::vector<OverlapRecord> original, twin, original_theory, twin_theory;  ///< every epoch of B
-};
-
-TwinsResult run_twins(const TwinsConfig& config, bool progress);
 
 }  // namespace netprobe::models

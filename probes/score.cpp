@@ -11,14 +11,6 @@
 namespace netprobe::probes {
 namespace {
 
-double percentile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  const double pos = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<size_t>(std::floor(pos));
-  const size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
-}
-
 std::vector<double> ranks(const std::vector<double>& v) {
   std::vector<size_t> idx(v.size());
   std::iota(idx.begin(), idx.end(), 0);
@@ -37,30 +29,9 @@ std::vector<double> ranks(const std::vector<double>& v) {
 
 double flip50(double accuracy, int classes) { return classes == 2 && accuracy < 50 ? 100 - accuracy : accuracy; }
 
-core::Json Spread::to_json() const { return {{"median", median}, {"q1", q1}, {"q3", q3}, {"n", n}}; }
-
-Spread spread(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return {percentile(values, 0.5), percentile(values, 0.25), percentile(values, 0.75), static_cast<int>(values.size())};
-}
-
 std::vector<CurvePoint> curve(const std::vector<SweepRow>& rows, const std::string& probe, const std::string& variant,
                               const std::string& mode) {
-  // level -> seed -> (sum, count) over draws
-  std::map<double, std::map<uint64_t, std::pair<double, int>>> acc;
-  for (const auto& r : rows) {
-    if (r.probe != probe || r.variant != variant || r.mode != mode) continue;
-    auto& cell = acc[r.level][r.seed];
-    cell.first += r.accuracy;
-    cell.second += 1;
-  }
-  std::vector<CurvePoint> out;
-  for (const auto& [level, seeds] : acc) {
-    std::vector<double> per_seed;
-    for (const auto& [seed, cell] : seeds) per_seed.push_back(cell.first / cell.second);
-    out.push_back({level, spread(per_seed)});
-  }
-  return out;
+  return seed_curve(rows, {probe, variant, mode});
 }
 
 double area_between(const std::vector<CurvePoint>& upper, const std::vector<CurvePoint>& lower, bool log_axis) {
@@ -108,6 +79,45 @@ core::Json TaskScore::to_json() const {
           {"areas_full_minus_signed", areas}};
 }
 
+namespace {
+
+double number_or_nan(const core::Json& j) { return j.is_null() ? std::nan("") : j.get<double>(); }
+
+Peak peak_from_json(const core::Json& j) {
+  if (j.is_null()) return {};
+  return {number_or_nan(j.at("accuracy")), number_or_nan(j.at("level")), true};
+}
+
+}  // namespace
+
+TaskScore TaskScore::from_json(const core::Json& j) {
+  TaskScore s;
+  s.task = j.at("task").get<std::string>();
+  s.classes = j.at("classes").get<int>();
+  s.seeds = j.at("seeds").get<int>();
+  s.full = Spread::from_json(j.at("full"));
+  s.binarized = Spread::from_json(j.at("binarized"));
+  s.shuffled = Spread::from_json(j.at("shuffled_B"));
+  s.delta_bin = number_or_nan(j.at("delta_bin"));
+  s.delta_shuf = number_or_nan(j.at("delta_shuf"));
+  s.norm_bin = number_or_nan(j.at("norm_bin"));
+  s.norm_shuf = number_or_nan(j.at("norm_shuf"));
+  s.prune_binarize = peak_from_json(j.at("prune_binarize_peak"));
+  s.noise_signed = peak_from_json(j.at("noise_signed_peak"));
+  s.flip_signed = peak_from_json(j.at("flip_signed_peak"));
+  s.sigma_w = number_or_nan(j.at("sigma_w"));
+  s.areas = j.at("areas_full_minus_signed");
+  return s;
+}
+
+double weight_sigma(const core::NamedTensors& params) {
+  std::vector<torch::Tensor> weights;
+  for (const auto& [name, t] : params) {
+    if (!is_bias(name)) weights.push_back(t.flatten());
+  }
+  return weights.empty() ? 0.0 : torch::cat(weights).to(torch::kFloat64).std().item<double>();
+}
+
 TaskScore score_task(const std::vector<SweepRow>& rows, int classes, const std::vector<double>& sigma_w) {
   TaskScore s;
   s.classes = classes;
@@ -124,15 +134,10 @@ TaskScore score_task(const std::vector<SweepRow>& rows, int classes, const std::
   s.shuffled = single("shuffle", "B", "full");
   // flip50 applies to each seed's accuracy before the median is taken, as the score defines.
   const auto median_flip50 = [&](const std::string& probe, const std::string& variant) {
-    std::map<uint64_t, std::pair<double, int>> per_seed;
-    for (const auto& r : rows) {
-      if (r.probe == probe && r.variant == variant && r.mode == "full") {
-        per_seed[r.seed].first += r.accuracy;
-        per_seed[r.seed].second += 1;
-      }
-    }
     std::vector<double> v;
-    for (const auto& [seed, cell] : per_seed) v.push_back(flip50(cell.first / cell.second, classes));
+    for (const auto& [level, means] : seed_means(rows, {probe, variant, "full"})) {
+      for (double m : means) v.push_back(flip50(m, classes));
+    }
     return spread(v).median;
   };
   const double full50 = median_flip50("none", "-");

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "probes/row_groups.h"
 #include "probes/sweep.h"
 #include "src/core/json_io.h"
 
@@ -15,22 +16,8 @@ namespace netprobe::probes {
 /// information as a right one. Identity for tasks with more than two classes.
 double flip50(double accuracy, int classes);
 
-/// Median and inter-quartile range (linear interpolation, as numpy's default percentile).
-struct Spread {
-  double median = 0, q1 = 0, q3 = 0;
-  int n = 0;
-  core::Json to_json() const;
-};
-Spread spread(std::vector<double> values);
-
-/// One point of a median-over-seeds curve.
-struct CurvePoint {
-  double level = 0;
-  Spread accuracy;
-};
-
-/// The curve of one (probe, variant, mode): at each level, each seed's accuracy averaged over
-/// draws, then median and IQR over seeds.
+/// The curve of one (probe, variant, mode) in scope "all": at each level, each seed's accuracy
+/// averaged over draws, then median and IQR over seeds (seed_curve).
 std::vector<CurvePoint> curve(const std::vector<SweepRow>& rows, const std::string& probe, const std::string& variant,
                               const std::string& mode);
 
@@ -57,11 +44,17 @@ struct TaskScore {
   double sigma_w = 0;                     ///< median over seeds of the std of all weights
   core::Json areas;                       ///< probe/variant -> area between full and signed curves
   core::Json to_json() const;
+  /// Inverse of to_json (a null number reads back as NaN, a null peak as not found).
+  static TaskScore from_json(const core::Json& json);
 };
 
-/// Scores one task from its rows (all seeds). `sigma_w` per seed converts noise levels to units
+/// Scores one task from its rows (all seeds; rows of a layer profile are ignored). `sigma_w` per seed converts noise levels to units
 /// of the weights' standard deviation. Missing probes leave their fields at zero.
 TaskScore score_task(const std::vector<SweepRow>& rows, int classes, const std::vector<double>& sigma_w);
+
+/// The standard deviation of all weight-matrix entries (biases excluded): the unit of noise
+/// levels.
+double weight_sigma(const core::NamedTensors& params);
 
 /// Spearman rank correlation (average ranks for ties).
 double spearman(const std::vector<double>& a, const std::vector<double>& b);

@@ -11,6 +11,7 @@ packages=(
   libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   libgtest-dev googletest libbenchmark-dev
   dataset-fashion-mnist gnuplot-nox
+  chromium  # the report's browser test
 )
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
@@ -31,6 +32,7 @@ bash "$root/data/fetch.sh"
 if [ ! -f "$build_dir/build.ninja" ]; then
   launcher=()
   command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >&2
+  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DNETPROBE_WERROR="${NETPROBE_WERROR:-OFF}" "${launcher[@]}" >&2
 fi
 cmake --build "$build_dir" >&2

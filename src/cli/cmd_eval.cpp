@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "models/classifier_run.h"
+#include "src/experiments/classifier_run.h"
 
 namespace netprobe::cli {
 
@@ -19,7 +19,7 @@ Command setup_eval(CLI::App& app, const GlobalOptions& global) {
 }
 
 train::ClassifierMetrics run_eval(const EvalOptions& options) {
-  models::ClassifierRun run = models::load_classifier_run(options.model);
+  experiments::ClassifierRun run = experiments::load_classifier_run(options.model);
   const data::Task task = data::load_task(run.config.task, options.data_dir);
   torch::NoGradGuard no_grad;
   return train::evaluate_classifier([&](const torch::Tensor& x) { return run.model->forward(x); }, task.test_x,

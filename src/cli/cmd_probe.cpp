@@ -4,11 +4,12 @@
 
 #include <fmt/format.h>
 
-#include "models/classifier_run.h"
 #include "models/mlp_batched.h"
 #include "probes/catalog.h"
+#include "probes/row_groups.h"
 #include "src/core/atomic_file.h"
 #include "src/core/errors.h"
+#include "src/experiments/classifier_run.h"
 
 namespace netprobe::cli {
 
@@ -42,7 +43,7 @@ std::vector<probes::SweepRow> run_probe(const ProbeOptions& o) {
   probes::make_probe(spec.probe, spec.variant);  // unknown variant: usage error before any work
   probes::validate_levels(spec.probe, spec.levels);
 
-  const models::ClassifierRun run = models::load_classifier_run(o.model);
+  const experiments::ClassifierRun run = experiments::load_classifier_run(o.model);
   const core::NamedTensors params = core::parameters_of(*run.model);
   bool scope_found = spec.scope.layer.empty();
   for (const auto& [name, t] : params) scope_found = scope_found || spec.scope.selects(name);
@@ -58,26 +59,29 @@ std::vector<probes::SweepRow> run_probe(const ProbeOptions& o) {
 }
 
 std::string format_probe_table(const std::vector<probes::SweepRow>& rows) {
-  // level -> mode -> (sum, count)
-  std::map<double, std::map<std::string, std::pair<double, int>>> table;
-  std::string header;
+  std::string out;
+  const probes::SweepRow* probed = nullptr;
   for (const auto& r : rows) {
-    if (r.probe == "none") {
-      header = fmt::format("{}: unperturbed test accuracy {:.2f}%\n", r.task, r.accuracy);
-      continue;
-    }
-    auto& cell = table[r.level][r.mode];
-    cell.first += r.accuracy;
-    cell.second += 1;
+    if (r.probe == "none") out += fmt::format("{}: unperturbed test accuracy {:.2f}%\n", r.task, r.accuracy);
+    if (r.probe != "none" && probed == nullptr) probed = &r;
   }
-  std::string out = header + fmt::format("{:>10} {:>10} {:>10} {:>6}\n", "level", "full %", "signed %", "draws");
+  out += fmt::format("{:>10} {:>10} {:>10} {:>6}\n", "level", "full %", "signed %", "draws");
+  if (probed == nullptr) return out;
+  // level -> mode -> every draw's accuracy
+  std::map<double, std::map<std::string, std::vector<double>>> table;
+  for (const char* mode : {"full", "signed"}) {
+    const probes::RowSelection selection{probed->probe, probed->variant, mode, probed->scope};
+    for (const auto& [level, seeds] : probes::group_rows(rows, selection)) {
+      for (const auto& [seed, values] : seeds) table[level][mode] = values;
+    }
+  }
   for (const auto& [level, modes] : table) {
     const auto mean = [&](const std::string& m) {
       const auto it = modes.find(m);
-      return it == modes.end() ? std::string("-") : fmt::format("{:.2f}", it->second.first / it->second.second);
+      return it == modes.end() ? std::string("-") : fmt::format("{:.2f}", probes::mean_of(it->second));
     };
-    const int draws = modes.begin()->second.second;
-    out += fmt::format("{:>10.4g} {:>10} {:>10} {:>6}\n", level, mean("full"), mean("signed"), draws);
+    out += fmt::format("{:>10.4g} {:>10} {:>10} {:>6}\n", level, mean("full"), mean("signed"),
+                       modes.begin()->second.size());
   }
   return out;
 }

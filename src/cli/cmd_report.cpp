@@ -5,12 +5,13 @@
 namespace netprobe::cli {
 
 Command setup_report(CLI::App& app, const GlobalOptions& /*global*/) {
-  CLI::App* cmd = app.add_subcommand("report", "Draw the figures and write index.html of a study");
+  CLI::App* cmd = app.add_subcommand("report", "Draw the figures of a study (and its index.html) or of an RNN run directory");
   auto dir = std::make_shared<std::filesystem::path>();
-  cmd->add_option("results_dir", *dir, "Results directory written by netprobe study")->required();
+  cmd->add_option("results_dir", *dir, "Directory written by netprobe study or netprobe rnn ...")->required();
   return {cmd, [dir] {
             const auto s = report::write_report(*dir);
-            std::cout << fmt::format("{}: {} figures ({} drawn)\n", s.index.string(), s.figures, s.render.rendered.size());
+            const auto where = s.index.empty() ? (*dir / "figures") : s.index;
+            std::cout << fmt::format("{}: {} figures ({} drawn)\n", where.string(), s.figures, s.render.rendered.size());
           }};
 }
 

@@ -4,26 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include "src/core/errors.h"
+#include "src/core/run_dir.h"
 #include "src/core/runtime.h"
 
 namespace netprobe::cli {
-namespace {
-
-// Refuses to replace anything that is not an earlier netprobe run.
-void check_output_dir(const std::filesystem::path& out) {
-  std::error_code ec;
-  if (!std::filesystem::exists(out, ec)) return;
-  if (!std::filesystem::is_directory(out, ec)) {
-    throw core::UsageError(fmt::format("--out: {} exists and is not a directory", out.string()));
-  }
-  const bool empty = std::filesystem::directory_iterator(out) == std::filesystem::directory_iterator{};
-  if (!empty && !std::filesystem::exists(out / "meta.json", ec)) {
-    throw core::UsageError(fmt::format("--out: {} is a non-empty directory that is not a netprobe run", out.string()));
-  }
-}
-
-}  // namespace
-
 Command setup_train(CLI::App& app, const GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand("train", "Train one classifier and write a run directory");
   struct Raw {
@@ -71,17 +55,12 @@ Command setup_train(CLI::App& app, const GlobalOptions& global) {
 
 core::Json run_train(const TrainOptions& options) {
   const auto& r = options.run;
-  if (r.epochs < 1) throw core::UsageError(fmt::format("--epochs: must be >= 1, got {}", r.epochs));
-  if (r.batch < 0) throw core::UsageError(fmt::format("--batch: must be >= 0, got {}", r.batch));
-  if (!(r.lr > 0)) throw core::UsageError(fmt::format("--lr: must be > 0, got {}", r.lr));
-  for (int64_t h : r.hidden) {
-    if (h < 1) throw core::UsageError(fmt::format("--hidden: layer sizes must be >= 1, got {}", h));
-  }
-  check_output_dir(options.out);
+  r.validate();
+  core::guard_output_dir(options.out, core::kind::kClassifier);  // before the data is loaded
   const data::Task task = data::load_task(r.task, options.data_dir);
   spdlog::info("training {} ({} train / {} test images), seed {}, {} threads", task.spec.id(), task.train_x.size(0),
                task.test_x.size(0), r.seed, options.threads);
-  return models::train_classifier_run(r, task, options.out, options.threads, options.progress);
+  return experiments::train_classifier_run(r, task, options.out, options.threads, options.progress);
 }
 
 }  // namespace netprobe::cli

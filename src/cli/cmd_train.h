@@ -4,13 +4,13 @@
 #include <optional>
 #include <string>
 
-#include "models/classifier_run.h"
+#include "src/experiments/classifier_run.h"
 #include "src/cli/global_options.h"
 
 namespace netprobe::cli {
 
 struct TrainOptions {
-  models::ClassifierRunConfig run;
+  experiments::ClassifierRunConfig run;
   std::filesystem::path out;
   std::optional<std::filesystem::path> data_dir;
   int threads = 1;

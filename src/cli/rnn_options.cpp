@@ -1,9 +1,10 @@
 #include "src/cli/rnn_options.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "src/core/errors.h"
-#include "src/report/plot.h"
+#include "src/report/report.h"
 
 namespace netprobe::cli {
 
@@ -26,23 +27,21 @@ void add_task_options(CLI::App* cmd, RawTask& task, const std::string& suffix, c
   cmd->add_option("--decay" + suffix, task.decay, role + ": c of the filter target exp(-c t)")->capture_default_str();
 }
 
-models::RnnRunConfig finish(const RawNetwork& raw, const RawTask& task, uint64_t seed) {
-  models::RnnRunConfig c = raw.run;
+experiments::RnnRunConfig finish(const RawNetwork& raw, const RawTask& task, uint64_t seed) {
+  experiments::RnnRunConfig c = raw.run;
   c.task = task.name;
   c.decay = task.decay;
   c.activation = models::parse_rnn_activation(raw.activation);
-  if (raw.optimizer != "gd" && raw.optimizer != "adam") {
-    throw core::UsageError(fmt::format("--optimizer: must be gd or adam, got '{}'", raw.optimizer));
-  }
-  c.adam = raw.optimizer == "adam";
+  c.optimizer = experiments::parse_rnn_optimizer(raw.optimizer);
   c.seed = seed;
   c.validate();
   return c;
 }
 
-void write_figures(const std::filesystem::path& dir, const std::vector<report::Figure>& figures) {
-  std::filesystem::create_directories(dir / "figures");
-  report::render_figures(dir / "figures", figures);
+void report_figures(const std::filesystem::path& dir) {
+  const auto summary = report::write_report(dir);
+  spdlog::info("report: {} of {} figures drawn in {}", summary.render.rendered.size(), summary.figures,
+               (dir / "figures").string());
 }
 
 }  // namespace netprobe::cli

@@ -6,15 +6,14 @@
 
 #include <CLI/CLI.hpp>
 
-#include "models/rnn_run.h"
-#include "src/report/plot.h"
+#include "src/experiments/rnn_run.h"
 
 namespace netprobe::cli {
 
 /// Network and optimizer options as typed (activation and optimizer still strings).
 struct RawNetwork {
   std::string activation = "linear", optimizer = "gd";
-  models::RnnRunConfig run;
+  experiments::RnnRunConfig run;
 };
 /// --rank --activation --dt --steps --eta --optimizer --trials --track-every (not --n: some
 /// commands take one N, `rnn theory` a list).
@@ -28,9 +27,9 @@ struct RawTask {
 void add_task_options(CLI::App* cmd, RawTask& task, const std::string& suffix, const std::string& role);
 
 /// The validated run config (UsageError naming the option otherwise).
-models::RnnRunConfig finish(const RawNetwork& raw, const RawTask& task, uint64_t seed);
+experiments::RnnRunConfig finish(const RawNetwork& raw, const RawTask& task, uint64_t seed);
 
-/// Renders figures into dir/figures (data and scripts even without gnuplot).
-void write_figures(const std::filesystem::path& dir, const std::vector<report::Figure>& figures);
+/// Draws the figures of a finished RNN run directory (netprobe report) and logs where they are.
+void report_figures(const std::filesystem::path& dir);
 
 }  // namespace netprobe::cli

@@ -13,19 +13,16 @@
 namespace fs = std::filesystem;
 
 namespace netprobe::core {
-namespace {
-
-std::string unique_suffix() {
-  static std::mt19937_64 rng{std::random_device{}() ^ static_cast<uint64_t>(::getpid())};
-  return fmt::format(".tmp-{}-{:x}", ::getpid(), rng());
+std::string stage_suffix() {
+  // Thread-local: study workers stage files concurrently.
+  thread_local std::mt19937_64 rng{std::random_device{}() ^ static_cast<uint64_t>(::getpid())};
+  return fmt::format(".netprobe-tmp-{}-{:x}", ::getpid(), rng());
 }
-
-}  // namespace
 
 void write_atomically(const fs::path& path, const std::function<void(const fs::path&)>& writer) {
   if (path.has_parent_path()) fs::create_directories(path.parent_path());
   fs::path tmp = path;
-  tmp += unique_suffix();
+  tmp += stage_suffix();
   try {
     writer(tmp);
     fs::rename(tmp, path);
@@ -54,35 +51,6 @@ std::string read_file(const fs::path& path) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
-}
-
-StagedDirectory::StagedDirectory(fs::path final_path) : final_(std::move(final_path)) {
-  if (final_.has_parent_path()) fs::create_directories(final_.parent_path());
-  staging_ = final_;
-  staging_ += unique_suffix();
-  fs::create_directories(staging_);
-}
-
-StagedDirectory::~StagedDirectory() {
-  if (!committed_) {
-    std::error_code ignored;
-    fs::remove_all(staging_, ignored);
-  }
-}
-
-void StagedDirectory::commit() {
-  std::error_code ec;
-  if (fs::exists(final_, ec)) {
-    // Move the old run aside first so the final path is never empty-but-half-written.
-    fs::path old = final_;
-    old += unique_suffix();
-    fs::rename(final_, old);
-    fs::rename(staging_, final_);
-    fs::remove_all(old, ec);
-  } else {
-    fs::rename(staging_, final_);
-  }
-  committed_ = true;
 }
 
 }  // namespace netprobe::core

@@ -56,10 +56,9 @@ struct TaskInfo {
 
 std::vector<TaskInfo> tasks_of(const StudyData& d) {
   std::vector<TaskInfo> out;
-  for (const auto& s : d.scores) {
-    const std::string id = s.at("task");
-    const auto dash = id.rfind('-');
-    out.push_back({id, id.substr(0, dash)});
+  for (const auto& s : d.result.scores) {
+    const auto dash = s.task.rfind('-');
+    out.push_back({s.task, s.task.substr(0, dash)});
   }
   return out;
 }
@@ -159,8 +158,8 @@ std::vector<Figure> prune_binarize_figure(const StudyData& d, const std::map<std
 }
 
 double sigma_of(const StudyData& d, const std::string& task) {
-  for (const auto& s : d.scores) {
-    if (s.at("task") == task) return s["sigma_w"].is_number() ? s["sigma_w"].get<double>() : 0.0;
+  for (const auto& s : d.result.scores) {
+    if (s.task == task) return std::isfinite(s.sigma_w) ? s.sigma_w : 0.0;
   }
   return 0.0;
 }
@@ -249,22 +248,23 @@ std::vector<Figure> randomization_figure(const StudyData& d, const std::map<std:
   return {f};
 }
 
+// Each seed's mean accuracy over draws (the selected probe has one level).
+std::map<uint64_t, double> per_seed(const std::vector<SweepRow>& rows, const probes::RowSelection& selection) {
+  std::map<uint64_t, double> out;
+  for (const auto& [level, seeds] : probes::group_rows(rows, selection)) {
+    for (const auto& [seed, values] : seeds) out[seed] = probes::mean_of(values);
+  }
+  return out;
+}
+
 // Per-seed score spreads: flip50(full) - flip50(probe) for each seed.
 probes::Spread delta_spread(const std::vector<SweepRow>& rows, const std::string& probe, const std::string& variant,
                             int classes) {
-  std::map<uint64_t, double> full;
-  std::map<uint64_t, std::pair<double, int>> probed;
-  for (const auto& r : rows) {
-    if (r.mode != "full") continue;
-    if (r.probe == "none") full[r.seed] = r.accuracy;
-    if (r.probe == probe && r.variant == variant) {
-      probed[r.seed].first += r.accuracy;
-      probed[r.seed].second += 1;
-    }
-  }
+  const auto full = per_seed(rows, {"none", "-", "full"});
   std::vector<double> deltas;
-  for (const auto& [seed, cell] : probed) {
-    if (full.count(seed)) deltas.push_back(probes::flip50(full[seed], classes) - probes::flip50(cell.first / cell.second, classes));
+  for (const auto& [seed, accuracy] : per_seed(rows, {probe, variant, "full"})) {
+    const auto it = full.find(seed);
+    if (it != full.end()) deltas.push_back(probes::flip50(it->second, classes) - probes::flip50(accuracy, classes));
   }
   return probes::spread(deltas);
 }
@@ -273,14 +273,11 @@ std::vector<Figure> score_figure(const StudyData& d, const std::map<std::string,
   Figure f{"scores", "Task-complexity score: D_bin and D_shuf per task (bars: median; whiskers: per-seed IQR)"};
   std::string body;
   int i = 0;
-  for (const auto& s : d.scores) {
-    const std::string task = s.at("task");
-    const int classes = s.value("classes", 2);
-    const auto bin = delta_spread(rows.at(task), "binarize", "sign", classes);
-    const auto shuf = delta_spread(rows.at(task), "shuffle", "B", classes);
+  for (const auto& s : d.result.scores) {
+    const auto bin = delta_spread(rows.at(s.task), "binarize", "sign", s.classes);
+    const auto shuf = delta_spread(rows.at(s.task), "shuffle", "B", s.classes);
     // NaN (an undefined score) is skipped by gnuplot.
-    const auto number = [&](const char* key) { return s[key].is_number() ? s[key].get<double>() : std::nan(""); };
-    body += fmt::format("{} \"{}\" {} {} {} {} {} {}\n", i++, task, number("delta_bin"), bin.q1, bin.q3, number("delta_shuf"),
+    body += fmt::format("{} \"{}\" {} {} {} {} {} {}\n", i++, s.task, s.delta_bin, bin.q1, bin.q3, s.delta_shuf,
                         shuf.q1, shuf.q3);
   }
   if (i == 0) return {};
@@ -299,15 +296,14 @@ std::vector<Figure> score_figure(const StudyData& d, const std::map<std::string,
 std::vector<Figure> heatmap_figures(const StudyData& d) {
   std::vector<Figure> out;
   std::map<std::string, std::map<std::pair<int, int>, std::pair<double, double>>> cells;  // dataset -> (a,b) -> deltas
-  for (const auto& s : d.scores) {
-    const std::string id = s.at("task");
+  for (const auto& s : d.result.scores) {
+    const std::string& id = s.task;
     const auto dash = id.rfind('-');
     const std::string classes = id.substr(dash + 1);
     const auto v = classes.find('v');
     if (v == std::string::npos || classes.find('v', v + 1) != std::string::npos) continue;  // pairs only
     const int a = std::stoi(classes.substr(0, v)), b = std::stoi(classes.substr(v + 1));
-    const auto number = [&](const char* key) { return s[key].is_number() ? s[key].get<double>() : std::nan(""); };
-    cells[id.substr(0, dash)][{std::min(a, b), std::max(a, b)}] = {number("delta_bin"), number("delta_shuf")};
+    cells[id.substr(0, dash)][{std::min(a, b), std::max(a, b)}] = {s.delta_bin, s.delta_shuf};
   }
   for (const auto& [dataset, pairs] : cells) {
     if (pairs.size() < 45) continue;  // only a complete all-pairs study
@@ -336,18 +332,32 @@ std::vector<Figure> heatmap_figures(const StudyData& d) {
   return out;
 }
 
+double pooled_mean(const std::vector<SweepRow>& rows, const probes::RowSelection& selection) {
+  std::vector<double> values;
+  for (const auto& [level, seeds] : probes::group_rows(rows, selection)) {
+    for (const auto& [seed, v] : seeds) values.insert(values.end(), v.begin(), v.end());
+  }
+  return probes::mean_of(values);
+}
+
 std::vector<Figure> layer_figure(const StudyData& d) {
-  // Accuracy when only one layer is binarized or shuffled (B).
-  std::map<std::string, std::map<std::string, std::map<std::string, std::pair<double, int>>>> acc;  // task/probe/scope
+  // Accuracy when only one layer is binarized or shuffled (B): task/probe/scope -> mean over
+  // seeds and draws.
+  std::map<std::string, std::vector<SweepRow>> task_rows;
   std::set<std::string> scopes;
   for (const auto& r : d.rows) {
-    if (r.scope == "all" || r.mode != "full" || !((r.probe == "binarize" && r.variant == "sign") || (r.probe == "shuffle" && r.variant == "B"))) {
-      continue;
-    }
-    auto& cell = acc[r.task][r.probe][r.scope];
-    cell.first += r.accuracy;
-    cell.second += 1;
+    if (r.scope == "all") continue;
+    task_rows[r.task].push_back(r);
     scopes.insert(r.scope);
+  }
+  std::map<std::string, std::map<std::string, std::map<std::string, double>>> acc;
+  for (const auto& [task, rows] : task_rows) {
+    for (const auto& [probe, variant] : {std::pair<std::string, std::string>{"binarize", "sign"}, {"shuffle", "B"}}) {
+      for (const auto& scope : scopes) {
+        const probes::RowSelection selection{probe, variant, "full", scope};
+        if (!probes::group_rows(rows, selection).empty()) acc[task][probe][scope] = pooled_mean(rows, selection);
+      }
+    }
   }
   if (acc.empty()) return {};
   Figure f{"layer_profile", "Layer profile: one layer binarized or shuffled (B) at a time (mean over seeds and draws)"};
@@ -360,7 +370,7 @@ std::vector<Figure> layer_figure(const StudyData& d) {
       std::string body;
       for (size_t i = 0; i < layers.size(); ++i) {
         const auto it = by_scope.find(layers[i]);
-        if (it != by_scope.end()) body += fmt::format("{} {}\n", i, it->second.first / it->second.second);
+        if (it != by_scope.end()) body += fmt::format("{} {}\n", i, it->second);
       }
       const int b = blocks.add(task + " " + probe, body);
       parts.push_back(fmt::format("'{}.dat' index {} using 1:2 with linespoints lc {} {} title {}", f.name, b, color,
@@ -380,7 +390,7 @@ std::vector<Figure> layer_figure(const StudyData& d) {
 std::vector<Figure> training_figure(const StudyData& d) {
   // task -> epoch -> values over seeds
   std::map<std::string, std::map<int, std::vector<double>>> loss, test;
-  for (const auto& m : d.models) {
+  for (const auto& m : d.result.models) {
     const fs::path path = d.dir / m.dir / "metrics.jsonl";
     std::error_code ec;
     if (!fs::exists(path, ec)) continue;
@@ -419,27 +429,6 @@ std::vector<Figure> training_figure(const StudyData& d) {
 }
 
 }  // namespace
-
-StudyData load_study(const fs::path& dir) {
-  StudyData d;
-  d.dir = dir;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw core::Error(fmt::format("{}: not a directory", dir.string()));
-  for (const char* f : {"results.json", "scores.json", "study.json"}) {
-    if (!fs::exists(dir / f, ec)) {
-      throw core::Error(fmt::format("{}: not a study results directory (no {})", dir.string(), f));
-    }
-  }
-  for (const auto& r : core::read_json(dir / "results.json")) d.rows.push_back(probes::SweepRow::from_json(r));
-  d.scores = core::read_json(dir / "scores.json");
-  d.study = core::read_json(dir / "study.json");
-  if (d.study.contains("result") && d.study["result"].contains("models")) {
-    for (const auto& m : d.study["result"]["models"]) {
-      d.models.push_back({m.at("task"), m.at("seed"), fs::path(m.at("dir").get<std::string>())});
-    }
-  }
-  return d;
-}
 
 std::vector<Figure> build_figures(const StudyData& d) {
   auto rows = rows_by_task(d);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace netprobe::report {
 namespace {
@@ -18,22 +19,16 @@ figcaption { font-size: 0.9em; color: #444; } .warn { background: #fff4e0; paddi
 pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
 )";
 
-// A number of scores.json; NaN where it is missing or null (an undefined score, e.g. 0/0).
-double num(const core::Json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : std::nan("");
-}
-
 std::string fixed(double v, int digits) { return std::isnan(v) ? "-" : fmt::format("{:.{}f}", v, digits); }
 
-std::string fmt_spread(const core::Json& s) {
-  if (!s.is_object() || s.value("n", 0) == 0) return "-";
-  return fmt::format("{} <small>[{}, {}]</small>", fixed(num(s, "median"), 1), fixed(num(s, "q1"), 1), fixed(num(s, "q3"), 1));
+std::string fmt_spread(const probes::Spread& s) {
+  if (s.n == 0) return "-";
+  return fmt::format("{} <small>[{}, {}]</small>", fixed(s.median, 1), fixed(s.q1, 1), fixed(s.q3, 1));
 }
 
-std::string fmt_peak(const core::Json& p, const char* level_name) {
-  if (!p.is_object()) return "-";
-  return fmt::format("{} @ {}={:.3g}", fixed(num(p, "accuracy"), 1), level_name, num(p, "level"));
+std::string fmt_peak(const probes::Peak& p, const char* level_name) {
+  if (!p.found) return "-";
+  return fmt::format("{} @ {}={:.3g}", fixed(p.accuracy, 1), level_name, p.level);
 }
 
 }  // namespace
@@ -57,29 +52,25 @@ std::string render_html(const StudyData& data, const std::vector<Figure>& figure
   std::string h = fmt::format("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                               "<title>netprobe study report</title>\n<style>{}</style></head><body>\n",
                               kStyle);
-  const auto versions = data.study.value("versions", core::Json::object());
+  const auto& versions = data.versions;
   h += fmt::format("<h1>netprobe study report</h1>\n<p>{} tasks, seeds {}, probes {}; netprobe {} (git {}), libtorch {}.</p>\n",
-                   data.scores.size(), html_escape(data.study.value("seeds", core::Json::array()).dump()),
-                   html_escape(data.study.value("probes", core::Json::array()).dump()),
+                   data.result.scores.size(), html_escape(fmt::format("{}", fmt::join(data.seeds, ", "))),
+                   html_escape(fmt::format("{}", fmt::join(data.probes, ", "))),
                    html_escape(versions.value("netprobe", "?")), html_escape(versions.value("git", "?")),
                    html_escape(versions.value("libtorch", "?")));
 
   h += "<h2>Summary</h2>\n<table>\n<tr><th>task</th><th>seeds</th><th>full %</th><th>binarized %</th>"
        "<th>shuffled (B) %</th><th>&Delta;<sub>bin</sub></th><th>&Delta;<sub>shuf</sub></th><th>norm. bin</th>"
        "<th>norm. shuf</th><th>prune&rarr;binarize peak</th><th>noise (signed) peak</th><th>flip (signed) peak</th></tr>\n";
-  for (const auto& s : data.scores) {
-    const double sigma = num(s, "sigma_w");
-    std::string noise = fmt_peak(s.value("noise_signed_peak", core::Json()), "a");
-    if (noise != "-" && sigma > 0) noise += fmt::format(" ({:.2g}&sigma;<sub>w</sub>)", num(s, "noise_signed_peak_sigma"));
+  for (const auto& s : data.result.scores) {
+    std::string noise = fmt_peak(s.noise_signed, "a");
+    if (noise != "-" && s.sigma_w > 0) noise += fmt::format(" ({:.2g}&sigma;<sub>w</sub>)", s.noise_signed.level / s.sigma_w);
     h += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-        html_escape(s.value("task", "")), s.value("seeds", 0), fmt_spread(s.value("full", core::Json())),
-        fmt_spread(s.value("binarized", core::Json())), fmt_spread(s.value("shuffled_B", core::Json())),
-        fixed(num(s, "delta_bin"), 1), fixed(num(s, "delta_shuf"), 1), fixed(num(s, "norm_bin"), 2),
-        fixed(num(s, "norm_shuf"), 2),
-        fmt_peak(s.value("prune_binarize_peak", core::Json()), "p"), noise,
-        fmt_peak(s.value("flip_signed_peak", core::Json()), "q"));
+        html_escape(s.task), s.seeds, fmt_spread(s.full), fmt_spread(s.binarized), fmt_spread(s.shuffled),
+        fixed(s.delta_bin, 1), fixed(s.delta_shuf, 1), fixed(s.norm_bin, 2), fixed(s.norm_shuf, 2),
+        fmt_peak(s.prune_binarize, "p"), noise, fmt_peak(s.flip_signed, "q"));
   }
   h += "</table>\n<p><small>Accuracies: median [inter-quartile range] over seeds. &Delta; = median flip50(full) &minus; "
        "median flip50(probed), in accuracy points; normalized by (median full &minus; chance).</small></p>\n";

@@ -1,19 +1,45 @@
 #include "src/report/report.h"
 
+#include <fmt/format.h>
+
 #include "src/core/atomic_file.h"
+#include "src/core/errors.h"
+#include "src/core/run_dir.h"
 #include "src/report/figures.h"
 #include "src/report/html.h"
+#include "src/report/rnn_report.h"
 
 namespace netprobe::report {
+namespace {
 
-ReportSummary write_report(const std::filesystem::path& results_dir) {
-  const StudyData data = load_study(results_dir);
+ReportSummary write_study_report(const std::filesystem::path& results_dir) {
+  const StudyData data = experiments::load_study_outputs(results_dir);
   const std::vector<Figure> figures = build_figures(data);
   ReportSummary summary;
   summary.figures = static_cast<int>(figures.size());
   summary.render = render_figures(results_dir / "figures", figures);
   summary.index = results_dir / "index.html";
   core::write_file_atomic(summary.index, render_html(data, figures, summary.render, "figures"));
+  return summary;
+}
+
+}  // namespace
+
+ReportSummary write_report(const std::filesystem::path& results_dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(results_dir, ec)) {
+    throw core::Error(fmt::format("{}: not a directory", results_dir.string()));
+  }
+  const std::string kind = core::run_kind(results_dir);
+  if (kind == core::kind::kStudy) return write_study_report(results_dir);
+  if (kind.empty() || kind == core::kind::kClassifier) {
+    throw core::Error(fmt::format("{}: not a study or RNN results directory (nothing to report)", results_dir.string()));
+  }
+  const std::vector<Figure> figures = rnn_run_figures(results_dir, kind);
+  ReportSummary summary;
+  summary.figures = static_cast<int>(figures.size());
+  std::filesystem::create_directories(results_dir / "figures");
+  summary.render = render_figures(results_dir / "figures", figures);
   return summary;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-/// `netprobe report RESULTS_DIR`: figures (SVG and PNG through gnuplot) and index.html.
+/// `netprobe report DIR`: the figures (SVG and PNG through gnuplot) of any netprobe results
+/// directory, and for a study also index.html.
 #include <filesystem>
 
 #include "src/report/plot.h"
@@ -7,13 +8,13 @@
 namespace netprobe::report {
 
 struct ReportSummary {
-  std::filesystem::path index;  ///< the written index.html
+  std::filesystem::path index;  ///< the written index.html (a study's; empty for RNN runs)
   int figures = 0;              ///< figures built
   RenderResult render;
 };
 
-/// Builds every figure of the study in RESULTS_DIR/figures and writes RESULTS_DIR/index.html
-/// atomically. core::Error if the directory is not a study's results directory.
+/// Builds every figure of the study or RNN run in DIR into DIR/figures, and for a study writes
+/// DIR/index.html atomically. core::Error if DIR is not a netprobe results directory.
 ReportSummary write_report(const std::filesystem::path& results_dir);
 
 }  // namespace netprobe::report

@@ -1,7 +1,10 @@
 #include "src/report/rnn_figures.h"
 
+#include <map>
+
 #include <fmt/format.h>
 
+#include "probes/row_groups.h"
 #include "src/report/line_figure.h"
 
 namespace netprobe::report {
@@ -54,7 +57,7 @@ std::vector<Figure> rnn_training_figures(const std::vector<OverlapRecord>& recor
                       {.key = "outside right"}, overlap_series(records, rank, activation, false, ""))};
 }
 
-Figure rnn_theory_figure(const std::vector<models::TheoryComparison>& results) {
+Figure rnn_theory_figure(const std::vector<experiments::TheoryComparison>& results) {
   std::vector<Series> series;
   for (const auto& r : results) {
     Series s{fmt::format("N = {}", r.n), {}, r.overlap_error_by_epoch, "linespoints"};
@@ -65,7 +68,7 @@ Figure rnn_theory_figure(const std::vector<models::TheoryComparison>& results) {
                      "max |dSigma| / max |Sigma|", {.log_y = true, .key = "bottom right"}, series);
 }
 
-std::vector<Figure> rnn_twins_figures(const models::TwinsResult& r, int64_t rank, models::RnnActivation activation) {
+std::vector<Figure> rnn_twins_figures(const experiments::TwinsResult& r, int64_t rank, models::RnnActivation activation) {
   Figure loss = line_figure(
       "twins_loss", "Twins learning the new task: simulation (points), overlap theory (lines)", "epoch", "loss",
       {.log_y = true},
@@ -83,7 +86,7 @@ std::vector<Figure> rnn_twins_figures(const models::TwinsResult& r, int64_t rank
                             "epoch", "overlap", {.key = "outside right"}, invisible)};
 }
 
-std::vector<Figure> rnn_memory_figures(const std::vector<models::MemoryRun>& runs, int64_t rank,
+std::vector<Figure> rnn_memory_figures(const std::vector<experiments::MemoryRun>& runs, int64_t rank,
                                        models::RnnActivation activation) {
   std::vector<Series> loss, invisible;
   for (size_t i = 0; i < runs.size(); ++i) {
@@ -107,6 +110,36 @@ std::vector<Figure> rnn_memory_figures(const std::vector<models::MemoryRun>& run
                       "loss", {.log_y = true}, loss),
           line_figure("memory_invisible", "Invisible overlaps through A -> B -> A", "learning time eta x epochs",
                       "overlap", {.key = "outside right"}, invisible)};
+}
+
+namespace {
+
+Figure probe_figure(const std::vector<probes::SweepRow>& rows, const std::string& probe, const std::string& xlabel,
+                    bool log_x) {
+  // The (variant, mode, scope) combinations of this probe, in label order.
+  std::map<std::string, probes::RowSelection> selections;
+  for (const auto& r : rows) {
+    if (r.probe == probe) selections[fmt::format("{} {} [{}]", r.variant, r.mode, r.scope)] = {r.probe, r.variant, r.mode, r.scope};
+  }
+  std::vector<Series> out;
+  for (const auto& [label, selection] : selections) {
+    Series s{label, {}, {}, "linespoints"};
+    for (const auto& p : probes::pooled_curve(rows, selection)) {
+      s.x.push_back(p.level);
+      s.y.push_back(p.accuracy.median);
+    }
+    out.push_back(std::move(s));
+  }
+  return line_figure("rnn_" + probe, "RNN " + probe + ": variance explained (median over draws)", xlabel,
+                     "variance explained (%)", {.log_x = log_x, .key = "bottom left"}, out);
+}
+
+}  // namespace
+
+std::vector<Figure> rnn_probe_figures(const std::vector<probes::SweepRow>& rows) {
+  return {probe_figure(rows, "prune", "fraction pruned p", false),
+          probe_figure(rows, "noise", "Gaussian noise sigma", true),
+          probe_figure(rows, "flip", "fraction of signs flipped q", false)};
 }
 
 }  // namespace netprobe::report

@@ -2,8 +2,10 @@
 /// Figures of the low-rank RNN commands (rnn train, theory, twins, memory, probe).
 #include <vector>
 
-#include "models/rnn_memory.h"
-#include "models/rnn_twins.h"
+#include "probes/sweep.h"
+#include "src/experiments/rnn_memory.h"
+#include "src/experiments/rnn_theory.h"
+#include "src/experiments/rnn_twins.h"
 #include "src/report/plot.h"
 
 namespace netprobe::report {
@@ -12,12 +14,16 @@ namespace netprobe::report {
 std::vector<Figure> rnn_training_figures(const std::vector<models::OverlapRecord>& records, int64_t rank,
                                          models::RnnActivation activation);
 /// Theory-vs-simulation overlap error along training, one curve per N.
-Figure rnn_theory_figure(const std::vector<models::TheoryComparison>& results);
+Figure rnn_theory_figure(const std::vector<experiments::TheoryComparison>& results);
 /// Both twins' loss curves on the new task, simulated (points) and predicted (lines), and
 /// their invisible overlaps.
-std::vector<Figure> rnn_twins_figures(const models::TwinsResult& result, int64_t rank, models::RnnActivation activation);
+std::vector<Figure> rnn_twins_figures(const experiments::TwinsResult& result, int64_t rank, models::RnnActivation activation);
 /// Per eta: loss through A -> B -> A and the invisible overlaps' trajectories.
-std::vector<Figure> rnn_memory_figures(const std::vector<models::MemoryRun>& runs, int64_t rank,
+std::vector<Figure> rnn_memory_figures(const std::vector<experiments::MemoryRun>& runs, int64_t rank,
                                        models::RnnActivation activation);
+
+/// Variance explained against level for pruning, noise and flipping: one series per variant x
+/// mode x scope (median over draws).
+std::vector<Figure> rnn_probe_figures(const std::vector<probes::SweepRow>& rows);
 
 }  // namespace netprobe::report

@@ -13,18 +13,24 @@ using testing::run_netprobe;
 
 std::string data_arg() { return " --data-dir " + (testing::repo_root() / "data").string(); }
 
+// The model: the one CTest's e2e fixture trained, or one trained here when the executable runs
+// alone.
 class ProbeStudyE2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     tmp_ = new testing::TempDir();
-    const auto r = run_netprobe("train --classes 7,9 --epochs 1 --threads 1 -q --out " + model().string() + data_arg());
+    model_ = testing::shared_e2e_model().value_or(*tmp_ / "model");
+    if (model_ != *tmp_ / "model") return;
+    const auto r = run_netprobe("train --classes 7,9 --epochs 1 --threads 1 -q --out " + model_.string() + data_arg());
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   static void TearDownTestSuite() { delete tmp_; }
-  static fs::path model() { return *tmp_ / "model"; }
+  static fs::path model() { return model_; }
   static testing::TempDir* tmp_;
+  static fs::path model_;
 };
 testing::TempDir* ProbeStudyE2E::tmp_ = nullptr;
+fs::path ProbeStudyE2E::model_;
 
 TEST_F(ProbeStudyE2E, ProbePrintsATableAndWritesEveryRow) {
   const fs::path csv = *tmp_ / "prune.csv";
@@ -51,7 +57,7 @@ TEST_F(ProbeStudyE2E, ProbeUsageErrorsWriteNothing) {
   EXPECT_FALSE(fs::exists(csv));
   const auto not_a_model = run_netprobe("probe --model " + tmp_->path().string() + " --probe prune");
   EXPECT_EQ(not_a_model.exit_code, 2);
-  EXPECT_NE(not_a_model.err.find("not a netprobe model directory"), std::string::npos);
+  EXPECT_NE(not_a_model.err.find("not a netprobe run directory"), std::string::npos);
 }
 
 TEST_F(ProbeStudyE2E, SmallStudyWritesResultsAndJsonSummary) {

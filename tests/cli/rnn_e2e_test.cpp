@@ -33,7 +33,7 @@ TEST(RnnE2E, LinearTheoryMatchesSimulationToRoundOff) {
   std::string line;
   std::getline(lines, line);  // header
   while (std::getline(lines, line)) EXPECT_LT(std::stod(line.substr(line.rfind(',') + 1)), 1e-12) << line;
-  const core::Json summary = core::read_json(tmp / "th" / "summary.json");
+  const core::Json summary = core::read_json(tmp / "th" / "result.json");
   EXPECT_LT(summary["results"][0]["max_loss_error"].get<double>(), 1e-12);
   EXPECT_TRUE(fs::exists(tmp / "th" / "figures" / "theory_error.gp"));
 }
@@ -43,7 +43,7 @@ TEST(RnnE2E, TwinsWriteCurvesThatAgreeBeforeAndDifferWhileLearning) {
   const auto r = run_netprobe("rnn twins -q --threads 1 --n 150 --steps 200 --dt 0.1 --pretrain-epochs 100 "
                               "--epochs 200 --stretch 3 --out " + (tmp / "tw").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const core::Json s = core::read_json(tmp / "tw" / "summary.json");
+  const core::Json s = core::read_json(tmp / "tw" / "result.json");
   EXPECT_LT(s["output_gap_before"].get<double>(), 1e-10);
   EXPECT_GT(s["max_loss_curve_gap"].get<double>(), 0.1);
   EXPECT_LT(s["max_theory_loss_error"].get<double>(), 1e-8);
@@ -75,7 +75,7 @@ TEST(RnnE2E, ProbeATrainedRunAndRejectBadModelsAndScopes) {
   ASSERT_EQ(run_netprobe("rnn train -q --threads 1 --n 100 --steps 100 --dt 0.1 --eta 0.01 --epochs 300 --out " + run).exit_code, 0);
   const auto r = run_netprobe("rnn probe --model " + run + " --out " + (tmp / "probe").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const core::Json s = core::read_json(tmp / "probe" / "summary.json");
+  const core::Json s = core::read_json(tmp / "probe" / "result.json");
   ASSERT_EQ(s["scopes"].size(), 2u);
   EXPECT_EQ(s["scopes"][0]["scope"], "U+V");
   EXPECT_GT(s["scopes"][0]["full"].get<double>(), 99.0);
@@ -85,6 +85,30 @@ TEST(RnnE2E, ProbeATrainedRunAndRejectBadModelsAndScopes) {
   EXPECT_EQ(run_netprobe("rnn probe --model " + tmp.path().string() + out).exit_code, 2);
   EXPECT_EQ(run_netprobe("rnn probe --model " + run + " --scopes U+W" + out).exit_code, 2);
   EXPECT_FALSE(fs::exists(tmp / "bad"));
+}
+
+TEST(RnnE2E, EveryCommandRefusesAUsersFolderAndLeavesItIntact) {
+  testing::TempDir tmp;
+  const fs::path notes = tmp / "notes";
+  fs::create_directories(notes);
+  core::write_file_atomic(notes / "notes.txt", "mine");
+  const std::string run = (tmp / "run").string();
+  ASSERT_EQ(run_netprobe("rnn train -q --threads 1 --n 50 --steps 50 --epochs 5 --out " + run).exit_code, 0);
+  for (const std::string& args : std::vector<std::string>{
+           "rnn train --n 50 --steps 50 --epochs 5", "rnn theory --n 50 --steps 50 --epochs 5",
+           "rnn twins --n 50 --steps 50 --epochs 5 --pretrain-epochs 5",
+           "rnn memory --n 50 --steps 50 --epochs-a 5 --epochs-b 5 --epochs-a2 5", "rnn probe --model " + run,
+           "train --classes 7,9 --epochs 1", "study --pairs 7-9 --seeds 1 --epochs 1"}) {
+    const auto r = run_netprobe(args + " -q --threads 1 --out " + notes.string());
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find("--out"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  EXPECT_EQ(core::read_file(notes / "notes.txt"), "mine");
+  EXPECT_EQ(std::distance(fs::directory_iterator(notes), fs::directory_iterator{}), 1);
+  // A run directory of another kind is refused too.
+  const auto other = run_netprobe("rnn theory -q --n 50 --steps 50 --epochs 5 --out " + run);
+  EXPECT_EQ(other.exit_code, 2) << other.err;
 }
 
 TEST(RnnE2E, UsageErrorsWriteNothing) {

@@ -47,7 +47,7 @@ TEST(TrainEvalE2E, EvalOnSomethingThatIsNotARunFails) {
   const auto r = run_netprobe("eval --model " + tmp.path().string());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--model: "), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("not a netprobe model directory"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("not a netprobe run directory"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -53,33 +53,6 @@ TEST(AtomicFileTest, ReadFileNamesMissingFileAndDirectory) {
   }
 }
 
-TEST(StagedDirectoryTest, UncommittedStagingIsRemovedAndTargetUntouched) {
-  TempDir tmp;
-  {
-    StagedDirectory staged(tmp / "run");
-    write_file_atomic(staged.staging() / "weights", "x");
-  }
-  EXPECT_FALSE(fs::exists(tmp / "run"));
-  EXPECT_EQ(entries_in(tmp.path()), 0u);
-}
-
-TEST(StagedDirectoryTest, CommitReplacesExistingRun) {
-  TempDir tmp;
-  {
-    StagedDirectory first(tmp / "run");
-    write_file_atomic(first.staging() / "old", "1");
-    first.commit();
-  }
-  {
-    StagedDirectory second(tmp / "run");
-    write_file_atomic(second.staging() / "new", "2");
-    second.commit();
-  }
-  EXPECT_FALSE(fs::exists(tmp / "run" / "old"));
-  EXPECT_EQ(read_file(tmp / "run" / "new"), "2");
-  EXPECT_EQ(entries_in(tmp.path()), 1u);
-}
-
 TEST(JsonIoTest, RoundTripAndParseErrorNamesFile) {
   TempDir tmp;
   write_json(tmp / "m.json", Json{{"acc", 99.5}, {"classes", {7, 9}}});

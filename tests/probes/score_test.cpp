@@ -1,5 +1,7 @@
 #include "probes/score.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 namespace netprobe::probes {
@@ -18,6 +20,41 @@ SweepRow row(uint64_t seed, const std::string& probe, const std::string& variant
   r.draw = draw;
   r.accuracy = accuracy;
   return r;
+}
+
+TEST(ScoreTest, RowsOfALayerProfileNeverEnterTheScores) {
+  std::vector<SweepRow> rows;
+  for (uint64_t seed : {0, 1, 2}) {
+    rows.push_back(row(seed, "none", "-", "full", 0, 99));
+    rows.push_back(row(seed, "binarize", "sign", "full", 0, 60));
+    rows.push_back(row(seed, "shuffle", "B", "full", 0, 70));
+    rows.push_back(row(seed, "prune", "magnitude", "signed", 0.5, 80));
+  }
+  const TaskScore plain = score_task(rows, 2, {0.1, 0.1, 0.1});
+  for (uint64_t seed : {0, 1, 2}) {
+    for (const char* layer : {"fc1", "fc2"}) {
+      for (SweepRow r : {row(seed, "binarize", "sign", "full", 0, 95), row(seed, "shuffle", "B", "full", 0, 20),
+                         row(seed, "prune", "magnitude", "signed", 0.5, 99)}) {
+        r.scope = layer;
+        rows.push_back(r);
+      }
+    }
+  }
+  const TaskScore profiled = score_task(rows, 2, {0.1, 0.1, 0.1});
+  EXPECT_DOUBLE_EQ(profiled.binarized.median, 60);
+  EXPECT_DOUBLE_EQ(profiled.delta_bin, 39);
+  EXPECT_DOUBLE_EQ(profiled.delta_shuf, 29);
+  EXPECT_DOUBLE_EQ(profiled.prune_binarize.accuracy, 80);
+  EXPECT_EQ(profiled.to_json().dump(), plain.to_json().dump());
+}
+
+TEST(ScoreTest, TaskScoreRoundTripsThroughJsonWithUndefinedValues) {
+  std::vector<SweepRow> rows = {row(0, "none", "-", "full", 0, 50), row(0, "binarize", "sign", "full", 0, 50)};
+  const TaskScore s = score_task(rows, 2, {0.1});  // full = chance: the normalized score is 0/0
+  const TaskScore back = TaskScore::from_json(s.to_json());
+  EXPECT_TRUE(std::isnan(back.norm_bin));
+  EXPECT_FALSE(back.noise_signed.found);
+  EXPECT_EQ(back.to_json().dump(), s.to_json().dump());
 }
 
 TEST(ScoreTest, Flip50OnlyForBinaryTasksBelowChance) {

@@ -5,9 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include "probes/study.h"
 #include "src/core/atomic_file.h"
 #include "src/core/errors.h"
+#include "src/experiments/rnn_theory.h"
 #include "src/report/html.h"
 #include "tests/support/test_support.h"
 
@@ -21,7 +21,7 @@ class ReportTest : public ::testing::Test {
   static void SetUpTestSuite() {
     tmp_ = new testing::TempDir();
     testing::write_fake_dataset(*tmp_ / "data" / "mnist", 100, 40, false);
-    probes::StudyConfig c;
+    experiments::StudyConfig c;
     c.tasks = {{"mnist", {1, 2}}, {"mnist", {3, 4}}};
     c.seeds = {0, 1};
     c.model.hidden = {8};
@@ -33,7 +33,7 @@ class ReportTest : public ::testing::Test {
     c.data_dir = *tmp_ / "data";
     c.workers = 2;
     c.progress = false;
-    probes::run_study(c);
+    experiments::run_study(c);
   }
   static void TearDownTestSuite() { delete tmp_; }
   static fs::path results() { return *tmp_ / "results"; }
@@ -99,7 +99,34 @@ TEST_F(ReportTest, WithoutGnuplotWritesDataScriptsAndACompletePageWithoutImages)
 TEST_F(ReportTest, NotAResultsDirectoryIsAnError) {
   testing::TempDir empty;
   EXPECT_THROW(write_report(empty.path()), core::Error);
+  EXPECT_THROW(write_report(empty / "missing"), core::Error);
   EXPECT_EQ(html_escape("<a href=\"x\">&</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+}
+
+TEST(RnnReportTest, DrawsTheFiguresOfRnnRunsFromTheirFiles) {
+  testing::TempDir tmp;
+  experiments::RnnRunConfig config;
+  config.n = 60;
+  config.steps = 50;
+  config.epochs = 20;
+  config.track_every = 5;
+  experiments::train_rnn_run(config, tmp / "run", 1, false);
+  const ReportSummary run = write_report(tmp / "run");
+  EXPECT_EQ(run.figures, 2);  // loss and overlaps
+  EXPECT_TRUE(run.index.empty());
+  EXPECT_EQ(run.render.rendered.size(), 2u);
+  EXPECT_TRUE(fs::exists(tmp / "run" / "figures" / "overlaps.svg"));
+
+  experiments::TheoryConfig theory;
+  theory.base = config;
+  theory.sizes = {40, 60};
+  theory.out = tmp / "theory";
+  experiments::run_rnn_theory(theory);
+  const ReportSummary t = write_report(tmp / "theory");
+  EXPECT_EQ(t.figures, 1);
+  const std::string data = core::read_file(tmp / "theory" / "figures" / "theory_error.dat");
+  EXPECT_NE(data.find("N = 40"), std::string::npos) << data;
+  EXPECT_NE(data.find("N = 60"), std::string::npos) << data;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "tests/support/test_support.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -23,6 +24,14 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   fs::remove_all(path_, ec);
+}
+
+long dead_pid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return static_cast<long>(child);
 }
 
 void expect_close(const torch::Tensor& a, const torch::Tensor& b, double rtol, double atol) {
@@ -64,10 +73,11 @@ void write_fake_dataset(const fs::path& dir, int n_train, int n_test, bool gzip)
 }
 
 CommandResult run_netprobe(const std::string& args) {
-  const char* bin = std::getenv("NETPROBE_BIN");
-  if (bin == nullptr) throw std::runtime_error("NETPROBE_BIN is not set (run through ctest)");
+  // $NETPROBE_BIN overrides the binary this build made (e.g. to test an installed one).
+  const char* env = std::getenv("NETPROBE_BIN");
+  const std::string bin = env != nullptr ? env : NETPROBE_TEST_BIN;
   TempDir tmp;
-  const std::string cmd = std::string(bin) + " " + args + " >" + (tmp / "out").string() + " 2>" + (tmp / "err").string();
+  const std::string cmd = bin + " " + args + " >" + (tmp / "out").string() + " 2>" + (tmp / "err").string();
   const int status = std::system(cmd.c_str());
   CommandResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -78,7 +88,13 @@ CommandResult run_netprobe(const std::string& args) {
 
 fs::path repo_root() {
   const char* repo = std::getenv("NETPROBE_REPO");
-  return repo != nullptr ? fs::path(repo) : fs::current_path();
+  return repo != nullptr ? fs::path(repo) : fs::path(NETPROBE_TEST_REPO);
+}
+
+std::optional<fs::path> shared_e2e_model() {
+  const fs::path model = NETPROBE_TEST_E2E_MODEL;
+  std::error_code ec;
+  return fs::exists(model / "meta.json", ec) ? std::optional<fs::path>(model) : std::nullopt;
 }
 
 }  // namespace netprobe::testing

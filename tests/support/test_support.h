@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,10 @@ void write_bytes(const std::filesystem::path& path, const std::vector<uint8_t>& 
 /// `dir`. Image i of split s has every pixel equal to (i * 7 + s) % 256, so content is checkable.
 void write_fake_dataset(const std::filesystem::path& dir, int n_train, int n_test, bool gzip);
 
+/// The pid of a process that has exited (a forked child, already reaped): what an interrupted
+/// run's staged names carry.
+long dead_pid();
+
 /// Result of running a command.
 struct CommandResult {
   int exit_code = -1;
@@ -52,10 +57,13 @@ struct CommandResult {
   std::string err;  ///< stderr
 };
 
-/// Runs the netprobe binary ($NETPROBE_BIN) with the given shell-quoted arguments.
+/// Runs the netprobe binary of this build (or $NETPROBE_BIN) with the given shell-quoted arguments.
 CommandResult run_netprobe(const std::string& args);
 
-/// Root of the source tree ($NETPROBE_REPO), for the real datasets under data/.
+/// Root of the source tree (or $NETPROBE_REPO), for the real datasets under data/.
 std::filesystem::path repo_root();
+
+/// The model CTest's e2e fixture trained (MNIST 7 vs 9, 1 epoch), if it exists.
+std::optional<std::filesystem::path> shared_e2e_model();
 
 }  // namespace netprobe::testing

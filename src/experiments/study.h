@@ -2,46 +2,46 @@
 /// `netprobe study`: train (or reuse) one classifier per task and seed, run every probe sweep on
 /// it, and score each task. Models and sweep results are cached under the results directory by
 /// a hash of their configuration, so an interrupted study resumes where it stopped and a
-/// finished one re-runs in seconds.
+/// finished one re-runs in seconds. The directory is locked while a study runs in it.
 ///
 /// Layout of the results directory:
-///   models/<task>/seed<S>-<hash>/     run directories (see models/classifier_run.h)
+///   meta.json                         kind "study", versions (written first: marks the directory)
+///   models/<task>/seed<S>-<hash>/     run directories (see classifier_run.h)
 ///   sweeps/<task>-seed<S>-<hash>.json the rows of one model's sweeps
 ///   results.csv, results.json         every row, long format
 ///   scores.json, summary.txt          per-task scores and the summary table
 ///   study.json                        config, versions, threads, timings
+///
+///   StudyConfig c;  c.tasks = {{"mnist", {7, 9}}};  c.seeds = {0, 1};  c.out = "results/7v9";
+///   StudyResult r = run_study(c);   // r.scores[0].delta_bin
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "models/classifier_run.h"
 #include "probes/score.h"
 #include "probes/sweep.h"
+#include "src/experiments/classifier_run.h"
+#include "src/experiments/study_sweeps.h"
 
-namespace netprobe::probes {
-
-/// Probe groups a study can run; "combined" is prune-then-shuffle (prune-then-binarize is the
-/// signed pruning sweep).
-const std::vector<std::string>& study_probe_names();
-
-/// The sweeps of the selected probe groups with their default grids, variants and controls,
-/// each evaluated full precision and signed. `layers` adds a layer profile (magnitude pruning,
-/// binarization and shuffle B of one layer at a time) for each named layer.
-std::vector<SweepSpec> default_sweeps(const std::vector<std::string>& probes, int draws,
-                                      const std::vector<std::string>& layers = {});
+namespace netprobe::experiments {
 
 struct StudyConfig {
   std::vector<data::TaskSpec> tasks;
   std::vector<uint64_t> seeds;                 ///< model seeds
   std::vector<std::string> probes = study_probe_names();
-  models::ClassifierRunConfig model;           ///< architecture and training (task, seed ignored)
+  ClassifierRunConfig model;                   ///< architecture and training (task, seed ignored)
   int draws = 5;
   bool layer_profile = false;
   std::filesystem::path out = "results/study";
   std::optional<std::filesystem::path> data_dir;
   int workers = 1;                             ///< models processed concurrently, 1 thread each
   bool progress = true;
+
+  /// UsageError naming the option for an empty or invalid selection.
+  void validate() const;
+  /// The sweeps every model gets (default_sweeps plus the layer profile when asked).
+  std::vector<probes::SweepSpec> sweeps() const;
 };
 
 struct StudyModel {
@@ -51,12 +51,14 @@ struct StudyModel {
 };
 
 struct StudyResult {
-  std::vector<TaskScore> scores;
-  std::vector<SweepRow> rows;
+  std::vector<probes::TaskScore> scores;
+  std::vector<probes::SweepRow> rows;
   std::vector<StudyModel> models;
   int models_trained = 0, models_cached = 0, sweeps_run = 0, sweeps_cached = 0;
   double seconds = 0;
   core::Json to_json() const;  ///< scores and counts (no rows)
+  /// Inverse of to_json (rows stay empty); core::Error naming `source` when a field is missing.
+  static StudyResult from_json(const core::Json& json, const std::string& source);
 };
 
 /// Validates the config (UsageError), then runs it. Writes everything under config.out.
@@ -65,8 +67,4 @@ StudyResult run_study(const StudyConfig& config);
 /// The terminal summary table.
 std::string format_summary(const StudyResult& result);
 
-/// The standard deviation of all weight-matrix entries (biases excluded): the unit of noise
-/// levels.
-double weight_sigma(const core::NamedTensors& params);
-
-}  // namespace netprobe::probes
+}  // namespace netprobe::experiments

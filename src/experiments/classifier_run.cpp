@@ -1,20 +1,22 @@
-#include "models/classifier_run.h"
+#include "src/experiments/classifier_run.h"
 
 #include <chrono>
 
 #include <fmt/format.h>
 
-#include "src/core/atomic_file.h"
 #include "src/core/checkpoint.h"
 #include "src/core/errors.h"
+#include "src/core/run_dir.h"
 #include "src/core/seeding.h"
-#include "src/core/version.h"
 #include "src/train/classification.h"
 #include "src/train/trainer.h"
 
 namespace fs = std::filesystem;
 
-namespace netprobe::models {
+namespace netprobe::experiments {
+
+using models::Mlp;
+using models::MlpOptions;
 
 using core::Json;
 
@@ -22,7 +24,7 @@ Json ClassifierRunConfig::to_json() const {
   return Json{{"dataset", task.dataset},
               {"classes", task.classes},
               {"hidden", hidden},
-              {"activation", to_string(activation)},
+              {"activation", models::to_string(activation)},
               {"bias", bias},
               {"epochs", epochs},
               {"batch", batch},
@@ -37,7 +39,7 @@ ClassifierRunConfig ClassifierRunConfig::from_json(const Json& json, const std::
     ClassifierRunConfig c;
     c.task = data::TaskSpec{json.at("dataset").get<std::string>(), json.at("classes").get<std::vector<int>>()};
     c.hidden = json.at("hidden").get<std::vector<int64_t>>();
-    c.activation = parse_activation(json.at("activation").get<std::string>());
+    c.activation = models::parse_activation(json.at("activation").get<std::string>());
     c.bias = json.at("bias").get<bool>();
     c.epochs = json.at("epochs").get<int>();
     c.batch = json.at("batch").get<int64_t>();
@@ -49,6 +51,15 @@ ClassifierRunConfig ClassifierRunConfig::from_json(const Json& json, const std::
     return c;
   } catch (const std::exception& e) {
     throw core::Error(fmt::format("{}: invalid run config ({})", source, e.what()));
+  }
+}
+
+void ClassifierRunConfig::validate() const {
+  if (epochs < 1) throw core::UsageError(fmt::format("--epochs: must be >= 1, got {}", epochs));
+  if (batch < 0) throw core::UsageError(fmt::format("--batch: must be >= 0, got {}", batch));
+  if (!(lr > 0)) throw core::UsageError(fmt::format("--lr: must be > 0, got {}", lr));
+  for (int64_t h : hidden) {
+    if (h < 1) throw core::UsageError(fmt::format("--hidden: layer sizes must be >= 1, got {}", h));
   }
 }
 
@@ -98,7 +109,8 @@ Mlp train_classifier(const ClassifierRunConfig& config, const data::Task& task, 
 
 Json train_classifier_run(const ClassifierRunConfig& config, const data::Task& task, const fs::path& out_dir,
                           int threads, bool progress) {
-  core::StagedDirectory staged(out_dir);
+  config.validate();
+  core::StagedDirectory staged(out_dir, core::kind::kClassifier);
   core::JsonLinesWriter metrics(staged.staging() / "metrics.jsonl");
   const auto start = std::chrono::steady_clock::now();
   Mlp model = fit_classifier(config, task, progress, {[&](const Json& r) { metrics.write(r); }}, nullptr);
@@ -114,35 +126,26 @@ Json train_classifier_run(const ClassifierRunConfig& config, const data::Task& t
   Json class_names = Json::array();
   for (int c : config.task.classes) class_names.push_back(info.class_names.at(static_cast<size_t>(c)));
 
-  const Json meta = {
-      {"kind", "classifier"},
-      {"task", {{"id", task.spec.id()}, {"class_names", class_names}, {"train_size", task.train_x.size(0)},
-                {"test_size", task.test_x.size(0)}}},
-      {"config", config.to_json()},
-      {"architecture", {{"input_size", task.train_x.size(1)}, {"parameters", shapes}}},
-      {"final", {{"train_acc", train_m.accuracy}, {"train_loss", train_m.loss}, {"test_acc", test_m.accuracy},
-                 {"test_loss", test_m.loss}}},
-      {"train_seconds", seconds},
-      {"threads", threads},
-      {"versions", {{"netprobe", core::version()}, {"git", core::git_revision()}, {"libtorch", core::torch_version()}}}};
   core::save_tensors(staged.staging() / "weights.pt", params);
   core::write_json(staged.staging() / "config.json", config.to_json());
-  core::write_json(staged.staging() / "meta.json", meta);
+  const Json meta = core::write_meta(
+      staged.staging(), core::kind::kClassifier,
+      {{"task", {{"id", task.spec.id()}, {"class_names", class_names}, {"train_size", task.train_x.size(0)},
+                 {"test_size", task.test_x.size(0)}}},
+       {"config", config.to_json()},
+       {"architecture", {{"input_size", task.train_x.size(1)}, {"parameters", shapes}}},
+       {"final", {{"train_acc", train_m.accuracy}, {"train_loss", train_m.loss}, {"test_acc", test_m.accuracy},
+                  {"test_loss", test_m.loss}}},
+       {"train_seconds", seconds},
+       {"threads", threads}});
   staged.commit();
   return meta;
 }
 
 ClassifierRun load_classifier_run(const fs::path& dir) {
-  std::error_code ec;
-  // Pointing at something that is not a run is the user's mistake (exit 2); a run with corrupt
-  // files is not (exit 1).
-  if (!fs::is_directory(dir, ec)) throw core::UsageError(fmt::format("--model: {}: not a directory", dir.string()));
   const fs::path meta_path = dir / "meta.json";
-  if (!fs::exists(meta_path, ec)) {
-    throw core::UsageError(fmt::format("--model: {}: not a netprobe model directory (no meta.json)", dir.string()));
-  }
   ClassifierRun run;
-  run.meta = core::read_json(meta_path);
+  run.meta = core::open_run(dir, core::kind::kClassifier);
   if (!run.meta.contains("config") || !run.meta.contains("architecture")) {
     throw core::Error(fmt::format("{}: not a classifier run (no config/architecture)", meta_path.string()));
   }
@@ -160,4 +163,4 @@ ClassifierRun load_classifier_run(const fs::path& dir) {
   return run;
 }
 
-}  // namespace netprobe::models
+}  // namespace netprobe::experiments

@@ -1,4 +1,4 @@
-#include "models/classifier_run.h"
+#include "src/experiments/classifier_run.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,10 @@
 #include "src/train/classification.h"
 #include "tests/support/test_support.h"
 
-namespace netprobe::models {
+namespace netprobe::experiments {
+
+using models::Activation;
+using models::Mlp;
 namespace {
 
 namespace fs = std::filesystem;
@@ -68,7 +71,7 @@ TEST(ClassifierRunTest, LoadingRejectsMissingCorruptAndMismatchedRuns) {
   train_classifier_run(small_config(), small_task(), tmp / "run", 1, false);
   EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "nope"); }).find("nope: not a directory"), std::string::npos);
   fs::create_directories(tmp / "empty");
-  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "empty"); }).find("not a netprobe model directory"),
+  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "empty"); }).find("not a netprobe run directory"),
             std::string::npos);
 
   fs::copy(tmp / "run", tmp / "mismatch");
@@ -104,6 +107,15 @@ TEST(ClassifierRunTest, DivergingRunLeavesNoDirectory) {
   EXPECT_TRUE(fs::is_empty(tmp.path()));
 }
 
+TEST(ClassifierRunTest, RefusesAUsersFolderBeforeTrainingAndKeepsIt) {
+  testing::TempDir tmp;
+  fs::create_directories(tmp / "notes");
+  core::write_file_atomic(tmp / "notes" / "notes.txt", "mine");
+  EXPECT_THROW(train_classifier_run(small_config(), small_task(), tmp / "notes", 1, false), core::UsageError);
+  EXPECT_EQ(core::read_file(tmp / "notes" / "notes.txt"), "mine");
+  EXPECT_EQ(std::distance(fs::directory_iterator(tmp.path()), fs::directory_iterator{}), 1);
+}
+
 TEST(ClassifierRunTest, HashDependsOnConfigAndThreads) {
   const ClassifierRunConfig a = small_config();
   ClassifierRunConfig b = a;
@@ -115,4 +127,4 @@ TEST(ClassifierRunTest, HashDependsOnConfigAndThreads) {
 }
 
 }  // namespace
-}  // namespace netprobe::models
+}  // namespace netprobe::experiments

@@ -1,12 +1,23 @@
 // Perturbation by learning (twins) and memory in invisible overlaps, on small fast networks.
 #include <gtest/gtest.h>
 
-#include "models/rnn_memory.h"
 #include "models/rnn_twins.h"
+#include "src/core/json_io.h"
+#include "src/core/run_dir.h"
+#include "src/experiments/rnn_memory.h"
+#include "src/experiments/rnn_twins.h"
+#include "tests/support/test_support.h"
 #include "src/core/errors.h"
 #include "src/core/seeding.h"
 
-namespace netprobe::models {
+namespace netprobe::experiments {
+
+using models::LowRankRnn;
+using models::LowRankRnnOptions;
+using models::RnnActivation;
+using models::make_twin;
+using models::overlap_matrix;
+using models::visible_mask;
 namespace {
 
 RnnRunConfig small_config(RnnActivation activation, double decay) {
@@ -60,7 +71,7 @@ TEST(RnnMemory, LinearInvisibleResidualHalvesWithEta) {
   config.epochs_b = 300;
   config.epochs_a2 = 1000;
   config.etas = {0.005, 0.0025};
-  const auto runs = run_memory(config, false);
+  const auto runs = run_memory(config, false).runs;
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[1].epochs_a, 2000);  // same learning time at half the rate
   for (const auto& r : runs) {
@@ -73,5 +84,47 @@ TEST(RnnMemory, LinearInvisibleResidualHalvesWithEta) {
   EXPECT_LT(ratio, 3.0);
 }
 
+TEST(RnnTwins, WrittenResultReadsBackAndAUsersFolderIsRefused) {
+  testing::TempDir tmp;
+  TwinsConfig config;
+  config.first = small_config(RnnActivation::kLinear, 0.2);
+  config.second = small_config(RnnActivation::kLinear, 0.4);
+  config.first.n = config.second.n = 60;
+  config.first.epochs = config.second.epochs = 20;
+  config.pretrain_epochs = 20;
+  config.out = tmp / "twins";
+  const TwinsResult r = run_twins(config, false);
+  const core::Json written = core::read_json(tmp / "twins" / "result.json");
+  EXPECT_EQ(TwinsResult::from_json(written, "result.json").to_json().dump(), written.dump());
+  EXPECT_EQ(written.at("twin").size(), r.twin.size());
+  EXPECT_EQ(core::run_kind(tmp / "twins"), core::kind::kRnnTwins);
+  config.out = tmp / "notes";
+  std::filesystem::create_directories(config.out);
+  core::write_json(config.out / "notes.json", {{"mine", true}});
+  EXPECT_THROW(run_twins(config, false), core::UsageError);
+  EXPECT_TRUE(std::filesystem::exists(config.out / "notes.json"));
+}
+
+TEST(RnnMemory, WrittenResultReadsBackWithThePhaseEndOverlaps) {
+  testing::TempDir tmp;
+  MemoryConfig config;
+  config.a = small_config(RnnActivation::kLinear, 0.2);
+  config.b = small_config(RnnActivation::kLinear, 0.4);
+  config.a.n = config.b.n = 60;
+  config.a.track_every = 7;
+  config.epochs_a = 30;
+  config.epochs_b = 20;
+  config.epochs_a2 = 10;
+  config.etas = {0.005};
+  config.out = tmp / "memory";
+  const MemoryResult r = run_memory(config, false);
+  const core::Json written = core::read_json(tmp / "memory" / "result.json");
+  const MemoryResult back = MemoryResult::from_json(written, "result.json");
+  EXPECT_EQ(back.to_json().dump(), written.dump());
+  ASSERT_EQ(back.runs.size(), 1u);
+  EXPECT_TRUE(back.runs[0].sigma_b.allclose(r.runs[0].sigma_b, 0, 1e-15));
+  EXPECT_TRUE(back.runs[0].sigma_a2.allclose(r.runs[0].sigma_a2, 0, 1e-15));
+}
+
 }  // namespace
-}  // namespace netprobe::models
+}  // namespace netprobe::experiments

@@ -2,8 +2,12 @@
 /// A trained classifier on disk: the run directory written by `netprobe train` (and cached by
 /// `netprobe study`), and loading it back with every consistency check.
 ///
-/// Layout of DIR: weights.pt (named tensors), meta.json (config, accuracies, versions, threads),
-/// config.json (the effective config), metrics.jsonl (one record per epoch).
+/// Layout of DIR: weights.pt (named tensors), meta.json (kind "classifier", config, accuracies,
+/// versions, threads), config.json (the effective config), metrics.jsonl (one record per epoch).
+///
+///   ClassifierRunConfig c;  c.task = {"mnist", {7, 9}};  c.validate();
+///   train_classifier_run(c, data::load_task(c.task, {}), "runs/7v9", 2, true);
+///   ClassifierRun run = load_classifier_run("runs/7v9");
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -14,12 +18,12 @@
 #include "src/train/lr_schedule.h"
 #include "src/train/optimizer.h"
 
-namespace netprobe::models {
+namespace netprobe::experiments {
 
 struct ClassifierRunConfig {
   data::TaskSpec task{"mnist", {7, 9}};
   std::vector<int64_t> hidden{64};
-  Activation activation = Activation::kRelu;
+  models::Activation activation = models::Activation::kRelu;
   bool bias = true;
   int epochs = 10;
   int64_t batch = 128;
@@ -28,32 +32,37 @@ struct ClassifierRunConfig {
   train::LrScheduleKind schedule = train::LrScheduleKind::kCosine;
   uint64_t seed = 0;
 
+  /// UsageError naming the option (--epochs, --batch, --lr, --hidden) for an invalid value.
+  /// The task is not checked here (a study validates its tasks; from_json checks a stored one).
+  void validate() const;
   core::Json to_json() const;
   /// Throws core::Error naming `source` on missing or ill-typed fields.
   static ClassifierRunConfig from_json(const core::Json& json, const std::string& source);
   /// Stable 16-hex-digit hash of everything that determines the trained weights (and the
   /// thread count, which can change floating-point reduction order).
   std::string hash(int threads) const;
-  MlpOptions mlp_options(int64_t input_size) const;
+  models::MlpOptions mlp_options(int64_t input_size) const;
 };
 
 /// Trains on `task` and writes the run directory atomically (a staged directory renamed into
-/// place): an interrupted run leaves no partial `out_dir`. Returns meta.json's content.
+/// place): an interrupted run leaves no partial `out_dir`, and an `out_dir` that is a user's
+/// folder is refused (UsageError) before training. Returns meta.json's content.
 core::Json train_classifier_run(const ClassifierRunConfig& config, const data::Task& task,
                                 const std::filesystem::path& out_dir, int threads, bool progress);
 
 struct ClassifierRun {
   ClassifierRunConfig config;
-  Mlp model{nullptr};
+  models::Mlp model{nullptr};
   core::Json meta;
 };
 
-/// Loads a run directory; a missing file, corrupt weights or an architecture that does not
-/// match meta.json is a core::Error naming the file.
+/// Loads a run directory; a path that is not a classifier run is a UsageError naming --model,
+/// a missing file, corrupt weights or an architecture that does not match meta.json a
+/// core::Error naming the file.
 ClassifierRun load_classifier_run(const std::filesystem::path& dir);
 
 /// Trains and returns the model without writing anything (benchmarks, tests).
-Mlp train_classifier(const ClassifierRunConfig& config, const data::Task& task, bool progress,
-                     std::vector<core::Json>* history = nullptr);
+models::Mlp train_classifier(const ClassifierRunConfig& config, const data::Task& task, bool progress,
+                             std::vector<core::Json>* history = nullptr);
 
-}  // namespace netprobe::models
+}  // namespace netprobe::experiments

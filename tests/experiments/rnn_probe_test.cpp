@@ -1,16 +1,22 @@
 // Probes on a low-rank RNN: the metric, the scopes, and what binarizing the vectors does.
-#include "probes/rnn_probes.h"
+#include "src/experiments/rnn_probe.h"
 
 #include <gtest/gtest.h>
 
 #include "probes/catalog.h"
+#include "src/core/errors.h"
+#include "src/core/json_io.h"
+#include "src/core/run_dir.h"
 #include "src/core/seeding.h"
+#include "tests/support/test_support.h"
 
-namespace netprobe::probes {
+namespace netprobe::experiments {
+
+using probes::Scope;
 namespace {
 
-models::RnnRunConfig small_run() {
-  models::RnnRunConfig c;
+RnnRunConfig small_run() {
+  RnnRunConfig c;
   c.n = 120;
   c.steps = 100;
   c.dt = 0.1;
@@ -20,9 +26,9 @@ models::RnnRunConfig small_run() {
 }
 
 TEST(RnnProbes, ExplainedVarianceOfTrainedRandomAndSilentNetworks) {
-  const models::RnnRunConfig config = small_run();
+  const RnnRunConfig config = small_run();
   models::LowRankRnn rnn(config.rnn_options());
-  const auto records = models::train_rnn(config, rnn, false);
+  const auto records = train_rnn(config, rnn, false);
   const models::RnnTaskData task = config.task_data();
   const auto evaluate = rnn_evaluator(config, task);
   core::NamedTensors silent = core::parameters_of(*rnn);
@@ -39,15 +45,15 @@ TEST(RnnProbes, ExplainedVarianceOfTrainedRandomAndSilentNetworks) {
 }
 
 TEST(RnnProbes, SweepsCoverEveryScopeAndBinarizingTheConnectivityLeavesInputAndReadout) {
-  const models::RnnRunConfig config = small_run();
+  const RnnRunConfig config = small_run();
   models::LowRankRnn rnn(config.rnn_options());
-  models::train_rnn(config, rnn, false);
+  train_rnn(config, rnn, false);
   const auto params = core::parameters_of(*rnn);
   const auto specs = rnn_sweeps({"U+V", "m"});
-  const auto rows = run_sweeps(params, specs, rnn_evaluator(config, config.task_data()), {"filter", 0});
-  EXPECT_EQ(static_cast<int64_t>(rows.size()), count_evaluations(specs));
+  const auto rows = probes::run_sweeps(params, specs, rnn_evaluator(config, config.task_data()), {"filter", 0});
+  EXPECT_EQ(static_cast<int64_t>(rows.size()), probes::count_evaluations(specs));
   auto gen = core::make_generator(0);
-  const ProbeOutput bin = apply_probe(make_probe("binarize", "sign"), params, Scope{"U+V"}, 0, gen);
+  const probes::ProbeOutput bin = probes::apply_probe(probes::make_probe("binarize", "sign"), params, Scope{"U+V"}, 0, gen);
   EXPECT_EQ(bin.report.total, 2 * config.n);  // U and V, N x 1 each
   for (size_t i = 0; i < params.size(); ++i) {
     const bool connectivity = params[i].first == "U" || params[i].first == "V";
@@ -62,5 +68,27 @@ TEST(RnnProbes, SweepsCoverEveryScopeAndBinarizingTheConnectivityLeavesInputAndR
   }
 }
 
+TEST(RnnProbes, RunWritesARunDirectoryWhoseResultReadsBack) {
+  testing::TempDir tmp;
+  RnnRunConfig config = small_run();
+  config.epochs = 50;
+  train_rnn_run(config, tmp / "run", 1, false);
+  RnnProbeConfig probe;
+  probe.model = tmp / "run";
+  probe.scopes = {"U+V"};
+  probe.out = tmp / "probe";
+  const RnnProbeResult result = run_rnn_probe(probe);
+  EXPECT_EQ(static_cast<int64_t>(result.rows.size()), probes::count_evaluations(rnn_sweeps({"U+V"})));
+  const core::Json written = core::read_json(tmp / "probe" / "result.json");
+  const RnnProbeResult back = RnnProbeResult::from_json(written, "result.json");
+  EXPECT_EQ(back.to_json().dump(), written.dump());  // dump: NaN is written as null
+  EXPECT_EQ(core::run_kind(tmp / "probe"), core::kind::kRnnProbe);
+  probe.scopes = {"U+W"};
+  EXPECT_THROW(run_rnn_probe(probe), core::UsageError);
+  probe.scopes = {"U"};
+  probe.model = tmp / "probe";  // not a `rnn train` run
+  EXPECT_THROW(run_rnn_probe(probe), core::UsageError);
+}
+
 }  // namespace
-}  // namespace netprobe::probes
+}  // namespace netprobe::experiments

@@ -3,12 +3,14 @@
 
 #include <gtest/gtest.h>
 
-#include "models/classifier_run.h"
+#include "src/experiments/classifier_run.h"
 #include "src/core/runtime.h"
 #include "src/train/classification.h"
 #include "tests/support/test_support.h"
 
-namespace netprobe::models {
+namespace netprobe::experiments {
+
+using models::Mlp;
 namespace {
 
 double median_test_accuracy(const std::string& dataset, std::vector<int> classes) {
@@ -40,4 +42,4 @@ TEST_F(ProtocolAccuracyE2E, Fashion3v2) { EXPECT_GE(median_test_accuracy("fashio
 TEST_F(ProtocolAccuracyE2E, Fashion3v1) { EXPECT_GE(median_test_accuracy("fashion-mnist", {3, 1}), 97.5); }
 
 }  // namespace
-}  // namespace netprobe::models
+}  // namespace netprobe::experiments

@@ -1,12 +1,17 @@
 // The study on a small generated dataset: exact row counts, caching and resume.
-#include "probes/study.h"
+#include "src/experiments/study.h"
 
+#include <unistd.h>
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "src/core/atomic_file.h"
 #include "src/core/errors.h"
+#include "src/core/run_dir.h"
 #include "tests/support/test_support.h"
 
-namespace netprobe::probes {
+namespace netprobe::experiments {
 namespace {
 
 namespace fs = std::filesystem;
@@ -37,7 +42,7 @@ size_t count_files(const fs::path& dir) {
 TEST(StudyTest, RunsEveryModelAndSweepThenResumesFromCache) {
   testing::TempDir tmp;
   const StudyConfig config = small_config(tmp);
-  const int64_t per_model = count_evaluations(default_sweeps(config.probes, config.draws));
+  const int64_t per_model = probes::count_evaluations(default_sweeps(config.probes, config.draws));
   // 1 unperturbed + binarize 2 + shuffle 7 variants x 2 draws x 2 modes + prune 3 x 23 levels
   // x (1, 2, 1 draws) x 2 modes.
   EXPECT_EQ(per_model, 1 + 2 + 28 + 23 * 4 * 2);
@@ -59,14 +64,22 @@ TEST(StudyTest, RunsEveryModelAndSweepThenResumesFromCache) {
   ASSERT_EQ(again.rows.size(), first.rows.size());
   for (size_t i = 0; i < first.rows.size(); ++i) EXPECT_EQ(again.rows[i].to_json(), first.rows[i].to_json());
 
-  // An interrupted run: one sweep lost, one half-written staged model left behind.
+  // An interrupted run: one sweep lost, one half-written staged model left behind by a process
+  // that is gone; beside it the stage of a live one (this process) and a user's file.
   fs::remove(*fs::directory_iterator(config.out / "sweeps"));
-  fs::create_directories(config.out / "models" / "mnist-1v2" / "seed0-x.tmp-123-abc");
+  const fs::path dead_stage =
+      config.out / "models" / "mnist-1v2" / fmt::format("seed0-x.netprobe-tmp-{}-abc", testing::dead_pid());
+  const fs::path live_stage = config.out / "models" / "mnist-1v2" / fmt::format("seed1-x.netprobe-tmp-{}-abc", ::getpid());
+  fs::create_directories(dead_stage);
+  fs::create_directories(live_stage);
+  core::write_file_atomic(config.out / "notes.tmp-1-a", "mine");
   const size_t files_before = count_files(config.out);
   const StudyResult resumed = run_study(config);
   EXPECT_EQ(resumed.models_trained, 0);
   EXPECT_EQ(resumed.sweeps_run, 1);
-  EXPECT_FALSE(fs::exists(config.out / "models" / "mnist-1v2" / "seed0-x.tmp-123-abc"));
+  EXPECT_FALSE(fs::exists(dead_stage));
+  EXPECT_TRUE(fs::exists(live_stage));
+  EXPECT_EQ(core::read_file(config.out / "notes.tmp-1-a"), "mine");
   EXPECT_EQ(count_files(config.out), files_before + 1);
 }
 
@@ -98,15 +111,48 @@ TEST(StudyTest, InvalidConfigsAreUsageErrorsAndWriteNothing) {
   EXPECT_FALSE(fs::exists(config.out));
 }
 
+TEST(StudyTest, RefusesAFolderThatIsNotAStudyAndASecondStudyInTheSameDirectory) {
+  testing::TempDir tmp;
+  StudyConfig config = small_config(tmp);
+  config.tasks = {{"mnist", {1, 2}}};
+  config.seeds = {0};
+  fs::create_directories(config.out);
+  core::write_file_atomic(config.out / "notes.txt", "mine");
+  EXPECT_THROW(run_study(config), core::UsageError);
+  EXPECT_EQ(count_files(config.out), 1u);
+  config.out = tmp / "results2";
+  {
+    const core::DirectoryLock other(config.out);  // as another study running there holds it
+    const std::string message = testing::error_of([&] { run_study(config); });
+    EXPECT_NE(message.find("another netprobe process"), std::string::npos) << message;
+  }
+  EXPECT_EQ(run_study(config).models_trained, 1);
+  EXPECT_EQ(core::run_kind(config.out), core::kind::kStudy);
+}
+
+TEST(StudyTest, ResultRoundTripsThroughJson) {
+  testing::TempDir tmp;
+  StudyConfig config = small_config(tmp);
+  config.tasks = {{"mnist", {1, 2}}};
+  config.probes = {"binarize"};
+  const StudyResult result = run_study(config);
+  core::Json written = result.to_json();
+  core::Json read_back = StudyResult::from_json(written, "test").to_json();
+  written.erase("rows");  // a count; the rows themselves live in results.json
+  read_back.erase("rows");
+  EXPECT_EQ(read_back.dump(), written.dump());
+  EXPECT_THROW(StudyResult::from_json(core::Json{{"scores", core::Json::array()}}, "x.json"), core::Error);
+}
+
 TEST(StudyTest, DefaultSweepsCoverEveryProbeWithControlsAndSignedVariants) {
   const auto specs = default_sweeps(study_probe_names(), 5);
   // prune 3, binarize 2, noise 1, flip 3, shuffle 7, prune-shuffle 2
   EXPECT_EQ(specs.size(), 18u);
-  EXPECT_EQ(count_evaluations(specs), 1575);
+  EXPECT_EQ(probes::count_evaluations(specs), 1575);
   const auto profile = default_sweeps({"prune"}, 5, {"fc1", "fc2"});
   EXPECT_EQ(profile.size(), 3u + 2 * 3);
   EXPECT_EQ(profile.back().scope.layer, "fc2");
 }
 
 }  // namespace
-}  // namespace netprobe::probes
+}  // namespace netprobe::experiments

@@ -1,4 +1,4 @@
-#include "probes/study.h"
+#include "src/experiments/study.h"
 
 #include <algorithm>
 #include <atomic>
@@ -9,19 +9,24 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "models/mlp_batched.h"
 #include "probes/catalog.h"
-#include "src/core/atomic_file.h"
+#include "probes/tensor_ops.h"
 #include "src/core/errors.h"
+#include "src/core/run_dir.h"
 #include "src/core/seeding.h"
-#include "src/core/version.h"
+#include "src/experiments/study_outputs.h"
 #include "src/train/progress_bar.h"
 
 namespace fs = std::filesystem;
 
-namespace netprobe::probes {
+namespace netprobe::experiments {
+
+using probes::SweepRow;
+using probes::SweepSpec;
 namespace {
 
 using core::Json;
@@ -36,20 +41,6 @@ Json specs_to_json(const std::vector<SweepSpec>& specs) {
                    {"signed", s.signed_}, {"draws", s.draws}, {"scope", s.scope.label()}});
   }
   return out;
-}
-
-// Removes what an interrupted run left behind (staged directories, temporary files).
-void remove_stale_temporaries(const fs::path& dir) {
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return;
-  std::vector<fs::path> stale;  // collected first: removing while iterating invalidates the iterator
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->path().filename().string().find(".tmp-") != std::string::npos) {
-      stale.push_back(it->path());
-      it.disable_recursion_pending();
-    }
-  }
-  for (const auto& path : stale) fs::remove_all(path, ec);
 }
 
 struct Job {
@@ -67,23 +58,20 @@ struct JobResult {
 class StudyRunner {
  public:
   explicit StudyRunner(const StudyConfig& config) : config_(config) {
-    std::vector<std::string> layers;
-    if (config.layer_profile) {
-      for (size_t l = 0; l <= config.model.hidden.size(); ++l) layers.push_back(fmt::format("fc{}", l + 1));
-    }
-    specs_ = default_sweeps(config.probes, config.draws, layers);
-    for (const auto& spec : specs_) validate_levels(spec.probe, spec.levels);
+    specs_ = config.sweeps();
+    for (const auto& spec : specs_) probes::validate_levels(spec.probe, spec.levels);
     load_datasets();
   }
 
   StudyResult run() {
     const auto start = std::chrono::steady_clock::now();
-    remove_stale_temporaries(config_.out);
+    const int removed = core::remove_stale_stages(config_.out);
+    if (removed > 0) spdlog::info("study: removed {} staged file(s) left by interrupted runs", removed);
     std::vector<Job> jobs;
     for (size_t t = 0; t < config_.tasks.size(); ++t)
       for (uint64_t seed : config_.seeds) jobs.push_back({t, seed});
     results_.resize(jobs.size());
-    const int64_t evals_per_model = count_evaluations(specs_);
+    const int64_t evals_per_model = probes::count_evaluations(specs_);
     const int64_t total = evals_per_model * static_cast<int64_t>(jobs.size());
     train::ProgressBar bar("study", total, config_.progress);
     const int workers = std::max(1, std::min<int>(config_.workers, static_cast<int>(jobs.size())));
@@ -129,7 +117,7 @@ class StudyRunner {
 
   JobResult run_job(const Job& job) {
     const data::TaskSpec& spec = config_.tasks[job.task];
-    models::ClassifierRunConfig run_config = config_.model;
+    ClassifierRunConfig run_config = config_.model;
     run_config.task = spec;
     run_config.seed = job.seed;
     const std::string model_hash = run_config.hash(1);
@@ -140,18 +128,18 @@ class StudyRunner {
     result.model = {spec.id(), job.seed, fs::relative(model_dir, config_.out)};
     std::error_code ec;
     if (!fs::exists(model_dir / "meta.json", ec)) {
-      models::train_classifier_run(run_config, task, model_dir, 1, /*progress=*/false);
+      train_classifier_run(run_config, task, model_dir, 1, /*progress=*/false);
       result.trained = true;
     }
-    const models::ClassifierRun run = models::load_classifier_run(model_dir);
+    const ClassifierRun run = load_classifier_run(model_dir);
     const core::NamedTensors params = core::parameters_of(*run.model);
-    result.sigma = weight_sigma(params);
+    result.sigma = probes::weight_sigma(params);
 
     const std::string sweep_hash = fmt::format(
         "{:016x}", core::derive_seed(core::tag_of(specs_to_json(specs_).dump()),
                                      {core::tag_of(model_hash), core::tag_of(kSweepFormat), static_cast<uint64_t>(kChunk)}));
     const fs::path sweep_file = config_.out / "sweeps" / fmt::format("{}-seed{}-{}.json", spec.id(), job.seed, sweep_hash);
-    const int64_t evals = count_evaluations(specs_);
+    const int64_t evals = probes::count_evaluations(specs_);
     if (fs::exists(sweep_file, ec)) {
       const Json cached = core::read_json(sweep_file);  // named: a range-for over a temporary's member dangles
       for (const auto& r : cached.at("rows")) result.rows.push_back(SweepRow::from_json(r));
@@ -159,13 +147,13 @@ class StudyRunner {
       return result;
     }
     const models::MlpBatchEvaluator evaluator(run_config.mlp_options(task.test_x.size(1)), task.test_x, task.test_y);
-    SweepContext context{spec.id(), job.seed, kChunk};
+    probes::SweepContext context{spec.id(), job.seed, kChunk};
     int64_t reported = 0;
     context.progress = [&](int64_t done, int64_t) {
       done_evals_ += done - reported;
       reported = done;
     };
-    result.rows = run_sweeps(
+    result.rows = probes::run_sweeps(
         params, specs_, [&](const std::vector<core::NamedTensors>& v) { return evaluator.evaluate(v); }, context);
     Json rows = Json::array();
     for (const auto& r : result.rows) rows.push_back(r.to_json());
@@ -190,7 +178,7 @@ class StudyRunner {
     out.models_cached = static_cast<int>(results_.size()) - out.models_trained;
     out.sweeps_cached = static_cast<int>(results_.size()) - out.sweeps_run;
     for (const auto& spec : config_.tasks) {
-      out.scores.push_back(score_task(by_task[spec.id()], static_cast<int>(spec.classes.size()), sigma_by_task[spec.id()]));
+      out.scores.push_back(probes::score_task(by_task[spec.id()], static_cast<int>(spec.classes.size()), sigma_by_task[spec.id()]));
     }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
@@ -208,7 +196,10 @@ class StudyRunner {
   std::exception_ptr error_;
 };
 
-void validate(const StudyConfig& c) {
+}  // namespace
+
+void StudyConfig::validate() const {
+  const StudyConfig& c = *this;
   if (c.tasks.empty()) throw core::UsageError("study: no tasks selected");
   if (c.seeds.empty()) throw core::UsageError("--seeds: need at least one seed");
   if (c.draws < 1) throw core::UsageError(fmt::format("--draws: must be >= 1, got {}", c.draws));
@@ -220,73 +211,15 @@ void validate(const StudyConfig& c) {
     }
   }
   for (const auto& t : c.tasks) data::validate_task(t);
-  for (int64_t h : c.model.hidden) {
-    if (h < 1) throw core::UsageError(fmt::format("--hidden: layer sizes must be >= 1, got {}", h));
+  c.model.validate();
+}
+
+std::vector<SweepSpec> StudyConfig::sweeps() const {
+  std::vector<std::string> layers;
+  if (layer_profile) {
+    for (size_t l = 0; l <= model.hidden.size(); ++l) layers.push_back(fmt::format("fc{}", l + 1));
   }
-  if (c.model.epochs < 1) throw core::UsageError(fmt::format("--epochs: must be >= 1, got {}", c.model.epochs));
-}
-
-void write_outputs(const StudyConfig& config, const StudyResult& result) {
-  core::write_file_atomic(config.out / "results.csv", rows_to_csv(result.rows));
-  Json rows = Json::array();
-  for (const auto& r : result.rows) rows.push_back(r.to_json());
-  core::write_json(config.out / "results.json", rows);
-  Json scores = Json::array();
-  for (const auto& s : result.scores) scores.push_back(s.to_json());
-  core::write_json(config.out / "scores.json", scores);
-  core::write_file_atomic(config.out / "summary.txt", format_summary(result));
-  Json tasks = Json::array();
-  for (const auto& t : config.tasks) tasks.push_back(t.id());
-  core::write_json(config.out / "study.json",
-                   {{"tasks", tasks},
-                    {"seeds", config.seeds},
-                    {"probes", config.probes},
-                    {"draws", config.draws},
-                    {"layer_profile", config.layer_profile},
-                    {"model", config.model.to_json()},
-                    {"workers", config.workers},
-                    {"threads_per_model", 1},
-                    {"result", result.to_json()},
-                    {"versions", {{"netprobe", core::version()}, {"git", core::git_revision()},
-                                  {"libtorch", core::torch_version()}}}});
-}
-
-}  // namespace
-
-const std::vector<std::string>& study_probe_names() {
-  static const std::vector<std::string> names = {"prune", "binarize", "noise", "flip", "shuffle", "combined"};
-  return names;
-}
-
-std::vector<SweepSpec> default_sweeps(const std::vector<std::string>& probes, int draws,
-                                      const std::vector<std::string>& layers) {
-  std::vector<SweepSpec> specs;
-  const auto has = [&](const std::string& p) { return std::find(probes.begin(), probes.end(), p) != probes.end(); };
-  const auto add_all_variants = [&](const std::string& name, bool with_signed) {
-    for (const auto& variant : probe_info(name).variants) {
-      specs.push_back({name, variant, default_levels(name), true, with_signed, draws, Scope{}});
-    }
-  };
-  if (has("prune")) add_all_variants("prune", true);  // signed magnitude pruning = prune-then-binarize
-  if (has("binarize")) add_all_variants("binarize", false);  // sign() of a binarized network is itself
-  if (has("noise")) specs.push_back({"noise", "uniform", default_levels("noise"), true, true, draws, Scope{}});
-  if (has("flip")) add_all_variants("flip", true);
-  if (has("shuffle")) add_all_variants("shuffle", true);
-  if (has("combined")) add_all_variants("prune-shuffle", true);
-  for (const auto& layer : layers) {
-    specs.push_back({"prune", "magnitude", pruning_grid(), true, true, draws, Scope{layer}});
-    specs.push_back({"binarize", "sign", {0.0}, true, false, draws, Scope{layer}});
-    specs.push_back({"shuffle", "B", {0.0}, true, true, draws, Scope{layer}});
-  }
-  return specs;
-}
-
-double weight_sigma(const core::NamedTensors& params) {
-  std::vector<torch::Tensor> weights;
-  for (const auto& [name, t] : params) {
-    if (!is_bias(name)) weights.push_back(t.flatten());
-  }
-  return weights.empty() ? 0.0 : torch::cat(weights).to(torch::kFloat64).std().item<double>();
+  return default_sweeps(probes, draws, layers);
 }
 
 core::Json StudyResult::to_json() const {
@@ -299,11 +232,34 @@ core::Json StudyResult::to_json() const {
           {"seconds", seconds}};
 }
 
+StudyResult StudyResult::from_json(const core::Json& json, const std::string& source) {
+  try {
+    StudyResult r;
+    for (const auto& s : json.at("scores")) r.scores.push_back(probes::TaskScore::from_json(s));
+    for (const auto& m : json.at("models")) {
+      r.models.push_back({m.at("task").get<std::string>(), m.at("seed").get<uint64_t>(),
+                          fs::path(m.at("dir").get<std::string>())});
+    }
+    r.models_trained = json.at("models_trained").get<int>();
+    r.models_cached = json.at("models_cached").get<int>();
+    r.sweeps_run = json.at("sweeps_run").get<int>();
+    r.sweeps_cached = json.at("sweeps_cached").get<int>();
+    r.seconds = json.at("seconds").get<double>();
+    return r;
+  } catch (const std::exception& e) {
+    throw core::Error(fmt::format("{}: invalid study result ({})", source, e.what()));
+  }
+}
+
 StudyResult run_study(const StudyConfig& config) {
-  validate(config);
-  StudyRunner runner(config);
+  config.validate();
+  core::guard_output_dir(config.out, core::kind::kStudy);
+  StudyRunner runner(config);  // loads the datasets: a missing file fails before anything is written
+  fs::create_directories(config.out);
+  const core::DirectoryLock lock(config.out);
+  write_study_meta(config);
   StudyResult result = runner.run();
-  write_outputs(config, result);
+  write_study_outputs(config, result);
   return result;
 }
 
@@ -311,10 +267,10 @@ std::string format_summary(const StudyResult& result) {
   std::string out = fmt::format("{:<20} {:>5} {:>15} {:>19} {:>19} {:>6} {:>6} {:>15} {:>21} {:>14}\n", "task", "seeds",
                                 "full %", "binarized %", "shuffled(B) %", "D_bin", "D_shuf", "prune>bin peak",
                                 "noise(signed) peak", "flip peak");
-  const auto cell = [](const Spread& s) {
+  const auto cell = [](const probes::Spread& s) {
     return s.n > 0 ? fmt::format("{:.1f} [{:.1f},{:.1f}]", s.median, s.q1, s.q3) : std::string("-");
   };
-  const auto peak = [](const Peak& p, const std::string& where) { return p.found ? where : std::string("-"); };
+  const auto peak = [](const probes::Peak& p, const std::string& where) { return p.found ? where : std::string("-"); };
   for (const auto& s : result.scores) {
     out += fmt::format("{:<20} {:>5} {:>15} {:>19} {:>19} {:>6.1f} {:>6.1f} {:>15} {:>21} {:>14}\n", s.task, s.seeds,
                        cell(s.full), cell(s.binarized), cell(s.shuffled), s.delta_bin, s.delta_shuf,
@@ -330,11 +286,11 @@ std::string format_summary(const StudyResult& result) {
       bin.push_back(s.delta_bin);
       shuf.push_back(s.delta_shuf);
     }
-    out += fmt::format("rank correlation of D_bin and D_shuf over {} tasks: {:.3f}\n", bin.size(), spearman(bin, shuf));
+    out += fmt::format("rank correlation of D_bin and D_shuf over {} tasks: {:.3f}\n", bin.size(), probes::spearman(bin, shuf));
   }
   out += fmt::format("{} rows; models trained {}, cached {}; sweeps run {}, cached {}; {:.1f}s\n", result.rows.size(),
                      result.models_trained, result.models_cached, result.sweeps_run, result.sweeps_cached, result.seconds);
   return out;
 }
 
-}  // namespace netprobe::probes
+}  // namespace netprobe::experiments

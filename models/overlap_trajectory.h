@@ -1,0 +1,36 @@
+#pragma once
+/// Overlap trajectories: the record a training run or the theory leaves every few epochs, and
+/// the theory's own trajectory (the exact discrete map of gradient descent in overlap space).
+///
+///   auto predicted = theory_trajectory(sigma0, task, rank, activation, dt, {eta, epochs, 10});
+#include <vector>
+
+#include "models/overlap_theory.h"
+
+namespace netprobe::models {
+
+/// One row of an overlap trajectory: epoch, loss before that epoch's step, Sigma after it.
+struct OverlapRecord {
+  int epoch = 0;
+  double loss = 0;
+  torch::Tensor sigma;
+};
+
+/// Gradient descent at rate eta * N on the vectors (rate eta on the overlaps), `epochs` steps,
+/// recorded every `track_every` epochs and at the end.
+struct GdSchedule {
+  double eta = 5e-3;
+  int epochs = 1;
+  int track_every = 1;
+};
+
+/// The overlap-space prediction of a GD run from sigma0: the exact discrete map with E from the
+/// latent model (exact for linear phi, Gaussian closure otherwise). Epoch 0 is the start; epoch
+/// k holds the loss before step k and Sigma after it, as a simulated run records them.
+std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const RnnTaskData& task, int64_t rank,
+                                             RnnActivation activation, double dt, const GdSchedule& schedule);
+
+/// max that keeps a NaN: std::max would drop it and report a diverged theory as a perfect match.
+double max_keep_nan(double a, double b);
+
+}  // namespace netprobe::models

@@ -1,0 +1,57 @@
+#pragma once
+/// The one way sweep rows are grouped and averaged: select the rows of one probe, variant, mode
+/// and scope, group them by level and by model seed, and reduce. The study's curves average each
+/// seed's draws first (one value per model) and take median and IQR over seeds; a single model's
+/// summary pools its draws.
+///
+///   RowSelection s{"prune", "magnitude", "signed"};          // scope "all" unless named
+///   std::vector<CurvePoint> c = seed_curve(rows, s);         // median/IQR over seeds per level
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "probes/sweep.h"
+
+namespace netprobe::probes {
+
+/// Median and inter-quartile range (linear interpolation, as numpy's default percentile).
+struct Spread {
+  double median = 0, q1 = 0, q3 = 0;
+  int n = 0;
+  core::Json to_json() const;
+  static Spread from_json(const core::Json& json);
+};
+Spread spread(std::vector<double> values);
+
+/// One point of a curve.
+struct CurvePoint {
+  double level = 0;
+  Spread accuracy;
+};
+
+/// Which rows to aggregate. Rows of other scopes (a layer profile) never mix into "all".
+struct RowSelection {
+  std::string probe, variant, mode = "full";
+  std::string scope = "all";
+  bool matches(const SweepRow& row) const;
+};
+
+/// level -> seed -> the selected rows' accuracies, in row order.
+using LevelSeedValues = std::map<double, std::map<uint64_t, std::vector<double>>>;
+LevelSeedValues group_rows(const std::vector<SweepRow>& rows, const RowSelection& selection);
+
+/// Mean of the values (the draws of one model at one level), summed in order.
+double mean_of(const std::vector<double>& values);
+
+/// Per level, each seed's mean over draws, in seed order.
+std::map<double, std::vector<double>> seed_means(const std::vector<SweepRow>& rows, const RowSelection& selection);
+
+/// At each level, median and IQR over seeds of each seed's mean over draws.
+std::vector<CurvePoint> seed_curve(const std::vector<SweepRow>& rows, const RowSelection& selection);
+
+/// At each level, median and IQR over every selected row (draws and seeds pooled): the summary of
+/// one model's sweep.
+std::vector<CurvePoint> pooled_curve(const std::vector<SweepRow>& rows, const RowSelection& selection);
+
+}  // namespace netprobe::probes

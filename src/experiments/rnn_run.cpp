@@ -1,0 +1,256 @@
+#include "src/experiments/rnn_run.h"
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "src/core/atomic_file.h"
+#include "src/core/checkpoint.h"
+#include "src/core/errors.h"
+#include "src/core/run_dir.h"
+#include "src/core/seeding.h"
+#include "src/train/trainer.h"
+
+namespace fs = std::filesystem;
+
+namespace netprobe::experiments {
+
+using models::LowRankRnn;
+using models::OverlapRecord;
+using models::RnnTaskData;
+
+train::OptimizerKind parse_rnn_optimizer(const std::string& name) {
+  if (name == "gd" || name == "sgd") return train::OptimizerKind::kSgd;
+  if (name == "adam") return train::OptimizerKind::kAdam;
+  throw core::UsageError(fmt::format("--optimizer: must be gd or adam, got '{}'", name));
+}
+
+core::Json RnnRunConfig::to_json() const {
+  return {{"task", task},
+          {"decay", decay},
+          {"trials", trials},
+          {"n", n},
+          {"rank", rank},
+          {"activation", models::to_string(activation)},
+          {"dt", dt},
+          {"steps", steps},
+          {"eta", eta},
+          {"optimizer", is_gd() ? "gd" : "adam"},
+          {"epochs", epochs},
+          {"track_every", track_every},
+          {"seed", seed}};
+}
+
+RnnRunConfig RnnRunConfig::from_json(const core::Json& json, const std::string& source) {
+  try {
+    RnnRunConfig c;
+    c.task = json.at("task").get<std::string>();
+    c.decay = json.at("decay").get<double>();
+    c.trials = json.value("trials", int64_t{32});  // runs written before the random tasks existed
+    c.n = json.at("n").get<int64_t>();
+    c.rank = json.at("rank").get<int64_t>();
+    c.activation = models::parse_rnn_activation(json.at("activation").get<std::string>());
+    c.dt = json.at("dt").get<double>();
+    c.steps = json.at("steps").get<int64_t>();
+    c.eta = json.at("eta").get<double>();
+    c.optimizer = parse_rnn_optimizer(json.at("optimizer").get<std::string>());
+    c.epochs = json.at("epochs").get<int>();
+    c.track_every = json.at("track_every").get<int>();
+    c.seed = json.at("seed").get<uint64_t>();
+    c.validate();
+    return c;
+  } catch (const std::exception& e) {
+    throw core::Error(fmt::format("{}: invalid RNN run config ({})", source, e.what()));
+  }
+}
+
+void RnnRunConfig::validate() const {
+  models::validate(rnn_options());
+  task_data();  // unknown task, too few steps or trials: UsageError naming the option
+  if (!(eta > 0)) throw core::UsageError(fmt::format("--eta: must be > 0, got {}", eta));
+  if (epochs < 1) throw core::UsageError(fmt::format("--epochs: must be >= 1, got {}", epochs));
+  if (track_every < 1) throw core::UsageError(fmt::format("--track-every: must be >= 1, got {}", track_every));
+}
+
+RnnTaskData RnnRunConfig::task_data() const { return models::make_rnn_task(task, decay, dt, steps, trials, seed); }
+
+models::LowRankRnnOptions RnnRunConfig::rnn_options() const {
+  return models::LowRankRnnOptions(n, rank).activation(activation).dt(dt).steps(steps);
+}
+
+std::vector<OverlapRecord> train_rnn_on(LowRankRnn& rnn, const RnnTaskData& task, const RnnRunConfig& config,
+                                        bool progress) {
+  // GD at rate eta*N moves the overlaps at rate eta (LOWRANK.md); Adam uses eta as is.
+  const double lr = config.is_gd() ? config.eta * static_cast<double>(rnn->options().n()) : config.eta;
+  train::Optimizer optimizer({{rnn->parameters(), 1.0}}, {config.optimizer, lr});
+  train::TensorDataSource source(task.inputs, task.targets, 0, 0, task.weights);
+  const train::StepFn step = [&](const train::Batch& b) {
+    train::StepOutput out;
+    out.loss = models::rnn_loss(rnn->forward(b.inputs), b.targets, b.weights);
+    return out;
+  };
+  train::TrainConfig tc;
+  tc.epochs = config.epochs;
+  tc.lr = lr;
+  tc.schedule = train::LrScheduleKind::kConstant;
+  tc.progress = progress;
+  tc.label = fmt::format("rnn-{}-N{}", config.task, rnn->options().n());
+  std::vector<OverlapRecord> records;
+  {
+    torch::NoGradGuard no_grad;
+    records.push_back(
+        {0, models::rnn_loss(rnn->forward(task.inputs), task).item<double>(), models::overlap_matrix(rnn->vectors())});
+  }
+  train::fit(optimizer, source, step, tc, nullptr, {[&](const core::Json& r) {
+               const int epoch = r.at("epoch").get<int>();
+               if (epoch % config.track_every == 0 || epoch == config.epochs) {
+                 records.push_back({epoch, r.at("loss").get<double>(), models::overlap_matrix(rnn->vectors().detach())});
+               }
+             }});
+  return records;
+}
+
+LowRankRnn init_rnn(const RnnRunConfig& config) {
+  LowRankRnn rnn(config.rnn_options());
+  at::Generator gen = core::make_generator(core::derive_seed(config.seed, {core::tag_of("rnn-init")}));
+  rnn->init_random(gen);
+  return rnn;
+}
+
+std::vector<OverlapRecord> train_rnn(const RnnRunConfig& config, LowRankRnn& rnn, bool progress) {
+  config.validate();
+  rnn = init_rnn(config);
+  return train_rnn_on(rnn, config.task_data(), config, progress);
+}
+
+std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const RnnTaskData& task,
+                                             const RnnRunConfig& config) {
+  if (!config.is_gd()) {
+    throw core::UsageError("--optimizer: the overlap theory follows gradient descent; Adam has no overlap-space map");
+  }
+  return models::theory_trajectory(sigma0, task, config.rank, config.activation, config.dt, config.gd_schedule());
+}
+
+std::string overlaps_csv(const std::vector<OverlapRecord>& records, int64_t rank) {
+  const models::OverlapLayout layout{rank};
+  std::string csv = "epoch,loss";
+  for (const auto& name : layout.entry_names()) csv += "," + name;
+  csv += "\n";
+  for (const auto& r : records) {
+    csv += fmt::format("{},{}", r.epoch, r.loss);
+    const auto s = r.sigma.contiguous();
+    for (int64_t a = 0; a < layout.size(); ++a)
+      for (int64_t b = a; b < layout.size(); ++b) csv += fmt::format(",{}", s[a][b].item<double>());
+    csv += "\n";
+  }
+  return csv;
+}
+
+core::Json records_to_json(const std::vector<OverlapRecord>& records) {
+  core::Json out = core::Json::array();
+  for (const auto& r : records) {
+    const torch::Tensor s = r.sigma.to(torch::kFloat64).contiguous();
+    std::vector<std::vector<double>> rows(static_cast<size_t>(s.size(0)));
+    for (int64_t a = 0; a < s.size(0); ++a) {
+      for (int64_t b = 0; b < s.size(1); ++b) rows[static_cast<size_t>(a)].push_back(s[a][b].item<double>());
+    }
+    out.push_back({{"epoch", r.epoch}, {"loss", r.loss}, {"sigma", rows}});
+  }
+  return out;
+}
+
+std::vector<OverlapRecord> records_from_json(const core::Json& json) {
+  std::vector<OverlapRecord> out;
+  for (const auto& r : json) {
+    const auto rows = r.at("sigma").get<std::vector<std::vector<double>>>();
+    const auto k = static_cast<int64_t>(rows.size());
+    torch::Tensor s = torch::empty({k, k}, torch::kFloat64);
+    for (int64_t a = 0; a < k; ++a) {
+      const auto& row = rows[static_cast<size_t>(a)];
+      if (static_cast<int64_t>(row.size()) != k) throw core::Error("sigma is not a square matrix");
+      for (int64_t b = 0; b < k; ++b) s[a][b] = row[static_cast<size_t>(b)];
+    }
+    // A loss of null is a diverged run's NaN (JSON has no NaN).
+    out.push_back({r.at("epoch").get<int>(), r.at("loss").is_null() ? std::nan("") : r.at("loss").get<double>(), s});
+  }
+  return out;
+}
+
+RnnTrainResult train_rnn_run(const RnnRunConfig& config, const fs::path& out_dir, int threads, bool progress) {
+  config.validate();
+  core::StagedDirectory staged(out_dir, core::kind::kLowRankRnn);
+  const auto start = std::chrono::steady_clock::now();
+  LowRankRnn rnn(config.rnn_options());
+  RnnTrainResult result;
+  result.config = config;
+  result.records = train_rnn(config, rnn, progress);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  core::JsonLinesWriter metrics(staged.staging() / "metrics.jsonl");
+  for (const auto& r : result.records) metrics.write({{"epoch", r.epoch}, {"loss", r.loss}});
+  core::save_tensors(staged.staging() / "weights.pt", core::parameters_of(*rnn));
+  core::write_file_atomic(staged.staging() / "overlaps.csv", overlaps_csv(result.records, config.rank));
+  core::write_json(staged.staging() / "config.json", config.to_json());
+  result.meta = core::write_meta(staged.staging(), core::kind::kLowRankRnn,
+                                 {{"config", config.to_json()},
+                                  {"initial_loss", result.initial_loss()},
+                                  {"final_loss", result.final_loss()},
+                                  {"train_seconds", seconds},
+                                  {"epochs_per_second", config.epochs / seconds},
+                                  {"threads", threads}});
+  staged.commit();
+  return result;
+}
+
+RnnTrainResult load_rnn_train_result(const fs::path& dir) {
+  RnnTrainResult result;
+  result.meta = core::open_run(dir, core::kind::kLowRankRnn);
+  const fs::path meta_path = dir / "meta.json", csv_path = dir / "overlaps.csv";
+  if (!result.meta.contains("config")) throw core::Error(fmt::format("{}: no config", meta_path.string()));
+  result.config = RnnRunConfig::from_json(result.meta["config"], meta_path.string());
+  const models::OverlapLayout layout{result.config.rank};
+  std::istringstream lines(core::read_file(csv_path));
+  std::string line;
+  std::getline(lines, line);  // header
+  for (int line_no = 2; std::getline(lines, line); ++line_no) {
+    if (line.empty()) continue;
+    std::vector<double> values;
+    std::istringstream cells(line);
+    try {
+      for (std::string cell; std::getline(cells, cell, ',');) values.push_back(std::stod(cell));
+    } catch (const std::exception&) {
+      throw core::Error(fmt::format("{}:{}: not a number", csv_path.string(), line_no));
+    }
+    const int64_t k = layout.size();
+    if (static_cast<int64_t>(values.size()) != 2 + k * (k + 1) / 2) {
+      throw core::Error(fmt::format("{}:{}: expected {} columns, got {}", csv_path.string(), line_no,
+                                    2 + k * (k + 1) / 2, values.size()));
+    }
+    torch::Tensor sigma = torch::empty({k, k}, torch::kFloat64);
+    size_t i = 2;
+    for (int64_t a = 0; a < k; ++a) {
+      for (int64_t b = a; b < k; ++b, ++i) {
+        sigma[a][b] = values[i];
+        sigma[b][a] = values[i];
+      }
+    }
+    result.records.push_back({static_cast<int>(values[0]), values[1], sigma});
+  }
+  if (result.records.empty()) throw core::Error(fmt::format("{}: no records", csv_path.string()));
+  return result;
+}
+
+RnnRun load_rnn_run(const fs::path& dir) {
+  const core::Json meta = core::open_run(dir, core::kind::kLowRankRnn);
+  const fs::path meta_path = dir / "meta.json";
+  if (!meta.contains("config")) throw core::Error(fmt::format("{}: no config", meta_path.string()));
+  RnnRun run;
+  run.config = RnnRunConfig::from_json(meta["config"], meta_path.string());
+  run.rnn = LowRankRnn(run.config.rnn_options());
+  const fs::path weights = dir / "weights.pt";
+  core::load_into(*run.rnn, core::load_tensors(weights), weights.string());
+  return run;
+}
+
+}  // namespace netprobe::experiments

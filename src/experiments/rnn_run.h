@@ -1,0 +1,96 @@
+#pragma once
+/// Low-rank RNN runs: the run config, training through the shared trainer with overlap
+/// tracking, and the run directory written by `netprobe rnn train`.
+///
+/// Layout of DIR: weights.pt (m, U, V, z), overlaps.csv (the tracked trajectory), metrics.jsonl
+/// (epoch, loss), config.json, meta.json (kind "low-rank-rnn", losses, speed, versions).
+///
+///   RnnRunConfig c;  c.task = "filter";  c.n = 1000;  c.validate();
+///   RnnTrainResult r = train_rnn_run(c, "runs/filter", 2, true);
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "models/low_rank_rnn.h"
+#include "models/overlap_trajectory.h"
+#include "models/rnn_tasks.h"
+#include "src/core/json_io.h"
+#include "src/train/optimizer.h"
+
+namespace netprobe::experiments {
+
+struct RnnRunConfig {
+  std::string task = "filter";  ///< filter | oscillation | flipflop | decision
+  double decay = 0.2;           ///< c of the filter task
+  int64_t trials = 32;          ///< trials of the random tasks (a fixed full batch, seeded)
+  int64_t n = 500, rank = 1;
+  models::RnnActivation activation = models::RnnActivation::kLinear;
+  double dt = 0.05;
+  int64_t steps = 400;
+  double eta = 5e-3;            ///< GD (sgd): rate eta*N on every vector; Adam: learning rate eta
+  train::OptimizerKind optimizer = train::OptimizerKind::kSgd;  ///< full batch, so sgd is plain GD
+  int epochs = 2000;
+  int track_every = 10;         ///< overlaps recorded every k epochs (and at the end)
+  uint64_t seed = 0;
+
+  core::Json to_json() const;
+  /// Inverse of to_json; core::Error naming `source` for a missing or invalid field.
+  static RnnRunConfig from_json(const core::Json& json, const std::string& source);
+  /// UsageError naming the option for an invalid value (rank, N, dt, task, ...).
+  void validate() const;
+  models::RnnTaskData task_data() const;
+  models::LowRankRnnOptions rnn_options() const;
+  /// Plain gradient descent, the optimizer the overlap theory follows.
+  bool is_gd() const { return optimizer == train::OptimizerKind::kSgd; }
+  models::GdSchedule gd_schedule() const { return {eta, epochs, track_every}; }
+};
+
+/// gd (an alias of sgd: full batch) or adam; UsageError naming --optimizer otherwise.
+train::OptimizerKind parse_rnn_optimizer(const std::string& name);
+
+/// Trains `rnn` in place on `task` with config's optimizer, eta, epochs and track_every (full
+/// batch, shared trainer). Epoch 0 of the trajectory is the starting point.
+std::vector<models::OverlapRecord> train_rnn_on(models::LowRankRnn& rnn, const models::RnnTaskData& task,
+                                                const RnnRunConfig& config, bool progress);
+/// A network initialized from config.seed ("rnn-init"), the start of every RNN experiment.
+models::LowRankRnn init_rnn(const RnnRunConfig& config);
+/// Trains a randomly initialized network (seeded) on config's task and returns its overlap
+/// trajectory. `rnn` receives the trained network.
+std::vector<models::OverlapRecord> train_rnn(const RnnRunConfig& config, models::LowRankRnn& rnn, bool progress);
+/// The overlap-space prediction of config's GD run from sigma0. UsageError for Adam.
+std::vector<models::OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const models::RnnTaskData& task,
+                                                     const RnnRunConfig& config);
+
+struct RnnTrainResult {
+  RnnRunConfig config;
+  core::Json meta;                              ///< meta.json as written
+  std::vector<models::OverlapRecord> records;   ///< the tracked trajectory
+  double initial_loss() const { return records.front().loss; }
+  double final_loss() const { return records.back().loss; }
+};
+
+/// Trains and writes the run directory atomically (staged, renamed at the end); an `out_dir`
+/// that is a user's folder is refused before training (UsageError).
+RnnTrainResult train_rnn_run(const RnnRunConfig& config, const std::filesystem::path& out_dir, int threads,
+                             bool progress);
+
+/// The config and trajectory of a `rnn train` run directory (meta.json and overlaps.csv).
+/// UsageError (--model) if `dir` is not such a run, core::Error naming a corrupt file.
+RnnTrainResult load_rnn_train_result(const std::filesystem::path& dir);
+
+/// A trained network read back from a `rnn train` run directory. UsageError (--model) if `dir`
+/// is not such a run directory, core::Error if its files are corrupt or mismatched.
+struct RnnRun {
+  RnnRunConfig config;
+  models::LowRankRnn rnn{nullptr};
+};
+RnnRun load_rnn_run(const std::filesystem::path& dir);
+
+/// CSV: epoch, loss, then every upper-triangle overlap by name.
+std::string overlaps_csv(const std::vector<models::OverlapRecord>& records, int64_t rank);
+
+/// Records as JSON ({"epoch", "loss", "sigma": [[...]]}) and back, for result files.
+core::Json records_to_json(const std::vector<models::OverlapRecord>& records);
+std::vector<models::OverlapRecord> records_from_json(const core::Json& json);
+
+}  // namespace netprobe::experiments

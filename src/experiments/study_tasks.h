@@ -1,0 +1,27 @@
+#pragma once
+/// Which tasks a study runs: PROBES.md's four default tasks, class pairs, all pairs, k-class sets.
+///
+///   TaskSelection s;  s.pairs = {"7-9", "fashion-mnist:3-2"};
+///   std::vector<data::TaskSpec> tasks = select_tasks(s);   // mnist-7v9, fashion-mnist-3v2
+#include <string>
+#include <vector>
+
+#include "src/data/task.h"
+
+namespace netprobe::experiments {
+
+struct TaskSelection {
+  std::vector<std::string> datasets;    ///< empty = mnist and fashion-mnist (or mnist for pairs)
+  std::vector<std::string> pairs;       ///< "0-7" (every selected dataset) or "fashion-mnist:3-2"
+  bool all_pairs = false;
+  std::vector<std::string> class_sets;  ///< k-class tasks, e.g. "all" or "0,1,2"
+};
+
+/// PROBES.md's default tasks: MNIST 0v7 and 7v9, Fashion-MNIST 3v2 and 3v1.
+const std::vector<data::TaskSpec>& default_tasks();
+
+/// The tasks a selection names, without duplicates, in the order given; the default tasks of the
+/// selected datasets when it names none. UsageError for an unknown dataset or a bad class list.
+std::vector<data::TaskSpec> select_tasks(const TaskSelection& selection);
+
+}  // namespace netprobe::experiments

@@ -1,0 +1,45 @@
+#include "src/report/rnn_report.h"
+
+#include <fmt/format.h>
+
+#include "src/core/errors.h"
+#include "src/core/json_io.h"
+#include "src/core/run_dir.h"
+#include "src/experiments/rnn_memory.h"
+#include "src/experiments/rnn_probe.h"
+#include "src/experiments/rnn_theory.h"
+#include "src/experiments/rnn_twins.h"
+#include "src/report/rnn_figures.h"
+
+namespace fs = std::filesystem;
+
+namespace netprobe::report {
+
+std::vector<Figure> rnn_run_figures(const fs::path& dir, const std::string& kind) {
+  const core::Json meta = core::open_run(dir, kind, "report");
+  const fs::path result_path = dir / "result.json";
+  std::vector<Figure> figures;
+  if (kind == core::kind::kLowRankRnn) {
+    const auto run = experiments::load_rnn_train_result(dir);
+    figures = rnn_training_figures(run.records, run.config.rank, run.config.activation);
+  } else if (kind == core::kind::kRnnTheory) {
+    const auto r = experiments::TheoryResult::from_json(core::read_json(result_path), result_path.string());
+    figures = {rnn_theory_figure(r.comparisons)};
+  } else if (kind == core::kind::kRnnTwins) {
+    const auto r = experiments::TwinsResult::from_json(core::read_json(result_path), result_path.string());
+    const auto a = experiments::RnnRunConfig::from_json(meta.at("task_a"), (dir / "meta.json").string());
+    figures = rnn_twins_figures(r, a.rank, a.activation);
+  } else if (kind == core::kind::kRnnMemory) {
+    const auto r = experiments::MemoryResult::from_json(core::read_json(result_path), result_path.string());
+    const auto a = experiments::RnnRunConfig::from_json(meta.at("task_a"), (dir / "meta.json").string());
+    figures = rnn_memory_figures(r.runs, a.rank, a.activation);
+  } else if (kind == core::kind::kRnnProbe) {
+    const auto r = experiments::RnnProbeResult::from_json(core::read_json(result_path), result_path.string());
+    figures = rnn_probe_figures(r.rows);
+  } else {
+    throw core::Error(fmt::format("{}: no RNN figures for a directory of kind '{}'", dir.string(), kind));
+  }
+  return figures;
+}
+
+}  // namespace netprobe::report
