@@ -19,10 +19,8 @@ double percentile(const std::vector<double>& sorted, double q) {
 core::Json Spread::to_json() const { return {{"median", median}, {"q1", q1}, {"q3", q3}, {"n", n}}; }
 
 Spread Spread::from_json(const core::Json& json) {
-  const auto number = [&](const char* key) {
-    return json.at(key).is_null() ? std::nan("") : json.at(key).get<double>();
-  };
-  return {number("median"), number("q1"), number("q3"), json.at("n").get<int>()};
+  return {core::number_or_nan(json.at("median")), core::number_or_nan(json.at("q1")),
+          core::number_or_nan(json.at("q3")), json.at("n").get<int>()};
 }
 
 Spread spread(std::vector<double> values) {

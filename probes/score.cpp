@@ -81,11 +81,9 @@ core::Json TaskScore::to_json() const {
 
 namespace {
 
-double number_or_nan(const core::Json& j) { return j.is_null() ? std::nan("") : j.get<double>(); }
-
 Peak peak_from_json(const core::Json& j) {
   if (j.is_null()) return {};
-  return {number_or_nan(j.at("accuracy")), number_or_nan(j.at("level")), true};
+  return {core::number_or_nan(j.at("accuracy")), core::number_or_nan(j.at("level")), true};
 }
 
 }  // namespace
@@ -98,14 +96,14 @@ TaskScore TaskScore::from_json(const core::Json& j) {
   s.full = Spread::from_json(j.at("full"));
   s.binarized = Spread::from_json(j.at("binarized"));
   s.shuffled = Spread::from_json(j.at("shuffled_B"));
-  s.delta_bin = number_or_nan(j.at("delta_bin"));
-  s.delta_shuf = number_or_nan(j.at("delta_shuf"));
-  s.norm_bin = number_or_nan(j.at("norm_bin"));
-  s.norm_shuf = number_or_nan(j.at("norm_shuf"));
+  s.delta_bin = core::number_or_nan(j.at("delta_bin"));
+  s.delta_shuf = core::number_or_nan(j.at("delta_shuf"));
+  s.norm_bin = core::number_or_nan(j.at("norm_bin"));
+  s.norm_shuf = core::number_or_nan(j.at("norm_shuf"));
   s.prune_binarize = peak_from_json(j.at("prune_binarize_peak"));
   s.noise_signed = peak_from_json(j.at("noise_signed_peak"));
   s.flip_signed = peak_from_json(j.at("flip_signed_peak"));
-  s.sigma_w = number_or_nan(j.at("sigma_w"));
+  s.sigma_w = core::number_or_nan(j.at("sigma_w"));
   s.areas = j.at("areas_full_minus_signed");
   return s;
 }

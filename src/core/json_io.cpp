@@ -1,5 +1,7 @@
 #include "src/core/json_io.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "src/core/atomic_file.h"
@@ -10,6 +12,8 @@ namespace netprobe::core {
 void write_json(const std::filesystem::path& path, const Json& value) {
   write_file_atomic(path, value.dump(2) + "\n");
 }
+
+double number_or_nan(const Json& value) { return value.is_null() ? std::nan("") : value.get<double>(); }
 
 Json read_json(const std::filesystem::path& path) {
   const std::string text = read_file(path);

@@ -12,6 +12,10 @@ using Json = nlohmann::json;
 /// Writes pretty-printed JSON atomically.
 void write_json(const std::filesystem::path& path, const Json& value);
 
+/// A number written by write_json, where JSON's null stands for NaN (JSON has no NaN: nlohmann
+/// writes a non-finite double as null). Throws nlohmann's type_error for anything else.
+double number_or_nan(const Json& value);
+
 /// Reads a JSON file; throws Error naming the file on a missing file or a parse error.
 Json read_json(const std::filesystem::path& path);
 

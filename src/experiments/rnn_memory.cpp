@@ -17,8 +17,6 @@ double masked_residual(const torch::Tensor& now, const torch::Tensor& before, co
   return ((now - before).abs() * mask).max().item<double>() / (before.abs() * mask).max().item<double>();
 }
 
-double number_or_nan(const Json& j) { return j.is_null() ? std::nan("") : j.get<double>(); }
-
 torch::Tensor sigma_at_epoch(const std::vector<models::OverlapRecord>& trajectory, int epoch) {
   for (const auto& r : trajectory) {
     if (r.epoch == epoch) return r.sigma;
@@ -53,7 +51,7 @@ void write_memory(const MemoryConfig& config, const MemoryResult& result) {
 void MemoryConfig::validate() const {
   a.validate();
   b.validate();
-  if (a.n != b.n || a.rank != b.rank || a.activation != b.activation || a.dt != b.dt || a.steps != b.steps) {
+  if (!a.same_network(b)) {
     throw core::UsageError("memory: tasks A and B must use the same network options");
   }
   for (int e : {epochs_a, epochs_b, epochs_a2}) {
@@ -93,13 +91,13 @@ MemoryResult MemoryResult::from_json(const Json& json, const std::string& source
       r.epochs_a = epochs[0];
       r.epochs_b = epochs[1];
       r.epochs_a2 = epochs[2];
-      r.loss_a = number_or_nan(j.at("loss_a"));
-      r.loss_a_after_b = number_or_nan(j.at("loss_a_after_b"));
-      r.loss_b = number_or_nan(j.at("loss_b"));
-      r.loss_a2 = number_or_nan(j.at("loss_a2"));
-      r.invisible_residual = number_or_nan(j.at("invisible_residual"));
-      r.visible_residual = number_or_nan(j.at("visible_residual"));
-      r.invisible_moved = number_or_nan(j.at("invisible_moved_by_b"));
+      r.loss_a = core::number_or_nan(j.at("loss_a"));
+      r.loss_a_after_b = core::number_or_nan(j.at("loss_a_after_b"));
+      r.loss_b = core::number_or_nan(j.at("loss_b"));
+      r.loss_a2 = core::number_or_nan(j.at("loss_a2"));
+      r.invisible_residual = core::number_or_nan(j.at("invisible_residual"));
+      r.visible_residual = core::number_or_nan(j.at("visible_residual"));
+      r.invisible_moved = core::number_or_nan(j.at("invisible_moved_by_b"));
       r.trajectory = records_from_json(j.at("trajectory"));
       r.sigma_a = sigma_at_epoch(r.trajectory, r.epochs_a);
       r.sigma_b = sigma_at_epoch(r.trajectory, r.epochs_a + r.epochs_b);

@@ -74,6 +74,10 @@ void RnnRunConfig::validate() const {
   if (track_every < 1) throw core::UsageError(fmt::format("--track-every: must be >= 1, got {}", track_every));
 }
 
+bool RnnRunConfig::same_network(const RnnRunConfig& o) const {
+  return n == o.n && rank == o.rank && activation == o.activation && dt == o.dt && steps == o.steps;
+}
+
 RnnTaskData RnnRunConfig::task_data() const { return models::make_rnn_task(task, decay, dt, steps, trials, seed); }
 
 models::LowRankRnnOptions RnnRunConfig::rnn_options() const {
@@ -172,8 +176,7 @@ std::vector<OverlapRecord> records_from_json(const core::Json& json) {
       if (static_cast<int64_t>(row.size()) != k) throw core::Error("sigma is not a square matrix");
       for (int64_t b = 0; b < k; ++b) s[a][b] = row[static_cast<size_t>(b)];
     }
-    // A loss of null is a diverged run's NaN (JSON has no NaN).
-    out.push_back({r.at("epoch").get<int>(), r.at("loss").is_null() ? std::nan("") : r.at("loss").get<double>(), s});
+    out.push_back({r.at("epoch").get<int>(), core::number_or_nan(r.at("loss")), s});
   }
   return out;
 }

@@ -40,6 +40,9 @@ struct RnnRunConfig {
   void validate() const;
   models::RnnTaskData task_data() const;
   models::LowRankRnnOptions rnn_options() const;
+  /// True when `other` is the same network (N, rank, activation, dt, steps): two phases of one
+  /// experiment may differ only in task, optimizer and schedule.
+  bool same_network(const RnnRunConfig& other) const;
   /// Plain gradient descent, the optimizer the overlap theory follows.
   bool is_gd() const { return optimizer == train::OptimizerKind::kSgd; }
   models::GdSchedule gd_schedule() const { return {eta, epochs, track_every}; }

@@ -44,13 +44,6 @@ void TheoryConfig::validate() const {
   }
 }
 
-namespace {
-
-// JSON has no NaN: a diverged comparison is written as null and read back as NaN.
-double number_or_nan(const Json& j) { return j.is_null() ? std::nan("") : j.get<double>(); }
-
-}  // namespace
-
 Json TheoryResult::to_json() const {
   Json results = Json::array();
   for (const auto& c : comparisons) {
@@ -71,11 +64,11 @@ TheoryResult TheoryResult::from_json(const Json& json, const std::string& source
     for (const auto& j : json.at("results")) {
       TheoryComparison c;
       c.n = j.at("n").get<int64_t>();
-      c.max_overlap_error = number_or_nan(j.at("max_overlap_error"));
-      c.max_loss_error = number_or_nan(j.at("max_loss_error"));
-      c.invariant_drift = number_or_nan(j.at("invariant_drift"));
+      c.max_overlap_error = core::number_or_nan(j.at("max_overlap_error"));
+      c.max_loss_error = core::number_or_nan(j.at("max_loss_error"));
+      c.invariant_drift = core::number_or_nan(j.at("invariant_drift"));
       c.epochs = j.at("epochs").get<std::vector<int>>();
-      for (const auto& e : j.at("overlap_error_by_epoch")) c.overlap_error_by_epoch.push_back(number_or_nan(e));
+      for (const auto& e : j.at("overlap_error_by_epoch")) c.overlap_error_by_epoch.push_back(core::number_or_nan(e));
       r.comparisons.push_back(std::move(c));
     }
   } catch (const std::exception& e) {

@@ -20,8 +20,6 @@ double max_gap(const torch::Tensor& a, const torch::Tensor& b, const torch::Tens
   return ((a - b).abs() * mask).max().item<double>() / a.abs().max().item<double>();
 }
 
-double number_or_nan(const Json& j) { return j.is_null() ? std::nan("") : j.get<double>(); }
-
 void write_twins(const TwinsConfig& config, const TwinsResult& r) {
   core::StagedDirectory staged(config.out, core::kind::kRnnTwins);
   std::string csv = "epoch,loss,loss_twin,theory,theory_twin\n";
@@ -47,8 +45,7 @@ void write_twins(const TwinsConfig& config, const TwinsResult& r) {
 void TwinsConfig::validate() const {
   first.validate();
   second.validate();
-  if (first.n != second.n || first.rank != second.rank || first.activation != second.activation ||
-      first.dt != second.dt || first.steps != second.steps) {
+  if (!first.same_network(second)) {
     throw core::UsageError("twins: both tasks must use the same network options");
   }
   if (pretrain_epochs < 0) throw core::UsageError(fmt::format("--pretrain-epochs: must be >= 0, got {}", pretrain_epochs));
@@ -76,14 +73,14 @@ Json TwinsResult::to_json() const {
 TwinsResult TwinsResult::from_json(const Json& json, const std::string& source) {
   try {
     TwinsResult r;
-    r.output_gap = number_or_nan(json.at("output_gap_before"));
-    r.output_gap_theory = number_or_nan(json.at("output_gap_before_theory"));
-    r.visible_change = number_or_nan(json.at("visible_change"));
-    r.invisible_change = number_or_nan(json.at("invisible_change"));
-    r.max_curve_gap = number_or_nan(json.at("max_loss_curve_gap"));
-    r.final_loss = number_or_nan(json.at("final_loss"));
-    r.final_loss_twin = number_or_nan(json.at("final_loss_twin"));
-    r.theory_error = number_or_nan(json.at("max_theory_loss_error"));
+    r.output_gap = core::number_or_nan(json.at("output_gap_before"));
+    r.output_gap_theory = core::number_or_nan(json.at("output_gap_before_theory"));
+    r.visible_change = core::number_or_nan(json.at("visible_change"));
+    r.invisible_change = core::number_or_nan(json.at("invisible_change"));
+    r.max_curve_gap = core::number_or_nan(json.at("max_loss_curve_gap"));
+    r.final_loss = core::number_or_nan(json.at("final_loss"));
+    r.final_loss_twin = core::number_or_nan(json.at("final_loss_twin"));
+    r.theory_error = core::number_or_nan(json.at("max_theory_loss_error"));
     r.original = records_from_json(json.at("original"));
     r.twin = records_from_json(json.at("twin"));
     r.original_theory = records_from_json(json.at("original_theory"));

@@ -10,11 +10,8 @@ namespace netprobe::core {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::entries_in;
 using testing::TempDir;
-
-size_t entries_in(const fs::path& dir) {
-  return static_cast<size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}));
-}
 
 TEST(AtomicFileTest, WritesAndReplacesWholeFile) {
   TempDir tmp;

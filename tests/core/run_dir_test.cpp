@@ -15,11 +15,8 @@ namespace netprobe::core {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::entries_in;
 using testing::TempDir;
-
-size_t entries_in(const fs::path& dir) {
-  return static_cast<size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}));
-}
 
 // A committed run of `kind` holding one file.
 void make_run(const fs::path& dir, const std::string& kind, const std::string& file) {

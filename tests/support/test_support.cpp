@@ -26,6 +26,10 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
+size_t entries_in(const fs::path& dir) {
+  return static_cast<size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}));
+}
+
 long dead_pid() {
   const pid_t child = ::fork();
   if (child == 0) ::_exit(0);

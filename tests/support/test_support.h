@@ -46,6 +46,9 @@ void write_bytes(const std::filesystem::path& path, const std::vector<uint8_t>& 
 /// `dir`. Image i of split s has every pixel equal to (i * 7 + s) % 256, so content is checkable.
 void write_fake_dataset(const std::filesystem::path& dir, int n_train, int n_test, bool gzip);
 
+/// Number of entries directly inside `dir`.
+size_t entries_in(const std::filesystem::path& dir);
+
 /// The pid of a process that has exited (a forked child, already reaped): what an interrupted
 /// run's staged names carry.
 long dead_pid();

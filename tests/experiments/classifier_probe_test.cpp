@@ -1,0 +1,64 @@
+// `netprobe probe` as an experiment: exact row counts, the table, and usage errors before work.
+#include "src/experiments/classifier_probe.h"
+
+#include <gtest/gtest.h>
+
+#include "src/core/atomic_file.h"
+#include "src/core/errors.h"
+#include "src/experiments/classifier_run.h"
+#include "tests/support/test_support.h"
+
+namespace netprobe::experiments {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ClassifierProbeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::write_fake_dataset(tmp_ / "data" / "mnist", 60, 30, false);
+    ClassifierRunConfig c;
+    c.task = {"mnist", {1, 2}};
+    c.hidden = {8};
+    c.epochs = 1;
+    c.batch = 16;
+    train_classifier_run(c, data::load_task(c.task, tmp_ / "data"), tmp_ / "model", 1, false);
+    config_.model = tmp_ / "model";
+    config_.data_dir = tmp_ / "data";
+  }
+  testing::TempDir tmp_;
+  ClassifierProbeConfig config_;
+};
+
+TEST_F(ClassifierProbeTest, RowsPerLevelDrawAndModeAndATableLinePerLevel) {
+  config_.probe = "prune";
+  config_.variant = "random";
+  config_.levels = {0.25, 0.5};
+  config_.draws = 3;
+  config_.with_signed = true;
+  config_.out = tmp_ / "rows.csv";
+  const auto rows = run_classifier_probe(config_);
+  EXPECT_EQ(rows.size(), 1u + 2 * 3 * 2);  // baseline + levels x draws x modes
+  EXPECT_EQ(rows.front().probe, "none");
+  const std::string csv = core::read_file(tmp_ / "rows.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 13);
+  const std::string table = format_probe_table(rows);
+  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 2 + 2);  // baseline, header, 2 levels
+  EXPECT_NE(table.find("     3\n"), std::string::npos) << table;  // 3 draws per level
+}
+
+TEST_F(ClassifierProbeTest, BadOptionsAreUsageErrorsAndWriteNothing) {
+  config_.out = tmp_ / "never.csv";
+  for (const auto& change : std::vector<std::function<void(ClassifierProbeConfig&)>>{
+           [](auto& c) { c.probe = "dropout"; }, [](auto& c) { c.probe = "flip", c.variant = "middle"; },
+           [](auto& c) { c.probe = "prune", c.levels = {1.5}; }, [](auto& c) { c.probe = "prune", c.draws = 0; },
+           [](auto& c) { c.probe = "prune", c.scope = "fc9"; }}) {
+    ClassifierProbeConfig c = config_;
+    change(c);
+    EXPECT_THROW(run_classifier_probe(c), core::UsageError);
+  }
+  EXPECT_FALSE(fs::exists(tmp_ / "never.csv"));
+}
+
+}  // namespace
+}  // namespace netprobe::experiments
