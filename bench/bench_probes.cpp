@@ -54,9 +54,9 @@ void BM_SweepsBatched(benchmark::State& state) {
   const models::MlpBatchEvaluator evaluator(s.config.mlp_options(784), s.task.test_x, s.task.test_y);
   size_t rows = 0;
   for (auto _ : state) {
-    rows = probes::run_sweeps(
-               s.params, s.specs, [&](const std::vector<core::NamedTensors>& v) { return evaluator.evaluate(v); },
-               {"mnist-7v9", 0, 32})
+    rows = probes::run_sweeps(s.params, s.specs,
+                              [&](const std::vector<core::NamedTensors>& v) { return evaluator.evaluate(v); },
+                              {"mnist-7v9", 0, 32})
                .size();
   }
   report(state, static_cast<int64_t>(rows));
@@ -86,8 +86,8 @@ void BM_FirstLayerDense(benchmark::State& state) {
   core::configure_threads(static_cast<int>(state.range(0)));
   const torch::Tensor w = torch::randn({32 * 64, 784}), xt = s.task.test_x.t().contiguous();
   for (auto _ : state) benchmark::DoNotOptimize(torch::mm(w, xt));
-  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * 2048 * 784 * 2037 * static_cast<double>(state.iterations()) / 1e9,
-                                                 benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      2.0 * 2048 * 784 * 2037 * static_cast<double>(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
 }
 
 void BM_FirstLayerSparse(benchmark::State& state) {

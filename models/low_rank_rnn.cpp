@@ -63,7 +63,7 @@ torch::Tensor LowRankRnnImpl::forward_eager(const torch::Tensor& x) {
   ys.reserve(static_cast<size_t>(x.size(1)));
   for (int64_t t = 0; t < x.size(1); ++t) {
     const torch::Tensor r = rnn_activation(options_.activation(), h);
-    const torch::Tensor recurrent = r.matmul(V).matmul(U.t()) / n;          // (1/N) U V^T phi(h)
+    const torch::Tensor recurrent = r.matmul(V).matmul(U.t()) / n;  // (1/N) U V^T phi(h)
     h = h + dt * (-h + recurrent + x.select(1, t).unsqueeze(1) * m);
     ys.push_back(rnn_activation(options_.activation(), h).matmul(z) / n);  // y_{t+1}
   }

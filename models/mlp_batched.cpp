@@ -40,7 +40,8 @@ MlpBatchEvaluator::MlpBatchEvaluator(MlpOptions options, torch::Tensor x, torch:
   use_sparse_ = sparse_x_.density() < kSparseDensity;
 }
 
-std::vector<train::ClassifierMetrics> MlpBatchEvaluator::evaluate(const std::vector<core::NamedTensors>& variants) const {
+std::vector<train::ClassifierMetrics> MlpBatchEvaluator::evaluate(
+    const std::vector<core::NamedTensors>& variants) const {
   torch::NoGradGuard no_grad;
   const auto V = static_cast<int64_t>(variants.size());
   if (V == 0) return {};
@@ -97,7 +98,8 @@ std::vector<train::ClassifierMetrics> MlpBatchEvaluator::evaluate(const std::vec
     } else {
       const torch::Tensor w_stack = w_shared ? ws[0].unsqueeze(0).expand({V, out, ws[0].size(1)}) : torch::stack(ws);
       if (options_.bias()) {
-        const torch::Tensor b_stack = b_shared ? bs[0].view({1, out, 1}).expand({V, out, 1}) : torch::stack(bs).unsqueeze(2);
+        const torch::Tensor b_stack =
+            b_shared ? bs[0].view({1, out, 1}).expand({V, out, 1}) : torch::stack(bs).unsqueeze(2);
         z = torch::baddbmm(b_stack, w_stack, h);
       } else {
         z = torch::bmm(w_stack, h);
@@ -109,10 +111,10 @@ std::vector<train::ClassifierMetrics> MlpBatchEvaluator::evaluate(const std::vec
   }
   const int64_t k = h.size(-2);
   if (h_shared) h = h.unsqueeze(0).expand({V, k, n});
-  const torch::Tensor log_probs = torch::log_softmax(h, 1);                        // [V, k, n]
+  const torch::Tensor log_probs = torch::log_softmax(h, 1);  // [V, k, n]
   const torch::Tensor target = y_.view({1, 1, n}).expand({V, 1, n});
-  const torch::Tensor loss = -log_probs.gather(1, target).squeeze(1).mean(1);      // [V]
-  const torch::Tensor correct = log_probs.argmax(1).eq(y_.view({1, n})).sum(1);    // [V]
+  const torch::Tensor loss = -log_probs.gather(1, target).squeeze(1).mean(1);    // [V]
+  const torch::Tensor correct = log_probs.argmax(1).eq(y_.view({1, n})).sum(1);  // [V]
   std::vector<train::ClassifierMetrics> metrics(static_cast<size_t>(V));
   const torch::Tensor loss64 = loss.to(torch::kFloat64).contiguous();
   const torch::Tensor correct64 = correct.contiguous();

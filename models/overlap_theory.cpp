@@ -158,7 +158,8 @@ torch::Tensor integrate_flow(const torch::Tensor& sigma0, const RnnTaskData& tas
       if (method == FlowMethod::kEuler) {
         s = s + h * field(s);
       } else {
-        const torch::Tensor k1 = field(s), k2 = field(s + h / 2 * k1), k3 = field(s + h / 2 * k2), k4 = field(s + h * k3);
+        const torch::Tensor k1 = field(s), k2 = field(s + h / 2 * k1), k3 = field(s + h / 2 * k2),
+                            k4 = field(s + h * k3);
         s = s + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
       }
     }
@@ -172,9 +173,10 @@ torch::Tensor flow_invariants(const torch::Tensor& sigma, int64_t rank) {
   torch::Tensor signs = torch::ones({l.size()}, sigma.options());
   signs.narrow(0, l.m(), rank + 1).fill_(-1);
   // S Sigma is similar to the symmetric Sigma^(1/2) S Sigma^(1/2), so its eigenvalues are real.
-  const torch::Tensor spectrum = std::get<0>(torch::sort(torch::real(torch::linalg_eigvals(signs.unsqueeze(1) * sigma))));
-  const torch::Tensor vv_uu = sigma.narrow(0, l.v(0), rank).narrow(1, l.v(0), rank) -
-                              sigma.narrow(0, l.u(0), rank).narrow(1, l.u(0), rank);
+  const torch::Tensor spectrum =
+      std::get<0>(torch::sort(torch::real(torch::linalg_eigvals(signs.unsqueeze(1) * sigma))));
+  const torch::Tensor vv_uu =
+      sigma.narrow(0, l.v(0), rank).narrow(1, l.v(0), rank) - sigma.narrow(0, l.u(0), rank).narrow(1, l.u(0), rank);
   const torch::Tensor zz_mm = (sigma[l.z()][l.z()] - sigma[l.m()][l.m()]).unsqueeze(0);
   return torch::cat({spectrum, vv_uu.flatten(), zz_mm});
 }

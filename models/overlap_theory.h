@@ -41,7 +41,7 @@ torch::Tensor overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& ta
                                RnnActivation activation, double dt, double* loss = nullptr);
 /// E by automatic differentiation through the latent model (Gaussian closure for tanh, erf_s).
 torch::Tensor latent_overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, int64_t rank,
-                               RnnActivation activation, double dt, double* loss = nullptr);
+                                      RnnActivation activation, double dt, double* loss = nullptr);
 
 /// One step of vector gradient descent at rate eta*N, seen in overlap space (exact for linear).
 torch::Tensor exact_map_step(const torch::Tensor& sigma, const torch::Tensor& e, double eta);

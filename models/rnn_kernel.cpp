@@ -84,8 +84,8 @@ struct States {
 // h_t and phi(h_t), recording k_t.
 // Compiled for AVX-512, AVX2 and baseline x86-64, picked at load time (the loops run along N).
 __attribute__((target_clones("avx512f", "avx2", "default"))) void step_trial(const Shapes& s, const Weights& w,
-                                                                              const States& st, double dt, int64_t t,
-                                                                              int64_t b, double* y) {
+                                                                             const States& st, double dt, int64_t t,
+                                                                             int64_t b, double* y) {
   const int64_t n = s.n;
   const double inv_n = 1.0 / static_cast<double>(n);
   const double* __restrict h = st.h_at(t, b);
@@ -107,16 +107,20 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void step_trial(con
 struct Grads {
   std::vector<double> m, ut, vt, z;
   explicit Grads(const Shapes& s)
-      : m(static_cast<size_t>(s.n)), ut(static_cast<size_t>(s.n * s.rank)), vt(static_cast<size_t>(s.n * s.rank)),
+      : m(static_cast<size_t>(s.n)),
+        ut(static_cast<size_t>(s.n * s.rank)),
+        vt(static_cast<size_t>(s.n * s.rank)),
         z(static_cast<size_t>(s.n)) {}
 };
 
 // One step of backpropagation through time for trial b: on entry g = dL/dh_t minus the
 // readout's share, on exit g = dL/dh_{t-1} minus its readout's share. d_t and d_prev are
 // phi'(h_t) and phi'(h_{t-1}) of this trial, or null for linear phi (phi' = 1).
-__attribute__((target_clones("avx512f", "avx2", "default"))) void backward_step(
-    const Shapes& s, const Weights& w, const States& st, const double* d_t, const double* d_prev, double dt,
-    int64_t t, int64_t b, const double* gy, double* g, double* back, Grads& out) {
+__attribute__((target_clones("avx512f", "avx2", "default"))) void backward_step(const Shapes& s, const Weights& w,
+                                                                                const States& st, const double* d_t,
+                                                                                const double* d_prev, double dt,
+                                                                                int64_t t, int64_t b, const double* gy,
+                                                                                double* g, double* back, Grads& out) {
   const int64_t n = s.n, T = s.steps;
   const double inv_n = 1.0 / static_cast<double>(n);
   double* __restrict gp = g;
@@ -227,7 +231,8 @@ class FusedRnn : public torch::autograd::Function<FusedRnn> {
     const Weights w{ptr(xc), nullptr, ptr(ut), ptr(vt), ptr(zc)};
     const States st{hs, rs, ptr(ks), s};
     // dL/dh of every trial, and phi' of the current and previous step (two alternating buffers).
-    torch::Tensor g = torch::zeros({s.batch, s.n}, torch::kFloat64), back = torch::empty({s.batch, s.n}, torch::kFloat64);
+    torch::Tensor g = torch::zeros({s.batch, s.n}, torch::kFloat64),
+                  back = torch::empty({s.batch, s.n}, torch::kFloat64);
     torch::Tensor d_cur = torch::empty({s.batch, s.n}, torch::kFloat64), d_prev = torch::empty_like(d_cur);
     if (!linear) derivative_step(act, hs.step(s.steps), rs.step(s.steps), d_cur);
     // One accumulator per thread, summed after: trials run in parallel, gradients add up.

@@ -63,7 +63,8 @@ RnnTaskData flip_flop_task(double dt, int64_t steps, int64_t trials, uint64_t se
     }
   }
   if (mask.sum().item<double>() == 0) {
-    throw core::UsageError(fmt::format("--steps: {} steps of dt={} leave nothing to score in the flip-flop task", steps, dt));
+    throw core::UsageError(
+        fmt::format("--steps: {} steps of dt={} leave nothing to score in the flip-flop task", steps, dt));
   }
   return {x, target, masked_mean_weights(mask)};
 }
@@ -105,6 +106,8 @@ torch::Tensor rnn_loss(const torch::Tensor& y, const torch::Tensor& targets, con
   return (weights * (y - targets).pow(2)).sum();
 }
 
-torch::Tensor rnn_loss(const torch::Tensor& y, const RnnTaskData& task) { return rnn_loss(y, task.targets, task.weights); }
+torch::Tensor rnn_loss(const torch::Tensor& y, const RnnTaskData& task) {
+  return rnn_loss(y, task.targets, task.weights);
+}
 
 }  // namespace netprobe::models

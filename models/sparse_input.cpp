@@ -61,8 +61,9 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void accumulate_blo
 
 // The fused two-layer kernel for a range of rows and one variant (block b0 = v * 64).
 __attribute__((target_clones("avx512f", "avx2", "default"))) void mlp2_block(
-    const int64_t* start, const int32_t* col, const float* val, const float* block, int64_t stride, const float* bias, const float* w2, const float* b2, int64_t k, HiddenActivation activation, int64_t row_begin,
-    int64_t row_end, int64_t rows, float* logits) {
+    const int64_t* start, const int32_t* col, const float* val, const float* block, int64_t stride, const float* bias,
+    const float* w2, const float* b2, int64_t k, HiddenActivation activation, int64_t row_begin, int64_t row_end,
+    int64_t rows, float* logits) {
   for (int64_t r = row_begin; r < row_end; ++r) {
     float acc[kBlock];
     accumulate_row(start[r], start[r + 1], col, val, block, stride, acc);
@@ -113,8 +114,9 @@ torch::Tensor sparse_mlp2_logits(const SparseRows& x, const torch::Tensor& w1, c
   const float* wp = blocks.data_ptr<float>();
   at::parallel_for(0, x.rows, 64, [&](int64_t begin, int64_t end) {
     for (int64_t v = 0; v < V; ++v) {
-      mlp2_block(x.start.data(), x.col.data(), x.val.data(), wp + v * x.cols * kBlock, kBlock, bias.data_ptr<float>() + v * kBlock,
-                 w2.data_ptr<float>() + v * k * kBlock, b2.data_ptr<float>() + v * k, k, activation, begin, end, x.rows,
+      mlp2_block(x.start.data(), x.col.data(), x.val.data(), wp + v * x.cols * kBlock, kBlock,
+                 bias.data_ptr<float>() + v * kBlock, w2.data_ptr<float>() + v * k * kBlock,
+                 b2.data_ptr<float>() + v * k, k, activation, begin, end, x.rows,
                  logits.data_ptr<float>() + v * k * x.rows);
     }
   });
@@ -160,8 +162,8 @@ torch::Tensor sparse_linear(const SparseRows& x, const torch::Tensor& weight) {
   float* op = out.data_ptr<float>();
   at::parallel_for(0, x.rows, 64, [&](int64_t begin, int64_t end) {
     for (int64_t b0 = 0; b0 < padded; b0 += kBlock) {
-      accumulate_block(x.start.data(), x.col.data(), x.val.data(), wp + (b0 / kBlock) * x.cols * kBlock, kBlock, b0, begin, end,
-                       x.rows, op);
+      accumulate_block(x.start.data(), x.col.data(), x.val.data(), wp + (b0 / kBlock) * x.cols * kBlock, kBlock, b0,
+                       begin, end, x.rows, op);
     }
   });
   torch::Tensor result = padded == m ? out : out.narrow(0, 0, m);

@@ -21,9 +21,8 @@ Pick parse_pick(const std::string& variant) {
 
 ShuffleGroups parse_groups(const std::string& variant) {
   static const std::vector<std::pair<std::string, ShuffleGroups>> table = {
-      {"A", ShuffleGroups::kAll},          {"B", ShuffleGroups::kSign},
-      {"C", ShuffleGroups::kInputNode},    {"D", ShuffleGroups::kOutputNode},
-      {"E", ShuffleGroups::kInputNodeSign}, {"F", ShuffleGroups::kOutputNodeSign}};
+      {"A", ShuffleGroups::kAll},        {"B", ShuffleGroups::kSign},          {"C", ShuffleGroups::kInputNode},
+      {"D", ShuffleGroups::kOutputNode}, {"E", ShuffleGroups::kInputNodeSign}, {"F", ShuffleGroups::kOutputNodeSign}};
   for (const auto& [name, groups] : table) {
     if (name == variant) return groups;
   }
@@ -35,8 +34,9 @@ ProbeStage shuffle_stage(const std::string& variant) {
     return {[](const torch::Tensor& w, double, at::Generator& gen) { return switch_positive_edges(w, gen); }, false};
   }
   const ShuffleGroups groups = parse_groups(variant);
-  return {[groups](const torch::Tensor& w, double, at::Generator& gen) { return shuffle_within_groups(w, groups, gen); },
-          false};
+  return {
+      [groups](const torch::Tensor& w, double, at::Generator& gen) { return shuffle_within_groups(w, groups, gen); },
+      false};
 }
 
 ProbeStage prune_stage(const std::string& variant) {
@@ -84,13 +84,13 @@ Probe make_probe(const std::string& name, const std::string& variant) {
     const NoiseKind kind = variant == "uniform"    ? NoiseKind::kUniform
                            : variant == "gaussian" ? NoiseKind::kGaussian
                                                    : NoiseKind::kMultiplicative;
-    probe.stages = {{[kind](const torch::Tensor& w, double a, at::Generator& gen) { return add_noise(w, a, kind, gen); },
-                     true}};
+    probe.stages = {
+        {[kind](const torch::Tensor& w, double a, at::Generator& gen) { return add_noise(w, a, kind, gen); }, true}};
     probe.stochastic = true;
   } else if (name == "flip") {
     const Pick pick = parse_pick(variant);
-    probe.stages = {{[pick](const torch::Tensor& w, double q, at::Generator& gen) { return flip_signs(w, q, pick, gen); },
-                     true}};
+    probe.stages = {
+        {[pick](const torch::Tensor& w, double q, at::Generator& gen) { return flip_signs(w, q, pick, gen); }, true}};
     probe.stochastic = variant == "random";
   } else if (name == "shuffle") {
     probe.stages = {shuffle_stage(variant)};
@@ -103,8 +103,8 @@ Probe make_probe(const std::string& name, const std::string& variant) {
 }
 
 const std::vector<double>& pruning_grid() {
-  static const std::vector<double> grid = {0,   .1,  .2,  .3,  .35, .4,  .45, .5,  .55, .6,  .65,  .7,
-                                           .75, .8,  .85, .9,  .95, .96, .97, .98, .99, .995, .999};
+  static const std::vector<double> grid = {0,   .1, .2,  .3, .35, .4,  .45, .5,  .55, .6,   .65, .7,
+                                           .75, .8, .85, .9, .95, .96, .97, .98, .99, .995, .999};
   return grid;
 }
 

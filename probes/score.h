@@ -37,19 +37,19 @@ struct TaskScore {
   std::string task;
   int classes = 2;
   int seeds = 0;
-  Spread full, binarized, shuffled;       ///< accuracy (percent) over seeds
-  double delta_bin = 0, delta_shuf = 0;   ///< accuracy points
-  double norm_bin = 0, norm_shuf = 0;     ///< delta / (median full - chance)
+  Spread full, binarized, shuffled;      ///< accuracy (percent) over seeds
+  double delta_bin = 0, delta_shuf = 0;  ///< accuracy points
+  double norm_bin = 0, norm_shuf = 0;    ///< delta / (median full - chance)
   Peak prune_binarize, noise_signed, flip_signed;
-  double sigma_w = 0;                     ///< median over seeds of the std of all weights
-  core::Json areas;                       ///< probe/variant -> area between full and signed curves
+  double sigma_w = 0;  ///< median over seeds of the std of all weights
+  core::Json areas;    ///< probe/variant -> area between full and signed curves
   core::Json to_json() const;
   /// Inverse of to_json (a null number reads back as NaN, a null peak as not found).
   static TaskScore from_json(const core::Json& json);
 };
 
-/// Scores one task from its rows (all seeds; rows of a layer profile are ignored). `sigma_w` per seed converts noise levels to units
-/// of the weights' standard deviation. Missing probes leave their fields at zero.
+/// Scores one task from its rows (all seeds; rows of a layer profile are ignored). `sigma_w` per seed converts noise
+/// levels to units of the weights' standard deviation. Missing probes leave their fields at zero.
 TaskScore score_task(const std::vector<SweepRow>& rows, int classes, const std::vector<double>& sigma_w);
 
 /// The standard deviation of all weight-matrix entries (biases excluded): the unit of noise

@@ -29,9 +29,18 @@ struct Pending {
 }  // namespace
 
 core::Json SweepRow::to_json() const {
-  return {{"task", task},   {"seed", seed},         {"probe", probe},       {"variant", variant},
-          {"mode", mode},   {"scope", scope},       {"level", level},       {"draw", draw},
-          {"accuracy", accuracy}, {"loss", loss},   {"changed", report.changed}, {"total", report.total},
+  return {{"task", task},
+          {"seed", seed},
+          {"probe", probe},
+          {"variant", variant},
+          {"mode", mode},
+          {"scope", scope},
+          {"level", level},
+          {"draw", draw},
+          {"accuracy", accuracy},
+          {"loss", loss},
+          {"changed", report.changed},
+          {"total", report.total},
           {"zeros", report.zeros}};
 }
 
@@ -45,15 +54,15 @@ SweepRow SweepRow::from_json(const core::Json& j) {
   r.scope = j.at("scope");
   r.level = j.at("level");
   r.draw = j.at("draw");
-  r.accuracy = j.at("accuracy");
-  r.loss = j.at("loss");
+  r.accuracy = core::number_or_nan(j.at("accuracy"));  // a diverged evaluation's NaN is written as null
+  r.loss = core::number_or_nan(j.at("loss"));
   r.report = {j.at("total"), j.at("changed"), j.at("zeros")};
   return r;
 }
 
 uint64_t draw_seed(uint64_t seed, const SweepSpec& spec, double level, int draw) {
-  return core::derive_seed(seed, {core::tag_of(spec.probe), core::tag_of(spec.variant), core::tag_of(spec.scope.label()),
-                                  bits_of(level), static_cast<uint64_t>(draw)});
+  return core::derive_seed(seed, {core::tag_of(spec.probe), core::tag_of(spec.variant),
+                                  core::tag_of(spec.scope.label()), bits_of(level), static_cast<uint64_t>(draw)});
 }
 
 int64_t count_evaluations(const std::vector<SweepSpec>& specs) {

@@ -18,9 +18,9 @@ struct SweepSpec {
   std::string probe;
   std::string variant;
   std::vector<double> levels;
-  bool full = true;         ///< evaluate the probed network as is
-  bool signed_ = true;      ///< and sign() of it
-  int draws = 5;            ///< for stochastic probes; deterministic ones run once
+  bool full = true;     ///< evaluate the probed network as is
+  bool signed_ = true;  ///< and sign() of it
+  int draws = 5;        ///< for stochastic probes; deterministic ones run once
   Scope scope{};
 };
 
@@ -43,7 +43,7 @@ struct SweepRow {
 
 struct SweepContext {
   std::string task;
-  uint64_t seed = 0;       ///< the model's seed; every draw's generator derives from it
+  uint64_t seed = 0;  ///< the model's seed; every draw's generator derives from it
   /// Variants per batched evaluation. Results are bit-reproducible for a fixed chunk; another
   /// chunk stacks other matrices, so BLAS rounding (and near-tied predictions) may differ.
   int64_t chunk = 32;

@@ -28,19 +28,14 @@ torch::Tensor prune(const torch::Tensor& w, double p, Pick removed, at::Generato
   return out;
 }
 
-torch::Tensor binarize(const torch::Tensor& w, bool scaled) {
-  return scaled ? w.sign() * w.abs().mean() : w.sign();
-}
+torch::Tensor binarize(const torch::Tensor& w, bool scaled) { return scaled ? w.sign() * w.abs().mean() : w.sign(); }
 
 torch::Tensor add_noise(const torch::Tensor& w, double a, NoiseKind kind, at::Generator& gen) {
   const torch::Tensor nonzero = w.ne(0).to(w.scalar_type());
   switch (kind) {
-    case NoiseKind::kUniform:
-      return w + (torch::rand(w.sizes(), gen, w.options()) * (2 * a) - a) * nonzero;
-    case NoiseKind::kGaussian:
-      return w + torch::randn(w.sizes(), gen, w.options()) * a * nonzero;
-    case NoiseKind::kMultiplicative:
-      return w * (1 + (torch::rand(w.sizes(), gen, w.options()) * (2 * a) - a));
+    case NoiseKind::kUniform: return w + (torch::rand(w.sizes(), gen, w.options()) * (2 * a) - a) * nonzero;
+    case NoiseKind::kGaussian: return w + torch::randn(w.sizes(), gen, w.options()) * a * nonzero;
+    case NoiseKind::kMultiplicative: return w * (1 + (torch::rand(w.sizes(), gen, w.options()) * (2 * a) - a));
   }
   return w;
 }

@@ -28,9 +28,10 @@ Command setup_rnn_train(CLI::App* rnn, const GlobalOptions& global) {
             const experiments::RnnRunConfig c = finish(*net, *task, global.seed);
             const auto r = experiments::train_rnn_run(c, *out, torch::get_num_threads(), !global.quiet);
             report_figures(*out);
-            std::cout << fmt::format("rnn {} N={} R={} {}: loss {:.4g} -> {:.4g} in {} epochs ({:.0f} epochs/s) -> {}\n",
-                                     c.task, c.n, c.rank, models::to_string(c.activation), r.initial_loss(),
-                                     r.final_loss(), c.epochs, r.meta["epochs_per_second"].get<double>(), *out);
+            std::cout << fmt::format(
+                "rnn {} N={} R={} {}: loss {:.4g} -> {:.4g} in {} epochs ({:.0f} epochs/s) -> {}\n", c.task, c.n,
+                c.rank, models::to_string(c.activation), r.initial_loss(), r.final_loss(), c.epochs,
+                r.meta["epochs_per_second"].get<double>(), *out);
           }};
 }
 

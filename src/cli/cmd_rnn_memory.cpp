@@ -8,7 +8,8 @@
 namespace netprobe::cli {
 
 Command setup_rnn_memory(CLI::App* rnn, const GlobalOptions& global) {
-  CLI::App* cmd = rnn->add_subcommand("memory", "Train A, then B, then A again; compare the invisible overlaps (per eta)");
+  CLI::App* cmd =
+      rnn->add_subcommand("memory", "Train A, then B, then A again; compare the invisible overlaps (per eta)");
   auto net = std::make_shared<RawNetwork>();
   auto first = std::make_shared<RawTask>(), second = std::make_shared<RawTask>();
   second->decay = 0.4;
@@ -19,11 +20,14 @@ Command setup_rnn_memory(CLI::App* rnn, const GlobalOptions& global) {
   add_task_options(cmd, *second, "-b", "Task B");
   add_network_options(cmd, *net);
   cmd->add_option("--n", net->run.n, "Neurons N")->capture_default_str();
-  cmd->add_option("--epochs-a", memory->epochs_a, "Epochs of the first A phase (at the first eta)")->capture_default_str();
+  cmd->add_option("--epochs-a", memory->epochs_a, "Epochs of the first A phase (at the first eta)")
+      ->capture_default_str();
   cmd->add_option("--epochs-b", memory->epochs_b, "Epochs of the B phase")->capture_default_str();
   cmd->add_option("--epochs-a2", memory->epochs_a2, "Epochs of the second A phase")->capture_default_str();
-  cmd->add_option("--etas", *etas, "Learning rates to compare; epochs scale so eta x epochs stays fixed "
-                                   "(default: --eta and --eta/2)")->delimiter(',');
+  cmd->add_option("--etas", *etas,
+                  "Learning rates to compare; epochs scale so eta x epochs stays fixed "
+                  "(default: --eta and --eta/2)")
+      ->delimiter(',');
   cmd->add_option("--out", *out, "Directory for memory.csv, trajectories, result.json and figures/")->required();
   return {cmd, [net, first, second, memory, etas, out, &global] {
             memory->a = finish(*net, *first, global.seed);

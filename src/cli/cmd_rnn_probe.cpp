@@ -11,7 +11,8 @@ Command setup_rnn_probe(CLI::App* rnn, const GlobalOptions& /*global*/) {
   CLI::App* cmd = rnn->add_subcommand("probe", "Prune, binarize, add noise, flip and shuffle a trained RNN's vectors");
   auto config = std::make_shared<experiments::RnnProbeConfig>();
   cmd->add_option("--model", config->model, "Run directory of `netprobe rnn train`")->required();
-  cmd->add_option("--scopes", config->scopes, "Vectors to probe: U+V (connectivity), all, or any of m, U, V, z joined by +")
+  cmd->add_option("--scopes", config->scopes,
+                  "Vectors to probe: U+V (connectivity), all, or any of m, U, V, z joined by +")
       ->delimiter(',')
       ->capture_default_str();
   cmd->add_flag("--profile", config->profile, "Also probe m, U, V and z one at a time");

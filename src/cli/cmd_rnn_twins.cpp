@@ -9,7 +9,8 @@ namespace netprobe::cli {
 
 Command setup_rnn_twins(CLI::App* rnn, const GlobalOptions& global) {
   CLI::App* cmd = rnn->add_subcommand(
-      "twins", "Twins with equal visible and different invisible overlaps learning a new task (perturbation by learning)");
+      "twins",
+      "Twins with equal visible and different invisible overlaps learning a new task (perturbation by learning)");
   auto net = std::make_shared<RawNetwork>();
   auto first = std::make_shared<RawTask>(), second = std::make_shared<RawTask>();
   second->decay = 0.4;

@@ -49,7 +49,8 @@ experiments::StudyResult run_study_command(StudyOptions o) {
   for (int s = 0; s < o.seeds; ++s) o.config.seeds.push_back(static_cast<uint64_t>(s));
   experiments::StudyResult result = experiments::run_study(o.config);
   const auto report = report::write_report(o.config.out);
-  spdlog::info("report: {} ({} of {} figures drawn)", report.index.string(), report.render.rendered.size(), report.figures);
+  spdlog::info("report: {} ({} of {} figures drawn)", report.index.string(), report.render.rendered.size(),
+               report.figures);
   return result;
 }
 

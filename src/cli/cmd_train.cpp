@@ -21,7 +21,9 @@ Command setup_train(CLI::App& app, const GlobalOptions& global) {
   auto raw = std::make_shared<Raw>();
   cmd->add_option("--dataset", raw->dataset, "mnist or fashion-mnist")->capture_default_str();
   cmd->add_option("--classes", raw->classes, "Classes, first = label 0: 7,9 or 3-1 or all")->required();
-  cmd->add_option("--hidden", raw->hidden, "Hidden layer sizes, e.g. 64 or 256,128,64")->delimiter(',')->capture_default_str();
+  cmd->add_option("--hidden", raw->hidden, "Hidden layer sizes, e.g. 64 or 256,128,64")
+      ->delimiter(',')
+      ->capture_default_str();
   cmd->add_option("--activation", raw->activation, "relu, tanh or sigmoid")->capture_default_str();
   cmd->add_option("--epochs", raw->epochs, "Training epochs")->capture_default_str();
   cmd->add_option("--batch", raw->batch, "Mini-batch size (0 = full batch)")->capture_default_str();
@@ -47,15 +49,16 @@ Command setup_train(CLI::App& app, const GlobalOptions& global) {
             o.progress = !global.quiet;
             const core::Json meta = run_train(o);
             std::cout << fmt::format("{}: train {:.2f}%  test {:.2f}%  ({:.2f}s)  -> {}\n",
-                                     meta["task"]["id"].get<std::string>(),
-                                     meta["final"]["train_acc"].get<double>(), meta["final"]["test_acc"].get<double>(),
-                                     meta["train_seconds"].get<double>(), o.out.string());
+                                     meta["task"]["id"].get<std::string>(), meta["final"]["train_acc"].get<double>(),
+                                     meta["final"]["test_acc"].get<double>(), meta["train_seconds"].get<double>(),
+                                     o.out.string());
           }};
 }
 
 core::Json run_train(const TrainOptions& options) {
   const auto& r = options.run;
   r.validate();
+  r.check_memory(data::kImagePixels);
   core::guard_output_dir(options.out, core::kind::kClassifier);  // before the data is loaded
   const data::Task task = data::load_task(r.task, options.data_dir);
   spdlog::info("training {} ({} train / {} test images), seed {}, {} threads", task.spec.id(), task.train_x.size(0),

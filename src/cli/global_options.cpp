@@ -7,9 +7,14 @@
 namespace netprobe::cli {
 
 void add_global_options(CLI::App& app, GlobalOptions& options) {
-  app.set_version_flag("--version", "netprobe " + core::version() + " (git " + core::git_revision() +
-                                        ", libtorch " + core::torch_version() + ")");
-  app.set_config("--config", "", "Read options from a TOML file");
+  app.set_version_flag("--version", "netprobe " + core::version() + " (git " + core::git_revision() + ", libtorch " +
+                                        core::torch_version() + ")");
+  // Unknown or misplaced keys in a config file are errors, not silently ignored (subcommands
+  // inherit this setting when they are created, after this call).
+  app.allow_config_extras(CLI::config_extras_mode::error);
+  app.set_config("--config", "",
+                 "Read options from a TOML file: a [subcommand] section per subcommand, e.g. "
+                 "[study] seeds = 3");
   app.add_option("--threads", options.threads, "Intra-op threads (0 = all cores)")->capture_default_str();
   app.add_option("--seed", options.seed, "Base random seed")->capture_default_str();
   app.add_flag("-v,--verbose", options.verbose, "More log output (repeat for more)");

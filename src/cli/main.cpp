@@ -13,6 +13,7 @@
 #include "src/cli/cmd_study.h"
 #include "src/cli/cmd_train.h"
 #include "src/cli/global_options.h"
+#include "src/cli/option_checks.h"
 #include "src/core/errors.h"
 #include "src/core/runtime.h"
 
@@ -27,20 +28,22 @@ int main(int argc, char** argv) {
   cli::GlobalOptions global;
   cli::add_global_options(app, global);
   std::vector<cli::Command> commands = {
-      cli::setup_data(app, global),
-      cli::setup_train(app, global),
-      cli::setup_eval(app, global),
-      cli::setup_probe(app, global),
-      cli::setup_study(app, global),
-      cli::setup_report(app, global),
+      cli::setup_data(app, global),  cli::setup_train(app, global), cli::setup_eval(app, global),
+      cli::setup_probe(app, global), cli::setup_study(app, global), cli::setup_report(app, global),
   };
   for (auto& command : cli::setup_rnn(app, global)) commands.push_back(std::move(command));
 
   try {
+    cli::check_config_argument(argc, argv);
     app.parse(argc, argv);
+    cli::check_parsed_values(app);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << "netprobe: error: " << cli::describe_parse_error(app, e, argc, argv) << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "netprobe: error: " << cli::first_line(e.what()) << "\n";
+    return core::exit_code_for(e);
   }
   try {
     cli::apply_global_options(global);
@@ -48,7 +51,9 @@ int main(int argc, char** argv) {
       if (command.app->parsed()) command.run();
     }
   } catch (const std::exception& e) {
-    std::cerr << "netprobe: error: " << e.what() << "\n";
+    // One line; LibTorch's backtrace and the rest of a long message only with -v.
+    std::cerr << "netprobe: error: " << (global.verbose > 0 ? std::string(e.what()) : cli::first_line(e.what()))
+              << "\n";
     return core::exit_code_for(e);
   }
   return 0;

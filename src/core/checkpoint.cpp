@@ -32,8 +32,7 @@ NamedTensors load_tensors(const std::filesystem::path& path) {
     const c10::IValue value = torch::pickle_load(bytes);
     if (!value.isList()) throw Error("not a list");
     const auto record = value.toList();
-    if (record.size() != 3 || !record.get(0).isString() ||
-        record.get(0).toStringRef() != "netprobe-tensors-v1") {
+    if (record.size() != 3 || !record.get(0).isString() || record.get(0).toStringRef() != "netprobe-tensors-v1") {
       throw Error("missing netprobe header");
     }
     const auto names = record.get(1).toList();
@@ -64,8 +63,8 @@ void load_into(torch::nn::Module& module, const NamedTensors& tensors, const std
   if (tensors.size() != expected.size()) {
     std::vector<std::string> got;
     for (const auto& [name, t] : tensors) got.push_back(name);
-    throw Error(fmt::format("{}: architecture mismatch: checkpoint has parameters [{}], model expects [{}]",
-                            source, fmt::join(got, ", "), fmt::join(expected, ", ")));
+    throw Error(fmt::format("{}: architecture mismatch: checkpoint has parameters [{}], model expects [{}]", source,
+                            fmt::join(got, ", "), fmt::join(expected, ", ")));
   }
   for (const auto& [name, tensor] : tensors) {
     torch::Tensor* target = params.find(name);
@@ -73,8 +72,8 @@ void load_into(torch::nn::Module& module, const NamedTensors& tensors, const std
       throw Error(fmt::format("{}: architecture mismatch: unexpected parameter '{}'", source, name));
     }
     if (target->sizes() != tensor.sizes()) {
-      throw Error(fmt::format("{}: architecture mismatch: '{}' has shape {} in the checkpoint, {} in the model",
-                              source, name, fmt::join(tensor.sizes(), "x"), fmt::join(target->sizes(), "x")));
+      throw Error(fmt::format("{}: architecture mismatch: '{}' has shape {} in the checkpoint, {} in the model", source,
+                              name, fmt::join(tensor.sizes(), "x"), fmt::join(target->sizes(), "x")));
     }
   }
   torch::NoGradGuard no_grad;

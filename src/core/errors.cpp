@@ -2,8 +2,6 @@
 
 namespace netprobe::core {
 
-int exit_code_for(const std::exception& e) {
-  return dynamic_cast<const UsageError*>(&e) != nullptr ? 2 : 1;
-}
+int exit_code_for(const std::exception& e) { return dynamic_cast<const UsageError*>(&e) != nullptr ? 2 : 1; }
 
 }  // namespace netprobe::core

@@ -9,9 +9,7 @@
 
 namespace netprobe::core {
 
-void write_json(const std::filesystem::path& path, const Json& value) {
-  write_file_atomic(path, value.dump(2) + "\n");
-}
+void write_json(const std::filesystem::path& path, const Json& value) { write_file_atomic(path, value.dump(2) + "\n"); }
 
 double number_or_nan(const Json& value) { return value.is_null() ? std::nan("") : value.get<double>(); }
 

@@ -46,9 +46,7 @@ bool process_alive(long pid) {
 
 }  // namespace
 
-Json versions_json() {
-  return {{"netprobe", version()}, {"git", git_revision()}, {"libtorch", torch_version()}};
-}
+Json versions_json() { return {{"netprobe", version()}, {"git", git_revision()}, {"libtorch", torch_version()}}; }
 
 std::string run_kind(const fs::path& dir) {
   std::error_code ec;
@@ -75,13 +73,13 @@ void guard_output_dir(const fs::path& dir, const std::string& kind, const std::s
   const std::string found = run_kind(dir);
   if (found == kind) return;
   if (found.empty()) {
-    throw UsageError(fmt::format("{}: {} is a non-empty directory that is not a netprobe {} directory; "
-                                 "choose a new or empty directory",
-                                 option, dir.string(), kind));
+    throw UsageError(
+        fmt::format("{}: {} is a non-empty directory that is not a netprobe {} directory; "
+                    "choose a new or empty directory",
+                    option, dir.string(), kind));
   }
-  throw UsageError(
-      fmt::format("{}: {} holds a netprobe {} directory, not a {} one; choose another directory", option,
-                  dir.string(), found, kind));
+  throw UsageError(fmt::format("{}: {} holds a netprobe {} directory, not a {} one; choose another directory", option,
+                               dir.string(), found, kind));
 }
 
 Json write_meta(const fs::path& dir, const std::string& kind, Json fields) {
@@ -170,9 +168,10 @@ DirectoryLock::DirectoryLock(const fs::path& dir) {
     const std::string holder = n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string("?");
     ::close(fd_);
     fd_ = -1;
-    throw Error(fmt::format("{}: another netprobe process (pid {}) is using this directory; wait for it to finish "
-                            "or choose another --out",
-                            dir.string(), holder));
+    throw Error(
+        fmt::format("{}: another netprobe process (pid {}) is using this directory; wait for it to finish "
+                    "or choose another --out",
+                    dir.string(), holder));
   }
   const std::string pid = std::to_string(::getpid());
   if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {

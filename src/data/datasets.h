@@ -16,11 +16,11 @@ enum class Split { kTrain, kTest };
 const char* split_name(Split split);
 
 struct DatasetInfo {
-  std::string name;                      ///< "mnist", "fashion-mnist"
-  std::vector<std::string> class_names;  ///< index = label
+  std::string name;                                                  ///< "mnist", "fashion-mnist"
+  std::vector<std::string> class_names;                              ///< index = label
   std::string train_images, train_labels, test_images, test_labels;  ///< file names
-  std::string subdir;                    ///< folder below a data root, e.g. "mnist"
-  std::string fetch_hint;                ///< how to get the files when they are missing
+  std::string subdir;                                                ///< folder below a data root, e.g. "mnist"
+  std::string fetch_hint;                                            ///< how to get the files when they are missing
 };
 
 /// All registered datasets.

@@ -31,8 +31,14 @@ struct IdxArray {
   std::vector<uint32_t> dims;
   std::vector<uint8_t> body;  ///< elements in file (big-endian) byte order
 
+  /// Product of the dims; 0 for an array too large to count in size_t (never the case for a
+  /// parsed array, whose body holds every element).
   size_t element_count() const;
 };
+
+/// The largest body netprobe reads (2 GiB; MNIST's largest file is 47 MB): a header declaring
+/// more is an IdxError before anything is allocated.
+inline constexpr uint64_t kMaxIdxBodyBytes = uint64_t{1} << 31;
 
 /// A malformed or unreadable IDX file; the message names the file.
 class IdxError : public std::runtime_error {
@@ -43,10 +49,18 @@ class IdxError : public std::runtime_error {
 /// Parses an IDX image from memory (already decompressed). `name` is used in errors.
 IdxArray parse_idx(const uint8_t* data, size_t size, const std::string& name);
 
-/// Decompresses a gzip stream completely; a truncated or corrupt stream is an IdxError.
-std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, const std::string& name);
+/// Decompresses one whole gzip member of at most `max_output` bytes. A truncated or corrupt
+/// stream, more output than `max_output`, or any byte after the member (trailing garbage, a
+/// second member) is an IdxError.
+std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, const std::string& name, size_t max_output);
 
-/// Reads an IDX file; gzip is detected by its magic bytes, not the file name.
+/// Decodes a raw or gzip-compressed (detected by its magic bytes) IDX file held in memory. A gzip
+/// stream is inflated header first, and then only as far as the header declares, so a small
+/// file cannot make netprobe allocate more than its header (at most kMaxIdxBodyBytes) allows.
+IdxArray decode_idx(const uint8_t* data, size_t size, const std::string& name);
+
+/// Reads an IDX file (decode_idx). A directory, a dangling symlink, a FIFO or another special
+/// file is an IdxError naming it, and nothing is opened.
 IdxArray read_idx(const std::filesystem::path& path);
 
 /// Serializes an array to IDX bytes (optionally gzip-compressed); used for fixtures and tests.

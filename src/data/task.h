@@ -13,6 +13,9 @@
 
 namespace netprobe::data {
 
+/// Inputs per image of the registered datasets (28 x 28).
+inline constexpr int64_t kImagePixels = 28 * 28;
+
 struct TaskSpec {
   std::string dataset = "mnist";
   std::vector<int> classes;  ///< original class ids; position = new label

@@ -27,7 +27,7 @@ probes::SweepSpec ClassifierProbeConfig::sweep() const {
 
 void ClassifierProbeConfig::validate() const {
   if (draws < 1) throw core::UsageError(fmt::format("--draws: must be >= 1, got {}", draws));
-  const probes::SweepSpec spec = sweep();  // unknown probe: usage error
+  const probes::SweepSpec spec = sweep();        // unknown probe: usage error
   probes::make_probe(spec.probe, spec.variant);  // unknown variant: usage error before any work
   probes::validate_levels(spec.probe, spec.levels);
 }
@@ -43,9 +43,9 @@ std::vector<probes::SweepRow> run_classifier_probe(const ClassifierProbeConfig& 
 
   const data::Task task = data::load_task(run.config.task, config.data_dir);
   const models::MlpBatchEvaluator evaluator(run.config.mlp_options(task.test_x.size(1)), task.test_x, task.test_y);
-  const auto rows = probes::run_sweeps(
-      params, {spec}, [&](const std::vector<core::NamedTensors>& v) { return evaluator.evaluate(v); },
-      {task.spec.id(), run.config.seed});
+  const auto rows = probes::run_sweeps(params, {spec},
+                                       [&](const std::vector<core::NamedTensors>& v) { return evaluator.evaluate(v); },
+                                       {task.spec.id(), run.config.seed});
   if (config.out) core::write_file_atomic(*config.out, probes::rows_to_csv(rows));
   return rows;
 }

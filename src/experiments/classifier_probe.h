@@ -15,10 +15,10 @@ namespace netprobe::experiments {
 struct ClassifierProbeConfig {
   std::filesystem::path model;  ///< a run directory of `netprobe train`
   std::string probe;
-  std::string variant;          ///< empty = the probe's default variant
-  std::vector<double> levels;   ///< empty = the probe's default grid
-  bool with_signed = false;     ///< also evaluate sign() of each probed network
-  std::string scope = "all";    ///< "all" or a layer name such as fc1
+  std::string variant;         ///< empty = the probe's default variant
+  std::vector<double> levels;  ///< empty = the probe's default grid
+  bool with_signed = false;    ///< also evaluate sign() of each probed network
+  std::string scope = "all";   ///< "all" or a layer name such as fc1
   int draws = 5;
   std::optional<std::filesystem::path> out;  ///< CSV of every row
   std::optional<std::filesystem::path> data_dir;

@@ -7,6 +7,7 @@
 #include "src/core/checkpoint.h"
 #include "src/core/errors.h"
 #include "src/core/run_dir.h"
+#include "src/core/runtime.h"
 #include "src/core/seeding.h"
 #include "src/train/classification.h"
 #include "src/train/trainer.h"
@@ -63,6 +64,19 @@ void ClassifierRunConfig::validate() const {
   }
 }
 
+void ClassifierRunConfig::check_memory(int64_t input_size) const {
+  double parameters = 0, in = static_cast<double>(input_size);
+  for (int64_t h : hidden) {
+    parameters += (in + 1) * static_cast<double>(h);
+    in = static_cast<double>(h);
+  }
+  parameters += (in + 1) * static_cast<double>(task.classes.size());
+  std::string shape = std::to_string(input_size);
+  for (int64_t h : hidden) shape += "-" + std::to_string(h);
+  core::check_memory(parameters * 4 * sizeof(float),
+                     fmt::format("--hidden: a {}-{} MLP ({:.3g} parameters)", shape, task.classes.size(), parameters));
+}
+
 std::string ClassifierRunConfig::hash(int threads) const {
   return fmt::format("{:016x}", core::derive_seed(core::tag_of(to_json().dump()), {static_cast<uint64_t>(threads)}));
 }
@@ -110,6 +124,7 @@ Mlp train_classifier(const ClassifierRunConfig& config, const data::Task& task, 
 Json train_classifier_run(const ClassifierRunConfig& config, const data::Task& task, const fs::path& out_dir,
                           int threads, bool progress) {
   config.validate();
+  config.check_memory(task.train_x.size(1));
   core::StagedDirectory staged(out_dir, core::kind::kClassifier);
   core::JsonLinesWriter metrics(staged.staging() / "metrics.jsonl");
   const auto start = std::chrono::steady_clock::now();
@@ -128,16 +143,21 @@ Json train_classifier_run(const ClassifierRunConfig& config, const data::Task& t
 
   core::save_tensors(staged.staging() / "weights.pt", params);
   core::write_json(staged.staging() / "config.json", config.to_json());
-  const Json meta = core::write_meta(
-      staged.staging(), core::kind::kClassifier,
-      {{"task", {{"id", task.spec.id()}, {"class_names", class_names}, {"train_size", task.train_x.size(0)},
-                 {"test_size", task.test_x.size(0)}}},
-       {"config", config.to_json()},
-       {"architecture", {{"input_size", task.train_x.size(1)}, {"parameters", shapes}}},
-       {"final", {{"train_acc", train_m.accuracy}, {"train_loss", train_m.loss}, {"test_acc", test_m.accuracy},
-                  {"test_loss", test_m.loss}}},
-       {"train_seconds", seconds},
-       {"threads", threads}});
+  const Json meta = core::write_meta(staged.staging(), core::kind::kClassifier,
+                                     {{"task",
+                                       {{"id", task.spec.id()},
+                                        {"class_names", class_names},
+                                        {"train_size", task.train_x.size(0)},
+                                        {"test_size", task.test_x.size(0)}}},
+                                      {"config", config.to_json()},
+                                      {"architecture", {{"input_size", task.train_x.size(1)}, {"parameters", shapes}}},
+                                      {"final",
+                                       {{"train_acc", train_m.accuracy},
+                                        {"train_loss", train_m.loss},
+                                        {"test_acc", test_m.accuracy},
+                                        {"test_loss", test_m.loss}}},
+                                      {"train_seconds", seconds},
+                                      {"threads", threads}});
   staged.commit();
   return meta;
 }
@@ -154,6 +174,12 @@ ClassifierRun load_classifier_run(const fs::path& dir) {
   try {
     input_size = run.meta["architecture"].at("input_size").get<int64_t>();
   } catch (const std::exception& e) {
+    throw core::Error(fmt::format("{}: invalid architecture ({})", meta_path.string(), e.what()));
+  }
+  try {
+    if (input_size < 1) throw core::UsageError(fmt::format("input_size must be >= 1, got {}", input_size));
+    run.config.check_memory(input_size);
+  } catch (const core::UsageError& e) {
     throw core::Error(fmt::format("{}: invalid architecture ({})", meta_path.string(), e.what()));
   }
   run.model = Mlp(run.config.mlp_options(input_size));

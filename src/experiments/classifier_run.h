@@ -41,6 +41,9 @@ struct ClassifierRunConfig {
   /// Stable 16-hex-digit hash of everything that determines the trained weights (and the
   /// thread count, which can change floating-point reduction order).
   std::string hash(int threads) const;
+  /// UsageError (--hidden) when training this MLP on `input_size` inputs cannot fit in memory:
+  /// weights, gradients and Adam's two moments, 4 floats per parameter.
+  void check_memory(int64_t input_size) const;
   models::MlpOptions mlp_options(int64_t input_size) const;
 };
 

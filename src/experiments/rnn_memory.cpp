@@ -26,13 +26,14 @@ torch::Tensor sigma_at_epoch(const std::vector<models::OverlapRecord>& trajector
 
 void write_memory(const MemoryConfig& config, const MemoryResult& result) {
   core::StagedDirectory staged(config.out, core::kind::kRnnMemory);
-  std::string csv = "eta,epochs_a,epochs_b,epochs_a2,loss_a,loss_a_after_b,loss_b,loss_a2,invisible_residual,"
-                    "visible_residual,invisible_moved_by_b\n";
+  std::string csv =
+      "eta,epochs_a,epochs_b,epochs_a2,loss_a,loss_a_after_b,loss_b,loss_a2,invisible_residual,"
+      "visible_residual,invisible_moved_by_b\n";
   for (size_t i = 0; i < result.runs.size(); ++i) {
     const auto& r = result.runs[i];
-    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", r.eta, r.epochs_a, r.epochs_b, r.epochs_a2, r.loss_a,
-                       r.loss_a_after_b, r.loss_b, r.loss_a2, r.invisible_residual, r.visible_residual,
-                       r.invisible_moved);
+    csv +=
+        fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", r.eta, r.epochs_a, r.epochs_b, r.epochs_a2, r.loss_a,
+                    r.loss_a_after_b, r.loss_b, r.loss_a2, r.invisible_residual, r.visible_residual, r.invisible_moved);
     core::write_file_atomic(staged.staging() / fmt::format("trajectory_eta{}.csv", i),
                             overlaps_csv(r.trajectory, config.a.rank));
   }
@@ -165,8 +166,8 @@ MemoryResult run_memory(const MemoryConfig& config, bool progress) {
 std::string format_memory(const MemoryConfig& config, const MemoryResult& result) {
   std::string out = fmt::format("memory ({} N={} R={}): {} -> {} -> {}\n", models::to_string(config.a.activation),
                                 config.a.n, config.a.rank, config.a.task, config.b.task, config.a.task);
-  out += fmt::format("{:>10} {:>12} {:>12} {:>12} {:>19} {:>17} {:>16}\n", "eta", "loss A", "A after B",
-                     "loss A again", "invisible residual", "visible residual", "moved by B");
+  out += fmt::format("{:>10} {:>12} {:>12} {:>12} {:>19} {:>17} {:>16}\n", "eta", "loss A", "A after B", "loss A again",
+                     "invisible residual", "visible residual", "moved by B");
   for (const auto& r : result.runs) {
     out += fmt::format("{:>10.4g} {:>12.3e} {:>12.3e} {:>12.3e} {:>19.3e} {:>17.3e} {:>16.3e}\n", r.eta, r.loss_a,
                        r.loss_a_after_b, r.loss_a2, r.invisible_residual, r.visible_residual, r.invisible_moved);

@@ -18,8 +18,8 @@ struct MemoryConfig {
   RnnRunConfig a;  ///< network, task A, eta, optimizer and seed; a.epochs is ignored
   RnnRunConfig b;  ///< task B (same network options)
   int epochs_a = 3000, epochs_b = 1000, epochs_a2 = 1000;  ///< at the first eta; scaled by eta0 / eta
-  std::vector<double> etas;  ///< learning rates to compare (e.g. eta and eta/2)
-  std::filesystem::path out;  ///< empty: compute only
+  std::vector<double> etas;                                ///< learning rates to compare (e.g. eta and eta/2)
+  std::filesystem::path out;                               ///< empty: compute only
   void validate() const;
 };
 

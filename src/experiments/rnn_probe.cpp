@@ -87,7 +87,8 @@ std::vector<RnnProbeSummary> summarize_rnn_probes(const std::vector<SweepRow>& r
   double full = 0;
   for (const auto& r : rows) {
     if (r.probe == "none") full = r.accuracy;
-    if (r.probe != "none" && std::find(scopes.begin(), scopes.end(), r.scope) == scopes.end()) scopes.push_back(r.scope);
+    if (r.probe != "none" && std::find(scopes.begin(), scopes.end(), r.scope) == scopes.end())
+      scopes.push_back(r.scope);
   }
   std::vector<RnnProbeSummary> out;
   for (const auto& scope : scopes) {
@@ -128,9 +129,13 @@ std::vector<std::string> RnnProbeConfig::scope_layers() const {
 core::Json RnnProbeResult::to_json() const {
   core::Json scopes = core::Json::array();
   for (const auto& s : summary) {
-    scopes.push_back({{"scope", s.scope}, {"full", s.full}, {"binarized", s.binarized},
-                      {"binarized_scaled", s.binarized_scaled}, {"shuffled_a", s.shuffled_a},
-                      {"shuffled_b", s.shuffled_b}, {"max_prune_keeping_90pct", s.max_prune},
+    scopes.push_back({{"scope", s.scope},
+                      {"full", s.full},
+                      {"binarized", s.binarized},
+                      {"binarized_scaled", s.binarized_scaled},
+                      {"shuffled_a", s.shuffled_a},
+                      {"shuffled_b", s.shuffled_b},
+                      {"max_prune_keeping_90pct", s.max_prune},
                       {"max_prune_signed_keeping_90pct", s.max_prune_signed},
                       {"max_noise_keeping_90pct", s.max_noise}});
   }
@@ -178,9 +183,8 @@ std::string format_rnn_probe(const RnnProbeResult& r) {
   out += fmt::format("{:>6} {:>9} {:>9} {:>9} {:>9} {:>10} {:>13} {:>9}\n", "scope", "sign", "scaled", "shuf A",
                      "shuf B", "prune p90", "prune>sign90", "noise90");
   for (const auto& s : r.summary) {
-    out += fmt::format("{:>6} {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} {:>10.3g} {:>13.3g} {:>9.3g}\n", s.scope,
-                       s.binarized, s.binarized_scaled, s.shuffled_a, s.shuffled_b, s.max_prune, s.max_prune_signed,
-                       s.max_noise);
+    out += fmt::format("{:>6} {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} {:>10.3g} {:>13.3g} {:>9.3g}\n", s.scope, s.binarized,
+                       s.binarized_scaled, s.shuffled_a, s.shuffled_b, s.max_prune, s.max_prune_signed, s.max_noise);
   }
   return out;
 }

@@ -25,22 +25,22 @@ probes::BatchEvaluator rnn_evaluator(const RnnRunConfig& config, const models::R
 
 struct RnnProbeSummary {
   std::string scope;
-  double full = 0;                ///< explained % of the trained network
-  double binarized = 0;           ///< sign()
-  double binarized_scaled = 0;    ///< sign() * mean |w|
+  double full = 0;                        ///< explained % of the trained network
+  double binarized = 0;                   ///< sign()
+  double binarized_scaled = 0;            ///< sign() * mean |w|
   double shuffled_a = 0, shuffled_b = 0;  ///< medians over draws
   // NaN where even the smallest level loses more than 10%:
-  double max_prune = 0;           ///< largest p whose magnitude pruning keeps >= 90% of `full`
-  double max_prune_signed = 0;    ///< the same after sign()
-  double max_noise = 0;           ///< largest Gaussian sigma whose median keeps >= 90% of `full`
+  double max_prune = 0;         ///< largest p whose magnitude pruning keeps >= 90% of `full`
+  double max_prune_signed = 0;  ///< the same after sign()
+  double max_noise = 0;         ///< largest Gaussian sigma whose median keeps >= 90% of `full`
 };
 std::vector<RnnProbeSummary> summarize_rnn_probes(const std::vector<probes::SweepRow>& rows);
 
 struct RnnProbeConfig {
-  std::filesystem::path model;                    ///< a `rnn train` run directory
+  std::filesystem::path model;  ///< a `rnn train` run directory
   std::vector<std::string> scopes = {"U+V", "all"};
-  bool profile = false;                           ///< also m, U, V and z one at a time
-  std::filesystem::path out;                      ///< empty: compute only
+  bool profile = false;       ///< also m, U, V and z one at a time
+  std::filesystem::path out;  ///< empty: compute only
   /// UsageError naming --scopes for an unknown vector.
   void validate() const;
   /// The scope labels probed, in order ("" for all).
@@ -48,10 +48,10 @@ struct RnnProbeConfig {
 };
 
 struct RnnProbeResult {
-  RnnRunConfig run;                        ///< the probed network's config
+  RnnRunConfig run;  ///< the probed network's config
   std::vector<probes::SweepRow> rows;
   std::vector<RnnProbeSummary> summary;
-  core::Json to_json() const;              ///< config, summary and rows
+  core::Json to_json() const;  ///< config, summary and rows
   static RnnProbeResult from_json(const core::Json& json, const std::string& source);
 };
 

@@ -10,6 +10,7 @@
 #include "src/core/checkpoint.h"
 #include "src/core/errors.h"
 #include "src/core/run_dir.h"
+#include "src/core/runtime.h"
 #include "src/core/seeding.h"
 #include "src/train/trainer.h"
 
@@ -28,18 +29,12 @@ train::OptimizerKind parse_rnn_optimizer(const std::string& name) {
 }
 
 core::Json RnnRunConfig::to_json() const {
-  return {{"task", task},
-          {"decay", decay},
-          {"trials", trials},
-          {"n", n},
-          {"rank", rank},
-          {"activation", models::to_string(activation)},
-          {"dt", dt},
-          {"steps", steps},
-          {"eta", eta},
-          {"optimizer", is_gd() ? "gd" : "adam"},
-          {"epochs", epochs},
-          {"track_every", track_every},
+  return {{"task", task},     {"decay", decay},
+          {"trials", trials}, {"n", n},
+          {"rank", rank},     {"activation", models::to_string(activation)},
+          {"dt", dt},         {"steps", steps},
+          {"eta", eta},       {"optimizer", is_gd() ? "gd" : "adam"},
+          {"epochs", epochs}, {"track_every", track_every},
           {"seed", seed}};
 }
 
@@ -68,10 +63,19 @@ RnnRunConfig RnnRunConfig::from_json(const core::Json& json, const std::string& 
 
 void RnnRunConfig::validate() const {
   models::validate(rnn_options());
-  task_data();  // unknown task, too few steps or trials: UsageError naming the option
+  const RnnTaskData data = task_data();  // unknown task, too few steps or trials: UsageError naming the option
   if (!(eta > 0)) throw core::UsageError(fmt::format("--eta: must be > 0, got {}", eta));
   if (epochs < 1) throw core::UsageError(fmt::format("--epochs: must be >= 1, got {}", epochs));
   if (track_every < 1) throw core::UsageError(fmt::format("--track-every: must be >= 1, got {}", track_every));
+  // What is surely allocated (float64): the 2R+2 vectors with their gradients and optimizer
+  // state, and the states h_t and phi(h_t) of every trial and step that the fused kernel keeps
+  // for backpropagation through time.
+  const double vectors = static_cast<double>(n) * static_cast<double>(2 * rank + 2) * 4;
+  const double states =
+      2 * static_cast<double>(n) * static_cast<double>(data.inputs.size(0)) * static_cast<double>(steps + 1);
+  core::check_memory(
+      (vectors + states) * sizeof(double),
+      fmt::format("--n: a rank-{} network of N = {} over {} trial(s) x {} steps", rank, n, data.inputs.size(0), steps));
 }
 
 bool RnnRunConfig::same_network(const RnnRunConfig& o) const {
@@ -107,12 +111,13 @@ std::vector<OverlapRecord> train_rnn_on(LowRankRnn& rnn, const RnnTaskData& task
     records.push_back(
         {0, models::rnn_loss(rnn->forward(task.inputs), task).item<double>(), models::overlap_matrix(rnn->vectors())});
   }
-  train::fit(optimizer, source, step, tc, nullptr, {[&](const core::Json& r) {
-               const int epoch = r.at("epoch").get<int>();
-               if (epoch % config.track_every == 0 || epoch == config.epochs) {
-                 records.push_back({epoch, r.at("loss").get<double>(), models::overlap_matrix(rnn->vectors().detach())});
-               }
-             }});
+  train::fit(
+      optimizer, source, step, tc, nullptr, {[&](const core::Json& r) {
+        const int epoch = r.at("epoch").get<int>();
+        if (epoch % config.track_every == 0 || epoch == config.epochs) {
+          records.push_back({epoch, r.at("loss").get<double>(), models::overlap_matrix(rnn->vectors().detach())});
+        }
+      }});
   return records;
 }
 

@@ -27,10 +27,10 @@ struct RnnRunConfig {
   models::RnnActivation activation = models::RnnActivation::kLinear;
   double dt = 0.05;
   int64_t steps = 400;
-  double eta = 5e-3;            ///< GD (sgd): rate eta*N on every vector; Adam: learning rate eta
+  double eta = 5e-3;  ///< GD (sgd): rate eta*N on every vector; Adam: learning rate eta
   train::OptimizerKind optimizer = train::OptimizerKind::kSgd;  ///< full batch, so sgd is plain GD
   int epochs = 2000;
-  int track_every = 10;         ///< overlaps recorded every k epochs (and at the end)
+  int track_every = 10;  ///< overlaps recorded every k epochs (and at the end)
   uint64_t seed = 0;
 
   core::Json to_json() const;
@@ -66,8 +66,8 @@ std::vector<models::OverlapRecord> theory_trajectory(const torch::Tensor& sigma0
 
 struct RnnTrainResult {
   RnnRunConfig config;
-  core::Json meta;                              ///< meta.json as written
-  std::vector<models::OverlapRecord> records;   ///< the tracked trajectory
+  core::Json meta;                             ///< meta.json as written
+  std::vector<models::OverlapRecord> records;  ///< the tracked trajectory
   double initial_loss() const { return records.front().loss; }
   double final_loss() const { return records.back().loss; }
 };

@@ -92,11 +92,13 @@ TheoryResult run_rnn_theory(const TheoryConfig& config, const std::function<void
   core::StagedDirectory staged(config.out, core::kind::kRnnTheory);
   std::string csv = "n,epoch,overlap_error\n";
   for (const auto& r : result.comparisons) {
-    for (size_t i = 0; i < r.epochs.size(); ++i) csv += fmt::format("{},{},{}\n", r.n, r.epochs[i], r.overlap_error_by_epoch[i]);
+    for (size_t i = 0; i < r.epochs.size(); ++i)
+      csv += fmt::format("{},{},{}\n", r.n, r.epochs[i], r.overlap_error_by_epoch[i]);
   }
   core::write_file_atomic(staged.staging() / "theory.csv", csv);
   core::write_json(staged.staging() / "result.json", result.to_json());
-  core::write_meta(staged.staging(), core::kind::kRnnTheory, {{"config", config.base.to_json()}, {"sizes", config.sizes}});
+  core::write_meta(staged.staging(), core::kind::kRnnTheory,
+                   {{"config", config.base.to_json()}, {"sizes", config.sizes}});
   staged.commit();
   return result;
 }

@@ -25,9 +25,9 @@ struct TheoryComparison {
 TheoryComparison compare_with_theory(const RnnRunConfig& config);
 
 struct TheoryConfig {
-  RnnRunConfig base;            ///< everything but N
+  RnnRunConfig base;  ///< everything but N
   std::vector<int64_t> sizes = {250, 1000};
-  std::filesystem::path out;    ///< empty: print only
+  std::filesystem::path out;  ///< empty: print only
   /// UsageError for Adam, no sizes, or an invalid config at any N.
   void validate() const;
 };

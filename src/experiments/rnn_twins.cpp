@@ -48,8 +48,10 @@ void TwinsConfig::validate() const {
   if (!first.same_network(second)) {
     throw core::UsageError("twins: both tasks must use the same network options");
   }
-  if (pretrain_epochs < 0) throw core::UsageError(fmt::format("--pretrain-epochs: must be >= 0, got {}", pretrain_epochs));
-  if (!second.is_gd()) throw core::UsageError("--optimizer: twins compare against the overlap theory, which follows GD");
+  if (pretrain_epochs < 0)
+    throw core::UsageError(fmt::format("--pretrain-epochs: must be >= 0, got {}", pretrain_epochs));
+  if (!second.is_gd())
+    throw core::UsageError("--optimizer: twins compare against the overlap theory, which follows GD");
   if (!(stretch > 0) || stretch == 1.0) {
     throw core::UsageError(fmt::format("--stretch: must be > 0 and != 1, got {}", stretch));
   }

@@ -24,13 +24,13 @@ struct TwinsConfig {
 };
 
 struct TwinsResult {
-  double output_gap = 0;          ///< max |y - y'| / max |y| on task B's inputs, before learning it
-  double output_gap_theory = 0;   ///< the same for the latent model (closure level for nonlinear phi)
-  double invisible_change = 0;    ///< max |dSigma| over invisible entries / max |Sigma| at the start
-  double visible_change = 0;      ///< the same over visible entries (round-off by construction)
-  double max_curve_gap = 0;       ///< max over epochs of |L - L'| / max(L, L') while learning B
+  double output_gap = 0;         ///< max |y - y'| / max |y| on task B's inputs, before learning it
+  double output_gap_theory = 0;  ///< the same for the latent model (closure level for nonlinear phi)
+  double invisible_change = 0;   ///< max |dSigma| over invisible entries / max |Sigma| at the start
+  double visible_change = 0;     ///< the same over visible entries (round-off by construction)
+  double max_curve_gap = 0;      ///< max over epochs of |L - L'| / max(L, L') while learning B
   double final_loss = 0, final_loss_twin = 0;
-  double theory_error = 0;        ///< max relative loss error of theory vs simulation (both twins)
+  double theory_error = 0;  ///< max relative loss error of theory vs simulation (both twins)
   std::vector<models::OverlapRecord> original, twin, original_theory, twin_theory;  ///< every epoch of B
 
   core::Json to_json() const;

@@ -6,6 +6,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -17,6 +18,7 @@
 #include "probes/tensor_ops.h"
 #include "src/core/errors.h"
 #include "src/core/run_dir.h"
+#include "src/core/runtime.h"
 #include "src/core/seeding.h"
 #include "src/experiments/study_outputs.h"
 #include "src/train/progress_bar.h"
@@ -31,16 +33,56 @@ namespace {
 
 using core::Json;
 
-constexpr int64_t kChunk = 32;           // variants per batched evaluation (fixed: reproducibility)
+constexpr int64_t kChunk = 32;  // variants per batched evaluation (fixed: reproducibility)
 constexpr const char* kSweepFormat = "sweeps-v1";
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 Json specs_to_json(const std::vector<SweepSpec>& specs) {
   Json out = Json::array();
   for (const auto& s : specs) {
-    out.push_back({{"probe", s.probe}, {"variant", s.variant}, {"levels", s.levels}, {"full", s.full},
-                   {"signed", s.signed_}, {"draws", s.draws}, {"scope", s.scope.label()}});
+    out.push_back({{"probe", s.probe},
+                   {"variant", s.variant},
+                   {"levels", s.levels},
+                   {"full", s.full},
+                   {"signed", s.signed_},
+                   {"draws", s.draws},
+                   {"scope", s.scope.label()}});
   }
   return out;
+}
+
+// The rows of a cached sweep file if it is exactly what `specs` produce for this model: the same
+// specs, every row present and well-formed, all of this task and seed. Otherwise nullopt, and
+// `problem` says what does not match (a truncated or hand-edited cache is recomputed, not trusted).
+std::optional<std::vector<SweepRow>> read_cached_sweep(const fs::path& file, const std::vector<SweepSpec>& specs,
+                                                       int64_t evaluations, const std::string& task, uint64_t seed,
+                                                       std::string* problem) {
+  try {
+    const Json cached = core::read_json(file);
+    if (!cached.is_object() || cached.value("specs", Json()) != specs_to_json(specs)) {
+      *problem = "its sweep specs differ from this study's";
+      return std::nullopt;
+    }
+    const Json& rows_json = cached.at("rows");
+    if (!rows_json.is_array() || static_cast<int64_t>(rows_json.size()) != evaluations) {
+      *problem = fmt::format("{} rows where the specs give {}", rows_json.size(), evaluations);
+      return std::nullopt;
+    }
+    std::vector<SweepRow> rows;
+    for (const auto& r : rows_json) {
+      rows.push_back(SweepRow::from_json(r));
+      if (rows.back().task != task || rows.back().seed != seed) {
+        *problem = fmt::format("a row of {} seed {} in the file of {} seed {}", rows.back().task, rows.back().seed,
+                               task, seed);
+        return std::nullopt;
+      }
+    }
+    return rows;
+  } catch (const std::exception& e) {
+    *problem = fmt::format("unreadable ({})", first_line(e.what()));
+    return std::nullopt;
+  }
 }
 
 struct Job {
@@ -136,15 +178,20 @@ class StudyRunner {
     result.sigma = probes::weight_sigma(params);
 
     const std::string sweep_hash = fmt::format(
-        "{:016x}", core::derive_seed(core::tag_of(specs_to_json(specs_).dump()),
-                                     {core::tag_of(model_hash), core::tag_of(kSweepFormat), static_cast<uint64_t>(kChunk)}));
-    const fs::path sweep_file = config_.out / "sweeps" / fmt::format("{}-seed{}-{}.json", spec.id(), job.seed, sweep_hash);
+        "{:016x}",
+        core::derive_seed(core::tag_of(specs_to_json(specs_).dump()),
+                          {core::tag_of(model_hash), core::tag_of(kSweepFormat), static_cast<uint64_t>(kChunk)}));
+    const fs::path sweep_file =
+        config_.out / "sweeps" / fmt::format("{}-seed{}-{}.json", spec.id(), job.seed, sweep_hash);
     const int64_t evals = probes::count_evaluations(specs_);
     if (fs::exists(sweep_file, ec)) {
-      const Json cached = core::read_json(sweep_file);  // named: a range-for over a temporary's member dangles
-      for (const auto& r : cached.at("rows")) result.rows.push_back(SweepRow::from_json(r));
-      done_evals_ += evals;
-      return result;
+      std::string problem;
+      if (auto rows = read_cached_sweep(sweep_file, specs_, evals, spec.id(), job.seed, &problem)) {
+        result.rows = std::move(*rows);
+        done_evals_ += evals;
+        return result;
+      }
+      spdlog::warn("{}: {}; computing the sweeps again", sweep_file.string(), problem);
     }
     const models::MlpBatchEvaluator evaluator(run_config.mlp_options(task.test_x.size(1)), task.test_x, task.test_y);
     probes::SweepContext context{spec.id(), job.seed, kChunk};
@@ -178,7 +225,8 @@ class StudyRunner {
     out.models_cached = static_cast<int>(results_.size()) - out.models_trained;
     out.sweeps_cached = static_cast<int>(results_.size()) - out.sweeps_run;
     for (const auto& spec : config_.tasks) {
-      out.scores.push_back(probes::score_task(by_task[spec.id()], static_cast<int>(spec.classes.size()), sigma_by_task[spec.id()]));
+      out.scores.push_back(
+          probes::score_task(by_task[spec.id()], static_cast<int>(spec.classes.size()), sigma_by_task[spec.id()]));
     }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
@@ -227,8 +275,13 @@ core::Json StudyResult::to_json() const {
   for (const auto& s : scores) scores_json.push_back(s.to_json());
   Json models_json = Json::array();
   for (const auto& m : models) models_json.push_back({{"task", m.task}, {"seed", m.seed}, {"dir", m.dir.string()}});
-  return {{"scores", scores_json}, {"models", models_json},      {"models_trained", models_trained}, {"models_cached", models_cached},
-          {"sweeps_run", sweeps_run},   {"sweeps_cached", sweeps_cached},   {"rows", rows.size()},
+  return {{"scores", scores_json},
+          {"models", models_json},
+          {"models_trained", models_trained},
+          {"models_cached", models_cached},
+          {"sweeps_run", sweeps_run},
+          {"sweeps_cached", sweeps_cached},
+          {"rows", rows.size()},
           {"seconds", seconds}};
 }
 
@@ -237,8 +290,8 @@ StudyResult StudyResult::from_json(const core::Json& json, const std::string& so
     StudyResult r;
     for (const auto& s : json.at("scores")) r.scores.push_back(probes::TaskScore::from_json(s));
     for (const auto& m : json.at("models")) {
-      r.models.push_back({m.at("task").get<std::string>(), m.at("seed").get<uint64_t>(),
-                          fs::path(m.at("dir").get<std::string>())});
+      r.models.push_back(
+          {m.at("task").get<std::string>(), m.at("seed").get<uint64_t>(), fs::path(m.at("dir").get<std::string>())});
     }
     r.models_trained = json.at("models_trained").get<int>();
     r.models_cached = json.at("models_cached").get<int>();
@@ -254,6 +307,7 @@ StudyResult StudyResult::from_json(const core::Json& json, const std::string& so
 StudyResult run_study(const StudyConfig& config) {
   config.validate();
   core::guard_output_dir(config.out, core::kind::kStudy);
+  config.model.check_memory(data::kImagePixels);
   StudyRunner runner(config);  // loads the datasets: a missing file fails before anything is written
   fs::create_directories(config.out);
   const core::DirectoryLock lock(config.out);
@@ -272,13 +326,13 @@ std::string format_summary(const StudyResult& result) {
   };
   const auto peak = [](const probes::Peak& p, const std::string& where) { return p.found ? where : std::string("-"); };
   for (const auto& s : result.scores) {
-    out += fmt::format("{:<20} {:>5} {:>15} {:>19} {:>19} {:>6.1f} {:>6.1f} {:>15} {:>21} {:>14}\n", s.task, s.seeds,
-                       cell(s.full), cell(s.binarized), cell(s.shuffled), s.delta_bin, s.delta_shuf,
-                       peak(s.prune_binarize, fmt::format("{:.1f} @p={:.3g}", s.prune_binarize.accuracy, s.prune_binarize.level)),
-                       peak(s.noise_signed, fmt::format("{:.1f} @a={:.2g}={:.2g}sd", s.noise_signed.accuracy,
-                                                         s.noise_signed.level,
-                                                         s.sigma_w > 0 ? s.noise_signed.level / s.sigma_w : 0.0)),
-                       peak(s.flip_signed, fmt::format("{:.1f} @q={:.2f}", s.flip_signed.accuracy, s.flip_signed.level)));
+    out += fmt::format(
+        "{:<20} {:>5} {:>15} {:>19} {:>19} {:>6.1f} {:>6.1f} {:>15} {:>21} {:>14}\n", s.task, s.seeds, cell(s.full),
+        cell(s.binarized), cell(s.shuffled), s.delta_bin, s.delta_shuf,
+        peak(s.prune_binarize, fmt::format("{:.1f} @p={:.3g}", s.prune_binarize.accuracy, s.prune_binarize.level)),
+        peak(s.noise_signed, fmt::format("{:.1f} @a={:.2g}={:.2g}sd", s.noise_signed.accuracy, s.noise_signed.level,
+                                         s.sigma_w > 0 ? s.noise_signed.level / s.sigma_w : 0.0)),
+        peak(s.flip_signed, fmt::format("{:.1f} @q={:.2f}", s.flip_signed.accuracy, s.flip_signed.level)));
   }
   if (result.scores.size() >= 3) {
     std::vector<double> bin, shuf;
@@ -286,10 +340,12 @@ std::string format_summary(const StudyResult& result) {
       bin.push_back(s.delta_bin);
       shuf.push_back(s.delta_shuf);
     }
-    out += fmt::format("rank correlation of D_bin and D_shuf over {} tasks: {:.3f}\n", bin.size(), probes::spearman(bin, shuf));
+    out += fmt::format("rank correlation of D_bin and D_shuf over {} tasks: {:.3f}\n", bin.size(),
+                       probes::spearman(bin, shuf));
   }
-  out += fmt::format("{} rows; models trained {}, cached {}; sweeps run {}, cached {}; {:.1f}s\n", result.rows.size(),
-                     result.models_trained, result.models_cached, result.sweeps_run, result.sweeps_cached, result.seconds);
+  out +=
+      fmt::format("{} rows; models trained {}, cached {}; sweeps run {}, cached {}; {:.1f}s\n", result.rows.size(),
+                  result.models_trained, result.models_cached, result.sweeps_run, result.sweeps_cached, result.seconds);
   return out;
 }
 

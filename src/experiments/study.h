@@ -28,14 +28,14 @@ namespace netprobe::experiments {
 
 struct StudyConfig {
   std::vector<data::TaskSpec> tasks;
-  std::vector<uint64_t> seeds;                 ///< model seeds
+  std::vector<uint64_t> seeds;  ///< model seeds
   std::vector<std::string> probes = study_probe_names();
-  ClassifierRunConfig model;                   ///< architecture and training (task, seed ignored)
+  ClassifierRunConfig model;  ///< architecture and training (task, seed ignored)
   int draws = 5;
   bool layer_profile = false;
   std::filesystem::path out = "results/study";
   std::optional<std::filesystem::path> data_dir;
-  int workers = 1;                             ///< models processed concurrently, 1 thread each
+  int workers = 1;  ///< models processed concurrently, 1 thread each
   bool progress = true;
 
   /// UsageError naming the option for an empty or invalid selection.

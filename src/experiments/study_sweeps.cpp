@@ -23,7 +23,7 @@ std::vector<SweepSpec> default_sweeps(const std::vector<std::string>& probes, in
       specs.push_back({name, variant, probes::default_levels(name), true, with_signed, draws, Scope{}});
     }
   };
-  if (has("prune")) add_all_variants("prune", true);  // signed magnitude pruning = prune-then-binarize
+  if (has("prune")) add_all_variants("prune", true);         // signed magnitude pruning = prune-then-binarize
   if (has("binarize")) add_all_variants("binarize", false);  // sign() of a binarized network is itself
   if (has("noise")) specs.push_back({"noise", "uniform", probes::default_levels("noise"), true, true, draws, Scope{}});
   if (has("flip")) add_all_variants("flip", true);

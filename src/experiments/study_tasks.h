@@ -11,8 +11,8 @@
 namespace netprobe::experiments {
 
 struct TaskSelection {
-  std::vector<std::string> datasets;    ///< empty = mnist and fashion-mnist (or mnist for pairs)
-  std::vector<std::string> pairs;       ///< "0-7" (every selected dataset) or "fashion-mnist:3-2"
+  std::vector<std::string> datasets;  ///< empty = mnist and fashion-mnist (or mnist for pairs)
+  std::vector<std::string> pairs;     ///< "0-7" (every selected dataset) or "fashion-mnist:3-2"
   bool all_pairs = false;
   std::vector<std::string> class_sets;  ///< k-class tasks, e.g. "all" or "0,1,2"
 };

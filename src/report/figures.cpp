@@ -43,7 +43,8 @@ std::string curve_body(const std::vector<CurvePoint>& c) {
 }
 
 // "median line + IQR band" plot elements for one block.
-std::string band_and_line(const std::string& file, int block, int color, const std::string& title, bool dashed = false) {
+std::string band_and_line(const std::string& file, int block, int color, const std::string& title,
+                          bool dashed = false) {
   return fmt::format(
       "'{0}' index {1} using 1:3:4 with filledcurves lc {2} fs transparent solid 0.18 noborder notitle, "
       "'{0}' index {1} using 1:2 with lines lc {2} lw 2 {3} title {4}",
@@ -78,8 +79,9 @@ std::map<std::string, std::vector<std::string>> tasks_by_dataset(const std::vect
 }
 
 // One multi-panel figure per dataset; `panel` returns the plot command of a task or "".
-std::vector<Figure> per_dataset(const StudyData& d, const std::string& stem, const std::string& title,
-                                const std::function<std::string(const std::string& task, Blocks&, const std::string& file)>& panel) {
+std::vector<Figure> per_dataset(
+    const StudyData& d, const std::string& stem, const std::string& title,
+    const std::function<std::string(const std::string& task, Blocks&, const std::string& file)>& panel) {
   std::vector<Figure> out;
   for (const auto& [dataset, ids] : tasks_by_dataset(tasks_of(d))) {
     Figure f;
@@ -93,8 +95,9 @@ std::vector<Figure> per_dataset(const StudyData& d, const std::string& stem, con
       if (!p.empty()) panels.push_back(p);
     }
     if (panels.empty()) continue;
-    f.title = fmt::format("{}: {}{}", title, dataset,
-                          ids.size() > kMaxPanels ? fmt::format(" (first {} of {} tasks)", kMaxPanels, ids.size()) : "");
+    f.title =
+        fmt::format("{}: {}{}", title, dataset,
+                    ids.size() > kMaxPanels ? fmt::format(" (first {} of {} tasks)", kMaxPanels, ids.size()) : "");
     f.width = 460 * static_cast<int>(panels.size());
     f.data = blocks.text();
     f.script = fmt::format("set multiplot layout 1,{} title {}\n", panels.size(), gp_quote(f.title));
@@ -106,9 +109,10 @@ std::vector<Figure> per_dataset(const StudyData& d, const std::string& stem, con
 }
 
 std::string panel_header(const std::string& task, const std::string& xlabel) {
-  return fmt::format("set title {}\nset xlabel {}\nset ylabel 'test accuracy (%)'\nset yrange [0:100]\nset grid\n"
-                     "set key bottom left font ',9'\n",
-                     gp_quote(task), gp_quote(xlabel));
+  return fmt::format(
+      "set title {}\nset xlabel {}\nset ylabel 'test accuracy (%)'\nset yrange [0:100]\nset grid\n"
+      "set key bottom left font ',9'\n",
+      gp_quote(task), gp_quote(xlabel));
 }
 
 std::vector<Figure> pruning_figures(const StudyData& d, const std::map<std::string, std::vector<SweepRow>>& rows) {
@@ -138,7 +142,8 @@ std::vector<Figure> pruning_figures(const StudyData& d, const std::map<std::stri
                      });
 }
 
-std::vector<Figure> prune_binarize_figure(const StudyData& d, const std::map<std::string, std::vector<SweepRow>>& rows) {
+std::vector<Figure> prune_binarize_figure(const StudyData& d,
+                                          const std::map<std::string, std::vector<SweepRow>>& rows) {
   Figure f{"prune_then_binarize", "Prune then binarize: all tasks (median over seeds, IQR band)"};
   Blocks blocks;
   std::vector<std::string> parts;
@@ -172,7 +177,8 @@ std::vector<Figure> noise_figures(const StudyData& d, const std::map<std::string
                        if (full.empty()) return std::string();
                        const int bf = blocks.add(task + " full", curve_body(full));
                        std::string plot = band_and_line(file, bf, 1, "full precision");
-                       if (!sgn.empty()) plot += ", " + band_and_line(file, blocks.add(task + " signed", curve_body(sgn)), 2, "signed");
+                       if (!sgn.empty())
+                         plot += ", " + band_and_line(file, blocks.add(task + " signed", curve_body(sgn)), 2, "signed");
                        const double sigma = sigma_of(d, task);
                        // Markers at 1, 2 and 4 sigma(w): gnuplot cannot link a second axis to a log axis.
                        std::string axes =
@@ -187,8 +193,8 @@ std::vector<Figure> noise_figures(const StudyData& d, const std::map<std::string
                            y -= 0.05;
                          }
                        }
-                       return panel_header(task, "noise amplitude a (dotted: 1, 2, 4 sd(w))") +
-                              axes + "plot " + plot + "\nset xtics autofreq format '% h' noenhanced\n";
+                       return panel_header(task, "noise amplitude a (dotted: 1, 2, 4 sd(w))") + axes + "plot " + plot +
+                              "\nset xtics autofreq format '% h' noenhanced\n";
                      });
 }
 
@@ -226,8 +232,8 @@ std::vector<Figure> randomization_figure(const StudyData& d, const std::map<std:
       for (size_t v = 0; v < variants.size(); ++v) {
         const auto c = probes::curve(rows.at(tasks[t].id), "shuffle", variants[v], mode);
         if (c.empty()) continue;
-        const double x = static_cast<double>(v) + 0.8 * (static_cast<double>(t) + 0.5) / static_cast<double>(shown) - 0.4 +
-                         (std::string(mode) == "signed" ? 0.3 / static_cast<double>(shown) : 0.0);
+        const double x = static_cast<double>(v) + 0.8 * (static_cast<double>(t) + 0.5) / static_cast<double>(shown) -
+                         0.4 + (std::string(mode) == "signed" ? 0.3 / static_cast<double>(shown) : 0.0);
         body += fmt::format("{} {} {} {}\n", x, c[0].accuracy.median, c[0].accuracy.q1, c[0].accuracy.q3);
       }
       if (body.empty()) continue;
@@ -241,10 +247,11 @@ std::vector<Figure> randomization_figure(const StudyData& d, const std::map<std:
   if (parts.empty()) return {};
   f.data = blocks.text();
   f.width = 1000;
-  f.script = "set xtics ('A' 0, 'B' 1, 'C' 2, 'D' 3, 'E' 4, 'F' 5, 'G' 6)\nset xrange [-0.6:6.6]\n"
-             "set yrange [0:100]\nset ylabel 'test accuracy (%)'\nset grid ytics\nset key outside right font ',9'\n"
-             "set xlabel 'A all | B by sign | C/D per input/output node | E/F per node and sign | G edge switching'\nplot " +
-             fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
+  f.script =
+      "set xtics ('A' 0, 'B' 1, 'C' 2, 'D' 3, 'E' 4, 'F' 5, 'G' 6)\nset xrange [-0.6:6.6]\n"
+      "set yrange [0:100]\nset ylabel 'test accuracy (%)'\nset grid ytics\nset key outside right font ',9'\n"
+      "set xlabel 'A all | B by sign | C/D per input/output node | E/F per node and sign | G edge switching'\nplot " +
+      fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
   return {f};
 }
 
@@ -288,7 +295,8 @@ std::vector<Figure> score_figure(const StudyData& d, const std::map<std::string,
       "set grid ytics\nset xrange [-0.7:{0}]\nset xtics rotate by -40 font ',9'\nset key top left\n"
       "plot '{1}.dat' using ($1-0.2):3:xtic(2) with boxes lc 1 title 'D_bin', "
       "'' using ($1-0.2):3:4:5 with yerrorbars lc black pt 0 notitle, "
-      "'' using ($1+0.2):6 with boxes lc 3 title 'D_shuf', '' using ($1+0.2):6:7:8 with yerrorbars lc black pt 0 notitle\n",
+      "'' using ($1+0.2):6 with boxes lc 3 title 'D_shuf', '' using ($1+0.2):6:7:8 with yerrorbars lc black pt 0 "
+      "notitle\n",
       i - 0.3, f.name);
   return {f};
 }
@@ -322,9 +330,11 @@ std::vector<Figure> heatmap_figures(const StudyData& d) {
       f.height = 560;
       f.script = fmt::format(
           "set title {}\nset xrange [-0.5:9.5]\nset yrange [9.5:-0.5]\nset xtics 0,1,9\nset ytics 0,1,9\n"
-          "set cbrange [0:50]\nset palette defined (0 '#fff5eb', 25 '#fd8d3c', 50 '#7f2704')\nset cblabel 'accuracy points'\n"
+          "set cbrange [0:50]\nset palette defined (0 '#fff5eb', 25 '#fd8d3c', 50 '#7f2704')\nset cblabel 'accuracy "
+          "points'\n"
           "set xlabel 'class'\nset ylabel 'class'\n"
-          "plot '{}.dat' matrix with image notitle, '' matrix using 1:2:(($3==$3)?sprintf('%.0f',$3):'') with labels font ',9' notitle\n",
+          "plot '{}.dat' matrix with image notitle, '' matrix using 1:2:(($3==$3)?sprintf('%.0f',$3):'') with labels "
+          "font ',9' notitle\n",
           gp_quote(f.title), f.name);
       out.push_back(std::move(f));
     }
@@ -381,9 +391,10 @@ std::vector<Figure> layer_figure(const StudyData& d) {
   std::string xtics;
   for (size_t i = 0; i < layers.size(); ++i) xtics += fmt::format("{}'{}' {}", i ? ", " : "", layers[i], i);
   f.data = blocks.text();
-  f.script = fmt::format("set xtics ({})\nset xrange [-0.5:{}]\nset yrange [0:100]\nset ylabel 'test accuracy (%)'\n"
-                         "set grid\nset key outside right font ',9'\nplot {}\n",
-                         xtics, static_cast<double>(layers.size()) - 0.5, fmt::join(parts, ", \\\n  "));
+  f.script = fmt::format(
+      "set xtics ({})\nset xrange [-0.5:{}]\nset yrange [0:100]\nset ylabel 'test accuracy (%)'\n"
+      "set grid\nset key outside right font ',9'\nplot {}\n",
+      xtics, static_cast<double>(layers.size()) - 0.5, fmt::join(parts, ", \\\n  "));
   return {f};
 }
 

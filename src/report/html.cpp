@@ -49,22 +49,25 @@ std::string html_escape(const std::string& text) {
 
 std::string render_html(const StudyData& data, const std::vector<Figure>& figures, const RenderResult& render,
                         const std::string& figures_dir) {
-  std::string h = fmt::format("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-                              "<title>netprobe study report</title>\n<style>{}</style></head><body>\n",
-                              kStyle);
+  std::string h = fmt::format(
+      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      "<title>netprobe study report</title>\n<style>{}</style></head><body>\n",
+      kStyle);
   const auto& versions = data.versions;
-  h += fmt::format("<h1>netprobe study report</h1>\n<p>{} tasks, seeds {}, probes {}; netprobe {} (git {}), libtorch {}.</p>\n",
-                   data.result.scores.size(), html_escape(fmt::format("{}", fmt::join(data.seeds, ", "))),
-                   html_escape(fmt::format("{}", fmt::join(data.probes, ", "))),
-                   html_escape(versions.value("netprobe", "?")), html_escape(versions.value("git", "?")),
-                   html_escape(versions.value("libtorch", "?")));
+  h += fmt::format(
+      "<h1>netprobe study report</h1>\n<p>{} tasks, seeds {}, probes {}; netprobe {} (git {}), libtorch {}.</p>\n",
+      data.result.scores.size(), html_escape(fmt::format("{}", fmt::join(data.seeds, ", "))),
+      html_escape(fmt::format("{}", fmt::join(data.probes, ", "))), html_escape(versions.value("netprobe", "?")),
+      html_escape(versions.value("git", "?")), html_escape(versions.value("libtorch", "?")));
 
   h += "<h2>Summary</h2>\n<table>\n<tr><th>task</th><th>seeds</th><th>full %</th><th>binarized %</th>"
        "<th>shuffled (B) %</th><th>&Delta;<sub>bin</sub></th><th>&Delta;<sub>shuf</sub></th><th>norm. bin</th>"
-       "<th>norm. shuf</th><th>prune&rarr;binarize peak</th><th>noise (signed) peak</th><th>flip (signed) peak</th></tr>\n";
+       "<th>norm. shuf</th><th>prune&rarr;binarize peak</th><th>noise (signed) peak</th><th>flip (signed) "
+       "peak</th></tr>\n";
   for (const auto& s : data.result.scores) {
     std::string noise = fmt_peak(s.noise_signed, "a");
-    if (noise != "-" && s.sigma_w > 0) noise += fmt::format(" ({:.2g}&sigma;<sub>w</sub>)", s.noise_signed.level / s.sigma_w);
+    if (noise != "-" && s.sigma_w > 0)
+      noise += fmt::format(" ({:.2g}&sigma;<sub>w</sub>)", s.noise_signed.level / s.sigma_w);
     h += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
@@ -72,8 +75,9 @@ std::string render_html(const StudyData& data, const std::vector<Figure>& figure
         fixed(s.delta_bin, 1), fixed(s.delta_shuf, 1), fixed(s.norm_bin, 2), fixed(s.norm_shuf, 2),
         fmt_peak(s.prune_binarize, "p"), noise, fmt_peak(s.flip_signed, "q"));
   }
-  h += "</table>\n<p><small>Accuracies: median [inter-quartile range] over seeds. &Delta; = median flip50(full) &minus; "
-       "median flip50(probed), in accuracy points; normalized by (median full &minus; chance).</small></p>\n";
+  h +=
+      "</table>\n<p><small>Accuracies: median [inter-quartile range] over seeds. &Delta; = median flip50(full) &minus; "
+      "median flip50(probed), in accuracy points; normalized by (median full &minus; chance).</small></p>\n";
 
   h += "<h2>Figures</h2>\n";
   if (!render.gnuplot_available) {
@@ -86,12 +90,14 @@ std::string render_html(const StudyData& data, const std::vector<Figure>& figure
     const bool drawn = std::find(render.rendered.begin(), render.rendered.end(), f.name) != render.rendered.end();
     h += "<figure>\n";
     if (drawn) {
-      h += fmt::format("<a href=\"{0}.png\"><img src=\"{0}.svg\" alt=\"{1}\"></a>\n", html_escape(base), html_escape(f.title));
+      h += fmt::format("<a href=\"{0}.png\"><img src=\"{0}.svg\" alt=\"{1}\"></a>\n", html_escape(base),
+                       html_escape(f.title));
     }
-    h += fmt::format("<figcaption>{}{} &middot; <a href=\"{}.dat\">data</a> &middot; <a href=\"{}.gp\">gnuplot script</a>"
-                     "{}</figcaption>\n</figure>\n",
-                     html_escape(f.title), drawn ? "" : " (not drawn)", html_escape(base), html_escape(base),
-                     drawn ? fmt::format(" &middot; <a href=\"{}.png\">PNG</a>", html_escape(base)) : "");
+    h += fmt::format(
+        "<figcaption>{}{} &middot; <a href=\"{}.dat\">data</a> &middot; <a href=\"{}.gp\">gnuplot script</a>"
+        "{}</figcaption>\n</figure>\n",
+        html_escape(f.title), drawn ? "" : " (not drawn)", html_escape(base), html_escape(base),
+        drawn ? fmt::format(" &middot; <a href=\"{}.png\">PNG</a>", html_escape(base)) : "");
   }
 
   h += "<h2>Configuration and run</h2>\n<pre>" + html_escape(data.study.dump(2)) + "</pre>\n";

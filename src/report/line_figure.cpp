@@ -26,10 +26,11 @@ Figure line_figure(const std::string& name, const std::string& title, const std:
     const int color = s.color > 0 ? s.color : static_cast<int>(i) + 1;
     const std::string style = s.style == "points" ? fmt::format("points pt 7 ps 0.5 lc {}", color)
                                                   : fmt::format("{} lw 2 lc {} dt {}", s.style, color, s.dash);
-    plots.push_back(fmt::format("'{}.dat' index {} using 1:2 with {} title {}", name, block++, style, gp_quote(s.label)));
+    plots.push_back(
+        fmt::format("'{}.dat' index {} using 1:2 with {} title {}", name, block++, style, gp_quote(s.label)));
   }
-  f.script = fmt::format("set title {}\nset xlabel {}\nset ylabel {}\nset grid\nset key {} font ',9'\n", gp_quote(title),
-                         gp_quote(xlabel), gp_quote(ylabel), axes.key);
+  f.script = fmt::format("set title {}\nset xlabel {}\nset ylabel {}\nset grid\nset key {} font ',9'\n",
+                         gp_quote(title), gp_quote(xlabel), gp_quote(ylabel), axes.key);
   if (axes.log_y) f.script += "set logscale y\nset format y '10^{%L}'\n";
   if (axes.log_x) f.script += "set logscale x\n";
   f.script += plots.empty() ? "set label 'no data' at graph 0.5,0.5 center\nplot NaN notitle\n"

@@ -59,11 +59,13 @@ RenderResult render_figures(const fs::path& dir, const std::vector<Figure>& figu
   }
   RenderResult result;
   const std::string gnuplot = gnuplot_command();
-  result.gnuplot_available = std::system(fmt::format("{} --version >/dev/null 2>&1", shell_quote(gnuplot)).c_str()) == 0;
+  result.gnuplot_available =
+      std::system(fmt::format("{} --version >/dev/null 2>&1", shell_quote(gnuplot)).c_str()) == 0;
   if (!result.gnuplot_available) {
-    spdlog::warn("gnuplot not found ('{}'): figures not drawn; their data and scripts are in {}. "
-                 "Install it with: apt-get install gnuplot-nox",
-                 gnuplot, dir.string());
+    spdlog::warn(
+        "gnuplot not found ('{}'): figures not drawn; their data and scripts are in {}. "
+        "Install it with: apt-get install gnuplot-nox",
+        gnuplot, dir.string());
     return result;
   }
   for (const auto& f : figures) {
@@ -72,9 +74,9 @@ RenderResult render_figures(const fs::path& dir, const std::vector<Figure>& figu
       const fs::path image = dir / (f.name + "." + format);
       std::error_code ec;
       fs::remove(image, ec);
-      const std::string cmd = fmt::format("cd {} && {} -e \"fmt='{}'\" {} >{} 2>&1", shell_quote(dir.string()),
-                                          shell_quote(gnuplot), format, shell_quote(f.name + ".gp"),
-                                          shell_quote(f.name + "." + format + ".log"));
+      const std::string cmd =
+          fmt::format("cd {} && {} -e \"fmt='{}'\" {} >{} 2>&1", shell_quote(dir.string()), shell_quote(gnuplot),
+                      format, shell_quote(f.name + ".gp"), shell_quote(f.name + "." + format + ".log"));
       ok = ok && std::system(cmd.c_str()) == 0 && non_empty_file(image);
     }
     if (ok) {

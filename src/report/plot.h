@@ -9,8 +9,8 @@
 namespace netprobe::report {
 
 struct Figure {
-  std::string name;     ///< file stem: NAME.gp, NAME.dat, NAME.svg, NAME.png
-  std::string title;    ///< caption in the report
+  std::string name;         ///< file stem: NAME.gp, NAME.dat, NAME.svg, NAME.png
+  std::string title;        ///< caption in the report
   std::string data = "";    ///< content of NAME.dat (gnuplot blocks separated by two blank lines)
   std::string script = "";  ///< gnuplot commands after terminal and output are set
   int width = 900, height = 420;

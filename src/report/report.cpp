@@ -33,7 +33,8 @@ ReportSummary write_report(const std::filesystem::path& results_dir) {
   const std::string kind = core::run_kind(results_dir);
   if (kind == core::kind::kStudy) return write_study_report(results_dir);
   if (kind.empty() || kind == core::kind::kClassifier) {
-    throw core::Error(fmt::format("{}: not a study or RNN results directory (nothing to report)", results_dir.string()));
+    throw core::Error(
+        fmt::format("{}: not a study or RNN results directory (nothing to report)", results_dir.string()));
   }
   const std::vector<Figure> figures = rnn_run_figures(results_dir, kind);
   ReportSummary summary;

@@ -68,14 +68,15 @@ Figure rnn_theory_figure(const std::vector<experiments::TheoryComparison>& resul
                      "max |dSigma| / max |Sigma|", {.log_y = true, .key = "bottom right"}, series);
 }
 
-std::vector<Figure> rnn_twins_figures(const experiments::TwinsResult& r, int64_t rank, models::RnnActivation activation) {
-  Figure loss = line_figure(
-      "twins_loss", "Twins learning the new task: simulation (points), overlap theory (lines)", "epoch", "loss",
-      {.log_y = true},
-      {{"original (sim)", epochs_of(r.original), losses_of(r.original), "points", 1},
-       {"twin (sim)", epochs_of(r.twin), losses_of(r.twin), "points", 2},
-       {"original (theory)", epochs_of(r.original_theory), losses_of(r.original_theory), "lines", 1},
-       {"twin (theory)", epochs_of(r.twin_theory), losses_of(r.twin_theory), "lines", 2}});
+std::vector<Figure> rnn_twins_figures(const experiments::TwinsResult& r, int64_t rank,
+                                      models::RnnActivation activation) {
+  Figure loss =
+      line_figure("twins_loss", "Twins learning the new task: simulation (points), overlap theory (lines)", "epoch",
+                  "loss", {.log_y = true},
+                  {{"original (sim)", epochs_of(r.original), losses_of(r.original), "points", 1},
+                   {"twin (sim)", epochs_of(r.twin), losses_of(r.twin), "points", 2},
+                   {"original (theory)", epochs_of(r.original_theory), losses_of(r.original_theory), "lines", 1},
+                   {"twin (theory)", epochs_of(r.twin_theory), losses_of(r.twin_theory), "lines", 2}});
   std::vector<Series> invisible = overlap_series(r.original, rank, activation, true, " original");
   for (auto& s : invisible) s.dash = 1;
   for (auto& s : overlap_series(r.twin, rank, activation, true, " twin")) {
@@ -106,8 +107,8 @@ std::vector<Figure> rnn_memory_figures(const std::vector<experiments::MemoryRun>
       invisible.push_back(std::move(s));
     }
   }
-  return {line_figure("memory_loss", "Loss through A -> B -> A (of the task being trained)", "learning time eta x epochs",
-                      "loss", {.log_y = true}, loss),
+  return {line_figure("memory_loss", "Loss through A -> B -> A (of the task being trained)",
+                      "learning time eta x epochs", "loss", {.log_y = true}, loss),
           line_figure("memory_invisible", "Invisible overlaps through A -> B -> A", "learning time eta x epochs",
                       "overlap", {.key = "outside right"}, invisible)};
 }
@@ -119,7 +120,8 @@ Figure probe_figure(const std::vector<probes::SweepRow>& rows, const std::string
   // The (variant, mode, scope) combinations of this probe, in label order.
   std::map<std::string, probes::RowSelection> selections;
   for (const auto& r : rows) {
-    if (r.probe == probe) selections[fmt::format("{} {} [{}]", r.variant, r.mode, r.scope)] = {r.probe, r.variant, r.mode, r.scope};
+    if (r.probe == probe)
+      selections[fmt::format("{} {} [{}]", r.variant, r.mode, r.scope)] = {r.probe, r.variant, r.mode, r.scope};
   }
   std::vector<Series> out;
   for (const auto& [label, selection] : selections) {

@@ -17,7 +17,8 @@ std::vector<Figure> rnn_training_figures(const std::vector<models::OverlapRecord
 Figure rnn_theory_figure(const std::vector<experiments::TheoryComparison>& results);
 /// Both twins' loss curves on the new task, simulated (points) and predicted (lines), and
 /// their invisible overlaps.
-std::vector<Figure> rnn_twins_figures(const experiments::TwinsResult& result, int64_t rank, models::RnnActivation activation);
+std::vector<Figure> rnn_twins_figures(const experiments::TwinsResult& result, int64_t rank,
+                                      models::RnnActivation activation);
 /// Per eta: loss through A -> B -> A and the invisible overlaps' trajectories.
 std::vector<Figure> rnn_memory_figures(const std::vector<experiments::MemoryRun>& runs, int64_t rank,
                                        models::RnnActivation activation);

@@ -22,9 +22,9 @@ Optimizer::Optimizer(const std::vector<ParamGroup>& groups, const OptimizerConfi
     if (kind_ == OptimizerKind::kAdam) {
       torch_groups.emplace_back(g.params, std::make_unique<torch::optim::AdamOptions>(config.lr * g.lr_scale));
     } else {
-      torch_groups.emplace_back(
-          g.params, std::make_unique<torch::optim::SGDOptions>(
-                        torch::optim::SGDOptions(config.lr * g.lr_scale).momentum(config.momentum)));
+      torch_groups.emplace_back(g.params,
+                                std::make_unique<torch::optim::SGDOptions>(
+                                    torch::optim::SGDOptions(config.lr * g.lr_scale).momentum(config.momentum)));
     }
   }
   if (kind_ == OptimizerKind::kAdam) {

@@ -35,8 +35,8 @@ void ProgressBar::update(int64_t done, const std::string& status) {
   const int filled = static_cast<int>(fraction * kWidth);
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(kWidth, '-');
-  std::fprintf(stderr, "\r%s [%s] %3d%% %s ETA %s\x1b[K", label_.c_str(), bar.c_str(),
-               static_cast<int>(fraction * 100), status.c_str(), format_duration(eta).c_str());
+  std::fprintf(stderr, "\r%s [%s] %3d%% %s ETA %s\x1b[K", label_.c_str(), bar.c_str(), static_cast<int>(fraction * 100),
+               status.c_str(), format_duration(eta).c_str());
   std::fflush(stderr);
 }
 

@@ -32,8 +32,8 @@ std::vector<core::Json> fit(Optimizer& optimizer, DataSource& source, const Step
       StepOutput out = step(batch);
       const double loss = out.loss.item<double>();
       if (!std::isfinite(loss)) {
-        throw core::Error(fmt::format("{}: loss became {} at epoch {} step {} (try a smaller --lr)", config.label,
-                                      loss, epoch + 1, i + 1));
+        throw core::Error(fmt::format("{}: loss became {} at epoch {} step {} (try a smaller --lr)", config.label, loss,
+                                      epoch + 1, i + 1));
       }
       out.loss.backward();
       optimizer.step();

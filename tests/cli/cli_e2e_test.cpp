@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "src/core/atomic_file.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe {
@@ -34,6 +35,34 @@ TEST(CliE2E, UsageErrorsExitTwoWithOneLine) {
   }
   const auto r = run_netprobe("data info --dataset cifar");
   EXPECT_NE(r.err.find("unknown dataset 'cifar'"), std::string::npos) << r.err;
+}
+
+TEST(CliE2E, ValuesThatUsedToBeAcceptedSilentlyAreOneLineUsageErrors) {
+  testing::TempDir tmp;
+  core::write_file_atomic(tmp / "bad.toml", "not toml\n[[[\n= = =\n");
+  core::write_file_atomic(tmp / "extra.toml", "[train]\nepoch = 3\n");
+  core::write_file_atomic(tmp / "flat.toml", "hiden = [32]\n");
+  const std::string out = " --out " + (tmp / "run").string();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--config " + (tmp / "bad.toml").string() + " data info", "bad.toml:1: not a TOML"},
+      {"--config " + (tmp / "extra.toml").string() + " train --classes 7,9" + out, "unknown key 'train.epoch'"},
+      {"--config " + (tmp / "flat.toml").string() + " train --classes 7,9" + out, "unknown key 'hiden'"},
+      {"--seed -1 data info", "--seed: must be >= 0"},
+      {"rnn train --eta inf" + out, "--eta: must be a finite number"},
+      {"rnn train --decay nan" + out, "--decay: must be a finite number"},
+      {"train --classes 7,9 --lr nan" + out, "--lr: must be a finite number"},
+      {"--threads 100000 data info", "--threads: at most"},
+      {"frobnicate", "unknown subcommand 'frobnicate'"},
+      {"train --classes 7,9 --hidden 1000000000" + out, "--hidden: a 784-1000000000-2 MLP"},
+      {"rnn train --n 2000000000" + out, "--n: a rank-1 network of N = 2000000000"},
+  };
+  for (const auto& [args, needle] : cases) {
+    const auto r = run_netprobe(args + " -q");
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find(needle), std::string::npos) << args << "\n" << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(tmp / "run"));
 }
 
 TEST(CliE2E, DataInfoOnGeneratedDataset) {

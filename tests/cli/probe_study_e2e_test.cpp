@@ -34,8 +34,8 @@ fs::path ProbeStudyE2E::model_;
 
 TEST_F(ProbeStudyE2E, ProbePrintsATableAndWritesEveryRow) {
   const fs::path csv = *tmp_ / "prune.csv";
-  const auto r = run_netprobe("probe --model " + model().string() + " --probe prune --levels 0,0.5,0.99 --signed --out " +
-                              csv.string() + data_arg());
+  const auto r = run_netprobe("probe --model " + model().string() +
+                              " --probe prune --levels 0,0.5,0.99 --signed --out " + csv.string() + data_arg());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("mnist-7v9: unperturbed test accuracy"), std::string::npos) << r.out;
   const std::string rows = core::read_file(csv);
@@ -62,8 +62,10 @@ TEST_F(ProbeStudyE2E, ProbeUsageErrorsWriteNothing) {
 
 TEST_F(ProbeStudyE2E, SmallStudyWritesResultsAndJsonSummary) {
   const fs::path out = *tmp_ / "study";
-  const std::string args = "study --pairs 7-9 --seeds 2 --probes binarize,shuffle --draws 1 --threads 2 -q "
-                           "--format json --out " + out.string() + data_arg();
+  const std::string args =
+      "study --pairs 7-9 --seeds 2 --probes binarize,shuffle --draws 1 --threads 2 -q "
+      "--format json --out " +
+      out.string() + data_arg();
   const auto r = run_netprobe(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto summary = core::Json::parse(r.out);
@@ -80,10 +82,9 @@ TEST_F(ProbeStudyE2E, SmallStudyWritesResultsAndJsonSummary) {
 
 TEST_F(ProbeStudyE2E, StudyUsageErrorsWriteNothing) {
   const fs::path out = *tmp_ / "bad-study";
-  for (const std::string& args : std::vector<std::string>{"study --probes prune,dropout", "study --pairs 7-7",
-                                                          "study --pairs 7-12", "study --datasets cifar",
-                                                          "study --seeds 0", "study --format xml",
-                                                          "study --activation gelu"}) {
+  for (const std::string& args : std::vector<std::string>{
+           "study --probes prune,dropout", "study --pairs 7-7", "study --pairs 7-12", "study --datasets cifar",
+           "study --seeds 0", "study --format xml", "study --activation gelu"}) {
     const auto r = run_netprobe(args + " --out " + out.string() + data_arg());
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
   }

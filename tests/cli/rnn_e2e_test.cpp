@@ -13,7 +13,8 @@ using testing::run_netprobe;
 
 TEST(RnnE2E, TrainWritesWeightsOverlapTrajectoryAndMeta) {
   testing::TempDir tmp;
-  const auto r = run_netprobe("rnn train --n 200 --epochs 30 --track-every 10 -q --threads 1 --out " + (tmp / "run").string());
+  const auto r =
+      run_netprobe("rnn train --n 200 --epochs 30 --track-every 10 -q --threads 1 --out " + (tmp / "run").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string csv = core::read_file(tmp / "run" / "overlaps.csv");
   EXPECT_EQ(csv.rfind("epoch,loss,|z|^2,z.v1,z.m,z.u1,", 0), 0u) << csv.substr(0, 80);
@@ -40,8 +41,10 @@ TEST(RnnE2E, LinearTheoryMatchesSimulationToRoundOff) {
 
 TEST(RnnE2E, TwinsWriteCurvesThatAgreeBeforeAndDifferWhileLearning) {
   testing::TempDir tmp;
-  const auto r = run_netprobe("rnn twins -q --threads 1 --n 150 --steps 200 --dt 0.1 --pretrain-epochs 100 "
-                              "--epochs 200 --stretch 3 --out " + (tmp / "tw").string());
+  const auto r = run_netprobe(
+      "rnn twins -q --threads 1 --n 150 --steps 200 --dt 0.1 --pretrain-epochs 100 "
+      "--epochs 200 --stretch 3 --out " +
+      (tmp / "tw").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const core::Json s = core::read_json(tmp / "tw" / "result.json");
   EXPECT_LT(s["output_gap_before"].get<double>(), 1e-10);
@@ -50,15 +53,18 @@ TEST(RnnE2E, TwinsWriteCurvesThatAgreeBeforeAndDifferWhileLearning) {
   const std::string csv = core::read_file(tmp / "tw" / "twins.csv");
   EXPECT_EQ(csv.rfind("epoch,loss,loss_twin,theory,theory_twin\n", 0), 0u);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 201);
-  for (const char* f : {"overlaps_original.csv", "overlaps_twin.csv", "figures/twins_loss.gp", "figures/twins_loss.dat"}) {
+  for (const char* f :
+       {"overlaps_original.csv", "overlaps_twin.csv", "figures/twins_loss.gp", "figures/twins_loss.dat"}) {
     EXPECT_TRUE(fs::exists(tmp / "tw" / f)) << f;
   }
 }
 
 TEST(RnnE2E, MemoryReportsOneRowPerEta) {
   testing::TempDir tmp;
-  const auto r = run_netprobe("rnn memory -q --threads 1 --n 100 --steps 100 --dt 0.1 --epochs-a 200 --epochs-b 50 "
-                              "--epochs-a2 100 --etas 0.01,0.005 --track-every 50 --out " + (tmp / "mem").string());
+  const auto r = run_netprobe(
+      "rnn memory -q --threads 1 --n 100 --steps 100 --dt 0.1 --epochs-a 200 --epochs-b 50 "
+      "--epochs-a2 100 --etas 0.01,0.005 --track-every 50 --out " +
+      (tmp / "mem").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string csv = core::read_file(tmp / "mem" / "memory.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2);
@@ -72,7 +78,9 @@ TEST(RnnE2E, MemoryReportsOneRowPerEta) {
 TEST(RnnE2E, ProbeATrainedRunAndRejectBadModelsAndScopes) {
   testing::TempDir tmp;
   const std::string run = (tmp / "run").string();
-  ASSERT_EQ(run_netprobe("rnn train -q --threads 1 --n 100 --steps 100 --dt 0.1 --eta 0.01 --epochs 300 --out " + run).exit_code, 0);
+  ASSERT_EQ(run_netprobe("rnn train -q --threads 1 --n 100 --steps 100 --dt 0.1 --eta 0.01 --epochs 300 --out " + run)
+                .exit_code,
+            0);
   const auto r = run_netprobe("rnn probe --model " + run + " --out " + (tmp / "probe").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const core::Json s = core::read_json(tmp / "probe" / "result.json");
@@ -114,14 +122,12 @@ TEST(RnnE2E, EveryCommandRefusesAUsersFolderAndLeavesItIntact) {
 TEST(RnnE2E, UsageErrorsWriteNothing) {
   testing::TempDir tmp;
   const std::string out = " --out " + (tmp / "run").string();
-  for (const std::string& args : std::vector<std::string>{"rnn train --rank 0", "rnn train --n 2 --rank 3", "rnn train --dt 0",
-                                                          "rnn train --dt -0.1", "rnn train --task copy",
-                                                          "rnn train --activation relu", "rnn train --optimizer lbfgs",
-                                                          "rnn train --eta 0", "rnn", "rnn twins --stretch 1",
-                                                          "rnn twins --task-b copy", "rnn twins --optimizer adam",
-                                                          "rnn memory --etas 0.01,-1", "rnn memory --epochs-b 0",
-                                                          "rnn train --task flipflop --trials 0",
-                                                          "rnn theory --optimizer adam"}) {
+  for (const std::string& args : std::vector<std::string>{
+           "rnn train --rank 0", "rnn train --n 2 --rank 3", "rnn train --dt 0", "rnn train --dt -0.1",
+           "rnn train --task copy", "rnn train --activation relu", "rnn train --optimizer lbfgs", "rnn train --eta 0",
+           "rnn", "rnn twins --stretch 1", "rnn twins --task-b copy", "rnn twins --optimizer adam",
+           "rnn memory --etas 0.01,-1", "rnn memory --epochs-b 0", "rnn train --task flipflop --trials 0",
+           "rnn theory --optimizer adam"}) {
     const auto r = run_netprobe(args + out);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
   }

@@ -15,7 +15,8 @@ std::string data_dir_arg() { return " --data-dir " + (testing::repo_root() / "da
 TEST(TrainEvalE2E, TrainWritesRunAndEvalReproducesItsTestAccuracy) {
   testing::TempDir tmp;
   const auto out = tmp / "run";
-  const auto r = run_netprobe("train --classes 7,9 --epochs 2 --threads 1 --seed 3 -q --out " + out.string() + data_dir_arg());
+  const auto r =
+      run_netprobe("train --classes 7,9 --epochs 2 --threads 1 --seed 3 -q --out " + out.string() + data_dir_arg());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const core::Json meta = core::read_json(out / "meta.json");
   EXPECT_EQ(meta["config"]["epochs"], 2);
@@ -31,10 +32,11 @@ TEST(TrainEvalE2E, TrainWritesRunAndEvalReproducesItsTestAccuracy) {
 TEST(TrainEvalE2E, UsageErrorsWriteNothing) {
   testing::TempDir tmp;
   const auto out = (tmp / "run").string();
-  for (const std::string& args : std::vector<std::string>{"train --classes 7,7 --out " + out, "train --classes 7,12 --out " + out,
-                                  "train --classes 7,9 --lr -1 --out " + out, "train --classes 7,9 --epochs 0 --out " + out,
-                                  "train --classes 7,9 --activation gelu --out " + out,
-                                  "train --classes 7,9 --hidden 64,0 --out " + out, "train --classes 7,9"}) {
+  for (const std::string& args : std::vector<std::string>{
+           "train --classes 7,7 --out " + out, "train --classes 7,12 --out " + out,
+           "train --classes 7,9 --lr -1 --out " + out, "train --classes 7,9 --epochs 0 --out " + out,
+           "train --classes 7,9 --activation gelu --out " + out, "train --classes 7,9 --hidden 64,0 --out " + out,
+           "train --classes 7,9"}) {
     const auto r = run_netprobe(args + data_dir_arg());
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
     EXPECT_NE(r.err.find("--"), std::string::npos) << "error should name the option: " << r.err;

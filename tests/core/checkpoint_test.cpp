@@ -48,7 +48,8 @@ TEST(CheckpointTest, MissingOrExtraParametersAreErrors) {
   params.pop_back();
   EXPECT_NE(testing::error_of([&] { load_into(net, params, "x"); }).find("architecture mismatch"), std::string::npos);
   params.emplace_back("fc3.bias", torch::zeros({2}));
-  EXPECT_NE(testing::error_of([&] { load_into(net, params, "x"); }).find("unexpected parameter 'fc3.bias'"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { load_into(net, params, "x"); }).find("unexpected parameter 'fc3.bias'"),
+            std::string::npos);
 }
 
 TEST(CheckpointTest, CorruptOrMissingFileIsAnErrorNamingIt) {

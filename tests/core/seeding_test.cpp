@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "src/core/runtime.h"
-
 namespace netprobe::core {
 namespace {
 
@@ -26,14 +24,6 @@ TEST(SeedingTest, GeneratorsWithSameSeedDrawTheSameStream) {
   const auto a = torch::randn({16}, g1), b = torch::randn({16}, g2), c = torch::randn({16}, g3);
   EXPECT_TRUE(a.equal(b));
   EXPECT_FALSE(a.equal(c));
-}
-
-TEST(RuntimeTest, ConfigureThreadsAppliesCountAndRejectsNegative) {
-  EXPECT_EQ(configure_threads(1), 1);
-  EXPECT_EQ(torch::get_num_threads(), 1);
-  EXPECT_EQ(configure_threads(0), available_cores());
-  EXPECT_EQ(torch::get_num_threads(), available_cores());
-  EXPECT_THROW(configure_threads(-1), std::exception);
 }
 
 }  // namespace

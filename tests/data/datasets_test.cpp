@@ -79,6 +79,27 @@ TEST(DatasetsTest, WrongImageRankOrType) {
             std::string::npos);
 }
 
+TEST(DatasetsTest, ImagesOfTheWrongSizeAreRejectedWhenLoaded) {
+  TempDir tmp;
+  testing::write_fake_dataset(tmp.path(), 4, 4, false);
+  overwrite(tmp / "t10k-images-idx3-ubyte", IdxArray{IdxType::kUint8, {4, 27, 27}, std::vector<uint8_t>(4 * 27 * 27)});
+  const std::string message = testing::error_of([&] { load_split(dataset_info("mnist"), Split::kTest, tmp.path()); });
+  EXPECT_NE(message.find("t10k-images-idx3-ubyte: images are 27x27, expected 28x28"), std::string::npos) << message;
+}
+
+TEST(DatasetsTest, ADirectoryOrDanglingLinkInPlaceOfAFileIsNamed) {
+  TempDir tmp;
+  testing::write_fake_dataset(tmp.path(), 4, 4, false);
+  std::filesystem::remove(tmp / "train-labels-idx1-ubyte");
+  std::filesystem::create_directories(tmp / "train-labels-idx1-ubyte");
+  std::string message = testing::error_of([&] { resolve_data_dir(dataset_info("mnist"), tmp.path()); });
+  EXPECT_NE(message.find("train-labels-idx1-ubyte: is a directory"), std::string::npos) << message;
+  std::filesystem::remove(tmp / "train-labels-idx1-ubyte");
+  std::filesystem::create_symlink(tmp / "gone", tmp / "train-labels-idx1-ubyte");
+  message = testing::error_of([&] { resolve_data_dir(dataset_info("mnist"), tmp.path()); });
+  EXPECT_NE(message.find("train-labels-idx1-ubyte: dangling symbolic link"), std::string::npos) << message;
+}
+
 TEST(DatasetsTest, ResolutionOrderCliThenEnvironment) {
   TempDir cli, env;
   testing::write_fake_dataset(cli / "mnist", 3, 3, false);

@@ -1,5 +1,7 @@
 #include "src/data/idx.h"
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/test_support.h"
@@ -9,6 +11,12 @@ namespace {
 
 using testing::TempDir;
 using testing::write_bytes;
+
+// The gzip-compressed header of an array of `dims`, without its body.
+std::vector<uint8_t> encode_idx_header_only(IdxType type, std::vector<uint32_t> dims) {
+  IdxArray a{type, std::move(dims), {}};
+  return encode_idx(a, true);
+}
 
 IdxArray sample(IdxType type, std::vector<uint32_t> dims) {
   IdxArray a{type, std::move(dims), {}};
@@ -31,8 +39,8 @@ void expect_idx_error(const std::filesystem::path& path, const std::string& need
 
 TEST(IdxTest, RoundTripsEveryTypeRawAndGzip) {
   TempDir tmp;
-  for (IdxType type : {IdxType::kUint8, IdxType::kInt8, IdxType::kInt16, IdxType::kInt32, IdxType::kFloat32,
-                       IdxType::kFloat64}) {
+  for (IdxType type :
+       {IdxType::kUint8, IdxType::kInt8, IdxType::kInt16, IdxType::kInt32, IdxType::kFloat32, IdxType::kFloat64}) {
     for (bool gzip : {false, true}) {
       const IdxArray original = sample(type, {3, 5, 2});
       const auto path = tmp / ("a" + std::to_string(static_cast<int>(type)) + (gzip ? ".gz" : ""));
@@ -112,7 +120,51 @@ TEST(IdxTest, DimensionProductDoesNotMatchFileSize) {
 TEST(IdxTest, HugeDimensionsDoNotOverflow) {
   TempDir tmp;
   write_bytes(tmp / "f", {0, 0, 0x0E, 3, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1});
-  expect_idx_error(tmp / "f", "too large");
+  expect_idx_error(tmp / "f", "more than netprobe reads");
+  // 2^31 x 2^31 x 2^31 x 2^31 x 16 bytes is 2^128: a 128-bit product wraps to 0 and would match
+  // an empty body.
+  std::vector<uint8_t> wrapping = {0, 0, 0x08, 5};
+  for (int i = 0; i < 4; ++i) wrapping.insert(wrapping.end(), {0x80, 0, 0, 0});
+  wrapping.insert(wrapping.end(), {0, 0, 0, 16});
+  write_bytes(tmp / "wrap", wrapping);
+  expect_idx_error(tmp / "wrap", "over 2^64 bytes");
+  // Within 64 bits but beyond the 2 GiB bound: refused before any allocation.
+  write_bytes(tmp / "big.gz", encode_idx_header_only(IdxType::kFloat64, {1u << 20, 1u << 10}));
+  expect_idx_error(tmp / "big.gz", "more than netprobe reads");
+}
+
+TEST(IdxTest, GzipWithTrailingDataOrASecondMemberIsRejected) {
+  TempDir tmp;
+  const auto one = encode_idx(sample(IdxType::kUint8, {4, 4}), true);
+  auto garbage = one;
+  garbage.insert(garbage.end(), {1, 2, 3});
+  write_bytes(tmp / "garbage.gz", garbage);
+  expect_idx_error(tmp / "garbage.gz", "3 bytes of trailing data");
+  auto two = one;
+  two.insert(two.end(), one.begin(), one.end());
+  write_bytes(tmp / "two.gz", two);
+  expect_idx_error(tmp / "two.gz", "trailing data after the gzip stream");
+}
+
+TEST(IdxTest, GzipBombBehindASmallHeaderStopsAtTheDeclaredSize) {
+  TempDir tmp;
+  // A valid 16-byte image followed, inside the same gzip member, by 64 MiB of zeros.
+  IdxArray bomb = sample(IdxType::kUint8, {16});
+  bomb.body.resize(bomb.body.size() + (size_t{64} << 20), 0);
+  const auto bytes = encode_idx(bomb, true);  // the header still says 16 bytes
+  ASSERT_LT(bytes.size(), size_t{1} << 20);
+  std::vector<uint8_t> lying = bytes;
+  write_bytes(tmp / "bomb.gz", lying);
+  expect_idx_error(tmp / "bomb.gz", "more data than expected");
+  EXPECT_THROW(gunzip(bytes.data(), bytes.size(), "bomb", 1 << 20), IdxError);  // over the caller's bound
+}
+
+TEST(IdxTest, SpecialFilesAreNamedAndNeverOpened) {
+  TempDir tmp;
+  std::filesystem::create_symlink(tmp / "missing-target", tmp / "dangling");
+  expect_idx_error(tmp / "dangling", "dangling symbolic link");
+  ASSERT_EQ(::mkfifo((tmp / "fifo").c_str(), 0600), 0);
+  expect_idx_error(tmp / "fifo", "not a regular file");  // would block forever if opened
 }
 
 TEST(IdxTest, TruncatedGzip) {

@@ -44,7 +44,7 @@ TEST_F(ClassifierProbeTest, RowsPerLevelDrawAndModeAndATableLinePerLevel) {
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 13);
   const std::string table = format_probe_table(rows);
   EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 2 + 2);  // baseline, header, 2 levels
-  EXPECT_NE(table.find("     3\n"), std::string::npos) << table;  // 3 draws per level
+  EXPECT_NE(table.find("     3\n"), std::string::npos) << table;   // 3 draws per level
 }
 
 TEST_F(ClassifierProbeTest, BadOptionsAreUsageErrorsAndWriteNothing) {

@@ -47,7 +47,8 @@ TEST(ClassifierRunTest, WritesRunDirectoryThatLoadsBackExactly) {
   for (const char* f : {"weights.pt", "meta.json", "config.json", "metrics.jsonl"}) {
     EXPECT_TRUE(fs::exists(tmp / "run" / f)) << f;
   }
-  EXPECT_EQ(core::read_file(tmp / "run" / "metrics.jsonl").find("\"epoch\":3"), core::read_file(tmp / "run" / "metrics.jsonl").rfind("\"epoch\""));
+  EXPECT_EQ(core::read_file(tmp / "run" / "metrics.jsonl").find("\"epoch\":3"),
+            core::read_file(tmp / "run" / "metrics.jsonl").rfind("\"epoch\""));
   EXPECT_EQ(meta["task"]["id"], "mnist-7v9");
   EXPECT_EQ(meta["task"]["class_names"], core::Json({"7", "9"}));
   EXPECT_EQ(meta["threads"], 1);
@@ -69,7 +70,8 @@ TEST(ClassifierRunTest, WritesRunDirectoryThatLoadsBackExactly) {
 TEST(ClassifierRunTest, LoadingRejectsMissingCorruptAndMismatchedRuns) {
   testing::TempDir tmp;
   train_classifier_run(small_config(), small_task(), tmp / "run", 1, false);
-  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "nope"); }).find("nope: not a directory"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "nope"); }).find("nope: not a directory"),
+            std::string::npos);
   fs::create_directories(tmp / "empty");
   EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "empty"); }).find("not a netprobe run directory"),
             std::string::npos);
@@ -78,11 +80,14 @@ TEST(ClassifierRunTest, LoadingRejectsMissingCorruptAndMismatchedRuns) {
   core::Json meta = core::read_json(tmp / "mismatch" / "meta.json");
   meta["config"]["hidden"] = {32};
   core::write_json(tmp / "mismatch" / "meta.json", meta);
-  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "mismatch"); }).find("architecture mismatch"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "mismatch"); }).find("architecture mismatch"),
+            std::string::npos);
 
   fs::copy(tmp / "run", tmp / "corrupt");
   core::write_file_atomic(tmp / "corrupt" / "weights.pt", "garbage");
-  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "corrupt"); }).find("weights.pt: not a valid netprobe checkpoint"),
+  EXPECT_NE(testing::error_of([&] {
+              load_classifier_run(tmp / "corrupt");
+            }).find("weights.pt: not a valid netprobe checkpoint"),
             std::string::npos);
 
   fs::copy(tmp / "run", tmp / "noweights");
@@ -94,7 +99,8 @@ TEST(ClassifierRunTest, LoadingRejectsMissingCorruptAndMismatchedRuns) {
   meta = core::read_json(tmp / "badconfig" / "meta.json");
   meta["config"].erase("epochs");
   core::write_json(tmp / "badconfig" / "meta.json", meta);
-  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "badconfig"); }).find("invalid run config"), std::string::npos);
+  EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "badconfig"); }).find("invalid run config"),
+            std::string::npos);
 }
 
 TEST(ClassifierRunTest, DivergingRunLeavesNoDirectory) {

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "src/experiments/classifier_run.h"
 #include "src/core/runtime.h"
+#include "src/experiments/classifier_run.h"
 #include "src/train/classification.h"
 #include "tests/support/test_support.h"
 
@@ -21,13 +21,13 @@ double median_test_accuracy(const std::string& dataset, std::vector<int> classes
     config.task = task.spec;
     config.seed = seed;
     Mlp model = train_classifier(config, task, false);
-    accs.push_back(train::evaluate_classifier([&](const torch::Tensor& x) { return model->forward(x); }, task.test_x,
-                                              task.test_y)
-                       .accuracy);
+    accs.push_back(
+        train::evaluate_classifier([&](const torch::Tensor& x) { return model->forward(x); }, task.test_x, task.test_y)
+            .accuracy);
   }
   std::sort(accs.begin(), accs.end());
-  std::cout << task.spec.id() << " test accuracy over 5 seeds: " << accs[0] << " .. " << accs[4]
-            << ", median " << accs[2] << "\n";
+  std::cout << task.spec.id() << " test accuracy over 5 seeds: " << accs[0] << " .. " << accs[4] << ", median "
+            << accs[2] << "\n";
   return accs[2];
 }
 

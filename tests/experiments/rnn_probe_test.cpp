@@ -53,7 +53,8 @@ TEST(RnnProbes, SweepsCoverEveryScopeAndBinarizingTheConnectivityLeavesInputAndR
   const auto rows = probes::run_sweeps(params, specs, rnn_evaluator(config, config.task_data()), {"filter", 0});
   EXPECT_EQ(static_cast<int64_t>(rows.size()), probes::count_evaluations(specs));
   auto gen = core::make_generator(0);
-  const probes::ProbeOutput bin = probes::apply_probe(probes::make_probe("binarize", "sign"), params, Scope{"U+V"}, 0, gen);
+  const probes::ProbeOutput bin =
+      probes::apply_probe(probes::make_probe("binarize", "sign"), params, Scope{"U+V"}, 0, gen);
   EXPECT_EQ(bin.report.total, 2 * config.n);  // U and V, N x 1 each
   for (size_t i = 0; i < params.size(); ++i) {
     const bool connectivity = params[i].first == "U" || params[i].first == "V";

@@ -2,21 +2,21 @@
 #include <gtest/gtest.h>
 
 #include "models/rnn_twins.h"
+#include "src/core/errors.h"
 #include "src/core/json_io.h"
 #include "src/core/run_dir.h"
+#include "src/core/seeding.h"
 #include "src/experiments/rnn_memory.h"
 #include "src/experiments/rnn_twins.h"
 #include "tests/support/test_support.h"
-#include "src/core/errors.h"
-#include "src/core/seeding.h"
 
 namespace netprobe::experiments {
 
 using models::LowRankRnn;
 using models::LowRankRnnOptions;
-using models::RnnActivation;
 using models::make_twin;
 using models::overlap_matrix;
+using models::RnnActivation;
 using models::visible_mask;
 namespace {
 
@@ -42,9 +42,9 @@ TEST(RnnTwins, LinearTwinComputesTheSameFunctionButLearnsDifferently) {
   EXPECT_LE(r.output_gap, 1e-10);
   EXPECT_LE(r.visible_change, 1e-12);
   EXPECT_GT(r.invisible_change, 0.1);
-  EXPECT_GT(r.max_curve_gap, 0.1);                    // loss curves differ by > 10% somewhere
-  EXPECT_LE(r.theory_error, 1e-8);                    // and the exact map predicts both
-  ASSERT_EQ(r.original.size(), 301u);                 // every epoch of B, plus the start
+  EXPECT_GT(r.max_curve_gap, 0.1);     // loss curves differ by > 10% somewhere
+  EXPECT_LE(r.theory_error, 1e-8);     // and the exact map predicts both
+  ASSERT_EQ(r.original.size(), 301u);  // every epoch of B, plus the start
   EXPECT_NEAR(r.original.front().loss, r.twin.front().loss, 1e-10 * r.original.front().loss);
 }
 
@@ -75,8 +75,8 @@ TEST(RnnMemory, LinearInvisibleResidualHalvesWithEta) {
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[1].epochs_a, 2000);  // same learning time at half the rate
   for (const auto& r : runs) {
-    EXPECT_LT(r.loss_a2, 1e-10);             // A is relearned completely...
-    EXPECT_GT(r.loss_a_after_b, 0.1);        // ...after B had destroyed it
+    EXPECT_LT(r.loss_a2, 1e-10);                              // A is relearned completely...
+    EXPECT_GT(r.loss_a_after_b, 0.1);                         // ...after B had destroyed it
     EXPECT_GT(r.invisible_moved, 10 * r.invisible_residual);  // B moved the invisible overlaps
   }
   const double ratio = runs[0].invisible_residual / runs[1].invisible_residual;

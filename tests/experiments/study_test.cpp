@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -69,7 +71,8 @@ TEST(StudyTest, RunsEveryModelAndSweepThenResumesFromCache) {
   fs::remove(*fs::directory_iterator(config.out / "sweeps"));
   const fs::path dead_stage =
       config.out / "models" / "mnist-1v2" / fmt::format("seed0-x.netprobe-tmp-{}-abc", testing::dead_pid());
-  const fs::path live_stage = config.out / "models" / "mnist-1v2" / fmt::format("seed1-x.netprobe-tmp-{}-abc", ::getpid());
+  const fs::path live_stage =
+      config.out / "models" / "mnist-1v2" / fmt::format("seed1-x.netprobe-tmp-{}-abc", ::getpid());
   fs::create_directories(dead_stage);
   fs::create_directories(live_stage);
   core::write_file_atomic(config.out / "notes.tmp-1-a", "mine");
@@ -81,6 +84,28 @@ TEST(StudyTest, RunsEveryModelAndSweepThenResumesFromCache) {
   EXPECT_TRUE(fs::exists(live_stage));
   EXPECT_EQ(core::read_file(config.out / "notes.tmp-1-a"), "mine");
   EXPECT_EQ(count_files(config.out), files_before + 1);
+}
+
+TEST(StudyTest, ACacheThatDoesNotMatchItsSpecIsRecomputedNotTrusted) {
+  testing::TempDir tmp;
+  StudyConfig config = small_config(tmp);
+  config.tasks = {{"mnist", {1, 2}}};
+  config.probes = {"binarize"};
+  const StudyResult first = run_study(config);
+  std::vector<fs::path> caches;
+  for (const auto& e : fs::directory_iterator(config.out / "sweeps")) caches.push_back(e.path());
+  std::sort(caches.begin(), caches.end());
+  ASSERT_EQ(caches.size(), 2u);
+  core::Json cache = core::read_json(caches[1]);
+  core::write_json(caches[0], {{"specs", cache["specs"]}, {"rows", core::Json::array()}});  // emptied
+  cache["rows"][1].erase("accuracy");                                                       // a key missing
+  core::write_json(caches[1], cache);
+  const StudyResult again = run_study(config);
+  EXPECT_EQ(again.sweeps_run, 2);
+  EXPECT_EQ(again.scores.at(0).seeds, 2);
+  ASSERT_EQ(again.rows.size(), first.rows.size());
+  for (size_t i = 0; i < first.rows.size(); ++i) EXPECT_EQ(again.rows[i].to_json(), first.rows[i].to_json());
+  EXPECT_EQ(run_study(config).sweeps_cached, 2);  // the rewritten caches are trusted again
 }
 
 TEST(StudyTest, ConfigChangesAreNewCacheEntries) {

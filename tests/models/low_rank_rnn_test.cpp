@@ -44,7 +44,8 @@ std::vector<torch::Tensor> train_full_n(LowRankRnn& rnn, const RnnTaskData& task
   return sigmas;
 }
 
-std::vector<torch::Tensor> exact_map(torch::Tensor sigma, const RnnTaskData& task, int64_t rank, double eta, int epochs) {
+std::vector<torch::Tensor> exact_map(torch::Tensor sigma, const RnnTaskData& task, int64_t rank, double eta,
+                                     int epochs) {
   std::vector<torch::Tensor> out = {sigma};
   for (int k = 0; k < epochs; ++k) {
     sigma = exact_map_step(sigma, overlap_gradient(sigma, task, rank, RnnActivation::kLinear, kDt), eta);
@@ -78,8 +79,8 @@ TEST(LowRankRnnTest, InvalidOptionsAreUsageErrors) {
 }
 
 TEST(LowRankRnnTest, PrescribedOverlapsAreRealized) {
-  const torch::Tensor s0 = torch::tensor({{1.0, 0.3, 0.2, 0.1}, {0.3, 1.5, -0.2, 0.4}, {0.2, -0.2, 0.8, 0.0},
-                                          {0.1, 0.4, 0.0, 1.2}}, torch::kFloat64);
+  const torch::Tensor s0 = torch::tensor(
+      {{1.0, 0.3, 0.2, 0.1}, {0.3, 1.5, -0.2, 0.4}, {0.2, -0.2, 0.8, 0.0}, {0.1, 0.4, 0.0, 1.2}}, torch::kFloat64);
   LowRankRnn rnn(LowRankRnnOptions(200, 1));
   auto gen = core::make_generator(3);
   rnn->init_from_overlaps(s0, gen);
@@ -91,8 +92,8 @@ TEST(LowRankRnnTest, LinearNetworkOutputEqualsTheLatentModel) {
     LowRankRnn rnn = random_rnn(250, rank, 5);
     const RnnTaskData task = filter_task(0.2, kDt, kSteps);
     const torch::Tensor y = rnn->forward(task.inputs).detach();
-    const torch::Tensor latent = latent_outputs(overlap_matrix(rnn->vectors().detach()), task.inputs, rank,
-                                                RnnActivation::kLinear, kDt);
+    const torch::Tensor latent =
+        latent_outputs(overlap_matrix(rnn->vectors().detach()), task.inputs, rank, RnnActivation::kLinear, kDt);
     testing::expect_close(y, latent, 1e-10, 1e-12);
   }
 }
@@ -135,7 +136,8 @@ TEST(LowRankRnnTest, EulerFlowGapToGradientDescentHalvesWithEta) {
   std::vector<double> gaps;
   for (auto [eta, epochs] : {std::pair{0.01, 10}, std::pair{0.005, 20}}) {
     const auto map = exact_map(sigma0, task, 1, eta, epochs);
-    const torch::Tensor flow = integrate_flow(sigma0, task, 1, RnnActivation::kLinear, kDt, eta, epochs, FlowMethod::kEuler);
+    const torch::Tensor flow =
+        integrate_flow(sigma0, task, 1, RnnActivation::kLinear, kDt, eta, epochs, FlowMethod::kEuler);
     gaps.push_back(((flow[epochs] - map.back()).abs().max() / map.back().abs().max()).item<double>());
   }
   EXPECT_NEAR(gaps[0] / gaps[1], 2.0, 0.3) << gaps[0] << " vs " << gaps[1];
@@ -145,7 +147,8 @@ TEST(LowRankRnnTest, GradientFlowConservesTheInvariantsAndAdamDoesNot) {
   LowRankRnn rnn = random_rnn(250, 1, 11);
   const RnnTaskData task = filter_task(0.2, kDt, kSteps);
   const torch::Tensor sigma0 = overlap_matrix(rnn->vectors().detach());
-  const torch::Tensor flow = integrate_flow(sigma0, task, 1, RnnActivation::kLinear, kDt, 0.005, 10, FlowMethod::kRk4, 2);
+  const torch::Tensor flow =
+      integrate_flow(sigma0, task, 1, RnnActivation::kLinear, kDt, 0.005, 10, FlowMethod::kRk4, 2);
   const torch::Tensor before = flow_invariants(sigma0, 1), after = flow_invariants(flow[10], 1);
   EXPECT_LE(((after - before).abs().max() / before.abs().max()).item<double>(), 1e-6);
   EXPECT_GT((flow[10] - sigma0).abs().max().item<double>(), 1e-3);  // while the overlaps move
@@ -157,9 +160,9 @@ TEST(LowRankRnnTest, GradientFlowConservesTheInvariantsAndAdamDoesNot) {
 
 TEST(LowRankRnnTest, VisibleMasksAndGains) {
   const torch::Tensor linear = visible_mask(1, RnnActivation::kLinear), tanh = visible_mask(1, RnnActivation::kTanh);
-  EXPECT_EQ(linear.sum().item<double>(), 8);   // A-B block and its mirror
-  EXPECT_EQ(tanh.sum().item<double>(), 12);    // plus the B-B block
-  EXPECT_EQ(linear[0][0].item<double>(), 0);   // |z|^2 is invisible
+  EXPECT_EQ(linear.sum().item<double>(), 8);  // A-B block and its mirror
+  EXPECT_EQ(tanh.sum().item<double>(), 12);   // plus the B-B block
+  EXPECT_EQ(linear[0][0].item<double>(), 0);  // |z|^2 is invisible
   // erf_s gain exactly; tanh gain against direct numerical integration of <sech^2(sqrt(D) xi)>.
   const torch::Tensor d = torch::tensor({0.0, 0.5, 2.0}, torch::kFloat64);
   testing::expect_close(gain(RnnActivation::kErfS, d), (1 + M_PI * d / 2).pow(-0.5), 1e-14, 0);

@@ -49,13 +49,14 @@ TEST(SparseInputTest, FusedTwoLayerLogitsMatchTheUnfusedComputation) {
   const int64_t V = 3, k = 2;
   const torch::Tensor w1 = torch::randn({V * kSparseBlock, 30}), b1 = torch::randn({V * kSparseBlock});
   const torch::Tensor w2 = torch::randn({V, k, kSparseBlock}), b2 = torch::randn({V, k});
-  for (auto [act, fn] : {std::pair{HiddenActivation::kRelu, &torch::relu}, std::pair{HiddenActivation::kTanh, &torch::tanh},
-                         std::pair{HiddenActivation::kSigmoid, &torch::sigmoid}}) {
+  for (auto [act, fn] :
+       {std::pair{HiddenActivation::kRelu, &torch::relu}, std::pair{HiddenActivation::kTanh, &torch::tanh},
+        std::pair{HiddenActivation::kSigmoid, &torch::sigmoid}}) {
     const torch::Tensor logits = sparse_mlp2_logits(s, w1, b1, w2, b2, act);
     ASSERT_EQ(logits.sizes(), (std::vector<int64_t>{V, k, 45}));
     for (int64_t v = 0; v < V; ++v) {
-      const torch::Tensor h = fn(x.matmul(w1.narrow(0, v * kSparseBlock, kSparseBlock).t()) +
-                                 b1.narrow(0, v * kSparseBlock, kSparseBlock));
+      const torch::Tensor h =
+          fn(x.matmul(w1.narrow(0, v * kSparseBlock, kSparseBlock).t()) + b1.narrow(0, v * kSparseBlock, kSparseBlock));
       testing::expect_close(logits[v], (h.matmul(w2[v].t()) + b2[v]).t(), 1e-4, 1e-4);
     }
   }

@@ -84,10 +84,10 @@ TEST(ScoreTest, DeltasAreMediansOfFlip50OverSeeds) {
   const TaskScore score = score_task(rows, 2, {0.1, 0.2, 0.3});
   EXPECT_EQ(score.seeds, 3);
   EXPECT_DOUBLE_EQ(score.full.median, 98);
-  EXPECT_DOUBLE_EQ(score.binarized.median, 52);   // raw accuracies
-  EXPECT_DOUBLE_EQ(score.delta_bin, 98 - 60);     // flip50: {70, 52, 60} -> median 60
-  EXPECT_DOUBLE_EQ(score.shuffled.median, 81);    // per-seed draw means {91, 81, 42}
-  EXPECT_DOUBLE_EQ(score.delta_shuf, 98 - 81);    // flip50: {91, 81, 58} -> 81
+  EXPECT_DOUBLE_EQ(score.binarized.median, 52);  // raw accuracies
+  EXPECT_DOUBLE_EQ(score.delta_bin, 98 - 60);    // flip50: {70, 52, 60} -> median 60
+  EXPECT_DOUBLE_EQ(score.shuffled.median, 81);   // per-seed draw means {91, 81, 42}
+  EXPECT_DOUBLE_EQ(score.delta_shuf, 98 - 81);   // flip50: {91, 81, 58} -> 81
   EXPECT_DOUBLE_EQ(score.norm_bin, 38.0 / 48.0);
   EXPECT_DOUBLE_EQ(score.sigma_w, 0.2);
   EXPECT_FALSE(score.prune_binarize.found);

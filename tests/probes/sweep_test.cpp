@@ -57,7 +57,8 @@ TEST(MlpBatchEvaluatorTest, MatchesOneAtATimeEvaluationIncludingSharedLayers) {
   for (size_t i = 0; i < variants.size(); ++i) {
     models::Mlp copy(f.options);
     core::load_into(*copy, variants[i], "variant");
-    const auto ref = train::evaluate_classifier([&](const torch::Tensor& in) { return copy->forward(in); }, images, f.y);
+    const auto ref =
+        train::evaluate_classifier([&](const torch::Tensor& in) { return copy->forward(in); }, images, f.y);
     EXPECT_NEAR(sparse_batched[i].loss, ref.loss, 1e-5) << i;
     EXPECT_DOUBLE_EQ(sparse_batched[i].accuracy, ref.accuracy) << i;
   }
@@ -96,9 +97,9 @@ TEST(SweepTest, RowsCoverTheGridWithBaselineFirstAndAreReproducible) {
   models::MlpBatchEvaluator eval(f.options, f.x, f.y);
   const BatchEvaluator evaluate = [&](const std::vector<core::NamedTensors>& v) { return eval.evaluate(v); };
   const std::vector<SweepSpec> specs = {
-      {"prune", "magnitude", {0.0, 0.5, 0.9}},       // deterministic: 3 levels x 1 draw x 2 modes
+      {"prune", "magnitude", {0.0, 0.5, 0.9}},            // deterministic: 3 levels x 1 draw x 2 modes
       {"noise", "uniform", {0.01, 0.1}, true, false, 3},  // 2 levels x 3 draws, full only
-      {"shuffle", "B", {0.0}, true, true, 2}};       // 2 draws x 2 modes
+      {"shuffle", "B", {0.0}, true, true, 2}};            // 2 draws x 2 modes
   EXPECT_EQ(count_evaluations(specs), 1 + 6 + 6 + 4);
   const auto rows = run_sweeps(base, specs, evaluate, {"toy", 11, 4});
   ASSERT_EQ(rows.size(), 17u);

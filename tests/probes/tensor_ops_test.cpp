@@ -68,7 +68,8 @@ TEST_F(TensorOpsTest, FlipChangesExactlyKSignsOfTheSmallestEntries) {
     EXPECT_TRUE(out.abs().equal(w.abs()));
     EXPECT_TRUE(out.masked_select(flipped).equal(-w.masked_select(flipped)));
     if (k > 0 && k < w.numel()) {
-      EXPECT_LE(w.abs().masked_select(flipped).max().item<float>(), w.abs().masked_select(~flipped).min().item<float>());
+      EXPECT_LE(w.abs().masked_select(flipped).max().item<float>(),
+                w.abs().masked_select(~flipped).min().item<float>());
     }
   }
   const torch::Tensor big = flip_signs(w, 0.1, Pick::kLargest, gen);
@@ -83,7 +84,7 @@ TEST_F(TensorOpsTest, NoiseTouchesOnlyNonZerosWithinRange) {
   EXPECT_TRUE(out.masked_select(w.eq(0)).eq(0).all().item<bool>());
   const torch::Tensor delta = (out - w).masked_select(w.ne(0));
   EXPECT_LE(delta.abs().max().item<float>(), a);
-  EXPECT_GT(delta.abs().max().item<float>(), 0.9 * a);          // fills its range
+  EXPECT_GT(delta.abs().max().item<float>(), 0.9 * a);  // fills its range
   EXPECT_NEAR(delta.mean().item<float>(), 0.0, 0.02);
   const torch::Tensor mult = add_noise(w, 0.5, NoiseKind::kMultiplicative, gen);
   EXPECT_TRUE(mult.masked_select(w.eq(0)).eq(0).all().item<bool>());
@@ -127,7 +128,8 @@ TEST_F(TensorOpsTest, PerNodeShufflesKeepNodeStrengthAndValues) {
 
 TEST_F(TensorOpsTest, SignSeparatedPerNodeShufflesKeepSignsAndSignedStrengths) {
   const torch::Tensor w = matrix(12, 30, true);
-  for (auto [groups, dim] : {std::pair{ShuffleGroups::kInputNodeSign, 0}, std::pair{ShuffleGroups::kOutputNodeSign, 1}}) {
+  for (auto [groups, dim] :
+       {std::pair{ShuffleGroups::kInputNodeSign, 0}, std::pair{ShuffleGroups::kOutputNodeSign, 1}}) {
     const torch::Tensor out = shuffle_within_groups(w, groups, gen);
     EXPECT_TRUE(out.sign().equal(w.sign()));
     testing::expect_close(out.clamp_min(0).sum(dim), w.clamp_min(0).sum(dim), 1e-5, 1e-5);
@@ -149,7 +151,8 @@ TEST_F(TensorOpsTest, EdgeSwitchingKeepsPositiveDegreesAndZeros) {
 TEST_F(TensorOpsTest, ShufflesAreReproducibleFromTheGeneratorSeed) {
   const torch::Tensor w = matrix(8, 9, false);
   auto g1 = core::make_generator(99), g2 = core::make_generator(99);
-  EXPECT_TRUE(shuffle_within_groups(w, ShuffleGroups::kSign, g1).equal(shuffle_within_groups(w, ShuffleGroups::kSign, g2)));
+  EXPECT_TRUE(
+      shuffle_within_groups(w, ShuffleGroups::kSign, g1).equal(shuffle_within_groups(w, ShuffleGroups::kSign, g2)));
   EXPECT_TRUE(switch_positive_edges(w, g1).equal(switch_positive_edges(w, g2)));
 }
 

@@ -143,13 +143,18 @@ TEST_F(ReportBrowserE2E, ChromiumRendersThePageWithItsTableAndFigures) {
   const ReportSummary s = write_report(results());
   testing::TempDir profile;
   const fs::path shot = profile / "shot.png", dom = profile / "dom.html";
-  const std::string flags = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-                            "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=" +
-                            (profile / "user").string();
+  const std::string flags =
+      "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+      "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=" +
+      (profile / "user").string();
   const std::string url = "file://" + fs::absolute(s.index).string();
   ASSERT_EQ(std::system(("timeout 90 chromium " + flags + " --window-size=1200,1600 --screenshot=" + shot.string() +
-                         " " + url + " >/dev/null 2>&1").c_str()), 0);
-  ASSERT_EQ(std::system(("timeout 90 chromium " + flags + " --dump-dom " + url + " >" + dom.string() + " 2>/dev/null").c_str()), 0);
+                         " " + url + " >/dev/null 2>&1")
+                            .c_str()),
+            0);
+  ASSERT_EQ(std::system(
+                ("timeout 90 chromium " + flags + " --dump-dom " + url + " >" + dom.string() + " 2>/dev/null").c_str()),
+            0);
   const std::string png = core::read_file(shot);
   EXPECT_EQ(png.substr(0, 4), std::string("\x89PNG", 4));
   EXPECT_GT(png.size(), 20000u);  // a rendered page with figures, not a blank one
