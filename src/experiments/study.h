@@ -11,6 +11,7 @@
 ///   results.csv, results.json         every row, long format
 ///   scores.json, summary.txt          per-task scores and the summary table
 ///   study.json                        config, versions, threads, timings
+///   manifest.json                     size and hash of the five files above (written last)
 ///
 ///   StudyConfig c;  c.tasks = {{"mnist", {7, 9}}};  c.seeds = {0, 1};  c.out = "results/7v9";
 ///   StudyResult r = run_study(c);   // r.scores[0].delta_bin

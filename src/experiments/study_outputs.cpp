@@ -5,6 +5,7 @@
 #include "src/core/atomic_file.h"
 #include "src/core/errors.h"
 #include "src/core/run_dir.h"
+#include "src/core/seeding.h"
 
 namespace fs = std::filesystem;
 
@@ -12,6 +13,34 @@ namespace netprobe::experiments {
 namespace {
 
 using core::Json;
+
+constexpr const char* kManifest = "manifest.json";
+
+// The output set must be the one manifest.json vouches for. A directory of a study written before
+// manifests existed (no meta.json either) is read as it is.
+void check_manifest(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir / kManifest, ec)) {
+    if (!fs::exists(dir / "meta.json", ec)) return;
+    throw core::Error(
+        fmt::format("{}: incomplete results (no {}: a study was interrupted while writing them); "
+                    "run the study again to finish them",
+                    dir.string(), kManifest));
+  }
+  const Json manifest = core::read_json(dir / kManifest);
+  if (!manifest.is_object() || !manifest.contains("files") || !manifest["files"].is_object()) {
+    throw core::Error(fmt::format("{}: not a netprobe manifest", (dir / kManifest).string()));
+  }
+  for (const auto& [name, entry] : manifest["files"].items()) {
+    const std::string text = core::read_file(dir / name);
+    const bool matches = entry.is_object() && entry.value("bytes", size_t{0}) == text.size() &&
+                         entry.value("fnv1a", std::string()) == fmt::format("{:016x}", core::tag_of(text));
+    if (!matches) {
+      throw core::Error(fmt::format("{}: does not match {} (files of two runs are mixed); run the study again",
+                                    (dir / name).string(), kManifest));
+    }
+  }
+}
 
 Json study_config_json(const StudyConfig& config) {
   Json tasks = Json::array();
@@ -33,18 +62,27 @@ void write_study_meta(const StudyConfig& config) {
 }
 
 void write_study_outputs(const StudyConfig& config, const StudyResult& result) {
-  core::write_file_atomic(config.out / "results.csv", probes::rows_to_csv(result.rows));
   Json rows = Json::array();
   for (const auto& r : result.rows) rows.push_back(r.to_json());
-  core::write_json(config.out / "results.json", rows);
   Json scores = Json::array();
   for (const auto& s : result.scores) scores.push_back(s.to_json());
-  core::write_json(config.out / "scores.json", scores);
-  core::write_file_atomic(config.out / "summary.txt", format_summary(result));
   Json study = study_config_json(config);
   study["result"] = result.to_json();
   study["versions"] = core::versions_json();
-  core::write_json(config.out / "study.json", study);
+  // The same text write_json would write, so the manifest hashes exactly the bytes on disk.
+  const std::vector<std::pair<std::string, std::string>> files = {{"results.csv", probes::rows_to_csv(result.rows)},
+                                                                  {"results.json", rows.dump(2) + "\n"},
+                                                                  {"scores.json", scores.dump(2) + "\n"},
+                                                                  {"summary.txt", format_summary(result)},
+                                                                  {"study.json", study.dump(2) + "\n"}};
+  std::error_code ec;
+  fs::remove(config.out / kManifest, ec);  // from here until the end, no set is vouched for
+  Json manifest = Json::object();
+  for (const auto& [name, text] : files) {
+    core::write_file_atomic(config.out / name, text);
+    manifest[name] = {{"bytes", text.size()}, {"fnv1a", fmt::format("{:016x}", core::tag_of(text))}};
+  }
+  core::write_json(config.out / kManifest, {{"files", manifest}});
 }
 
 StudyOutputs load_study_outputs(const fs::path& dir) {
@@ -57,6 +95,7 @@ StudyOutputs load_study_outputs(const fs::path& dir) {
       throw core::Error(fmt::format("{}: not a finished study's results directory (no {})", dir.string(), f));
     }
   }
+  check_manifest(dir);
   const fs::path rows_path = dir / "results.json", study_path = dir / "study.json";
   const Json rows = core::read_json(rows_path);
   try {

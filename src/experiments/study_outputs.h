@@ -12,7 +12,10 @@ namespace netprobe::experiments {
 /// interrupted before its first model is still recognized as a study's.
 void write_study_meta(const StudyConfig& config);
 
-/// results.csv, results.json, scores.json, summary.txt and study.json, each atomically.
+/// results.csv, results.json, scores.json, summary.txt and study.json, each atomically, as one
+/// set: manifest.json (each file's size and FNV-1a hash) is removed first and written last, so a
+/// run interrupted while writing leaves no manifest, and readers never take a mix of two runs'
+/// files for a result.
 void write_study_outputs(const StudyConfig& config, const StudyResult& result);
 
 /// A finished study as the report sees it.
@@ -27,7 +30,8 @@ struct StudyOutputs {
 };
 
 /// Reads a results directory; core::Error naming the directory or file when it is not a
-/// finished study or a file is corrupt.
+/// finished study, its output set is incomplete or mixed (manifest missing or not matching), or a
+/// file is corrupt.
 StudyOutputs load_study_outputs(const std::filesystem::path& dir);
 
 }  // namespace netprobe::experiments

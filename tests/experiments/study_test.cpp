@@ -11,6 +11,7 @@
 #include "src/core/atomic_file.h"
 #include "src/core/errors.h"
 #include "src/core/run_dir.h"
+#include "src/experiments/study_outputs.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::experiments {
@@ -153,6 +154,33 @@ TEST(StudyTest, RefusesAFolderThatIsNotAStudyAndASecondStudyInTheSameDirectory) 
   }
   EXPECT_EQ(run_study(config).models_trained, 1);
   EXPECT_EQ(core::run_kind(config.out), core::kind::kStudy);
+}
+
+TEST(StudyTest, AnInterruptedOutputSetIsNeverReadAsAResult) {
+  testing::TempDir tmp;
+  StudyConfig config = small_config(tmp);
+  config.tasks = {{"mnist", {1, 2}}};
+  config.probes = {"binarize"};
+  config.seeds = {0, 1};
+  run_study(config);
+  EXPECT_EQ(load_study_outputs(config.out).result.scores.at(0).seeds, 2);
+  // A second study over the finished one stops after writing results.csv, results.json and
+  // scores.json (summary.txt cannot be replaced), as a kill at that point would leave it.
+  config.seeds = {0, 1, 2};
+  fs::remove(config.out / "summary.txt");
+  fs::create_directories(config.out / "summary.txt" / "blocker");
+  EXPECT_THROW(run_study(config), std::exception);
+  EXPECT_NE(core::read_file(config.out / "results.csv").find("mnist-1v2,2,"), std::string::npos);  // 3 seeds
+  const std::string message = testing::error_of([&] { load_study_outputs(config.out); });
+  EXPECT_NE(message.find("incomplete results"), std::string::npos) << message;
+  // Finishing the study makes the set whole again.
+  fs::remove_all(config.out / "summary.txt");
+  run_study(config);
+  EXPECT_EQ(load_study_outputs(config.out).result.scores.at(0).seeds, 3);
+  // A file of another run beside the set is detected too.
+  core::write_file_atomic(config.out / "scores.json", "[]\n");
+  const std::string mixed = testing::error_of([&] { load_study_outputs(config.out); });
+  EXPECT_NE(mixed.find("scores.json: does not match manifest.json"), std::string::npos) << mixed;
 }
 
 TEST(StudyTest, ResultRoundTripsThroughJson) {
