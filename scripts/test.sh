@@ -5,4 +5,4 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$root/scripts/setup.sh"
 cd "${NETPROBE_BUILD_DIR:-$root/build}"
-exec ctest --output-on-failure "$@"
+exec ctest --output-on-failure -j "$(nproc)" "$@"

@@ -35,7 +35,7 @@ bool is_empty_directory(const fs::path& dir) {
 // Staged names: "<name>.netprobe-tmp-<pid>-<hex>" (see stage_suffix()). Nothing else is ever
 // removed: a user's "notes.tmp-1-a" is not netprobe's.
 const std::regex& stage_pattern() {
-  static const std::regex pattern(R"(^.+\.netprobe-tmp-([0-9]+)-[0-9a-f]+$)");
+  static const std::regex pattern(R"(^.+\.netprobe-tmp-([0-9]{1,10})-[0-9a-f]+$)");  // 10 digits: stol cannot overflow
   return pattern;
 }
 

@@ -108,7 +108,8 @@ TEST(RunDirTest, OnlyStagesOfDeadNetprobeProcessesAreCleanedUp) {
   fs::create_directories(stale / "inner");
   fs::create_directories(live);
   write_file_atomic(stale_file, "partial");
-  for (const char* user : {"notes.tmp-1-a", "draft.tmp-5-abc", "x.netprobe-tmp-notapid"}) {
+  for (const char* user :
+       {"notes.tmp-1-a", "draft.tmp-5-abc", "x.netprobe-tmp-notapid", "y.netprobe-tmp-99999999999999999999-a"}) {
     write_file_atomic(tmp / user, "mine");
   }
   EXPECT_TRUE(is_stage_name(stale.filename().string()));
@@ -117,7 +118,8 @@ TEST(RunDirTest, OnlyStagesOfDeadNetprobeProcessesAreCleanedUp) {
   EXPECT_FALSE(fs::exists(stale));
   EXPECT_FALSE(fs::exists(stale_file));
   EXPECT_TRUE(fs::exists(live));  // another run in progress (here: this process)
-  for (const char* user : {"notes.tmp-1-a", "draft.tmp-5-abc", "x.netprobe-tmp-notapid"}) {
+  for (const char* user :
+       {"notes.tmp-1-a", "draft.tmp-5-abc", "x.netprobe-tmp-notapid", "y.netprobe-tmp-99999999999999999999-a"}) {
     EXPECT_TRUE(fs::exists(tmp / user)) << user;
   }
 }

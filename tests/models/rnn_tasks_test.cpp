@@ -8,22 +8,22 @@
 namespace netprobe::models {
 namespace {
 
-constexpr double kDt = 0.05;
+constexpr double kTaskDt = 0.05;
 
 TEST(RnnTasks, FilterLossIsDtTimesSumOfSquares) {
-  const RnnTaskData t = filter_task(0.2, kDt, 400);
-  EXPECT_DOUBLE_EQ(t.inputs[0][0].item<double>(), 1 / kDt);
-  EXPECT_EQ(t.inputs.sum().item<double>(), 1 / kDt);
+  const RnnTaskData t = filter_task(0.2, kTaskDt, 400);
+  EXPECT_DOUBLE_EQ(t.inputs[0][0].item<double>(), 1 / kTaskDt);
+  EXPECT_EQ(t.inputs.sum().item<double>(), 1 / kTaskDt);
   EXPECT_NEAR(t.targets[0][19].item<double>(), std::exp(-0.2 * 1.0), 1e-15);  // t = 20 dt = 1
   const torch::Tensor y = torch::zeros_like(t.targets);
-  EXPECT_NEAR(rnn_loss(y, t).item<double>(), kDt * t.targets.pow(2).sum().item<double>(), 1e-14);
+  EXPECT_NEAR(rnn_loss(y, t).item<double>(), kTaskDt * t.targets.pow(2).sum().item<double>(), 1e-14);
 }
 
 TEST(RnnTasks, FlipFlopTargetHoldsTheLastPulseSignAndMasksSwitches) {
-  const RnnTaskData t = flip_flop_task(kDt, 400, 16, 3);
+  const RnnTaskData t = flip_flop_task(kTaskDt, 400, 16, 3);
   ASSERT_EQ(t.inputs.sizes(), torch::IntArrayRef({16, 400}));
   EXPECT_NEAR(t.weights.sum().item<double>(), 1.0, 1e-12);
-  const auto settle = static_cast<int64_t>(std::lround(1 / kDt));
+  const auto settle = static_cast<int64_t>(std::lround(1 / kTaskDt));
   int64_t pulses = 0;
   for (int64_t b = 0; b < 16; ++b) {
     double held = 0;
@@ -31,7 +31,7 @@ TEST(RnnTasks, FlipFlopTargetHoldsTheLastPulseSignAndMasksSwitches) {
     for (int64_t k = 0; k < 400; ++k) {
       const double x = t.inputs[b][k].item<double>();
       if (x != 0) {
-        EXPECT_DOUBLE_EQ(std::abs(x), 1 / kDt);
+        EXPECT_DOUBLE_EQ(std::abs(x), 1 / kTaskDt);
         held = x > 0 ? 1 : -1;
         last = k;
         ++pulses;
@@ -46,12 +46,12 @@ TEST(RnnTasks, FlipFlopTargetHoldsTheLastPulseSignAndMasksSwitches) {
     EXPECT_GE(last, 0) << "trial " << b << " has no pulse";
   }
   EXPECT_GT(pulses, 16);  // more than the forced first pulses: the rate process runs
-  EXPECT_TRUE(flip_flop_task(kDt, 400, 16, 3).inputs.equal(t.inputs));
-  EXPECT_FALSE(flip_flop_task(kDt, 400, 16, 4).inputs.equal(t.inputs));
+  EXPECT_TRUE(flip_flop_task(kTaskDt, 400, 16, 3).inputs.equal(t.inputs));
+  EXPECT_FALSE(flip_flop_task(kTaskDt, 400, 16, 4).inputs.equal(t.inputs));
 }
 
 TEST(RnnTasks, DecisionTargetIsTheSignOfTheMeanEvidenceAfterTheDelay) {
-  const RnnTaskData t = noisy_decision_task(kDt, 400, 64, 1);
+  const RnnTaskData t = noisy_decision_task(kTaskDt, 400, 64, 1);
   const torch::Tensor evidence = t.inputs.narrow(1, 0, 200).mean(1);
   const torch::Tensor sign = t.targets.select(1, 399);
   EXPECT_TRUE(t.inputs.narrow(1, 200, 200).eq(0).all().item<bool>());
@@ -65,10 +65,10 @@ TEST(RnnTasks, DecisionTargetIsTheSignOfTheMeanEvidenceAfterTheDelay) {
 }
 
 TEST(RnnTasks, UnknownTaskAndTooFewTrialsAreUsageErrors) {
-  EXPECT_THROW(make_rnn_task("copy", 0.2, kDt, 100, 8, 0), core::UsageError);
-  EXPECT_THROW(make_rnn_task("flipflop", 0.2, kDt, 100, 0, 0), core::UsageError);
-  EXPECT_THROW(make_rnn_task("decision", 0.2, kDt, 3, 8, 0), core::UsageError);
-  EXPECT_EQ(make_rnn_task("decision", 0.2, kDt, 100, 8, 0).inputs.size(0), 8);
+  EXPECT_THROW(make_rnn_task("copy", 0.2, kTaskDt, 100, 8, 0), core::UsageError);
+  EXPECT_THROW(make_rnn_task("flipflop", 0.2, kTaskDt, 100, 0, 0), core::UsageError);
+  EXPECT_THROW(make_rnn_task("decision", 0.2, kTaskDt, 3, 8, 0), core::UsageError);
+  EXPECT_EQ(make_rnn_task("decision", 0.2, kTaskDt, 100, 8, 0).inputs.size(0), 8);
 }
 
 }  // namespace
