@@ -55,6 +55,8 @@ TEST(CliE2E, ValuesThatUsedToBeAcceptedSilentlyAreOneLineUsageErrors) {
       {"frobnicate", "unknown subcommand 'frobnicate'"},
       {"train --classes 7,9 --hidden 1000000000" + out, "--hidden: a 784-1000000000-2 MLP"},
       {"rnn train --n 2000000000" + out, "--n: a rank-1 network of N = 2000000000"},
+      {"study --pairs 7-9 --out " + (tmp / "bad.toml").string(),
+       "--out: " + (tmp / "bad.toml").string() + " exists and is not a directory"},
   };
   for (const auto& [args, needle] : cases) {
     const auto r = run_netprobe(args + " -q");

@@ -83,6 +83,14 @@ TEST(ClassifierRunTest, LoadingRejectsMissingCorruptAndMismatchedRuns) {
   EXPECT_NE(testing::error_of([&] { load_classifier_run(tmp / "mismatch"); }).find("architecture mismatch"),
             std::string::npos);
 
+  fs::copy(tmp / "run", tmp / "huge");
+  meta = core::read_json(tmp / "huge" / "meta.json");
+  meta["architecture"]["input_size"] = int64_t{1000000000000};  // 6.4e13 parameters: refused before allocating
+  core::write_json(tmp / "huge" / "meta.json", meta);
+  const std::string huge = testing::error_of([&] { load_classifier_run(tmp / "huge"); });
+  EXPECT_NE(huge.find("meta.json: invalid architecture"), std::string::npos) << huge;
+  EXPECT_NE(huge.find("GB of memory"), std::string::npos) << huge;
+
   fs::copy(tmp / "run", tmp / "corrupt");
   core::write_file_atomic(tmp / "corrupt" / "weights.pt", "garbage");
   EXPECT_NE(testing::error_of([&] {
