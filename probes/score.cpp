@@ -73,7 +73,7 @@ core::Json TaskScore::to_json() const {
           {"norm_shuf", norm_shuf},
           {"prune_binarize_peak", peak(prune_binarize)},
           {"noise_signed_peak", peak(noise_signed)},
-          {"noise_signed_peak_sigma", sigma_w > 0 ? noise_signed.level / sigma_w : 0.0},
+          {"noise_signed_peak_sigma", noise_signed.found && sigma_w > 0 ? noise_signed.level / sigma_w : kUndefined},
           {"flip_signed_peak", peak(flip_signed)},
           {"sigma_w", sigma_w},
           {"areas_full_minus_signed", areas}};

@@ -3,6 +3,7 @@
 ///
 ///   TaskScore s = score_task(rows_of_one_task, /*classes=*/2);
 ///   s.delta_bin   // median flip50(full) - median flip50(binarized), 0 (easy) .. 50 (hard)
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -33,13 +34,17 @@ struct Peak {
 };
 Peak peak_of(const std::vector<CurvePoint>& curve);
 
+/// The value of a score that was not computed (its probe was not run): NaN, written as null.
+inline constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+
 struct TaskScore {
   std::string task;
   int classes = 2;
   int seeds = 0;
-  Spread full, binarized, shuffled;      ///< accuracy (percent) over seeds
-  double delta_bin = 0, delta_shuf = 0;  ///< accuracy points
-  double norm_bin = 0, norm_shuf = 0;    ///< delta / (median full - chance)
+  Spread full, binarized, shuffled;  ///< accuracy (percent) over seeds
+  // NaN (null in JSON, "-" in tables) when the probe was not run or the value is undefined.
+  double delta_bin = kUndefined, delta_shuf = kUndefined;  ///< accuracy points
+  double norm_bin = kUndefined, norm_shuf = kUndefined;    ///< delta / (median full - chance)
   Peak prune_binarize, noise_signed, flip_signed;
   double sigma_w = 0;  ///< median over seeds of the std of all weights
   core::Json areas;    ///< probe/variant -> area between full and signed curves
@@ -49,7 +54,7 @@ struct TaskScore {
 };
 
 /// Scores one task from its rows (all seeds; rows of a layer profile are ignored). `sigma_w` per seed converts noise
-/// levels to units of the weights' standard deviation. Missing probes leave their fields at zero.
+/// levels to units of the weights' standard deviation. Missing probes leave their fields undefined.
 TaskScore score_task(const std::vector<SweepRow>& rows, int classes, const std::vector<double>& sigma_w);
 
 /// The standard deviation of all weight-matrix entries (biases excluded): the unit of noise

@@ -12,11 +12,14 @@ Command setup_study(CLI::App& app, const GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand("study", "The main job: train, probe and score tasks over many seeds");
   auto o = std::make_shared<StudyOptions>();
   auto raw_activation = std::make_shared<std::string>("relu");
-  cmd->add_option("--datasets", o->tasks.datasets, "mnist,fashion-mnist (default: both)")->delimiter(',');
-  cmd->add_option("--pairs", o->tasks.pairs, "Class pairs: 0-7,7-9 or fashion-mnist:3-2")->delimiter(',');
+  cmd->add_option("--datasets,--dataset", o->tasks.datasets, "mnist,fashion-mnist (default: both)")->delimiter(',');
+  cmd->add_option("--pairs", o->tasks.pairs,
+                  "Class pairs: 0-7,7-9, fashion-mnist:3-2 or task ids as printed (mnist-7v9)")
+      ->delimiter(',');
   cmd->add_flag("--all-pairs", o->tasks.all_pairs, "All 45 class pairs of each selected dataset");
   cmd->add_option("--classes", o->tasks.class_sets, "k-class tasks: 'all' or 0,1,2 (repeatable)");
-  cmd->add_option("--seeds", o->seeds, "Models (seeds 0..N-1) per task")->capture_default_str();
+  cmd->add_option("--seeds", o->seeds, "Models per task, with seeds S..S+N-1 (S = --seed, default 0)")
+      ->capture_default_str();
   cmd->add_option("--probes", o->config.probes, "prune,binarize,noise,flip,shuffle,combined")->delimiter(',');
   cmd->add_option("--hidden", o->config.model.hidden, "Hidden layer sizes")->delimiter(',');
   cmd->add_option("--activation", *raw_activation, "relu, tanh or sigmoid")->capture_default_str();
@@ -28,6 +31,7 @@ Command setup_study(CLI::App& app, const GlobalOptions& global) {
   return {cmd, [o, raw_activation, &global] {
             o->config.model.activation = models::parse_activation(*raw_activation);
             o->config.data_dir = global.data_dir;
+            o->first_seed = global.seed;
             o->config.workers = torch::get_num_threads();
             o->config.progress = !global.quiet;
             const auto result = run_study_command(*o);
@@ -46,7 +50,7 @@ experiments::StudyResult run_study_command(StudyOptions o) {
   if (o.seeds < 1) throw core::UsageError(fmt::format("--seeds: must be >= 1, got {}", o.seeds));
   o.config.tasks = experiments::select_tasks(o.tasks);
   o.config.seeds.clear();
-  for (int s = 0; s < o.seeds; ++s) o.config.seeds.push_back(static_cast<uint64_t>(s));
+  for (int s = 0; s < o.seeds; ++s) o.config.seeds.push_back(o.first_seed + static_cast<uint64_t>(s));
   experiments::StudyResult result = experiments::run_study(o.config);
   const auto report = report::write_report(o.config.out);
   spdlog::info("report: {} ({} of {} figures drawn)", report.index.string(), report.render.rendered.size(),

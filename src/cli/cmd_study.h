@@ -9,6 +9,7 @@ namespace netprobe::cli {
 struct StudyOptions {
   experiments::TaskSelection tasks;  ///< empty selection = PROBES.md's four default tasks
   int seeds = 10;
+  uint64_t first_seed = 0;  ///< the global --seed: models get seeds first_seed .. first_seed + seeds - 1
   std::string format = "table";
   experiments::StudyConfig config;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -325,21 +326,23 @@ std::string format_summary(const StudyResult& result) {
     return s.n > 0 ? fmt::format("{:.1f} [{:.1f},{:.1f}]", s.median, s.q1, s.q3) : std::string("-");
   };
   const auto peak = [](const probes::Peak& p, const std::string& where) { return p.found ? where : std::string("-"); };
+  const auto delta = [](double d) { return std::isnan(d) ? std::string("-") : fmt::format("{:.1f}", d); };
   for (const auto& s : result.scores) {
     out += fmt::format(
-        "{:<20} {:>5} {:>15} {:>19} {:>19} {:>6.1f} {:>6.1f} {:>15} {:>21} {:>14}\n", s.task, s.seeds, cell(s.full),
-        cell(s.binarized), cell(s.shuffled), s.delta_bin, s.delta_shuf,
+        "{:<20} {:>5} {:>15} {:>19} {:>19} {:>6} {:>6} {:>15} {:>21} {:>14}\n", s.task, s.seeds, cell(s.full),
+        cell(s.binarized), cell(s.shuffled), delta(s.delta_bin), delta(s.delta_shuf),
         peak(s.prune_binarize, fmt::format("{:.1f} @p={:.3g}", s.prune_binarize.accuracy, s.prune_binarize.level)),
         peak(s.noise_signed, fmt::format("{:.1f} @a={:.2g}={:.2g}sd", s.noise_signed.accuracy, s.noise_signed.level,
                                          s.sigma_w > 0 ? s.noise_signed.level / s.sigma_w : 0.0)),
         peak(s.flip_signed, fmt::format("{:.1f} @q={:.2f}", s.flip_signed.accuracy, s.flip_signed.level)));
   }
-  if (result.scores.size() >= 3) {
-    std::vector<double> bin, shuf;
-    for (const auto& s : result.scores) {
-      bin.push_back(s.delta_bin);
-      shuf.push_back(s.delta_shuf);
-    }
+  std::vector<double> bin, shuf;  // tasks where both scores are defined
+  for (const auto& s : result.scores) {
+    if (std::isnan(s.delta_bin) || std::isnan(s.delta_shuf)) continue;
+    bin.push_back(s.delta_bin);
+    shuf.push_back(s.delta_shuf);
+  }
+  if (bin.size() >= 3) {
     out += fmt::format("rank correlation of D_bin and D_shuf over {} tasks: {:.3f}\n", bin.size(),
                        probes::spearman(bin, shuf));
   }

@@ -1,8 +1,22 @@
 #include "src/experiments/study_tasks.h"
 
 #include <algorithm>
+#include <regex>
 
 namespace netprobe::experiments {
+
+std::optional<data::TaskSpec> parse_task_id(const std::string& text) {
+  static const std::regex id(R"(^(.+)-([0-9]+(?:v[0-9]+)+)$)");
+  std::smatch match;
+  if (!std::regex_match(text, match, id)) return std::nullopt;
+  const std::string dataset = match[1].str();
+  bool known = false;
+  for (const auto& info : data::dataset_registry()) known = known || info.name == dataset;
+  if (!known) return std::nullopt;
+  std::string classes = match[2].str();
+  std::replace(classes.begin(), classes.end(), 'v', ',');
+  return data::TaskSpec{dataset, data::parse_classes(classes, data::dataset_info(dataset))};
+}
 
 const std::vector<data::TaskSpec>& default_tasks() {
   static const std::vector<data::TaskSpec> tasks = {
@@ -44,6 +58,10 @@ std::vector<data::TaskSpec> select_tasks(const TaskSelection& o) {
     for (const auto& cs : o.class_sets) add({d, data::parse_classes(cs, info)});
   }
   for (const auto& pair : o.pairs) {
+    if (const auto spec = parse_task_id(pair)) {
+      add(*spec);
+      continue;
+    }
     const auto colon = pair.find(':');
     if (colon != std::string::npos) {
       const std::string d = pair.substr(0, colon);

@@ -63,7 +63,7 @@ TEST_F(ProbeStudyE2E, ProbeUsageErrorsWriteNothing) {
 TEST_F(ProbeStudyE2E, SmallStudyWritesResultsAndJsonSummary) {
   const fs::path out = *tmp_ / "study";
   const std::string args =
-      "study --pairs 7-9 --seeds 2 --probes binarize,shuffle --draws 1 --threads 2 -q "
+      "study --pairs mnist-7v9 --seeds 2 --seed 3 --probes binarize,shuffle --draws 1 --threads 2 -q "
       "--format json --out " +
       out.string() + data_arg();
   const auto r = run_netprobe(args);
@@ -71,6 +71,8 @@ TEST_F(ProbeStudyE2E, SmallStudyWritesResultsAndJsonSummary) {
   const auto summary = core::Json::parse(r.out);
   EXPECT_EQ(summary["scores"][0]["task"], "mnist-7v9");
   EXPECT_EQ(summary["models_trained"], 2);
+  EXPECT_EQ(summary["models"][0]["seed"], 3);  // --seed 3: seeds 3 and 4
+  EXPECT_EQ(summary["models"][1]["seed"], 4);
   EXPECT_EQ(summary["rows"], 2 * (1 + 2 + 7 * 2));
   // Binarized 7-vs-9 protocol models sit at chance (PROBES.md).
   EXPECT_NEAR(summary["scores"][0]["binarized"]["median"].get<double>(), 50.0, 5.0);

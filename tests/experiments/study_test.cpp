@@ -189,6 +189,9 @@ TEST(StudyTest, ResultRoundTripsThroughJson) {
   config.tasks = {{"mnist", {1, 2}}};
   config.probes = {"binarize"};
   const StudyResult result = run_study(config);
+  EXPECT_TRUE(core::Json::parse(result.to_json().dump())["scores"][0]["delta_shuf"].is_null());  // not run
+  const std::string summary = format_summary(result);
+  EXPECT_NE(summary.find("     -   "), std::string::npos) << summary;  // shown as "-", not 0.0
   core::Json written = result.to_json();
   core::Json read_back = StudyResult::from_json(written, "test").to_json();
   written.erase("rows");  // a count; the rows themselves live in results.json

@@ -57,6 +57,16 @@ TEST(ScoreTest, TaskScoreRoundTripsThroughJsonWithUndefinedValues) {
   EXPECT_EQ(back.to_json().dump(), s.to_json().dump());
 }
 
+TEST(ScoreTest, ProbesNotRunAreNullNotZero) {
+  std::vector<SweepRow> rows = {row(0, "none", "-", "full", 0, 90), row(0, "binarize", "sign", "full", 0, 60)};
+  const core::Json j = core::Json::parse(score_task(rows, 2, {0.1}).to_json().dump());  // as written
+  EXPECT_DOUBLE_EQ(j["delta_bin"].get<double>(), 30);
+  for (const char* key : {"delta_shuf", "norm_shuf", "noise_signed_peak_sigma", "noise_signed_peak"}) {
+    EXPECT_TRUE(j[key].is_null()) << key << ": " << j[key];
+  }
+  EXPECT_EQ(j["shuffled_B"]["n"], 0);
+}
+
 TEST(ScoreTest, Flip50OnlyForBinaryTasksBelowChance) {
   EXPECT_EQ(flip50(30, 2), 70);
   EXPECT_EQ(flip50(50, 2), 50);
