@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     std::cerr << "netprobe: error: " << cli::describe_parse_error(app, e, argc, argv) << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "netprobe: error: " << cli::first_line(e.what()) << "\n";
+    std::cerr << "netprobe: error: " << core::first_line(e.what()) << "\n";
     return core::exit_code_for(e);
   }
   try {
@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     }
   } catch (const std::exception& e) {
     // One line; LibTorch's backtrace and the rest of a long message only with -v.
-    std::cerr << "netprobe: error: " << (global.verbose > 0 ? std::string(e.what()) : cli::first_line(e.what()))
+    std::cerr << "netprobe: error: " << (global.verbose > 0 ? std::string(e.what()) : core::first_line(e.what()))
               << "\n";
     return core::exit_code_for(e);
   }

@@ -76,7 +76,7 @@ void check_parsed_values(const CLI::App& app) {
 }
 
 std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& error, int argc, char** argv) {
-  const std::string what = first_line(error.what());
+  const std::string what = core::first_line(error.what());
   const std::string config_prefix = "INI was not able to parse ";
   if (what.rfind(config_prefix, 0) == 0) {
     std::string file = "the config file";
@@ -104,7 +104,5 @@ std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& err
   }
   return what;
 }
-
-std::string first_line(const std::string& message) { return message.substr(0, message.find('\n')); }
 
 }  // namespace netprobe::cli

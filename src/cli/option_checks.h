@@ -26,7 +26,4 @@ void check_parsed_values(const CLI::App& app);
 /// [subcommand] section.
 std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& error, int argc, char** argv);
 
-/// The one-line form of an error message: its first line (LibTorch appends a backtrace).
-std::string first_line(const std::string& message);
-
 }  // namespace netprobe::cli

@@ -18,6 +18,9 @@ class UsageError : public Error {
   using Error::Error;
 };
 
+/// The first line of an error message (LibTorch appends a backtrace to its own).
+std::string first_line(const std::string& message);
+
 /// Exit code that `main` uses for an exception of this type.
 int exit_code_for(const std::exception& e);
 

@@ -13,14 +13,15 @@ void write_json(const std::filesystem::path& path, const Json& value) { write_fi
 
 double number_or_nan(const Json& value) { return value.is_null() ? std::nan("") : value.get<double>(); }
 
-Json read_json(const std::filesystem::path& path) {
-  const std::string text = read_file(path);
+Json parse_json(const std::string& text, const std::filesystem::path& source) {
   try {
     return Json::parse(text);
   } catch (const Json::parse_error& e) {
-    throw Error(fmt::format("{}: invalid JSON ({})", path.string(), e.what()));
+    throw Error(fmt::format("{}: invalid JSON ({})", source.string(), e.what()));
   }
 }
+
+Json read_json(const std::filesystem::path& path) { return parse_json(read_file(path), path); }
 
 JsonLinesWriter::JsonLinesWriter(const std::filesystem::path& path) : path_(path), out_(path, std::ios::app) {
   if (!out_) throw Error(fmt::format("{}: cannot open for writing", path.string()));

@@ -16,6 +16,9 @@ void write_json(const std::filesystem::path& path, const Json& value);
 /// writes a non-finite double as null). Throws nlohmann's type_error for anything else.
 double number_or_nan(const Json& value);
 
+/// Parses JSON text read from `source`; throws Error naming it on a parse error.
+Json parse_json(const std::string& text, const std::filesystem::path& source);
+
 /// Reads a JSON file; throws Error naming the file on a missing file or a parse error.
 Json read_json(const std::filesystem::path& path);
 

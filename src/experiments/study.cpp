@@ -37,8 +37,6 @@ using core::Json;
 constexpr int64_t kChunk = 32;  // variants per batched evaluation (fixed: reproducibility)
 constexpr const char* kSweepFormat = "sweeps-v1";
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 Json specs_to_json(const std::vector<SweepSpec>& specs) {
   Json out = Json::array();
   for (const auto& s : specs) {
@@ -81,7 +79,7 @@ std::optional<std::vector<SweepRow>> read_cached_sweep(const fs::path& file, con
     }
     return rows;
   } catch (const std::exception& e) {
-    *problem = fmt::format("unreadable ({})", first_line(e.what()));
+    *problem = fmt::format("unreadable ({})", core::first_line(e.what()));
     return std::nullopt;
   }
 }

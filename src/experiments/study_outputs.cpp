@@ -1,5 +1,7 @@
 #include "src/experiments/study_outputs.h"
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include "src/core/atomic_file.h"
@@ -17,8 +19,9 @@ using core::Json;
 constexpr const char* kManifest = "manifest.json";
 
 // The output set must be the one manifest.json vouches for. A directory of a study written before
-// manifests existed (no meta.json either) is read as it is.
-void check_manifest(const fs::path& dir) {
+// manifests existed (no meta.json either) is read as it is. `read` holds the texts the caller has
+// already read (name -> text), so no file is read twice.
+void check_manifest(const fs::path& dir, const std::map<std::string, std::string>& read) {
   std::error_code ec;
   if (!fs::exists(dir / kManifest, ec)) {
     if (!fs::exists(dir / "meta.json", ec)) return;
@@ -32,7 +35,8 @@ void check_manifest(const fs::path& dir) {
     throw core::Error(fmt::format("{}: not a netprobe manifest", (dir / kManifest).string()));
   }
   for (const auto& [name, entry] : manifest["files"].items()) {
-    const std::string text = core::read_file(dir / name);
+    const auto it = read.find(name);
+    const std::string text = it != read.end() ? it->second : core::read_file(dir / name);
     const bool matches = entry.is_object() && entry.value("bytes", size_t{0}) == text.size() &&
                          entry.value("fnv1a", std::string()) == fmt::format("{:016x}", core::tag_of(text));
     if (!matches) {
@@ -95,15 +99,17 @@ StudyOutputs load_study_outputs(const fs::path& dir) {
       throw core::Error(fmt::format("{}: not a finished study's results directory (no {})", dir.string(), f));
     }
   }
-  check_manifest(dir);
   const fs::path rows_path = dir / "results.json", study_path = dir / "study.json";
-  const Json rows = core::read_json(rows_path);
+  const std::map<std::string, std::string> texts = {{"results.json", core::read_file(rows_path)},
+                                                    {"study.json", core::read_file(study_path)}};
+  check_manifest(dir, texts);
+  const Json rows = core::parse_json(texts.at("results.json"), rows_path);
   try {
     for (const auto& r : rows) d.rows.push_back(probes::SweepRow::from_json(r));
   } catch (const std::exception& e) {
     throw core::Error(fmt::format("{}: invalid row ({})", rows_path.string(), e.what()));
   }
-  d.study = core::read_json(study_path);
+  d.study = core::parse_json(texts.at("study.json"), study_path);
   if (!d.study.is_object() || !d.study.contains("result")) {
     throw core::Error(fmt::format("{}: not a study record (no result)", study_path.string()));
   }

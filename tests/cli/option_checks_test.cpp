@@ -74,7 +74,7 @@ TEST(OptionChecksTest, UnknownSubcommandsAreNamedWithTheKnownOnes) {
     EXPECT_EQ(describe_parse_error(app, e, static_cast<int>(argv.size()), argv.data()),
               "unknown subcommand 'frobnicate' (known: train, study)");
   }
-  EXPECT_EQ(first_line("one\ntwo\nthree"), "one");
+  EXPECT_EQ(core::first_line("one\ntwo\nthree"), "one");
 }
 
 }  // namespace
