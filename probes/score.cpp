@@ -116,6 +116,15 @@ double weight_sigma(const core::NamedTensors& params) {
   return weights.empty() ? 0.0 : torch::cat(weights).to(torch::kFloat64).std().item<double>();
 }
 
+double median_flip50(const std::vector<SweepRow>& rows, const RowSelection& selection, int classes) {
+  // flip50 applies to each seed's accuracy before the median is taken, as the score defines.
+  std::vector<double> v;
+  for (const auto& [level, means] : seed_means(rows, selection)) {
+    for (double m : means) v.push_back(flip50(m, classes));
+  }
+  return v.empty() ? kUndefined : spread(v).median;
+}
+
 TaskScore score_task(const std::vector<SweepRow>& rows, int classes, const std::vector<double>& sigma_w) {
   TaskScore s;
   s.classes = classes;
@@ -130,22 +139,14 @@ TaskScore score_task(const std::vector<SweepRow>& rows, int classes, const std::
   s.full = single("none", "-", "full");
   s.binarized = single("binarize", "sign", "full");
   s.shuffled = single("shuffle", "B", "full");
-  // flip50 applies to each seed's accuracy before the median is taken, as the score defines.
-  const auto median_flip50 = [&](const std::string& probe, const std::string& variant) {
-    std::vector<double> v;
-    for (const auto& [level, means] : seed_means(rows, {probe, variant, "full"})) {
-      for (double m : means) v.push_back(flip50(m, classes));
-    }
-    return spread(v).median;
-  };
-  const double full50 = median_flip50("none", "-");
+  const double full50 = median_flip50(rows, {"none", "-", "full"}, classes);
   const double chance = 100.0 / classes;
   if (s.binarized.n > 0) {
-    s.delta_bin = full50 - median_flip50("binarize", "sign");
+    s.delta_bin = full50 - median_flip50(rows, {"binarize", "sign", "full"}, classes);
     s.norm_bin = s.delta_bin / (s.full.median - chance);
   }
   if (s.shuffled.n > 0) {
-    s.delta_shuf = full50 - median_flip50("shuffle", "B");
+    s.delta_shuf = full50 - median_flip50(rows, {"shuffle", "B", "full"}, classes);
     s.norm_shuf = s.delta_shuf / (s.full.median - chance);
   }
   s.prune_binarize = peak_of(curve(rows, "prune", "magnitude", "signed"));

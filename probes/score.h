@@ -17,6 +17,10 @@ namespace netprobe::probes {
 /// information as a right one. Identity for tasks with more than two classes.
 double flip50(double accuracy, int classes);
 
+/// The median over seeds of flip50(each seed's mean accuracy over draws) of the selected rows,
+/// all levels pooled (the score's building block); NaN when no row is selected.
+double median_flip50(const std::vector<SweepRow>& rows, const RowSelection& selection, int classes);
+
 /// The curve of one (probe, variant, mode) in scope "all": at each level, each seed's accuracy
 /// averaged over draws, then median and IQR over seeds (seed_curve).
 std::vector<CurvePoint> curve(const std::vector<SweepRow>& rows, const std::string& probe, const std::string& variant,

@@ -48,10 +48,14 @@ torch::Tensor flip_signs(const torch::Tensor& w, double q, Pick pick, at::Genera
   return out;
 }
 
+torch::Tensor as_bipartite_matrix(const torch::Tensor& w) {
+  if (w.dim() == 0) throw core::Error("shuffle: expected a vector, matrix or kernel, got a scalar");
+  if (w.dim() == 1) return w.unsqueeze(1);
+  return w.reshape({w.size(0), -1});
+}
+
 torch::Tensor shuffle_within_groups(const torch::Tensor& w, ShuffleGroups groups, at::Generator& gen) {
-  // Vectors (a 1-D parameter such as an RNN's input vector) are treated as one-column matrices.
-  const torch::Tensor m = w.dim() == 1 ? w.unsqueeze(1) : w;
-  if (m.dim() != 2) throw core::Error(fmt::format("shuffle: expected a matrix, got {} dimensions", w.dim()));
+  const torch::Tensor m = as_bipartite_matrix(w);
   const int64_t in = m.size(1);
   const torch::Tensor flat = m.reshape({-1});
   const torch::Tensor pos = flat.ne(0).nonzero().squeeze(1);
@@ -97,8 +101,7 @@ torch::Tensor shuffle_within_groups(const torch::Tensor& w, ShuffleGroups groups
 }
 
 torch::Tensor switch_positive_edges(const torch::Tensor& w, at::Generator& gen, int sweeps) {
-  const torch::Tensor m = (w.dim() == 1 ? w.unsqueeze(1) : w).to(torch::kFloat64).contiguous().clone();
-  if (m.dim() != 2) throw core::Error(fmt::format("shuffle G: expected a matrix, got {} dimensions", w.dim()));
+  const torch::Tensor m = as_bipartite_matrix(w).to(torch::kFloat64).contiguous().clone();
   auto a = m.accessor<double, 2>();
   std::vector<std::pair<int64_t, int64_t>> edges;
   for (int64_t r = 0; r < m.size(0); ++r)

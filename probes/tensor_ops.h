@@ -31,6 +31,12 @@ torch::Tensor add_noise(const torch::Tensor& w, double a, NoiseKind kind, at::Ge
 /// Flips the sign of floor(q * n) entries chosen by |w| or at random.
 torch::Tensor flip_signs(const torch::Tensor& w, double q, Pick pick, at::Generator& gen);
 
+/// The bipartite graph a shuffle acts on: rows are output nodes, columns input nodes. A matrix
+/// [out, in] is itself; a vector [n] is one column (an RNN's input vector); a kernel
+/// [out, in, kh, kw] (or any tensor of higher rank) is flattened per output unit to
+/// [out, in*kh*kw], so each (input channel, kernel offset) is one input node (docs/CONV_PROBES.md).
+torch::Tensor as_bipartite_matrix(const torch::Tensor& w);
+
 /// How the non-zero entries of a weight matrix [out, in] are grouped before shuffling values
 /// within each group; zero entries never move. Each group is one bipartite randomization:
 /// A all, B by sign, C per input node, D per output node, E per input node and sign,

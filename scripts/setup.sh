@@ -11,7 +11,8 @@ packages=(
   libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   libgtest-dev googletest libbenchmark-dev
   dataset-fashion-mnist gnuplot-nox
-  chromium  # the report's browser test
+  chromium       # the report's browser test
+  python3-torch  # tests and benchmarks only: the CNN example (scripts/examples) and the PyTorch peer
 )
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 

@@ -16,7 +16,7 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
                  "Read options from a TOML file: a [subcommand] section per subcommand, e.g. "
                  "[study] seeds = 3");
   app.add_option("--threads", options.threads, "Intra-op threads (0 = all cores)")->capture_default_str();
-  app.add_option("--seed", options.seed, "Base random seed")->capture_default_str();
+  options.seed_option = app.add_option("--seed", options.seed, "Base random seed")->capture_default_str();
   app.add_flag("-v,--verbose", options.verbose, "More log output (repeat for more)");
   app.add_flag("-q,--quiet", options.quiet, "Only warnings and errors");
   app.add_option("--data-dir", options.data_dir, "Dataset root (default: $NETPROBE_DATA, repo data/, Debian path)");

@@ -15,6 +15,13 @@ struct GlobalOptions {
   int verbose = 0;
   bool quiet = false;
   std::optional<std::filesystem::path> data_dir;
+  CLI::Option* seed_option = nullptr;
+
+  /// --seed when the user gave it (command line or config), else nullopt: commands whose
+  /// default seed comes from elsewhere (probe: the model's training seed) use it only then.
+  std::optional<uint64_t> seed_if_given() const {
+    return seed_option != nullptr && seed_option->count() > 0 ? std::optional<uint64_t>(seed) : std::nullopt;
+  }
 };
 
 /// Adds --threads, --seed, -v, -q, --data-dir, --config and --version to the app.

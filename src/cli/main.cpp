@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "src/cli/cmd_compress.h"
 #include "src/cli/cmd_data.h"
 #include "src/cli/cmd_eval.h"
 #include "src/cli/cmd_probe.h"
@@ -28,8 +29,9 @@ int main(int argc, char** argv) {
   cli::GlobalOptions global;
   cli::add_global_options(app, global);
   std::vector<cli::Command> commands = {
-      cli::setup_data(app, global),  cli::setup_train(app, global), cli::setup_eval(app, global),
-      cli::setup_probe(app, global), cli::setup_study(app, global), cli::setup_report(app, global),
+      cli::setup_data(app, global),  cli::setup_train(app, global),    cli::setup_eval(app, global),
+      cli::setup_probe(app, global), cli::setup_compress(app, global), cli::setup_export(app, global),
+      cli::setup_study(app, global), cli::setup_report(app, global),
   };
   for (auto& command : cli::setup_rnn(app, global)) commands.push_back(std::move(command));
 

@@ -1,79 +1,119 @@
 #include "src/experiments/classifier_probe.h"
 
+#include <cmath>
 #include <map>
 
 #include <fmt/format.h>
 
-#include "models/mlp_batched.h"
 #include "probes/catalog.h"
+#include "probes/compression.h"
 #include "probes/row_groups.h"
 #include "src/core/atomic_file.h"
 #include "src/core/errors.h"
-#include "src/experiments/classifier_run.h"
 
 namespace netprobe::experiments {
+namespace {
 
-probes::SweepSpec ClassifierProbeConfig::sweep() const {
-  const probes::ProbeInfo& info = probes::probe_info(probe);
+probes::SweepSpec base_sweep(const ClassifierProbeConfig& c) {
+  const probes::ProbeInfo& info = probes::probe_info(c.probe);
   probes::SweepSpec spec;
-  spec.probe = probe;
-  spec.variant = variant.empty() ? info.variants.front() : variant;
-  spec.levels = levels.empty() ? probes::default_levels(probe) : levels;
-  spec.signed_ = with_signed;
-  spec.draws = draws;
-  spec.scope = probes::Scope{scope == "all" ? "" : scope};
+  spec.probe = c.probe;
+  spec.variant = c.variant.empty() ? info.variants.front() : c.variant;
+  spec.levels = c.levels.empty() ? probes::default_levels(c.probe) : c.levels;
+  spec.signed_ = c.with_signed;
+  spec.draws = c.draws;
   return spec;
+}
+
+/// Mean and standard deviation (n - 1) of the draws.
+std::pair<double, double> mean_std(const std::vector<double>& v) {
+  const double mean = probes::mean_of(v);
+  if (v.size() < 2) return {mean, 0.0};
+  double ss = 0;
+  for (double x : v) ss += (x - mean) * (x - mean);
+  return {mean, std::sqrt(ss / static_cast<double>(v.size() - 1))};
+}
+
+}  // namespace
+
+std::vector<probes::SweepSpec> ClassifierProbeConfig::sweeps(const std::vector<std::string>& layers) const {
+  probes::SweepSpec spec = base_sweep(*this);
+  spec.scope = probes::Scope{scope == "all" ? "" : scope};
+  std::vector<probes::SweepSpec> out{spec};
+  if (layer_profile) {
+    for (const auto& layer : layers) {
+      if (layer == scope) continue;
+      spec.scope = probes::Scope{layer};
+      out.push_back(spec);
+    }
+  }
+  return out;
 }
 
 void ClassifierProbeConfig::validate() const {
   if (draws < 1) throw core::UsageError(fmt::format("--draws: must be >= 1, got {}", draws));
-  const probes::SweepSpec spec = sweep();        // unknown probe: usage error
-  probes::make_probe(spec.probe, spec.variant);  // unknown variant: usage error before any work
+  const probes::SweepSpec spec = base_sweep(*this);  // unknown probe: usage error
+  probes::make_probe(spec.probe, spec.variant);      // unknown variant: usage error before any work
   probes::validate_levels(spec.probe, spec.levels);
 }
 
-std::vector<probes::SweepRow> run_classifier_probe(const ClassifierProbeConfig& config) {
+ClassifierProbeResult run_classifier_probe(const ClassifierProbeConfig& config) {
   config.validate();
-  const probes::SweepSpec spec = config.sweep();
-  const ClassifierRun run = load_classifier_run(config.model);
-  const core::NamedTensors params = core::parameters_of(*run.model);
-  bool scope_found = spec.scope.layer.empty();
-  for (const auto& [name, t] : params) scope_found = scope_found || spec.scope.selects(name);
-  if (!scope_found) throw core::UsageError(fmt::format("--scope: the model has no layer '{}'", config.scope));
-
-  const data::Task task = data::load_task(run.config.task, config.data_dir);
-  const models::MlpBatchEvaluator evaluator(run.config.mlp_options(task.test_x.size(1)), task.test_x, task.test_y);
-  const auto rows = probes::run_sweeps(params, {spec},
-                                       [&](const std::vector<core::NamedTensors>& v) { return evaluator.evaluate(v); },
-                                       {task.spec.id(), run.config.seed});
-  if (config.out) core::write_file_atomic(*config.out, probes::rows_to_csv(rows));
-  return rows;
+  const ProbeModel model = load_probe_model(config.source);
+  check_scope(model, config.scope);
+  const std::vector<probes::SweepSpec> specs = config.sweeps(model.layers);
+  ClassifierProbeResult result;
+  for (const auto& spec : specs) {
+    const std::string label = spec.scope.label();
+    result.sigma_w[label] = probes::scope_sigma(model.params, label);
+  }
+  result.rows = probes::run_sweeps(model.params, specs, model.evaluate, {model.task, model.seed});
+  if (config.out) core::write_file_atomic(*config.out, probes::rows_to_csv(result.rows));
+  return result;
 }
 
-std::string format_probe_table(const std::vector<probes::SweepRow>& rows) {
+std::string format_probe_table(const ClassifierProbeResult& result) {
+  const auto& rows = result.rows;
   std::string out;
+  std::vector<std::string> scopes;  // in row order
   const probes::SweepRow* probed = nullptr;
   for (const auto& r : rows) {
     if (r.probe == "none") out += fmt::format("{}: unperturbed test accuracy {:.2f}%\n", r.task, r.accuracy);
-    if (r.probe != "none" && probed == nullptr) probed = &r;
+    if (r.probe == "none") continue;
+    if (probed == nullptr) probed = &r;
+    if (std::find(scopes.begin(), scopes.end(), r.scope) == scopes.end()) scopes.push_back(r.scope);
   }
-  out += fmt::format("{:>10} {:>10} {:>10} {:>6}\n", "level", "full %", "signed %", "draws");
   if (probed == nullptr) return out;
-  // level -> mode -> every draw's accuracy (one model, so one seed)
-  std::map<double, std::map<std::string, std::vector<double>>> table;
-  for (const char* mode : {"full", "signed"}) {
-    const probes::RowSelection selection{probed->probe, probed->variant, mode, probed->scope};
-    for (const auto& [level, seeds] : probes::group_rows(rows, selection)) {
-      for (const auto& [seed, values] : seeds) table[level][mode] = values;
+  const probes::ProbeInfo& info = probes::probe_info(probed->probe);
+  const bool noise = info.level_name == "a";
+  const bool level_free = info.level_name.empty();
+  for (const auto& scope : scopes) {
+    const auto sigma = result.sigma_w.find(scope);
+    const double sigma_w = sigma == result.sigma_w.end() ? 0.0 : sigma->second;
+    out += fmt::format("probe {}, variant {}, scope {}", probed->probe, probed->variant, scope);
+    out += noise ? fmt::format(" (σ(w) = {:.4g})\n", sigma_w) : "\n";
+    std::string header = level_free ? "" : fmt::format("{:>10} ", info.level_name);
+    if (noise) header += fmt::format("{:>8} ", "a/σ(w)");
+    out += header + fmt::format("{:>10} {:>7} {:>10} {:>7} {:>6}\n", "full %", "± sd", "signed %", "± sd", "draws");
+    // level -> mode -> every draw's accuracy (one model, so one seed)
+    std::map<double, std::map<std::string, std::vector<double>>> table;
+    for (const char* mode : {"full", "signed"}) {
+      const probes::RowSelection selection{probed->probe, probed->variant, mode, scope};
+      for (const auto& [level, seeds] : probes::group_rows(rows, selection)) {
+        for (const auto& [seed, values] : seeds) table[level][mode] = values;
+      }
     }
-  }
-  for (const auto& [level, modes] : table) {
-    const auto mean = [&](const std::string& m) {
-      const auto it = modes.find(m);
-      return it == modes.end() ? std::string("-") : fmt::format("{:.2f}", probes::mean_of(it->second));
-    };
-    out += fmt::format("{:>10.4g} {:>10} {:>10} {:>6}\n", level, mean("full"), mean("signed"),
-                       modes.begin()->second.size());
+    for (const auto& [level, modes] : table) {
+      const auto cells = [&](const std::string& m) {
+        const auto it = modes.find(m);
+        if (it == modes.end()) return fmt::format("{:>10} {:>7}", "-", "-");
+        const auto [mean, sd] = mean_std(it->second);
+        return fmt::format("{:>10.2f} {:>7.2f}", mean, sd);
+      };
+      std::string line = level_free ? "" : fmt::format("{:>10.4g} ", level);
+      if (noise) line += sigma_w > 0 ? fmt::format("{:>8.3g} ", level / sigma_w) : fmt::format("{:>8} ", "-");
+      out += line + fmt::format("{} {} {:>6}\n", cells("full"), cells("signed"), modes.begin()->second.size());
+    }
   }
   return out;
 }

@@ -1,39 +1,49 @@
 #pragma once
-/// `netprobe probe`: one probe sweep (every level, draw and mode) on one trained classifier.
+/// `netprobe probe`: one probe sweep (every level, draw and mode) on one classifier: a netprobe
+/// run directory or a TorchScript file (experiments/probe_model.h), whole or layer by layer.
 ///
-///   ClassifierProbeConfig c;  c.model = "runs/7v9";  c.probe = "prune";  c.with_signed = true;
+///   ClassifierProbeConfig c;  c.source.model = "runs/7v9";  c.probe = "prune";  c.with_signed = true;
 ///   std::vector<probes::SweepRow> rows = run_classifier_probe(c);
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "probes/sweep.h"
+#include "src/experiments/probe_model.h"
 
 namespace netprobe::experiments {
 
 struct ClassifierProbeConfig {
-  std::filesystem::path model;  ///< a run directory of `netprobe train`
+  ProbeModelSource source;
   std::string probe;
   std::string variant;         ///< empty = the probe's default variant
   std::vector<double> levels;  ///< empty = the probe's default grid
   bool with_signed = false;    ///< also evaluate sign() of each probed network
   std::string scope = "all";   ///< "all" or a layer name such as fc1
+  bool layer_profile = false;  ///< also sweep each layer alone, the others intact
   int draws = 5;
   std::optional<std::filesystem::path> out;  ///< CSV of every row
-  std::optional<std::filesystem::path> data_dir;
 
   /// UsageError naming the option for an unknown probe or variant, bad levels or draws.
   void validate() const;
-  /// The sweep this config describes (defaults filled in).
-  probes::SweepSpec sweep() const;
+  /// The sweeps this config describes (defaults filled in): the scope's, then with
+  /// layer_profile one per layer of `layers`.
+  std::vector<probes::SweepSpec> sweeps(const std::vector<std::string>& layers) const;
 };
 
-/// Loads the model and its task's test set, runs the sweep, and writes config.out atomically.
-/// UsageError (--scope) when the model has no such layer.
-std::vector<probes::SweepRow> run_classifier_probe(const ClassifierProbeConfig& config);
+struct ClassifierProbeResult {
+  std::vector<probes::SweepRow> rows;
+  std::map<std::string, double> sigma_w;  ///< scope -> std of its weights (the unit of noise levels)
+};
 
-/// Mean accuracy per level and mode (full, signed) over draws, one line per level.
-std::string format_probe_table(const std::vector<probes::SweepRow>& rows);
+/// Loads the model and its test set, runs the sweeps, and writes config.out atomically.
+/// UsageError (--scope) when the model has no such layer.
+ClassifierProbeResult run_classifier_probe(const ClassifierProbeConfig& config);
+
+/// Per scope, the mean accuracy per level and mode (full, signed) over draws with the draws'
+/// standard deviation, one line per level; noise levels also in units of the weights' std.
+std::string format_probe_table(const ClassifierProbeResult& result);
 
 }  // namespace netprobe::experiments

@@ -47,12 +47,42 @@ std::string html_escape(const std::string& text) {
   return out;
 }
 
+std::string page_start(const std::string& title) {
+  return fmt::format(
+      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      "<title>{}</title>\n<style>{}</style></head><body>\n",
+      html_escape(title), kStyle);
+}
+
+std::string figures_section(const std::vector<Figure>& figures, const RenderResult& render,
+                            const std::string& figures_dir) {
+  std::string h = "<h2>Figures</h2>\n";
+  if (!render.gnuplot_available) {
+    h += "<p class=\"warn\">gnuplot was not found, so the figures were not drawn. Their data and gnuplot scripts are "
+         "linked below; install gnuplot with <code>apt-get install gnuplot-nox</code> and run "
+         "<code>netprobe report</code> again.</p>\n";
+  }
+  for (const auto& f : figures) {
+    const std::string base = figures_dir + "/" + f.name;
+    const bool drawn = std::find(render.rendered.begin(), render.rendered.end(), f.name) != render.rendered.end();
+    h += "<figure>\n";
+    if (drawn) {
+      h += fmt::format("<a href=\"{0}.png\"><img src=\"{0}.svg\" alt=\"{1}\"></a>\n", html_escape(base),
+                       html_escape(f.title));
+    }
+    h += fmt::format(
+        "<figcaption>{}{} &middot; <a href=\"{}.dat\">data</a> &middot; <a href=\"{}.gp\">gnuplot script</a>"
+        "{}</figcaption>\n</figure>\n",
+        html_escape(f.title), drawn ? "" : " (not drawn)", html_escape(base), html_escape(base),
+        drawn ? fmt::format(" &middot; <a href=\"{}.png\">PNG</a>", html_escape(base)) : "");
+  }
+
+  return h;
+}
+
 std::string render_html(const StudyData& data, const std::vector<Figure>& figures, const RenderResult& render,
                         const std::string& figures_dir) {
-  std::string h = fmt::format(
-      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-      "<title>netprobe study report</title>\n<style>{}</style></head><body>\n",
-      kStyle);
+  std::string h = page_start("netprobe study report");
   const auto& versions = data.versions;
   h += fmt::format(
       "<h1>netprobe study report</h1>\n<p>{} tasks, seeds {}, probes {}; netprobe {} (git {}), libtorch {}.</p>\n",
@@ -79,26 +109,7 @@ std::string render_html(const StudyData& data, const std::vector<Figure>& figure
       "</table>\n<p><small>Accuracies: median [inter-quartile range] over seeds. &Delta; = median flip50(full) &minus; "
       "median flip50(probed), in accuracy points; normalized by (median full &minus; chance).</small></p>\n";
 
-  h += "<h2>Figures</h2>\n";
-  if (!render.gnuplot_available) {
-    h += "<p class=\"warn\">gnuplot was not found, so the figures were not drawn. Their data and gnuplot scripts are "
-         "linked below; install gnuplot with <code>apt-get install gnuplot-nox</code> and run "
-         "<code>netprobe report</code> again.</p>\n";
-  }
-  for (const auto& f : figures) {
-    const std::string base = figures_dir + "/" + f.name;
-    const bool drawn = std::find(render.rendered.begin(), render.rendered.end(), f.name) != render.rendered.end();
-    h += "<figure>\n";
-    if (drawn) {
-      h += fmt::format("<a href=\"{0}.png\"><img src=\"{0}.svg\" alt=\"{1}\"></a>\n", html_escape(base),
-                       html_escape(f.title));
-    }
-    h += fmt::format(
-        "<figcaption>{}{} &middot; <a href=\"{}.dat\">data</a> &middot; <a href=\"{}.gp\">gnuplot script</a>"
-        "{}</figcaption>\n</figure>\n",
-        html_escape(f.title), drawn ? "" : " (not drawn)", html_escape(base), html_escape(base),
-        drawn ? fmt::format(" &middot; <a href=\"{}.png\">PNG</a>", html_escape(base)) : "");
-  }
+  h += figures_section(figures, render, figures_dir);
 
   h += "<h2>Configuration and run</h2>\n<pre>" + html_escape(data.study.dump(2)) + "</pre>\n";
   h += "<h2>Files</h2>\n<ul><li><a href=\"results.csv\">results.csv</a> (every evaluation, long format)</li>"

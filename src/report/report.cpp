@@ -5,6 +5,7 @@
 #include "src/core/atomic_file.h"
 #include "src/core/errors.h"
 #include "src/core/run_dir.h"
+#include "src/report/compression_report.h"
 #include "src/report/figures.h"
 #include "src/report/html.h"
 #include "src/report/rnn_report.h"
@@ -23,6 +24,17 @@ ReportSummary write_study_report(const std::filesystem::path& results_dir) {
   return summary;
 }
 
+ReportSummary write_compression_report(const std::filesystem::path& dir) {
+  const experiments::CompressionResult result = experiments::load_compression(dir);
+  const std::vector<Figure> figures = compression_figures(result);
+  ReportSummary summary;
+  summary.figures = static_cast<int>(figures.size());
+  summary.render = render_figures(dir / "figures", figures);
+  summary.index = dir / "index.html";
+  core::write_file_atomic(summary.index, compression_html(result, figures, summary.render));
+  return summary;
+}
+
 }  // namespace
 
 ReportSummary write_report(const std::filesystem::path& results_dir) {
@@ -32,9 +44,10 @@ ReportSummary write_report(const std::filesystem::path& results_dir) {
   }
   const std::string kind = core::run_kind(results_dir);
   if (kind == core::kind::kStudy) return write_study_report(results_dir);
+  if (kind == core::kind::kCompression) return write_compression_report(results_dir);
   if (kind.empty() || kind == core::kind::kClassifier) {
     throw core::Error(
-        fmt::format("{}: not a study or RNN results directory (nothing to report)", results_dir.string()));
+        fmt::format("{}: not a study, compression or RNN results directory (nothing to report)", results_dir.string()));
   }
   const std::vector<Figure> figures = rnn_run_figures(results_dir, kind);
   ReportSummary summary;

@@ -23,8 +23,8 @@ class ClassifierProbeTest : public ::testing::Test {
     c.epochs = 1;
     c.batch = 16;
     train_classifier_run(c, data::load_task(c.task, tmp_ / "data"), tmp_ / "model", 1, false);
-    config_.model = tmp_ / "model";
-    config_.data_dir = tmp_ / "data";
+    config_.source.model = tmp_ / "model";
+    config_.source.data_dir = tmp_ / "data";
   }
   testing::TempDir tmp_;
   ClassifierProbeConfig config_;
@@ -37,14 +37,16 @@ TEST_F(ClassifierProbeTest, RowsPerLevelDrawAndModeAndATableLinePerLevel) {
   config_.draws = 3;
   config_.with_signed = true;
   config_.out = tmp_ / "rows.csv";
-  const auto rows = run_classifier_probe(config_);
+  const auto result = run_classifier_probe(config_);
+  const auto& rows = result.rows;
   EXPECT_EQ(rows.size(), 1u + 2 * 3 * 2);  // baseline + levels x draws x modes
   EXPECT_EQ(rows.front().probe, "none");
   const std::string csv = core::read_file(tmp_ / "rows.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 13);
-  const std::string table = format_probe_table(rows);
-  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 2 + 2);  // baseline, header, 2 levels
-  EXPECT_NE(table.find("     3\n"), std::string::npos) << table;   // 3 draws per level
+  const std::string table = format_probe_table(result);
+  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 3 + 2);  // baseline, probe line, header, 2 levels
+  EXPECT_NE(table.find("probe prune, variant random, scope all\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("     3\n"), std::string::npos) << table;  // 3 draws per level
 }
 
 TEST_F(ClassifierProbeTest, BadOptionsAreUsageErrorsAndWriteNothing) {

@@ -156,5 +156,49 @@ TEST_F(TensorOpsTest, ShufflesAreReproducibleFromTheGeneratorSeed) {
   EXPECT_TRUE(switch_positive_edges(w, g1).equal(switch_positive_edges(w, g2)));
 }
 
+// A conv kernel [out, in, kh, kw] is the bipartite graph out x (in, kh, kw): flattened per output
+// unit (docs/CONV_PROBES.md). Every shuffle keeps its invariants on that graph and the shape.
+TEST_F(TensorOpsTest, ConvKernelsShuffleAsOutputsTimesInputChannelAndOffset) {
+  const torch::Tensor w = matrix(6, 4 * 3 * 3, true).view({6, 4, 3, 3});
+  const torch::Tensor flat = w.reshape({6, -1});
+  EXPECT_TRUE(as_bipartite_matrix(w).equal(flat));
+  for (const ShuffleGroups groups :
+       {ShuffleGroups::kAll, ShuffleGroups::kSign, ShuffleGroups::kInputNode, ShuffleGroups::kOutputNode,
+        ShuffleGroups::kInputNodeSign, ShuffleGroups::kOutputNodeSign}) {
+    const torch::Tensor out = shuffle_within_groups(w, groups, gen);
+    ASSERT_EQ(out.sizes(), w.sizes());
+    EXPECT_TRUE(out.eq(0).equal(w.eq(0)));  // zeros never move
+    EXPECT_TRUE(sorted(out).equal(sorted(w)));
+    EXPECT_FALSE(out.equal(w));
+    const torch::Tensor o = out.reshape({6, -1});
+    if (groups == ShuffleGroups::kOutputNode || groups == ShuffleGroups::kOutputNodeSign) {
+      // each output unit (filter) keeps its own values
+      EXPECT_TRUE(std::get<0>(o.sort(1)).equal(std::get<0>(flat.sort(1))));
+    }
+    if (groups == ShuffleGroups::kInputNode || groups == ShuffleGroups::kInputNodeSign) {
+      // each (input channel, kernel offset) keeps its values across the filters
+      EXPECT_TRUE(std::get<0>(o.sort(0)).equal(std::get<0>(flat.sort(0))));
+    }
+    if (groups != ShuffleGroups::kAll && groups != ShuffleGroups::kInputNode && groups != ShuffleGroups::kOutputNode) {
+      EXPECT_TRUE(out.sign().equal(w.sign()));
+    }
+  }
+  const torch::Tensor switched = switch_positive_edges(w, gen);
+  ASSERT_EQ(switched.sizes(), w.sizes());
+  const torch::Tensor s = switched.reshape({6, -1});
+  EXPECT_TRUE(s.gt(0).sum(1).equal(flat.gt(0).sum(1)));  // positive degree of every filter
+  EXPECT_TRUE(s.gt(0).sum(0).equal(flat.gt(0).sum(0)));  // and of every (channel, offset)
+  EXPECT_TRUE(sorted(switched).equal(sorted(w)));
+}
+
+TEST_F(TensorOpsTest, PruningAndFlippingCountEntriesOfAConvKernelAsAWhole) {
+  const torch::Tensor w = matrix(8, 3 * 5 * 5, false).view({8, 3, 5, 5});  // 600 entries
+  const torch::Tensor pruned = prune(w, 0.9, Pick::kSmallest, gen);
+  EXPECT_EQ(pruned.ne(0).sum().item<int64_t>(), 60);
+  EXPECT_GE(pruned.abs().max().item<float>(), w.abs().max().item<float>());
+  EXPECT_EQ(flip_signs(w, 0.25, Pick::kRandom, gen).sign().ne(w.sign()).sum().item<int64_t>(), 150);
+  EXPECT_TRUE(binarize(w, false).abs().eq(1).all().item<bool>());
+}
+
 }  // namespace
 }  // namespace netprobe::probes

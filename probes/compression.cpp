@@ -1,0 +1,162 @@
+#include "probes/compression.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "probes/catalog.h"
+
+namespace netprobe::probes {
+namespace {
+
+std::string cell(double v, const char* spec) {
+  return std::isnan(v) ? std::string("-") : fmt::format(fmt::runtime(spec), v);
+}
+
+/// Mean realized sparsity (zeros / entries) of the selected rows at one level.
+double sparsity_at(const std::vector<SweepRow>& rows, const RowSelection& selection, double level) {
+  double sum = 0;
+  int n = 0;
+  for (const auto& r : rows) {
+    if (!selection.matches(r) || r.level != level || r.report.total == 0) continue;
+    sum += static_cast<double>(r.report.zeros) / static_cast<double>(r.report.total);
+    ++n;
+  }
+  return n == 0 ? kUndefined : sum / n;
+}
+
+int64_t entries_of(const std::vector<SweepRow>& rows, const std::string& scope) {
+  for (const auto& r : rows) {
+    if (r.scope == scope && r.probe != "none" && r.report.total > 0) return r.report.total;
+  }
+  return 0;
+}
+
+}  // namespace
+
+core::Json LayerCompression::to_json() const {
+  return {{"layer", layer},
+          {"entries", entries},
+          {"sigma_w", sigma_w},
+          {"full_accuracy", full_accuracy},
+          {"max_prune_magnitude", max_prune_magnitude},
+          {"sparsity_magnitude", sparsity_magnitude},
+          {"max_prune_random", max_prune_random},
+          {"max_noise", max_noise},
+          {"max_noise_sigma", max_noise_sigma},
+          {"binarized_accuracy", binarized_accuracy},
+          {"binarize_survives", binarize_survives},
+          {"shuffled_accuracy", shuffled_accuracy},
+          {"delta_bin", delta_bin},
+          {"delta_shuf", delta_shuf}};
+}
+
+LayerCompression LayerCompression::from_json(const core::Json& j) {
+  LayerCompression c;
+  c.layer = j.at("layer").get<std::string>();
+  c.entries = j.at("entries").get<int64_t>();
+  c.sigma_w = core::number_or_nan(j.at("sigma_w"));
+  c.full_accuracy = core::number_or_nan(j.at("full_accuracy"));
+  c.max_prune_magnitude = core::number_or_nan(j.at("max_prune_magnitude"));
+  c.sparsity_magnitude = core::number_or_nan(j.at("sparsity_magnitude"));
+  c.max_prune_random = core::number_or_nan(j.at("max_prune_random"));
+  c.max_noise = core::number_or_nan(j.at("max_noise"));
+  c.max_noise_sigma = core::number_or_nan(j.at("max_noise_sigma"));
+  c.binarized_accuracy = core::number_or_nan(j.at("binarized_accuracy"));
+  c.binarize_survives = j.at("binarize_survives").get<bool>();
+  c.shuffled_accuracy = core::number_or_nan(j.at("shuffled_accuracy"));
+  c.delta_bin = core::number_or_nan(j.at("delta_bin"));
+  c.delta_shuf = core::number_or_nan(j.at("delta_shuf"));
+  return c;
+}
+
+std::vector<SweepSpec> compression_sweeps(const std::vector<std::string>& scopes, int draws) {
+  std::vector<SweepSpec> specs;
+  for (const auto& scope : scopes) {
+    const Scope s{scope == "all" ? "" : scope};
+    specs.push_back({"prune", "magnitude", pruning_grid(), true, false, 1, s});
+    specs.push_back({"prune", "random", pruning_grid(), true, false, draws, s});
+    specs.push_back({"noise", "uniform", default_levels("noise"), true, false, draws, s});
+    specs.push_back({"binarize", "sign", {0.0}, true, false, 1, s});
+    specs.push_back({"shuffle", "B", {0.0}, true, false, draws, s});
+  }
+  return specs;
+}
+
+double largest_level_within(const std::vector<CurvePoint>& curve, double floor) {
+  double largest = kUndefined;
+  for (const auto& point : curve) {  // levels ascending (a std::map's order)
+    if (!(point.accuracy.median >= floor)) break;
+    largest = point.level;
+  }
+  return largest;
+}
+
+double scope_sigma(const core::NamedTensors& params, const std::string& scope) {
+  const Scope s{scope == "all" ? "" : scope};
+  core::NamedTensors selected;
+  for (const auto& p : params) {
+    if (s.selects(p.first)) selected.push_back(p);
+  }
+  return selected.empty() ? kUndefined : weight_sigma(selected);
+}
+
+std::vector<LayerCompression> compress_by_layer(const std::vector<SweepRow>& rows,
+                                                const std::vector<std::string>& scopes,
+                                                const std::map<std::string, double>& sigma_w, int classes,
+                                                double max_drop) {
+  const std::vector<CurvePoint> intact = seed_curve(rows, {"none", "-", "full"});
+  const double full = intact.empty() ? kUndefined : intact.front().accuracy.median;
+  const double full50 = median_flip50(rows, {"none", "-", "full"}, classes);
+  const double floor = full - max_drop;
+  std::vector<LayerCompression> out;
+  for (const auto& scope : scopes) {
+    LayerCompression c;
+    c.layer = scope;
+    c.entries = entries_of(rows, scope);
+    const auto sigma = sigma_w.find(scope);
+    if (sigma != sigma_w.end()) c.sigma_w = sigma->second;
+    c.full_accuracy = full;
+    const RowSelection magnitude{"prune", "magnitude", "full", scope};
+    c.max_prune_magnitude = largest_level_within(seed_curve(rows, magnitude), floor);
+    if (!std::isnan(c.max_prune_magnitude)) c.sparsity_magnitude = sparsity_at(rows, magnitude, c.max_prune_magnitude);
+    c.max_prune_random = largest_level_within(seed_curve(rows, {"prune", "random", "full", scope}), floor);
+    c.max_noise = largest_level_within(seed_curve(rows, {"noise", "uniform", "full", scope}), floor);
+    if (c.sigma_w > 0) c.max_noise_sigma = c.max_noise / c.sigma_w;
+    const auto binarized = seed_curve(rows, {"binarize", "sign", "full", scope});
+    if (!binarized.empty()) {
+      c.binarized_accuracy = binarized.front().accuracy.median;
+      c.binarize_survives = c.binarized_accuracy >= floor;
+      c.delta_bin = full50 - median_flip50(rows, {"binarize", "sign", "full", scope}, classes);
+    }
+    const auto shuffled = seed_curve(rows, {"shuffle", "B", "full", scope});
+    if (!shuffled.empty()) {
+      c.shuffled_accuracy = shuffled.front().accuracy.median;
+      c.delta_shuf = full50 - median_flip50(rows, {"shuffle", "B", "full", scope}, classes);
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string format_compression_table(const std::vector<LayerCompression>& layers, double max_drop) {
+  std::string out;
+  if (!layers.empty()) {
+    out += fmt::format("full accuracy {:.2f}%; largest level with accuracy within {} points of it:\n",
+                       layers.front().full_accuracy, max_drop);
+  }
+  out +=
+      fmt::format("{:<16} {:>9} {:>8} {:>8} {:>9} {:>8} {:>9} {:>9} {:>8} {:>8} {:>8}\n", "layer", "entries", "prune_p",
+                  "sparsity", "random_p", "noise_a", "noise/σw", "binarized", "bin_ok", "Δ_bin", "Δ_shuf");
+  for (const auto& c : layers) {
+    out += fmt::format("{:<16} {:>9} {:>8} {:>8} {:>9} {:>8} {:>9} {:>9} {:>8} {:>8} {:>8}\n", c.layer, c.entries,
+                       cell(c.max_prune_magnitude, "{:.3g}"), cell(c.sparsity_magnitude, "{:.3f}"),
+                       cell(c.max_prune_random, "{:.3g}"), cell(c.max_noise, "{:.3g}"),
+                       cell(c.max_noise_sigma, "{:.3g}"), cell(c.binarized_accuracy, "{:.2f}"),
+                       std::isnan(c.binarized_accuracy) ? "-" : (c.binarize_survives ? "yes" : "no"),
+                       cell(c.delta_bin, "{:.2f}"), cell(c.delta_shuf, "{:.2f}"));
+  }
+  return out;
+}
+
+}  // namespace netprobe::probes

@@ -1,0 +1,59 @@
+#pragma once
+/// The compression answer per layer: how far each layer (one at a time, the others intact, as a
+/// sensitivity analysis does) can be pruned or noised before accuracy drops by more than
+/// `max_drop` points, whether it survives binarization, and its Δ_bin / Δ_shuf.
+///
+///   auto specs = compression_sweeps({"all", "fc1", "fc2"}, /*draws=*/5);
+///   auto rows = run_sweeps(params, specs, evaluate, context);
+///   auto layers = compress_by_layer(rows, {"all", "fc1", "fc2"}, sigmas, classes, 1.0);
+///
+/// With several seeds (a study) every accuracy is the median over seeds of each seed's mean over
+/// draws, as the score's curves are.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "probes/score.h"
+#include "probes/sweep.h"
+
+namespace netprobe::probes {
+
+struct LayerCompression {
+  std::string layer;            ///< a scope: "all" or a layer name
+  int64_t entries = 0;          ///< values in the layer's tensors (weights and biases)
+  double sigma_w = kUndefined;  ///< std of the layer's weights (biases excluded): the unit of noise
+  double full_accuracy = kUndefined;
+  /// Largest level L of the grid such that every level up to L keeps accuracy >= full - max_drop;
+  /// undefined when the probe was not run or already its first level drops further.
+  double max_prune_magnitude = kUndefined, max_prune_random = kUndefined;
+  double sparsity_magnitude = kUndefined;  ///< realized zeros / entries at max_prune_magnitude
+  double max_noise = kUndefined;           ///< uniform noise amplitude a
+  double max_noise_sigma = kUndefined;     ///< the same in units of sigma_w
+  double binarized_accuracy = kUndefined, shuffled_accuracy = kUndefined;
+  bool binarize_survives = false;  ///< binarized accuracy >= full - max_drop
+  double delta_bin = kUndefined, delta_shuf = kUndefined;
+
+  core::Json to_json() const;
+  static LayerCompression from_json(const core::Json& json);
+};
+
+/// The sweeps of one compression analysis, for each scope: magnitude and random pruning over the
+/// pruning grid, uniform noise over its grid, binarization, and shuffle B (full mode only).
+std::vector<SweepSpec> compression_sweeps(const std::vector<std::string>& scopes, int draws);
+
+/// The largest level up to which every level's median accuracy stays >= floor (see above).
+double largest_level_within(const std::vector<CurvePoint>& curve, double floor);
+
+/// One entry per scope, in the order given. `sigma_w` maps a scope to its weights' std.
+std::vector<LayerCompression> compress_by_layer(const std::vector<SweepRow>& rows,
+                                                const std::vector<std::string>& scopes,
+                                                const std::map<std::string, double>& sigma_w, int classes,
+                                                double max_drop);
+
+/// The std of the weights (biases excluded) that `scope` selects.
+double scope_sigma(const core::NamedTensors& params, const std::string& scope);
+
+/// A fixed-width table, one line per layer ("-" for undefined values).
+std::string format_compression_table(const std::vector<LayerCompression>& layers, double max_drop);
+
+}  // namespace netprobe::probes

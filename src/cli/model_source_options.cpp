@@ -1,0 +1,31 @@
+#include "src/cli/model_source_options.h"
+
+#include <torch/torch.h>
+
+namespace netprobe::cli {
+
+void add_model_source_options(CLI::App* cmd, experiments::ProbeModelSource& source) {
+  cmd->add_option("--model", source.model,
+                  "A run directory written by netprobe train, or a TorchScript file "
+                  "(torch.jit.script(model).save(path))")
+      ->required();
+  cmd->add_option("--data", source.data,
+                  "Test set: a torch.save file of {\"x\": inputs, \"y\": labels}, or a task id (mnist-7v9) or "
+                  "dataset (mnist); default: a run directory's own task");
+  cmd->add_option("--input-shape", source.input_shape,
+                  "Reshape task images to [n, shape] for the model, e.g. 1,28,28 for a CNN")
+      ->delimiter(',');
+  cmd->add_option("--batch", source.batch, "Examples per forward call of a TorchScript model")->capture_default_str();
+  cmd->add_option("--loss", source.loss,
+                  "Loss column of a TorchScript model: none, cross-entropy (outputs are logits) or nll "
+                  "(log-probabilities)")
+      ->capture_default_str();
+}
+
+void apply_global_to_source(const GlobalOptions& global, experiments::ProbeModelSource& source) {
+  source.data_dir = global.data_dir;
+  source.seed = global.seed_if_given();
+  source.workers = torch::get_num_threads();
+}
+
+}  // namespace netprobe::cli

@@ -1,0 +1,15 @@
+#pragma once
+/// The options naming a model and its test set, shared by `probe` and `compress`.
+#include "src/cli/global_options.h"
+#include "src/experiments/probe_model.h"
+
+namespace netprobe::cli {
+
+/// Adds --model (required), --data, --input-shape, --batch and --loss to `cmd`.
+void add_model_source_options(CLI::App* cmd, experiments::ProbeModelSource& source);
+
+/// Fills in what the global options decide: data directory, --seed when given, and one
+/// evaluation worker per intra-op thread.
+void apply_global_to_source(const GlobalOptions& global, experiments::ProbeModelSource& source);
+
+}  // namespace netprobe::cli

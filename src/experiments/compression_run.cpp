@@ -1,0 +1,96 @@
+#include "src/experiments/compression_run.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "src/core/atomic_file.h"
+#include "src/core/errors.h"
+#include "src/core/run_dir.h"
+#include "src/train/progress_bar.h"
+
+namespace netprobe::experiments {
+
+void CompressionConfig::validate() const {
+  if (!std::isfinite(max_drop) || max_drop < 0 || max_drop > 100) {
+    throw core::UsageError(fmt::format("--max-drop: must be in [0, 100] accuracy points, got {}", max_drop));
+  }
+  if (draws < 1) throw core::UsageError(fmt::format("--draws: must be >= 1, got {}", draws));
+}
+
+core::Json CompressionConfig::to_json() const {
+  core::Json j = {{"model", source.model.string()},
+                  {"data", source.data},
+                  {"input_shape", source.input_shape},
+                  {"batch", source.batch},
+                  {"loss", source.loss},
+                  {"max_drop", max_drop},
+                  {"draws", draws}};
+  if (source.seed) j["seed"] = *source.seed;
+  return j;
+}
+
+core::Json CompressionResult::to_json() const {
+  core::Json layers_json = core::Json::array(), rows_json = core::Json::array();
+  for (const auto& l : layers) layers_json.push_back(l.to_json());
+  for (const auto& r : rows) rows_json.push_back(r.to_json());
+  return {{"model_kind", model_kind}, {"task", task},          {"seed", seed},     {"classes", classes},
+          {"max_drop", max_drop},     {"layers", layers_json}, {"rows", rows_json}};
+}
+
+CompressionResult CompressionResult::from_json(const core::Json& j, const std::string& source) {
+  try {
+    CompressionResult r;
+    r.model_kind = j.at("model_kind").get<std::string>();
+    r.task = j.at("task").get<std::string>();
+    r.seed = j.at("seed").get<uint64_t>();
+    r.classes = j.at("classes").get<int>();
+    r.max_drop = j.at("max_drop").get<double>();
+    for (const auto& l : j.at("layers")) r.layers.push_back(probes::LayerCompression::from_json(l));
+    for (const auto& row : j.at("rows")) r.rows.push_back(probes::SweepRow::from_json(row));
+    return r;
+  } catch (const core::Json::exception& e) {
+    throw core::Error(fmt::format("{}: not a compression result ({})", source, core::first_line(e.what())));
+  }
+}
+
+CompressionResult run_compression(const CompressionConfig& config) {
+  config.validate();
+  if (!config.out.empty()) core::guard_output_dir(config.out, core::kind::kCompression);
+  const ProbeModel model = load_probe_model(config.source);
+
+  std::vector<std::string> scopes{"all"};
+  scopes.insert(scopes.end(), model.layers.begin(), model.layers.end());
+  std::map<std::string, double> sigma_w;
+  for (const auto& scope : scopes) sigma_w[scope] = probes::scope_sigma(model.params, scope);
+  const std::vector<probes::SweepSpec> specs = probes::compression_sweeps(scopes, config.draws);
+
+  train::ProgressBar bar("compress", probes::count_evaluations(specs), config.progress);
+  probes::SweepContext context{model.task, model.seed};
+  context.progress = [&](int64_t done, int64_t) { bar.update(done, ""); };
+  CompressionResult result;
+  result.model_kind = model.kind;
+  result.task = model.task;
+  result.seed = model.seed;
+  result.classes = static_cast<int>(model.classes);
+  result.max_drop = config.max_drop;
+  result.rows = probes::run_sweeps(model.params, specs, model.evaluate, context);
+  bar.finish();
+  result.layers = probes::compress_by_layer(result.rows, scopes, sigma_w, result.classes, config.max_drop);
+  if (config.out.empty()) return result;
+
+  core::StagedDirectory staged(config.out, core::kind::kCompression);
+  core::write_file_atomic(staged.staging() / "results.csv", probes::rows_to_csv(result.rows));
+  core::write_json(staged.staging() / "compression.json", result.to_json());
+  core::write_meta(staged.staging(), core::kind::kCompression, {{"config", config.to_json()}});
+  staged.commit();
+  return result;
+}
+
+CompressionResult load_compression(const std::filesystem::path& dir) {
+  core::open_run(dir, core::kind::kCompression, "DIR");
+  const std::filesystem::path file = dir / "compression.json";
+  return CompressionResult::from_json(core::read_json(file), file.string());
+}
+
+}  // namespace netprobe::experiments

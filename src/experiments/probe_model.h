@@ -1,0 +1,54 @@
+#pragma once
+/// The model a probe or compression run acts on, whatever it came from: a netprobe run directory
+/// (its MLP, evaluated by the batched engine) or a user's TorchScript file (evaluated variant
+/// by variant in parallel threads), with its test set.
+///
+///   ProbeModelSource s;  s.model = "model.pt";  s.data = "test.pt";  s.workers = 2;
+///   ProbeModel m = load_probe_model(s);
+///   auto rows = probes::run_sweeps(m.params, specs, m.evaluate, {m.task, m.seed});
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "probes/sweep.h"
+
+namespace netprobe::experiments {
+
+struct ProbeModelSource {
+  std::filesystem::path model;  ///< a `netprobe train` run directory or a TorchScript file
+  /// A torch.save file {"x", "y"}, or a task id (mnist-7v9) or dataset name (mnist = all
+  /// classes). Empty: the run directory's own task; required for a TorchScript model.
+  std::string data;
+  std::vector<int64_t> input_shape;  ///< reshape task images to [n, shape...] (e.g. 1,28,28)
+  int64_t batch =
+      64;  ///< examples per forward call (TorchScript path); small batches keep a conv net's activations in cache
+  std::string loss = "none";     ///< TorchScript path: none | cross-entropy | nll
+  int workers = 1;               ///< TorchScript path: variants evaluated in parallel
+  std::optional<uint64_t> seed;  ///< draws derive from it; default: the run's seed, else 0
+  std::optional<std::filesystem::path> data_dir;
+};
+
+struct ProbeModel {
+  std::string kind;  ///< "netprobe-mlp" or "torchscript"
+  std::string task;  ///< the test set's id: a task id, or the data file's name
+  uint64_t seed = 0;
+  int64_t classes = 0;
+  core::NamedTensors params;
+  probes::BatchEvaluator evaluate;
+  /// Layer names in module order: a parameter's name without its last component
+  /// ("features.0" for features.0.weight), or the name itself when it has none.
+  std::vector<std::string> layers;
+};
+
+/// UsageError naming the option for a bad --data, --input-shape, --loss or --batch; core::Error
+/// naming the file for an unreadable model or data file, or a model that cannot run on the data.
+ProbeModel load_probe_model(const ProbeModelSource& source);
+
+/// The layer of a parameter name (see ProbeModel::layers).
+std::string layer_of(const std::string& parameter);
+
+/// UsageError (--scope) when `scope` ("all", a layer, or layers joined by '+') selects no parameter.
+void check_scope(const ProbeModel& model, const std::string& scope);
+
+}  // namespace netprobe::experiments

@@ -1,0 +1,20 @@
+#pragma once
+/// The report of a `netprobe compress` directory: per-layer curves (pruning, random pruning,
+/// noise in units of each layer's weight std) with the intact accuracy and the --max-drop line,
+/// and index.html with the per-layer answer table.
+#include <filesystem>
+#include <vector>
+
+#include "src/experiments/compression_run.h"
+#include "src/report/plot.h"
+
+namespace netprobe::report {
+
+/// One figure per probe, one curve per scope ("all" dashed black).
+std::vector<Figure> compression_figures(const experiments::CompressionResult& result);
+
+/// The page: answer table, figures, files.
+std::string compression_html(const experiments::CompressionResult& result, const std::vector<Figure>& figures,
+                             const RenderResult& render);
+
+}  // namespace netprobe::report
