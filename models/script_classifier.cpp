@@ -134,7 +134,8 @@ train::ClassifierMetrics ScriptBatchEvaluator::evaluate_one(torch::jit::Module& 
   train::ClassifierMetrics m;
   m.examples = n;
   m.accuracy = 100.0 * static_cast<double>(correct) / static_cast<double>(n);
-  m.loss = options_.loss == ScriptLoss::kNone ? std::numeric_limits<double>::quiet_NaN() : loss_sum / n;
+  m.loss =
+      options_.loss == ScriptLoss::kNone ? std::numeric_limits<double>::quiet_NaN() : loss_sum / static_cast<double>(n);
   return m;
 }
 

@@ -39,15 +39,15 @@ std::pair<double, double> mean_std(const std::vector<double>& v) {
 std::vector<probes::SweepSpec> ClassifierProbeConfig::sweeps(const std::vector<std::string>& layers) const {
   probes::SweepSpec spec = base_sweep(*this);
   spec.scope = probes::Scope{scope == "all" ? "" : scope};
-  std::vector<probes::SweepSpec> out{spec};
+  std::vector<probes::SweepSpec> specs{spec};
   if (layer_profile) {
     for (const auto& layer : layers) {
       if (layer == scope) continue;
       spec.scope = probes::Scope{layer};
-      out.push_back(spec);
+      specs.push_back(spec);
     }
   }
-  return out;
+  return specs;
 }
 
 void ClassifierProbeConfig::validate() const {

@@ -109,15 +109,18 @@ TEST_F(ScriptProbeTest, AConvNetCompressesLayerByLayerAndWritesOneDirectory) {
     ASSERT_FALSE(std::isnan(layer.max_prune_magnitude)) << layer.layer;  // p = 0 is always safe
     int64_t zeros = 0;
     for (int64_t n : sizes.at(layer.layer)) {
-      zeros += n - static_cast<int64_t>(std::floor((1 - layer.max_prune_magnitude) * n + 1e-9));
+      zeros += n - static_cast<int64_t>(std::floor((1 - layer.max_prune_magnitude) * static_cast<double>(n) + 1e-9));
     }
-    EXPECT_DOUBLE_EQ(layer.sparsity_magnitude, static_cast<double>(zeros) / layer.entries) << layer.layer;
+    EXPECT_DOUBLE_EQ(layer.sparsity_magnitude, static_cast<double>(zeros) / static_cast<double>(layer.entries))
+        << layer.layer;
     EXPECT_FALSE(std::isnan(layer.delta_bin));
     EXPECT_FALSE(std::isnan(layer.delta_shuf));
     EXPECT_GT(layer.sigma_w, 0);
   }
   for (const auto& row : r.rows) {
-    if (row.probe == "shuffle" && row.scope == "conv") EXPECT_EQ(row.report.total, 30);
+    if (row.probe == "shuffle" && row.scope == "conv") {
+      EXPECT_EQ(row.report.total, 30);
+    }
   }
   EXPECT_EQ(core::run_kind(tmp_ / "out"), core::kind::kCompression);
   const CompressionResult back = load_compression(tmp_ / "out");
