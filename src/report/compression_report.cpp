@@ -36,7 +36,7 @@ std::vector<Series> per_layer_series(const experiments::CompressionResult& r, co
       s.y.push_back(p.accuracy.median);
     }
     const bool whole = layer.layer == "all";
-    s.color = whole ? 7 : color++;  // gnuplot 7 is black
+    s.color = whole ? 8 : color++;  // gnuplot's linetype 8 is black
     s.dash = whole ? 2 : 1;
     out.push_back(std::move(s));
   }
@@ -66,13 +66,9 @@ Figure curves_figure(const experiments::CompressionResult& r, const std::string&
 std::vector<Figure> compression_figures(const experiments::CompressionResult& r) {
   const Axes axes{.key = "outside right"};
   return {
-      curves_figure(r, "compress_prune_magnitude",
-                    "Magnitude pruning of one layer at a time (the others intact): where each curve leaves the "
-                    "dotted line is the layer's largest safe p",
+      curves_figure(r, "compress_prune_magnitude", "Magnitude pruning of one layer at a time (others intact)",
                     "fraction pruned p", per_layer_series(r, "prune", "magnitude", false), axes),
-      curves_figure(r, "compress_prune_random",
-                    "Random pruning (control), mean over draws: the gap to magnitude pruning is what the "
-                    "magnitudes carry",
+      curves_figure(r, "compress_prune_random", "Random pruning of one layer at a time (control, mean over draws)",
                     "fraction pruned p", per_layer_series(r, "prune", "random", false), axes),
       curves_figure(r, "compress_noise", "Uniform noise U(-a, a) on one layer, a in units of that layer's weight std",
                     "a / σ(w) of the layer", per_layer_series(r, "noise", "uniform", true),
@@ -107,6 +103,9 @@ std::string compression_html(const experiments::CompressionResult& r, const std:
       "(masking zeros; a dense model file does not shrink). &Delta; = flip50(intact) &minus; flip50(probed) in "
       "accuracy points; \"-\": the probe was not run or its first level already drops further.</small></p>\n",
       r.layers.empty() ? NAN : r.layers.front().full_accuracy);
+  h += "<p>In each figure, where a layer's curve leaves the dotted line (intact accuracy minus the allowed drop) is "
+       "that layer's largest safe level; the gap between magnitude and random pruning is what the magnitudes "
+       "carry. Noise levels are in units of each layer's weight standard deviation.</p>\n";
   h += figures_section(figures, render, "figures");
   h += "<h2>Files</h2>\n<ul><li><a href=\"results.csv\">results.csv</a> (every evaluation, long format)</li>"
        "<li><a href=\"compression.json\">compression.json</a></li><li><a href=\"meta.json\">meta.json</a></li></ul>\n";

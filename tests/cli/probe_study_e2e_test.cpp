@@ -11,8 +11,6 @@ namespace {
 namespace fs = std::filesystem;
 using testing::run_netprobe;
 
-std::string data_arg() { return " --data-dir " + (testing::repo_root() / "data").string(); }
-
 // The model: the one CTest's e2e fixture trained, or one trained here when the executable runs
 // alone.
 class ProbeStudyE2E : public ::testing::Test {
@@ -21,7 +19,8 @@ class ProbeStudyE2E : public ::testing::Test {
     tmp_ = new testing::TempDir();
     model_ = testing::shared_e2e_model().value_or(*tmp_ / "model");
     if (model_ != *tmp_ / "model") return;
-    const auto r = run_netprobe("train --classes 7,9 --epochs 1 --threads 1 -q --out " + model_.string() + data_arg());
+    const auto r = run_netprobe("train --classes 7,9 --epochs 1 --threads 1 -q --out " + model_.string() +
+                                testing::real_data_arg());
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   static void TearDownTestSuite() { delete tmp_; }
@@ -34,8 +33,9 @@ fs::path ProbeStudyE2E::model_;
 
 TEST_F(ProbeStudyE2E, ProbePrintsATableAndWritesEveryRow) {
   const fs::path csv = *tmp_ / "prune.csv";
-  const auto r = run_netprobe("probe --model " + model().string() +
-                              " --probe prune --levels 0,0.5,0.99 --signed --out " + csv.string() + data_arg());
+  const auto r =
+      run_netprobe("probe --model " + model().string() + " --probe prune --levels 0,0.5,0.99 --signed --out " +
+                   csv.string() + testing::real_data_arg());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("mnist-7v9: unperturbed test accuracy"), std::string::npos) << r.out;
   const std::string rows = core::read_file(csv);
@@ -45,7 +45,7 @@ TEST_F(ProbeStudyE2E, ProbePrintsATableAndWritesEveryRow) {
 
 TEST_F(ProbeStudyE2E, ProbeUsageErrorsWriteNothing) {
   const fs::path csv = *tmp_ / "never.csv";
-  const std::string base = "probe --model " + model().string() + " --out " + csv.string() + data_arg();
+  const std::string base = "probe --model " + model().string() + " --out " + csv.string() + testing::real_data_arg();
   for (const std::string& args : std::vector<std::string>{
            base + " --probe dropout", base + " --probe prune --levels 0.5,1.5", base + " --probe noise --levels -1",
            base + " --probe flip --variant middle", base + " --probe prune --scope fc9",
@@ -65,7 +65,7 @@ TEST_F(ProbeStudyE2E, SmallStudyWritesResultsAndJsonSummary) {
   const std::string args =
       "study --pairs mnist-7v9 --seeds 2 --seed 3 --probes binarize,shuffle --draws 1 --threads 2 -q "
       "--format json --out " +
-      out.string() + data_arg();
+      out.string() + testing::real_data_arg();
   const auto r = run_netprobe(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto summary = core::Json::parse(r.out);
@@ -87,7 +87,7 @@ TEST_F(ProbeStudyE2E, StudyUsageErrorsWriteNothing) {
   for (const std::string& args : std::vector<std::string>{
            "study --probes prune,dropout", "study --pairs 7-7", "study --pairs 7-12", "study --datasets cifar",
            "study --seeds 0", "study --format xml", "study --activation gelu"}) {
-    const auto r = run_netprobe(args + " --out " + out.string() + data_arg());
+    const auto r = run_netprobe(args + " --out " + out.string() + testing::real_data_arg());
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
   }
   EXPECT_FALSE(fs::exists(out));

@@ -95,6 +95,8 @@ fs::path repo_root() {
   return repo != nullptr ? fs::path(repo) : fs::path(NETPROBE_TEST_REPO);
 }
 
+std::string real_data_arg() { return " --data-dir " + (repo_root() / "data").string(); }
+
 std::optional<fs::path> shared_e2e_model() {
   const fs::path model = NETPROBE_TEST_E2E_MODEL;
   std::error_code ec;

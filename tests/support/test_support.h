@@ -60,6 +60,9 @@ struct CommandResult {
   std::string err;  ///< stderr
 };
 
+/// " --data-dir <repo>/data": the real datasets, for e2e commands.
+std::string real_data_arg();
+
 /// Runs the netprobe binary of this build (or $NETPROBE_BIN) with the given shell-quoted arguments.
 CommandResult run_netprobe(const std::string& args);
 

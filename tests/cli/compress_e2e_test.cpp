@@ -1,0 +1,125 @@
+// `netprobe export`, `probe` and `compress` on TorchScript models as a user runs them, on the
+// real MNIST (label e2e); the Python CNN example when Debian's python3-torch is installed.
+#include <gtest/gtest.h>
+
+#include "src/core/atomic_file.h"
+#include "src/core/json_io.h"
+#include "tests/support/script_models.h"
+#include "tests/support/test_support.h"
+
+namespace netprobe {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_netprobe;
+
+class CompressE2E : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp_ = new testing::TempDir();
+    model_ = testing::shared_e2e_model().value_or(*tmp_ / "model");
+    if (model_ == *tmp_ / "model") {
+      const auto r = run_netprobe("train --classes 7,9 --epochs 1 --threads 1 -q --out " + model_.string() +
+                                  testing::real_data_arg());
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    const auto r = run_netprobe("export --model " + model_.string() + " --out " + (*tmp_ / "mlp.pt").string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  static void TearDownTestSuite() { delete tmp_; }
+  static testing::TempDir* tmp_;
+  static fs::path model_;
+};
+testing::TempDir* CompressE2E::tmp_ = nullptr;
+fs::path CompressE2E::model_;
+
+TEST_F(CompressE2E, TheExportedModelGivesTheRunDirectorysAnswerLayerByLayer) {
+  const fs::path a = *tmp_ / "from_run", b = *tmp_ / "from_script";
+  const auto ra = run_netprobe("compress --model " + model_.string() + " --draws 2 -q --no-report --out " + a.string() +
+                               testing::real_data_arg());
+  ASSERT_EQ(ra.exit_code, 0) << ra.err;
+  const auto rb = run_netprobe("compress --model " + (*tmp_ / "mlp.pt").string() +
+                               " --data mnist-7v9 --draws 2 -q --out " + b.string() + testing::real_data_arg());
+  ASSERT_EQ(rb.exit_code, 0) << rb.err;
+  const core::Json ja = core::read_json(a / "compression.json"), jb = core::read_json(b / "compression.json");
+  ASSERT_EQ(ja["layers"].size(), 3u);  // all, fc1, fc2
+  EXPECT_EQ(ja["layers"][1]["layer"], "fc1");
+  EXPECT_EQ(ja["layers"][1]["entries"], 784 * 64 + 64);
+  EXPECT_EQ(ja["layers"].dump(), jb["layers"].dump());  // full-mode answers: identical numbers
+  EXPECT_GT(ja["layers"][0]["full_accuracy"].get<double>(), 90.0);
+  // The table on stdout names every layer; the report has its page and three figures' data.
+  EXPECT_NE(rb.out.find("fc2"), std::string::npos) << rb.out;
+  EXPECT_TRUE(fs::exists(b / "index.html"));
+  EXPECT_TRUE(fs::exists(b / "figures" / "compress_prune_magnitude.dat"));
+  EXPECT_FALSE(fs::exists(a / "index.html"));  // --no-report
+  const std::string csv = core::read_file(b / "results.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')),
+            "task,seed,probe,variant,mode,scope,level,draw,accuracy,loss,changed,total,zeros");
+}
+
+TEST_F(CompressE2E, ProbeOnATorchScriptModelNamesScopesAndNoiseInSigmaUnits) {
+  const auto r = run_netprobe("probe --model " + (*tmp_ / "mlp.pt").string() +
+                              " --data mnist-7v9 --probe noise --levels 0.01,0.1 --draws 2 --layer-profile" +
+                              testing::real_data_arg());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* scope : {"scope all", "scope fc1", "scope fc2"}) {
+    EXPECT_NE(r.out.find(std::string("probe noise, variant uniform, ") + scope), std::string::npos) << r.out;
+  }
+  EXPECT_NE(r.out.find("a/σ(w)"), std::string::npos) << r.out;
+}
+
+TEST_F(CompressE2E, BadModelsAndDataGiveOneLineAndWriteNothing) {
+  const fs::path out = *tmp_ / "never";
+  testing::write_bytes(*tmp_ / "junk.pt", {'P', 'K'});
+  testing::save_test_set(*tmp_ / "short.pt", torch::zeros({5, 10}), torch::zeros({5}, torch::kLong));
+  testing::save_test_set(*tmp_ / "lengths.pt", torch::zeros({5, 784}), torch::zeros({4}, torch::kLong));
+  const std::string mlp = (*tmp_ / "mlp.pt").string();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--model " + (*tmp_ / "junk.pt").string() + " --data mnist-7v9", "not a TorchScript model"},
+      {"--model " + mlp, "--data: required for a TorchScript model"},
+      {"--model " + mlp + " --data " + (*tmp_ / "short.pt").string(), "forward fails on x of shape [5, 10]"},
+      {"--model " + mlp + " --data " + (*tmp_ / "lengths.pt").string(), "x has 5 examples, y has 4"},
+      {"--model " + mlp + " --data " + (*tmp_ / "missing.pt").string(), "neither a file nor a task id"},
+      {"--model " + mlp + " --data mnist-7v9 --max-drop -1", "--max-drop"},
+      {"--model " + mlp + " --data mnist-7v9 --input-shape 5,5", "--input-shape"},
+  };
+  for (const auto& [args, fragment] : cases) {
+    const auto r = run_netprobe("compress " + args + " -q --out " + out.string() + testing::real_data_arg());
+    EXPECT_NE(r.exit_code, 0) << args;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find(fragment), std::string::npos) << args << "\n" << r.err;
+    EXPECT_FALSE(fs::exists(out)) << args;
+  }
+  // The shape mismatch names the model's side too (LibTorch's message has both matrix shapes).
+  const auto r = run_netprobe("probe --probe prune --model " + mlp + " --data " + (*tmp_ / "short.pt").string());
+  EXPECT_NE(r.err.find("5x10 and 784x64"), std::string::npos) << r.err;
+}
+
+// The Python example trains a CNN on MNIST and exports it; netprobe compresses it. Debian's
+// python3-torch is optional (the set-up installs it for this test and the benchmarks).
+TEST(PythonCnnE2E, TheExampleCnnCompressesLayerByLayer) {
+  if (std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "python3-torch is not installed (apt-get install python3-torch): the CNN example is not run";
+  }
+  testing::TempDir tmp;
+  const std::string script = (testing::repo_root() / "scripts" / "examples" / "cnn_mnist.py").string();
+  const std::string train = "/usr/bin/python3 " + script + " --classes 7,9 --epochs 1 --train-limit 3000 " +
+                            "--test-limit 600 --data-dir " + (testing::repo_root() / "data" / "mnist").string() +
+                            " --out " + (tmp / "cnn").string() + " > " + (tmp / "log").string() + " 2>&1";
+  ASSERT_EQ(std::system(train.c_str()), 0) << core::read_file(tmp / "log");
+  const auto r = run_netprobe("compress --model " + (tmp / "cnn" / "model.pt").string() + " --data " +
+                              (tmp / "cnn" / "test.pt").string() + " --draws 1 --loss cross-entropy -q --no-report " +
+                              "--out " + (tmp / "out").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const core::Json j = core::read_json(tmp / "out" / "compression.json");
+  std::vector<std::string> layers;
+  for (const auto& l : j["layers"]) layers.push_back(l["layer"].get<std::string>());
+  EXPECT_EQ(layers, (std::vector<std::string>{"all", "features.0", "features.3", "classifier"}));
+  EXPECT_EQ(j["layers"][1]["entries"], 8 * 1 * 3 * 3 + 8);
+  EXPECT_EQ(j["layers"][2]["entries"], 16 * 8 * 3 * 3 + 16);
+  EXPECT_GT(j["layers"][0]["full_accuracy"].get<double>(), 90.0);  // 7 vs 9 after one short epoch
+  EXPECT_FALSE(j["rows"][1]["loss"].is_null());                    // --loss cross-entropy fills the column
+}
+
+}  // namespace
+}  // namespace netprobe
