@@ -139,6 +139,12 @@ std::vector<LayerCompression> compress_by_layer(const std::vector<SweepRow>& row
   return out;
 }
 
+core::Json compression_json(const std::vector<LayerCompression>& layers) {
+  core::Json out = core::Json::array();
+  for (const auto& l : layers) out.push_back(l.to_json());
+  return out;
+}
+
 std::string format_compression_table(const std::vector<LayerCompression>& layers, double max_drop) {
   std::string out;
   if (!layers.empty()) {

@@ -53,6 +53,9 @@ std::vector<LayerCompression> compress_by_layer(const std::vector<SweepRow>& row
 /// The std of the weights (biases excluded) that `scope` selects.
 double scope_sigma(const core::NamedTensors& params, const std::string& scope);
 
+/// The layers as a JSON array (LayerCompression::to_json each).
+core::Json compression_json(const std::vector<LayerCompression>& layers);
+
 /// A fixed-width table, one line per layer ("-" for undefined values).
 std::string format_compression_table(const std::vector<LayerCompression>& layers, double max_drop);
 

@@ -25,7 +25,11 @@ Command setup_study(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--activation", *raw_activation, "relu, tanh or sigmoid")->capture_default_str();
   cmd->add_option("--epochs", o->config.model.epochs, "Training epochs")->capture_default_str();
   cmd->add_option("--draws", o->config.draws, "Draws per level of stochastic probes")->capture_default_str();
-  cmd->add_flag("--layer-profile", o->config.layer_profile, "Also probe one layer at a time");
+  cmd->add_flag("--layer-profile", o->config.layer_profile,
+                "Also probe one layer at a time, and answer per layer how far it can be pruned or noised");
+  cmd->add_option("--max-drop", o->config.max_drop,
+                  "Accuracy points below the intact model that still count as surviving (layer profile)")
+      ->capture_default_str();
   cmd->add_option("--out", o->config.out, "Results directory")->capture_default_str();
   cmd->add_option("--format", o->format, "Summary on stdout: table or json")->capture_default_str();
   return {cmd, [o, raw_activation, &global] {

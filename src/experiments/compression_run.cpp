@@ -31,11 +31,11 @@ core::Json CompressionConfig::to_json() const {
 }
 
 core::Json CompressionResult::to_json() const {
-  core::Json layers_json = core::Json::array(), rows_json = core::Json::array();
-  for (const auto& l : layers) layers_json.push_back(l.to_json());
+  core::Json rows_json = core::Json::array();
   for (const auto& r : rows) rows_json.push_back(r.to_json());
-  return {{"model_kind", model_kind}, {"task", task},          {"seed", seed},     {"classes", classes},
-          {"max_drop", max_drop},     {"layers", layers_json}, {"rows", rows_json}};
+  return {{"model_kind", model_kind}, {"task", task},         {"seed", seed},
+          {"classes", classes},       {"max_drop", max_drop}, {"layers", probes::compression_json(layers)},
+          {"rows", rows_json}};
 }
 
 CompressionResult CompressionResult::from_json(const core::Json& j, const std::string& source) {

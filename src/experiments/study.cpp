@@ -93,6 +93,7 @@ struct JobResult {
   StudyModel model;
   std::vector<SweepRow> rows;
   double sigma = 0;
+  std::map<std::string, double> scope_sigma;  // "all" and each profiled layer
   bool trained = false, swept = false;
 };
 
@@ -175,6 +176,7 @@ class StudyRunner {
     const ClassifierRun run = load_classifier_run(model_dir);
     const core::NamedTensors params = core::parameters_of(*run.model);
     result.sigma = probes::weight_sigma(params);
+    for (const auto& scope : profile_scopes()) result.scope_sigma[scope] = probes::scope_sigma(params, scope);
 
     const std::string sweep_hash = fmt::format(
         "{:016x}",
@@ -208,10 +210,20 @@ class StudyRunner {
     return result;
   }
 
+  /// "all" and fc1, fc2, ... with a layer profile; none without.
+  std::vector<std::string> profile_scopes() const {
+    if (!config_.layer_profile) return {};
+    std::vector<std::string> scopes{"all"};
+    for (size_t l = 0; l <= config_.model.hidden.size(); ++l) scopes.push_back(fmt::format("fc{}", l + 1));
+    return scopes;
+  }
+
   StudyResult collect(std::chrono::steady_clock::time_point start) {
     StudyResult out;
+    out.max_drop = config_.max_drop;
     std::map<std::string, std::vector<SweepRow>> by_task;
     std::map<std::string, std::vector<double>> sigma_by_task;
+    std::map<std::string, std::map<std::string, std::vector<double>>> scope_sigmas;  // task -> scope -> seeds
     for (const auto& r : results_) {
       out.models.push_back(r.model);
       out.models_trained += r.trained ? 1 : 0;
@@ -219,6 +231,7 @@ class StudyRunner {
       if (r.rows.empty()) continue;
       by_task[r.rows.front().task].insert(by_task[r.rows.front().task].end(), r.rows.begin(), r.rows.end());
       sigma_by_task[r.rows.front().task].push_back(r.sigma);
+      for (const auto& [scope, sigma] : r.scope_sigma) scope_sigmas[r.rows.front().task][scope].push_back(sigma);
       out.rows.insert(out.rows.end(), r.rows.begin(), r.rows.end());
     }
     out.models_cached = static_cast<int>(results_.size()) - out.models_trained;
@@ -226,6 +239,11 @@ class StudyRunner {
     for (const auto& spec : config_.tasks) {
       out.scores.push_back(
           probes::score_task(by_task[spec.id()], static_cast<int>(spec.classes.size()), sigma_by_task[spec.id()]));
+      if (!config_.layer_profile) continue;
+      std::map<std::string, double> sigma;  // median over seeds, as every other study number
+      for (const auto& [scope, values] : scope_sigmas[spec.id()]) sigma[scope] = probes::spread(values).median;
+      out.compression[spec.id()] = probes::compress_by_layer(by_task[spec.id()], profile_scopes(), sigma,
+                                                             static_cast<int>(spec.classes.size()), config_.max_drop);
     }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
@@ -250,6 +268,9 @@ void StudyConfig::validate() const {
   if (c.tasks.empty()) throw core::UsageError("study: no tasks selected");
   if (c.seeds.empty()) throw core::UsageError("--seeds: need at least one seed");
   if (c.draws < 1) throw core::UsageError(fmt::format("--draws: must be >= 1, got {}", c.draws));
+  if (!std::isfinite(c.max_drop) || c.max_drop < 0 || c.max_drop > 100) {
+    throw core::UsageError(fmt::format("--max-drop: must be in [0, 100] accuracy points, got {}", c.max_drop));
+  }
   if (c.probes.empty()) throw core::UsageError("--probes: empty list");
   for (const auto& p : c.probes) {
     const auto& names = study_probe_names();
@@ -274,14 +295,20 @@ core::Json StudyResult::to_json() const {
   for (const auto& s : scores) scores_json.push_back(s.to_json());
   Json models_json = Json::array();
   for (const auto& m : models) models_json.push_back({{"task", m.task}, {"seed", m.seed}, {"dir", m.dir.string()}});
-  return {{"scores", scores_json},
-          {"models", models_json},
-          {"models_trained", models_trained},
-          {"models_cached", models_cached},
-          {"sweeps_run", sweeps_run},
-          {"sweeps_cached", sweeps_cached},
-          {"rows", rows.size()},
-          {"seconds", seconds}};
+  Json out = {{"scores", scores_json},
+              {"models", models_json},
+              {"models_trained", models_trained},
+              {"models_cached", models_cached},
+              {"sweeps_run", sweeps_run},
+              {"sweeps_cached", sweeps_cached},
+              {"rows", rows.size()},
+              {"seconds", seconds}};
+  if (!compression.empty()) {  // a layer profile's answer; absent otherwise, so other outputs keep their bytes
+    out["max_drop"] = max_drop;
+    out["compression"] = Json::object();
+    for (const auto& [task, layers] : compression) out["compression"][task] = compression_json(layers);
+  }
+  return out;
 }
 
 StudyResult StudyResult::from_json(const core::Json& json, const std::string& source) {
@@ -297,6 +324,12 @@ StudyResult StudyResult::from_json(const core::Json& json, const std::string& so
     r.sweeps_run = json.at("sweeps_run").get<int>();
     r.sweeps_cached = json.at("sweeps_cached").get<int>();
     r.seconds = json.at("seconds").get<double>();
+    if (json.contains("compression")) {
+      r.max_drop = json.at("max_drop").get<double>();
+      for (const auto& [task, layers] : json.at("compression").items()) {
+        for (const auto& l : layers) r.compression[task].push_back(probes::LayerCompression::from_json(l));
+      }
+    }
     return r;
   } catch (const std::exception& e) {
     throw core::Error(fmt::format("{}: invalid study result ({})", source, e.what()));
@@ -343,6 +376,10 @@ std::string format_summary(const StudyResult& result) {
   if (bin.size() >= 3) {
     out += fmt::format("rank correlation of D_bin and D_shuf over {} tasks: {:.3f}\n", bin.size(),
                        probes::spearman(bin, shuf));
+  }
+  for (const auto& [task, layers] : result.compression) {
+    out += fmt::format("{} per layer (one at a time, medians over seeds): ", task);
+    out += probes::format_compression_table(layers, result.max_drop);
   }
   out +=
       fmt::format("{} rows; models trained {}, cached {}; sweeps run {}, cached {}; {:.1f}s\n", result.rows.size(),

@@ -9,17 +9,20 @@
 ///   models/<task>/seed<S>-<hash>/     run directories (see classifier_run.h)
 ///   sweeps/<task>-seed<S>-<hash>.json the rows of one model's sweeps
 ///   results.csv, results.json         every row, long format
-///   scores.json, summary.txt          per-task scores and the summary table
+///   scores.json, summary.txt          per-task scores (and per-layer compression answers of a
+///                                     layer profile) and the summary table
 ///   study.json                        config, versions, threads, timings
 ///   manifest.json                     size and hash of the five files above (written last)
 ///
 ///   StudyConfig c;  c.tasks = {{"mnist", {7, 9}}};  c.seeds = {0, 1};  c.out = "results/7v9";
 ///   StudyResult r = run_study(c);   // r.scores[0].delta_bin
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "probes/compression.h"
 #include "probes/score.h"
 #include "probes/sweep.h"
 #include "src/experiments/classifier_run.h"
@@ -34,6 +37,7 @@ struct StudyConfig {
   ClassifierRunConfig model;  ///< architecture and training (task, seed ignored)
   int draws = 5;
   bool layer_profile = false;
+  double max_drop = 1.0;  ///< accuracy points: the per-layer compression answer of a layer profile
   std::filesystem::path out = "results/study";
   std::optional<std::filesystem::path> data_dir;
   int workers = 1;  ///< models processed concurrently, 1 thread each
@@ -53,6 +57,10 @@ struct StudyModel {
 
 struct StudyResult {
   std::vector<probes::TaskScore> scores;
+  /// With a layer profile: per task, the compression answer of the whole model ("all") and of
+  /// each layer alone (medians over seeds); empty otherwise.
+  std::map<std::string, std::vector<probes::LayerCompression>> compression;
+  double max_drop = 1.0;
   std::vector<probes::SweepRow> rows;
   std::vector<StudyModel> models;
   int models_trained = 0, models_cached = 0, sweeps_run = 0, sweeps_cached = 0;

@@ -69,7 +69,12 @@ void write_study_outputs(const StudyConfig& config, const StudyResult& result) {
   Json rows = Json::array();
   for (const auto& r : result.rows) rows.push_back(r.to_json());
   Json scores = Json::array();
-  for (const auto& s : result.scores) scores.push_back(s.to_json());
+  for (const auto& s : result.scores) {
+    Json score = s.to_json();
+    const auto layers = result.compression.find(s.task);
+    if (layers != result.compression.end()) score["compression_by_layer"] = probes::compression_json(layers->second);
+    scores.push_back(score);
+  }
   Json study = study_config_json(config);
   study["result"] = result.to_json();
   study["versions"] = core::versions_json();

@@ -33,6 +33,9 @@ std::vector<SweepSpec> default_sweeps(const std::vector<std::string>& probes, in
     specs.push_back({"prune", "magnitude", probes::pruning_grid(), true, true, draws, Scope{layer}});
     specs.push_back({"binarize", "sign", {0.0}, true, false, draws, Scope{layer}});
     specs.push_back({"shuffle", "B", {0.0}, true, true, draws, Scope{layer}});
+    // The rest of the per-layer compression answer (probes/compression.h), full precision only.
+    specs.push_back({"prune", "random", probes::pruning_grid(), true, false, draws, Scope{layer}});
+    specs.push_back({"noise", "uniform", probes::default_levels("noise"), true, false, draws, Scope{layer}});
   }
   return specs;
 }

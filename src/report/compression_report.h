@@ -13,6 +13,9 @@ namespace netprobe::report {
 /// One figure per probe, one curve per scope ("all" dashed black).
 std::vector<Figure> compression_figures(const experiments::CompressionResult& result);
 
+/// The answer as an HTML table, one row per layer ("-" for undefined values).
+std::string compression_table_html(const std::vector<probes::LayerCompression>& layers);
+
 /// The page: answer table, figures, files.
 std::string compression_html(const experiments::CompressionResult& result, const std::vector<Figure>& figures,
                              const RenderResult& render);

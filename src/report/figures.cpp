@@ -11,6 +11,7 @@
 #include "probes/score.h"
 #include "src/core/atomic_file.h"
 #include "src/core/errors.h"
+#include "src/report/layer_curves.h"
 
 namespace fs = std::filesystem;
 
@@ -441,13 +442,31 @@ std::vector<Figure> training_figure(const StudyData& d) {
 
 }  // namespace
 
+// A layer profile's compression answer: per task, pruning and noise of one layer at a time.
+std::vector<Figure> layer_compression_figures(const StudyData& d) {
+  std::vector<Figure> out;
+  for (const auto& [task, layers] : d.result.compression) {
+    std::vector<SweepRow> rows;
+    for (const auto& r : d.rows) {
+      if (r.task == task) rows.push_back(r);
+    }
+    out.push_back(layer_curves_figure("layer_pruning_" + task,
+                                      task + ": magnitude pruning of one layer at a time (median over seeds)",
+                                      "fraction pruned p", rows, layers, {"prune", "magnitude"}, d.result.max_drop));
+    out.push_back(layer_curves_figure("layer_noise_" + task, task + ": uniform noise on one layer at a time",
+                                      "a / σ(w) of the layer", rows, layers, {"noise", "uniform", true},
+                                      d.result.max_drop));
+  }
+  return out;
+}
+
 std::vector<Figure> build_figures(const StudyData& d) {
   auto rows = rows_by_task(d);
   for (const auto& t : tasks_of(d)) rows[t.id];  // every scored task has an entry, possibly empty
   std::vector<Figure> out;
   for (auto&& group : {pruning_figures(d, rows), prune_binarize_figure(d, rows), noise_figures(d, rows),
                        flip_figures(d, rows), randomization_figure(d, rows), score_figure(d, rows), heatmap_figures(d),
-                       layer_figure(d), training_figure(d)}) {
+                       layer_figure(d), layer_compression_figures(d), training_figure(d)}) {
     for (auto& f : group) out.push_back(f);
   }
   return out;

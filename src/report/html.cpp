@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "src/report/compression_report.h"
+
 namespace netprobe::report {
 namespace {
 
@@ -109,6 +111,14 @@ std::string render_html(const StudyData& data, const std::vector<Figure>& figure
       "</table>\n<p><small>Accuracies: median [inter-quartile range] over seeds. &Delta; = median flip50(full) &minus; "
       "median flip50(probed), in accuracy points; normalized by (median full &minus; chance).</small></p>\n";
 
+  for (const auto& [task, layers] : data.result.compression) {
+    h += fmt::format(
+        "<h2>{}: how far each layer can be compressed</h2>\n<p>One layer at a time, the others intact; "
+        "largest level up to which every level keeps the median accuracy within {} points of the "
+        "intact model.</p>\n",
+        html_escape(task), data.result.max_drop);
+    h += compression_table_html(layers);
+  }
   h += figures_section(figures, render, figures_dir);
 
   h += "<h2>Configuration and run</h2>\n<pre>" + html_escape(data.study.dump(2)) + "</pre>\n";

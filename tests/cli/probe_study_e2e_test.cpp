@@ -60,6 +60,28 @@ TEST_F(ProbeStudyE2E, ProbeUsageErrorsWriteNothing) {
   EXPECT_NE(not_a_model.err.find("not a netprobe run directory"), std::string::npos);
 }
 
+TEST_F(ProbeStudyE2E, ALayerProfileAnswersHowFarEachLayerCanBeCompressed) {
+  const fs::path out = *tmp_ / "profile";
+  const auto r = run_netprobe(
+      "study --pairs mnist-7v9 --seeds 1 --epochs 1 --probes prune,binarize,shuffle,noise "
+      "--draws 1 --layer-profile --max-drop 2 --threads 2 -q --out " +
+      out.string() + testing::real_data_arg());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("mnist-7v9 per layer"), std::string::npos) << r.out;
+  const core::Json layers = core::read_json(out / "scores.json")[0]["compression_by_layer"];
+  ASSERT_EQ(layers.size(), 3u);
+  EXPECT_EQ(layers[1]["layer"], "fc1");
+  EXPECT_EQ(layers[1]["entries"], 784 * 64 + 64);
+  EXPECT_GT(layers[0]["full_accuracy"].get<double>(), 90.0);
+  for (const auto& l : layers) {
+    // every tensor keeps floor((1 - p) n) entries, so the realized sparsity is at least p
+    EXPECT_GE(l["sparsity_magnitude"].get<double>(), l["max_prune_magnitude"].get<double>()) << l.dump();
+    EXPECT_GE(l["max_prune_magnitude"].get<double>(), 0.1) << l.dump();  // a trained MLP survives 10 % pruning
+  }
+  EXPECT_TRUE(fs::exists(out / "figures" / "layer_pruning_mnist-7v9.svg"));
+  EXPECT_NE(core::read_file(out / "index.html").find("how far each layer can be compressed"), std::string::npos);
+}
+
 TEST_F(ProbeStudyE2E, SmallStudyWritesResultsAndJsonSummary) {
   const fs::path out = *tmp_ / "study";
   const std::string args =

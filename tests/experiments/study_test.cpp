@@ -10,6 +10,7 @@
 
 #include "src/core/atomic_file.h"
 #include "src/core/errors.h"
+#include "src/core/json_io.h"
 #include "src/core/run_dir.h"
 #include "src/experiments/study_outputs.h"
 #include "tests/support/test_support.h"
@@ -85,6 +86,43 @@ TEST(StudyTest, RunsEveryModelAndSweepThenResumesFromCache) {
   EXPECT_TRUE(fs::exists(live_stage));
   EXPECT_EQ(core::read_file(config.out / "notes.tmp-1-a"), "mine");
   EXPECT_EQ(count_files(config.out), files_before + 1);
+}
+
+TEST(StudyTest, ALayerProfileAnswersPerLayerWithoutChangingTheScores) {
+  testing::TempDir tmp;
+  StudyConfig config = small_config(tmp);
+  config.probes = {"binarize", "shuffle", "prune", "noise"};
+  config.tasks = {{"mnist", {1, 2}}};
+  const StudyResult plain = run_study(config);
+  EXPECT_TRUE(plain.compression.empty());
+  EXPECT_EQ(plain.to_json().count("compression"), 0u);  // the default outputs keep their format
+  config.layer_profile = true;
+  config.max_drop = 2;
+  config.out = tmp / "profile";
+  const StudyResult profiled = run_study(config);
+  EXPECT_EQ(profiled.scores[0].to_json().dump(), plain.scores[0].to_json().dump());
+  ASSERT_EQ(profiled.compression.count("mnist-1v2"), 1u);
+  const auto& layers = profiled.compression.at("mnist-1v2");
+  ASSERT_EQ(layers.size(), 3u);
+  EXPECT_EQ(layers[0].layer, "all");
+  EXPECT_EQ(layers[1].layer, "fc1");
+  EXPECT_EQ(layers[2].entries, 2 * 8 + 2);
+  for (const auto& l : layers) {
+    // each answer is the rule of probes/compression.h applied to the study's own curves
+    const auto curve = probes::seed_curve(profiled.rows, {"prune", "magnitude", "full", l.layer});
+    EXPECT_EQ(l.max_prune_magnitude, probes::largest_level_within(curve, l.full_accuracy - 2)) << l.layer;
+    EXPECT_FALSE(std::isnan(l.max_prune_random)) << l.layer;
+    EXPECT_FALSE(std::isnan(l.delta_bin)) << l.layer;
+    EXPECT_FALSE(std::isnan(l.delta_shuf)) << l.layer;
+  }
+  EXPECT_DOUBLE_EQ(layers[0].full_accuracy, profiled.scores[0].full.median);
+  // scores.json carries it per task; study.json's result reads back with it.
+  const core::Json scores = core::read_json(config.out / "scores.json");
+  EXPECT_EQ(scores[0]["compression_by_layer"].size(), 3u);
+  const StudyResult back = StudyResult::from_json(profiled.to_json(), "x");
+  EXPECT_EQ(back.to_json()["compression"].dump(), profiled.to_json()["compression"].dump());
+  EXPECT_EQ(back.max_drop, 2);
+  EXPECT_NE(format_summary(profiled).find("mnist-1v2 per layer"), std::string::npos);
 }
 
 TEST(StudyTest, ACacheThatDoesNotMatchItsSpecIsRecomputedNotTrusted) {
@@ -206,7 +244,9 @@ TEST(StudyTest, DefaultSweepsCoverEveryProbeWithControlsAndSignedVariants) {
   EXPECT_EQ(specs.size(), 18u);
   EXPECT_EQ(probes::count_evaluations(specs), 1575);
   const auto profile = default_sweeps({"prune"}, 5, {"fc1", "fc2"});
-  EXPECT_EQ(profile.size(), 3u + 2 * 3);
+  // per layer: magnitude pruning, binarize, shuffle B, and for the compression answer random
+  // pruning and noise
+  EXPECT_EQ(profile.size(), 3u + 2 * 5);
   EXPECT_EQ(profile.back().scope.layer, "fc2");
 }
 

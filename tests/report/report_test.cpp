@@ -55,9 +55,11 @@ TEST_F(ReportTest, DrawsEveryFigureAsValidSvgAndPngAndLinksOnlyExistingFiles) {
   const ReportSummary s = write_report(results());
   ASSERT_TRUE(s.render.gnuplot_available) << "gnuplot is installed by the set-up";
   // pruning, noise, flip (one dataset), prune-then-binarize, randomizations, scores, layer
-  // profile, training; no heatmap (not all 45 pairs).
-  EXPECT_EQ(s.figures, 8);
-  EXPECT_EQ(s.render.rendered.size(), 8u);
+  // profile, per-layer pruning and noise of each of the 2 tasks, training; no heatmap (not all
+  // 45 pairs).
+  EXPECT_EQ(s.figures, 12);
+  EXPECT_EQ(s.render.rendered.size(), 12u);
+  EXPECT_TRUE(fs::exists(results() / "figures" / "layer_pruning_mnist-1v2.svg"));
   EXPECT_TRUE(s.render.failed.empty());
   for (const auto& name : s.render.rendered) {
     const std::string svg = core::read_file(results() / "figures" / (name + ".svg"));

@@ -1,0 +1,56 @@
+#include "src/report/layer_curves.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "probes/row_groups.h"
+#include "src/report/line_figure.h"
+
+namespace netprobe::report {
+namespace {
+
+constexpr int kBlack = 8;  // gnuplot's linetype 8
+
+/// A horizontal line across [x0, x1].
+Series level_line(const std::string& label, double y, double x0, double x1, int dash) {
+  return {label, {x0, x1}, {y, y}, "lines", kBlack, dash};
+}
+
+}  // namespace
+
+Figure layer_curves_figure(const std::string& name, const std::string& title, const std::string& xlabel,
+                           const std::vector<probes::SweepRow>& rows,
+                           const std::vector<probes::LayerCompression>& layers, const LayerCurves& curves,
+                           double max_drop) {
+  std::vector<Series> series;
+  int color = 1;
+  double x0 = INFINITY, x1 = -INFINITY;
+  for (const auto& layer : layers) {
+    const double scale = curves.per_sigma ? layer.sigma_w : 1.0;
+    if (!(scale > 0)) continue;
+    const auto curve = probes::seed_curve(rows, {curves.probe, curves.variant, "full", layer.layer});
+    if (curve.empty()) continue;
+    const bool whole = layer.layer == "all";
+    Series s{whole ? "all (whole model)" : layer.layer, {}, {}, "linespoints", whole ? kBlack : color++, whole ? 2 : 1};
+    for (const auto& p : curve) {
+      const double x = p.level / scale;
+      s.x.push_back(x);
+      s.y.push_back(p.accuracy.median);
+      if (curves.per_sigma && !(x > 0)) continue;
+      x0 = std::min(x0, x);
+      x1 = std::max(x1, x);
+    }
+    series.push_back(std::move(s));
+  }
+  if (!layers.empty() && std::isfinite(x0)) {
+    const double full = layers.front().full_accuracy;
+    series.push_back(level_line("intact", full, x0, x1, 1));
+    series.push_back(level_line(fmt::format("intact - {} points", max_drop), full - max_drop, x0, x1, 3));
+  }
+  Figure f = line_figure(name, title, xlabel, "test accuracy (%)",
+                         Axes{.log_x = curves.per_sigma, .key = "outside right"}, series);
+  return f;
+}
+
+}  // namespace netprobe::report

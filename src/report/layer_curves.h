@@ -1,0 +1,24 @@
+#pragma once
+/// The per-layer figure of a compression answer, shared by `compress` and a study's layer
+/// profile: one curve per scope (median over seeds of each seed's mean over draws), the whole
+/// model ("all") dashed black, the intact accuracy (solid black) and the --max-drop floor
+/// (dotted). Where a layer's curve leaves the dotted line is its largest safe level.
+#include <string>
+#include <vector>
+
+#include "probes/compression.h"
+#include "src/report/plot.h"
+
+namespace netprobe::report {
+
+struct LayerCurves {
+  std::string probe, variant;
+  bool per_sigma = false;  ///< x = level / the layer's sigma_w (noise), on a log axis
+};
+
+Figure layer_curves_figure(const std::string& name, const std::string& title, const std::string& xlabel,
+                           const std::vector<probes::SweepRow>& rows,
+                           const std::vector<probes::LayerCompression>& layers, const LayerCurves& curves,
+                           double max_drop);
+
+}  // namespace netprobe::report
