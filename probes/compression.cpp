@@ -139,6 +139,8 @@ std::vector<LayerCompression> compress_by_layer(const std::vector<SweepRow>& row
   return out;
 }
 
+std::string points_text(double max_drop) { return fmt::format("{} point{}", max_drop, max_drop == 1 ? "" : "s"); }
+
 core::Json compression_json(const std::vector<LayerCompression>& layers) {
   core::Json out = core::Json::array();
   for (const auto& l : layers) out.push_back(l.to_json());
@@ -148,8 +150,8 @@ core::Json compression_json(const std::vector<LayerCompression>& layers) {
 std::string format_compression_table(const std::vector<LayerCompression>& layers, double max_drop) {
   std::string out;
   if (!layers.empty()) {
-    out += fmt::format("full accuracy {:.2f}%; largest level with accuracy within {} points of it:\n",
-                       layers.front().full_accuracy, max_drop);
+    out += fmt::format("full accuracy {:.2f}%; largest level with accuracy within {} of it:\n",
+                       layers.front().full_accuracy, points_text(max_drop));
   }
   out +=
       fmt::format("{:<16} {:>9} {:>8} {:>8} {:>9} {:>8} {:>9} {:>9} {:>8} {:>8} {:>8}\n", "layer", "entries", "prune_p",

@@ -53,6 +53,9 @@ std::vector<LayerCompression> compress_by_layer(const std::vector<SweepRow>& row
 /// The std of the weights (biases excluded) that `scope` selects.
 double scope_sigma(const core::NamedTensors& params, const std::string& scope);
 
+/// "1 point", "0.5 points": a --max-drop for text.
+std::string points_text(double max_drop);
+
 /// The layers as a JSON array (LayerCompression::to_json each).
 core::Json compression_json(const std::vector<LayerCompression>& layers);
 

@@ -1,9 +1,12 @@
 #pragma once
-/// `netprobe eval`: re-evaluate a saved model on its task's test set.
+/// `netprobe eval`: re-evaluate a saved model on its task's test set, overall and per class.
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "src/cli/global_options.h"
+#include "src/core/json_io.h"
 #include "src/train/classification.h"
 
 namespace netprobe::cli {
@@ -11,9 +14,26 @@ namespace netprobe::cli {
 struct EvalOptions {
   std::filesystem::path model;
   std::optional<std::filesystem::path> data_dir;
+  std::string format = "table";  ///< table | json
+};
+
+struct ClassAccuracy {
+  int label = 0;     ///< the model's output index
+  int class_id = 0;  ///< the dataset's class
+  std::string name;  ///< the dataset's class name
+  int64_t examples = 0;
+  double accuracy = 0;  ///< percent of this class's test examples predicted as it
+};
+
+struct EvalResult {
+  std::string task;
+  train::ClassifierMetrics metrics;
+  std::vector<ClassAccuracy> per_class;
+  core::Json to_json() const;
 };
 
 Command setup_eval(CLI::App& app, const GlobalOptions& global);
-train::ClassifierMetrics run_eval(const EvalOptions& options);
+EvalResult run_eval(const EvalOptions& options);
+std::string format_eval(const EvalResult& result);
 
 }  // namespace netprobe::cli

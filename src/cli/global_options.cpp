@@ -1,5 +1,7 @@
 #include "src/cli/global_options.h"
 
+#include <fmt/format.h>
+
 #include "src/core/logging.h"
 #include "src/core/runtime.h"
 #include "src/core/version.h"
@@ -20,6 +22,25 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
   app.add_flag("-v,--verbose", options.verbose, "More log output (repeat for more)");
   app.add_flag("-q,--quiet", options.quiet, "Only warnings and errors");
   app.add_option("--data-dir", options.data_dir, "Dataset root (default: $NETPROBE_DATA, repo data/, Debian path)");
+}
+
+namespace {
+
+void append_footer(CLI::App* cmd, const std::string& text) {
+  const std::string footer = cmd->get_footer();
+  cmd->footer(footer.empty() ? text : footer + "\n\n" + text);
+  for (CLI::App* sub : cmd->get_subcommands({})) append_footer(sub, text);
+}
+
+}  // namespace
+
+void document_global_options(CLI::App& app) {
+  std::string text = "Global options (before or after the subcommand):";
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_name() == "--help" || option->get_name() == "--version") continue;
+    text += fmt::format("\n  {:<26} {}", option->get_name(false, true), option->get_description());
+  }
+  for (CLI::App* sub : app.get_subcommands({})) append_footer(sub, text);
 }
 
 int apply_global_options(const GlobalOptions& options) {

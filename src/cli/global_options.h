@@ -27,6 +27,10 @@ struct GlobalOptions {
 /// Adds --threads, --seed, -v, -q, --data-dir, --config and --version to the app.
 void add_global_options(CLI::App& app, GlobalOptions& options);
 
+/// Appends the global options to the --help footer of every subcommand (at any depth): CLI11
+/// lists only a subcommand's own options, but the global ones work after it too.
+void document_global_options(CLI::App& app);
+
 /// Applies logging and thread settings; returns the thread count in effect.
 int apply_global_options(const GlobalOptions& options);
 

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
       cli::setup_study(app, global), cli::setup_report(app, global),
   };
   for (auto& command : cli::setup_rnn(app, global)) commands.push_back(std::move(command));
+  cli::document_global_options(app);
 
   try {
     cli::check_config_argument(argc, argv);

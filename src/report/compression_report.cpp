@@ -52,8 +52,8 @@ std::string compression_html(const experiments::CompressionResult& r, const std:
   h += fmt::format(
       "<h1>netprobe compression report</h1>\n<p>Model kind {}, test set {}, {} classes, draws seeded from {}. "
       "A layer's answer is the largest level up to which every level of the grid keeps the accuracy within {} "
-      "points of the intact model; only that layer is perturbed.</p>\n",
-      html_escape(r.model_kind), html_escape(r.task), r.classes, r.seed, r.max_drop);
+      "of the intact model; only that layer is perturbed.</p>\n",
+      html_escape(r.model_kind), html_escape(r.task), r.classes, r.seed, probes::points_text(r.max_drop));
   h += compression_table_html(r.layers);
   h += fmt::format(
       "<p><small>Intact accuracy {:.2f}%. Sparsity is the realized fraction of zeros at the safe level "

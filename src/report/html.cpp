@@ -114,9 +114,9 @@ std::string render_html(const StudyData& data, const std::vector<Figure>& figure
   for (const auto& [task, layers] : data.result.compression) {
     h += fmt::format(
         "<h2>{}: how far each layer can be compressed</h2>\n<p>One layer at a time, the others intact; "
-        "largest level up to which every level keeps the median accuracy within {} points of the "
+        "largest level up to which every level keeps the median accuracy within {} of the "
         "intact model.</p>\n",
-        html_escape(task), data.result.max_drop);
+        html_escape(task), probes::points_text(data.result.max_drop));
     h += compression_table_html(layers);
   }
   h += figures_section(figures, render, figures_dir);

@@ -46,7 +46,7 @@ Figure layer_curves_figure(const std::string& name, const std::string& title, co
   if (!layers.empty() && std::isfinite(x0)) {
     const double full = layers.front().full_accuracy;
     series.push_back(level_line("intact", full, x0, x1, 1));
-    series.push_back(level_line(fmt::format("intact - {} points", max_drop), full - max_drop, x0, x1, 3));
+    series.push_back(level_line("intact - " + probes::points_text(max_drop), full - max_drop, x0, x1, 3));
   }
   Figure f = line_figure(name, title, xlabel, "test accuracy (%)",
                          Axes{.log_x = curves.per_sigma, .key = "outside right"}, series);

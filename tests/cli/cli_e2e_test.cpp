@@ -27,6 +27,19 @@ TEST(CliE2E, HelpAndVersion) {
   EXPECT_NE(version.out.find("libtorch 1.13"), std::string::npos);
 }
 
+TEST(CliE2E, EverySubcommandsHelpShowsTheGlobalOptionsAndProbeListsVariants) {
+  for (const char* sub :
+       {"train", "eval", "probe", "compress", "export", "study", "report", "rnn train", "rnn probe"}) {
+    const auto help = run_netprobe(std::string(sub) + " --help");
+    EXPECT_EQ(help.exit_code, 0) << sub;
+    EXPECT_NE(help.out.find("Global options (before or after the subcommand):"), std::string::npos) << sub;
+    EXPECT_NE(help.out.find("--data-dir"), std::string::npos) << sub;
+  }
+  const auto probe = run_netprobe("probe --help");
+  EXPECT_TRUE(has_line(probe.out, " +shuffle +A, B, C, D, E, F, G; .*")) << probe.out;
+  EXPECT_TRUE(has_line(probe.out, " +prune +magnitude, random, largest; level p; .*")) << probe.out;
+}
+
 TEST(CliE2E, UsageErrorsExitTwoWithOneLine) {
   for (const char* args : {"", "nosuchcommand", "data info --dataset cifar", "--threads -3 data info"}) {
     const auto r = run_netprobe(args);

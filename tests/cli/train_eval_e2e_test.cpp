@@ -27,6 +27,22 @@ TEST(TrainEvalE2E, TrainWritesRunAndEvalReproducesItsTestAccuracy) {
   const auto e = run_netprobe("eval --model " + out.string() + data_dir_arg());
   ASSERT_EQ(e.exit_code, 0) << e.err;
   EXPECT_NE(e.out.find(fmt::format("test accuracy {:.2f}% (2037 images)", acc)), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("     0      7 7"), std::string::npos) << e.out;  // label 0 is class 7
+
+  // JSON: per-class accuracies whose example-weighted mean is the overall accuracy.
+  const auto j = run_netprobe("eval --format json --model " + out.string() + data_dir_arg());
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  const core::Json result = core::Json::parse(j.out);
+  ASSERT_EQ(result["per_class"].size(), 2u);
+  EXPECT_EQ(result["per_class"][0]["class"], 7);
+  EXPECT_EQ(result["per_class"][0]["examples"], 1028);  // MNIST's test set has 1028 sevens and 1009 nines
+  EXPECT_EQ(result["per_class"][1]["examples"], 1009);
+  double weighted = 0;
+  for (const auto& c : result["per_class"]) {
+    weighted += c["accuracy"].get<double>() * c["examples"].get<double>() / 2037.0;
+  }
+  EXPECT_NEAR(weighted, result["accuracy"].get<double>(), 1e-9);
+  EXPECT_NEAR(result["accuracy"].get<double>(), acc, 1e-9);
 }
 
 TEST(TrainEvalE2E, UsageErrorsWriteNothing) {
