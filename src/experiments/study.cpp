@@ -351,7 +351,7 @@ StudyResult run_study(const StudyConfig& config) {
 
 std::string format_summary(const StudyResult& result) {
   std::string out = fmt::format("{:<20} {:>5} {:>15} {:>19} {:>19} {:>6} {:>6} {:>15} {:>21} {:>14}\n", "task", "seeds",
-                                "full %", "binarized %", "shuffled(B) %", "D_bin", "D_shuf", "prune>bin peak",
+                                "full %", "binarized %", "shuffled(B) %", "Δ_bin", "Δ_shuf", "prune>bin peak",
                                 "noise(signed) peak", "flip peak");
   const auto cell = [](const probes::Spread& s) {
     return s.n > 0 ? fmt::format("{:.1f} [{:.1f},{:.1f}]", s.median, s.q1, s.q3) : std::string("-");
@@ -374,7 +374,7 @@ std::string format_summary(const StudyResult& result) {
     shuf.push_back(s.delta_shuf);
   }
   if (bin.size() >= 3) {
-    out += fmt::format("rank correlation of D_bin and D_shuf over {} tasks: {:.3f}\n", bin.size(),
+    out += fmt::format("rank correlation of Δ_bin and Δ_shuf over {} tasks: {:.3f}\n", bin.size(),
                        probes::spearman(bin, shuf));
   }
   for (const auto& [task, layers] : result.compression) {

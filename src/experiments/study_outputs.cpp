@@ -49,14 +49,16 @@ void check_manifest(const fs::path& dir, const std::map<std::string, std::string
 Json study_config_json(const StudyConfig& config) {
   Json tasks = Json::array();
   for (const auto& t : config.tasks) tasks.push_back(t.id());
-  return {{"tasks", tasks},
-          {"seeds", config.seeds},
-          {"probes", config.probes},
-          {"draws", config.draws},
-          {"layer_profile", config.layer_profile},
-          {"model", config.model.to_json()},
-          {"workers", config.workers},
-          {"threads_per_model", 1}};
+  Json j = {{"tasks", tasks},
+            {"seeds", config.seeds},
+            {"probes", config.probes},
+            {"draws", config.draws},
+            {"layer_profile", config.layer_profile},
+            {"model", config.model.to_json()},
+            {"workers", config.workers},
+            {"threads_per_model", 1}};
+  if (config.layer_profile) j["max_drop"] = config.max_drop;
+  return j;
 }
 
 }  // namespace

@@ -43,13 +43,26 @@ std::string curve_body(const std::vector<CurvePoint>& c) {
   return s;
 }
 
-// "median line + IQR band" plot elements for one block.
-std::string band_and_line(const std::string& file, int block, int color, const std::string& title,
-                          bool dashed = false) {
+// "median line + IQR band" plot elements for one block; `x` is the gnuplot expression of the
+// x value (column 1 by default).
+std::string band_and_line(const std::string& file, int block, int color, const std::string& title, bool dashed = false,
+                          const std::string& x = "1") {
   return fmt::format(
-      "'{0}' index {1} using 1:3:4 with filledcurves lc {2} fs transparent solid 0.18 noborder notitle, "
-      "'{0}' index {1} using 1:2 with lines lc {2} lw 2 {3} title {4}",
-      file, block, color, dashed ? "dt 2" : "dt 1", gp_quote(title));
+      "'{0}' index {1} using {5}:3:4 with filledcurves lc {2} fs transparent solid 0.18 noborder notitle, "
+      "'{0}' index {1} using {5}:2 with lines lc {2} lw 2 {3} title {4}",
+      file, block, color, dashed ? "dt 2" : "dt 1", gp_quote(title), x);
+}
+
+// The pruning axis: p from 0 to 1, or with logp=1 (`netprobe report --log-p`, or
+// `gnuplot -e "logp=1" NAME.gp`) the kept fraction 1 - p on a reversed log axis, so the levels
+// 0.9 .. 0.999 spread out.
+constexpr const char* kPruneX = "(logp ? 1 - $1 : $1)";
+std::string pruning_axis(const std::string& xlabel) {
+  return fmt::format(
+      "if (!exists(\"logp\")) logp = 0\n"
+      "if (logp) {{ set logscale x; set xrange [1:0.0008]; set xlabel {} }} else {{ set xrange [0:1]; set xlabel {} "
+      "}}\n",
+      gp_quote("fraction kept 1 - p (log scale)"), gp_quote(xlabel));
 }
 
 struct TaskInfo {
@@ -63,6 +76,15 @@ std::vector<TaskInfo> tasks_of(const StudyData& d) {
     out.push_back({s.task, s.task.substr(0, dash)});
   }
   return out;
+}
+
+// One colour per task, the same in every figure that colours by task: the task's position in the
+// study (gnuplot linetypes 1..8, repeating).
+int task_color(const StudyData& d, const std::string& task) {
+  for (size_t i = 0; i < d.result.scores.size(); ++i) {
+    if (d.result.scores[i].task == task) return static_cast<int>(i % 8) + 1;
+  }
+  return 8;
 }
 
 std::map<std::string, std::vector<SweepRow>> rows_by_task(const StudyData& d) {
@@ -135,10 +157,10 @@ std::vector<Figure> pruning_figures(const StudyData& d, const std::map<std::stri
                          const auto c = probes::curve(r, l.probe, l.variant, l.mode);
                          if (c.empty()) continue;
                          const int b = blocks.add(task + " " + l.title, curve_body(c));
-                         parts.push_back(band_and_line(file, b, l.color, l.title, l.dashed));
+                         parts.push_back(band_and_line(file, b, l.color, l.title, l.dashed, kPruneX));
                        }
                        if (parts.empty()) return std::string();
-                       return panel_header(task, "fraction pruned p") + "set xrange [0:1]\nplot " +
+                       return panel_header(task, "fraction pruned p") + pruning_axis("fraction pruned p") + "plot " +
                               fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
                      });
 }
@@ -148,18 +170,17 @@ std::vector<Figure> prune_binarize_figure(const StudyData& d,
   Figure f{"prune_then_binarize", "Prune then binarize: all tasks (median over seeds, IQR band)"};
   Blocks blocks;
   std::vector<std::string> parts;
-  int color = 1;
   for (const auto& t : tasks_of(d)) {
     const auto c = probes::curve(rows.at(t.id), "prune", "magnitude", "signed");
     if (c.empty()) continue;
     const int b = blocks.add(t.id, curve_body(c));
-    parts.push_back(band_and_line(f.name + ".dat", b, color++, t.id));
+    parts.push_back(band_and_line(f.name + ".dat", b, task_color(d, t.id), t.id, false, kPruneX));
     if (parts.size() == 8) break;
   }
   if (parts.empty()) return {};
   f.data = blocks.text();
-  f.script = panel_header(f.title, "fraction pruned p, then sign()") + "set xrange [0:1]\nset key bottom right\nplot " +
-             fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
+  f.script = panel_header(f.title, "fraction pruned p, then sign()") + pruning_axis("fraction pruned p, then sign()") +
+             "set key bottom right\nplot " + fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
   return {f};
 }
 
@@ -278,7 +299,9 @@ probes::Spread delta_spread(const std::vector<SweepRow>& rows, const std::string
 }
 
 std::vector<Figure> score_figure(const StudyData& d, const std::map<std::string, std::vector<SweepRow>>& rows) {
-  Figure f{"scores", "Task-complexity score: D_bin and D_shuf per task (bars: median; whiskers: per-seed IQR)"};
+  Figure f{"scores",
+           "Task-complexity score: Δ_bin and Δ_shuf per task (bars: median; whiskers: per-seed IQR); higher = more "
+           "of the function lives in the exact weight values"};
   std::string body;
   int i = 0;
   for (const auto& s : d.result.scores) {
@@ -294,9 +317,10 @@ std::vector<Figure> score_figure(const StudyData& d, const std::map<std::string,
   f.script = fmt::format(
       "set style fill solid 0.7 border -1\nset boxwidth 0.38\nset yrange [0:55]\nset ylabel 'accuracy points'\n"
       "set grid ytics\nset xrange [-0.7:{0}]\nset xtics rotate by -40 font ',9'\nset key top left\n"
-      "plot '{1}.dat' using ($1-0.2):3:xtic(2) with boxes lc 1 title 'D_bin', "
+      "plot '{1}.dat' using ($1-0.2):3:xtic(2) with boxes lc 1 title 'Δ_{{bin}}' enhanced, "
       "'' using ($1-0.2):3:4:5 with yerrorbars lc black pt 0 notitle, "
-      "'' using ($1+0.2):6 with boxes lc 3 title 'D_shuf', '' using ($1+0.2):6:7:8 with yerrorbars lc black pt 0 "
+      "'' using ($1+0.2):6 with boxes lc 3 title 'Δ_{{shuf}}' enhanced, '' using ($1+0.2):6:7:8 with yerrorbars lc "
+      "black pt 0 "
       "notitle\n",
       i - 0.3, f.name);
   return {f};
@@ -319,7 +343,7 @@ std::vector<Figure> heatmap_figures(const StudyData& d) {
     for (const bool bin : {true, false}) {
       Figure f;
       f.name = fmt::format("heatmap_{}_{}", bin ? "delta_bin" : "delta_shuf", dataset);
-      f.title = fmt::format("{} for all class pairs of {}", bin ? "D_bin" : "D_shuf", dataset);
+      f.title = fmt::format("{} for all class pairs of {}", bin ? "Δ_bin" : "Δ_shuf", dataset);
       for (int r = 0; r < 10; ++r) {
         for (int c = 0; c < 10; ++c) {
           const auto it = pairs.find({std::min(r, c), std::max(r, c)});
@@ -375,8 +399,8 @@ std::vector<Figure> layer_figure(const StudyData& d) {
   Blocks blocks;
   std::vector<std::string> parts;
   const std::vector<std::string> layers(scopes.begin(), scopes.end());
-  int color = 1;
   for (const auto& [task, probes_] : acc) {
+    const int color = task_color(d, task);
     for (const auto& [probe, by_scope] : probes_) {
       std::string body;
       for (size_t i = 0; i < layers.size(); ++i) {
@@ -387,7 +411,6 @@ std::vector<Figure> layer_figure(const StudyData& d) {
       parts.push_back(fmt::format("'{}.dat' index {} using 1:2 with linespoints lc {} {} title {}", f.name, b, color,
                                   probe == "shuffle" ? "dt 2 pt 6" : "dt 1 pt 7", gp_quote(task + " " + probe)));
     }
-    ++color;
   }
   std::string xtics;
   for (size_t i = 0; i < layers.size(); ++i) xtics += fmt::format("{}'{}' {}", i ? ", " : "", layers[i], i);
@@ -418,9 +441,9 @@ std::vector<Figure> training_figure(const StudyData& d) {
   Figure f{"training", "Training curves (median over seeds): training loss and test accuracy per epoch"};
   Blocks blocks;
   std::vector<std::string> loss_parts, acc_parts;
-  int color = 1;
   for (const auto& [task, by_epoch] : loss) {
-    if (color > 8) break;
+    if (loss_parts.size() == 8) break;
+    const int color = task_color(d, task);
     std::string lb, ab;
     for (const auto& [epoch, v] : by_epoch) lb += fmt::format("{} {}\n", epoch, probes::spread(v).median);
     for (const auto& [epoch, v] : test[task]) ab += fmt::format("{} {}\n", epoch, probes::spread(v).median);
@@ -428,7 +451,6 @@ std::vector<Figure> training_figure(const StudyData& d) {
                                      blocks.add(task + " loss", lb), color, gp_quote(task)));
     acc_parts.push_back(fmt::format("'{}.dat' index {} using 1:2 with linespoints lc {} pt 7 ps 0.6 title {}", f.name,
                                     blocks.add(task + " test accuracy", ab), color, gp_quote(task)));
-    ++color;
   }
   f.data = blocks.text();
   f.width = 1000;
@@ -437,6 +459,85 @@ std::vector<Figure> training_figure(const StudyData& d) {
       "set title 'training loss (NLL)'\nset logscale y\nplot {}\nunset logscale y\n"
       "set title 'test accuracy (%)'\nset key bottom right font ',9'\nplot {}\nunset multiplot\n",
       fmt::join(loss_parts, ", "), fmt::join(acc_parts, ", "));
+  return {f};
+}
+
+// Δ_bin against Δ_shuf, one point per task (PROBES.md: the two agree across pairs).
+std::vector<Figure> delta_scatter_figure(const StudyData& d) {
+  std::string body;
+  std::vector<double> bin, shuf;
+  for (const auto& s : d.result.scores) {
+    if (std::isnan(s.delta_bin) || std::isnan(s.delta_shuf)) continue;
+    body += fmt::format("{} {} \"{}\"\n", s.delta_bin, s.delta_shuf, s.task);  // a data-file string
+    bin.push_back(s.delta_bin);
+    shuf.push_back(s.delta_shuf);
+  }
+  if (bin.empty()) return {};
+  Figure f{"delta_bin_vs_shuf",
+           bin.size() >= 3 ? fmt::format("Δ_bin against Δ_shuf over {} tasks (Spearman {:.2f}): points near the "
+                                         "diagonal mean the two probes rank task difficulty alike",
+                                         bin.size(), probes::spearman(bin, shuf))
+                           : "Δ_bin against Δ_shuf per task: points near the diagonal mean the two probes agree"};
+  f.width = 560;
+  f.height = 520;
+  Blocks blocks;
+  blocks.add("delta_bin delta_shuf task", body);
+  f.data = blocks.text();
+  f.script = fmt::format(
+      "set size square\nset xrange [0:55]\nset yrange [0:55]\nset grid\nset key top left font ',9'\n"
+      "set xlabel 'Δ_{{bin}} (accuracy points)' enhanced\nset ylabel 'Δ_{{shuf}} (accuracy points)' enhanced\n"
+      "plot x with lines dt 3 lc rgb '#888888' title 'Δ_{{bin}} = Δ_{{shuf}}' enhanced, "
+      "'{0}.dat' index 0 using 1:2 with points pt 7 ps 1.2 lc 1 notitle, "
+      "'{0}.dat' index 0 using 1:2:3 with labels offset 0.8,0.6 left font ',8' notitle\n",
+      f.name);
+  return {f};
+}
+
+// The paper's plot: binarized accuracy of every model (one point per seed) beside its full
+// accuracy, per task; the bar is the median over seeds.
+std::vector<Figure> binarized_per_seed_figure(const StudyData& d) {
+  Blocks blocks;
+  std::vector<std::string> parts, tics;
+  std::string full_body, bin_body, median_body;
+  int x = 0;
+  for (const auto& s : d.result.scores) {
+    std::vector<SweepRow> task_rows;
+    for (const auto& r : d.rows) {
+      if (r.task == s.task && r.scope == "all") task_rows.push_back(r);
+    }
+    const auto bin = probes::seed_means(task_rows, {"binarize", "sign", "full"});
+    const auto full = probes::seed_means(task_rows, {"none", "-", "full"});
+    if (bin.empty()) continue;
+    const auto& bin_values = bin.begin()->second;
+    for (size_t i = 0; i < bin_values.size(); ++i) {
+      const double jitter = bin_values.size() > 1
+                                ? 0.3 * (static_cast<double>(i) / static_cast<double>(bin_values.size() - 1) - 0.5)
+                                : 0.0;
+      bin_body += fmt::format("{} {}\n", x + jitter, bin_values[i]);
+    }
+    if (!full.empty()) {
+      for (double v : full.begin()->second) full_body += fmt::format("{} {}\n", x, v);
+    }
+    median_body += fmt::format("{} {}\n", x, s.binarized.median);
+    tics.push_back(fmt::format("{} {}", gp_quote(s.task), x));
+    ++x;
+  }
+  if (x == 0) return {};
+  Figure f{"binarized_per_seed",
+           "Binarized accuracy of every model (filled dots, one per seed; bar: median) beside its full accuracy "
+           "(open circles): the gap is what the exact weight values carry"};
+  f.width = std::max(560, 170 * x + 120);
+  const int full_block = blocks.add("task-index full-accuracy (one line per seed)", full_body);
+  const int bin_block = blocks.add("task-index(+jitter) binarized-accuracy (one line per seed)", bin_body);
+  const int median_block = blocks.add("task-index median binarized accuracy", median_body);
+  f.data = blocks.text();
+  f.script = fmt::format(
+      "set xtics ({1}) rotate by -20\nset xrange [-0.6:{2}]\nset yrange [40:100]\nset grid ytics\n"
+      "set ylabel 'test accuracy (%)'\nset key below horizontal font ',9'\n"
+      "plot '{0}.dat' index {3} using 1:2 with points pt 6 ps 1.3 lc 8 title 'full', "
+      "'{0}.dat' index {4} using 1:2 with points pt 7 ps 0.9 lc 7 title 'binarized (each seed)', "
+      "'{0}.dat' index {5} using ($1-0.25):2:(0.5):(0) with vectors nohead lw 3 lc 7 title 'binarized (median)'\n",
+      f.name, fmt::join(tics, ", "), static_cast<double>(x) - 0.4, full_block, bin_block, median_block);
   return {f};
 }
 
@@ -464,9 +565,10 @@ std::vector<Figure> build_figures(const StudyData& d) {
   auto rows = rows_by_task(d);
   for (const auto& t : tasks_of(d)) rows[t.id];  // every scored task has an entry, possibly empty
   std::vector<Figure> out;
-  for (auto&& group : {pruning_figures(d, rows), prune_binarize_figure(d, rows), noise_figures(d, rows),
-                       flip_figures(d, rows), randomization_figure(d, rows), score_figure(d, rows), heatmap_figures(d),
-                       layer_figure(d), layer_compression_figures(d), training_figure(d)}) {
+  for (auto&& group :
+       {pruning_figures(d, rows), prune_binarize_figure(d, rows), noise_figures(d, rows), flip_figures(d, rows),
+        randomization_figure(d, rows), score_figure(d, rows), delta_scatter_figure(d), binarized_per_seed_figure(d),
+        heatmap_figures(d), layer_figure(d), layer_compression_figures(d), training_figure(d)}) {
     for (auto& f : group) out.push_back(f);
   }
   return out;

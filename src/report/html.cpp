@@ -19,6 +19,7 @@ th:first-child, td:first-child { text-align: left; } th { background: #f4f4f4; }
 figure { margin: 1.5em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
 figcaption { font-size: 0.9em; color: #444; } .warn { background: #fff4e0; padding: 0.7em; border-left: 4px solid #f0a020; }
 pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
+table.config td { text-align: left; max-width: 70em; }
 )";
 
 std::string fixed(double v, int digits) { return std::isnan(v) ? "-" : fmt::format("{:.{}f}", v, digits); }
@@ -82,6 +83,49 @@ std::string figures_section(const std::vector<Figure>& figures, const RenderResu
   return h;
 }
 
+// A JSON value as plain text: strings unquoted, arrays joined by ", ".
+std::string plain(const core::Json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_array()) {
+    std::vector<std::string> parts;
+    for (const auto& e : v) parts.push_back(plain(e));
+    return fmt::format("{}", fmt::join(parts, ", "));
+  }
+  return v.is_null() ? "-" : v.dump();
+}
+
+std::string configuration_table(const StudyData& data) {
+  const core::Json& s = data.study;
+  const auto row = [](const std::string& key, const std::string& value) {
+    return fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", html_escape(key), html_escape(value));
+  };
+  const auto field = [&](const core::Json& obj, const char* key) {
+    return obj.contains(key) ? plain(obj.at(key)) : std::string("-");
+  };
+  std::string h = "<table class=\"config\">\n";
+  h += row(fmt::format("tasks ({})", s.contains("tasks") ? s.at("tasks").size() : 0), field(s, "tasks"));
+  h += row("seeds", field(s, "seeds"));
+  h += row("probes", field(s, "probes"));
+  h += row("draws per stochastic level", field(s, "draws"));
+  h += row("layer profile", field(s, "layer_profile") +
+                                (s.contains("max_drop") ? ", max drop " + field(s, "max_drop") + " points" : ""));
+  if (s.contains("model")) {
+    const core::Json& m = s.at("model");
+    h += row("model",
+             fmt::format("MLP hidden [{}], {}, bias {}", field(m, "hidden"), field(m, "activation"), field(m, "bias")));
+    h += row("training", fmt::format("{} epochs, batch {}, {} lr {}, {} schedule", field(m, "epochs"),
+                                     field(m, "batch"), field(m, "optimizer"), field(m, "lr"), field(m, "schedule")));
+  }
+  h += row("parallelism",
+           fmt::format("{} models at a time, {} thread each", field(s, "workers"), field(s, "threads_per_model")));
+  const auto& r = data.result;
+  h += row("run", fmt::format("{:.1f} s; models trained {}, cached {}; sweeps run {}, cached {}", r.seconds,
+                              r.models_trained, r.models_cached, r.sweeps_run, r.sweeps_cached));
+  h += row("versions", fmt::format("netprobe {}, git {}, libtorch {}", data.versions.value("netprobe", "?"),
+                                   data.versions.value("git", "?"), data.versions.value("libtorch", "?")));
+  return h + "</table>\n<p><small>Everything, as written: <a href=\"study.json\">study.json</a>.</small></p>\n";
+}
+
 std::string render_html(const StudyData& data, const std::vector<Figure>& figures, const RenderResult& render,
                         const std::string& figures_dir) {
   std::string h = page_start("netprobe study report");
@@ -121,7 +165,7 @@ std::string render_html(const StudyData& data, const std::vector<Figure>& figure
   }
   h += figures_section(figures, render, figures_dir);
 
-  h += "<h2>Configuration and run</h2>\n<pre>" + html_escape(data.study.dump(2)) + "</pre>\n";
+  h += "<h2>Configuration and run</h2>\n" + configuration_table(data);
   h += "<h2>Files</h2>\n<ul><li><a href=\"results.csv\">results.csv</a> (every evaluation, long format)</li>"
        "<li><a href=\"results.json\">results.json</a></li><li><a href=\"scores.json\">scores.json</a></li>"
        "<li><a href=\"summary.txt\">summary.txt</a></li><li><a href=\"study.json\">study.json</a></li></ul>\n";

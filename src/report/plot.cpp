@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include <set>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -36,8 +38,21 @@ std::string gp_quote(const std::string& text) {
   return out + "'";
 }
 
-RenderResult render_figures(const fs::path& dir, const std::vector<Figure>& figures) {
+void remove_stale_figures(const fs::path& dir, const std::vector<Figure>& figures) {
+  std::set<std::string> current;
+  for (const auto& f : figures) current.insert(f.name);
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const fs::path& p = entry.path();
+    const std::string ext = p.extension().string();
+    const bool figure_file = ext == ".dat" || ext == ".gp" || ext == ".svg" || ext == ".png";
+    if (figure_file && entry.is_regular_file(ec) && current.count(p.stem().string()) == 0) fs::remove(p, ec);
+  }
+}
+
+RenderResult render_figures(const fs::path& dir, const std::vector<Figure>& figures, const std::string& variables) {
   fs::create_directories(dir);
+  remove_stale_figures(dir, figures);
   for (const auto& f : figures) {
     core::write_file_atomic(dir / (f.name + ".dat"), f.data);
     const std::string header = fmt::format(
@@ -75,8 +90,9 @@ RenderResult render_figures(const fs::path& dir, const std::vector<Figure>& figu
       std::error_code ec;
       fs::remove(image, ec);
       const std::string cmd =
-          fmt::format("cd {} && {} -e \"fmt='{}'\" {} >{} 2>&1", shell_quote(dir.string()), shell_quote(gnuplot),
-                      format, shell_quote(f.name + ".gp"), shell_quote(f.name + "." + format + ".log"));
+          fmt::format("cd {} && {} -e {} {} >{} 2>&1", shell_quote(dir.string()), shell_quote(gnuplot),
+                      shell_quote(fmt::format("fmt='{}'{}", format, variables.empty() ? "" : "; " + variables)),
+                      shell_quote(f.name + ".gp"), shell_quote(f.name + "." + format + ".log"));
       ok = ok && std::system(cmd.c_str()) == 0 && non_empty_file(image);
     }
     if (ok) {

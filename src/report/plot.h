@@ -25,9 +25,17 @@ struct RenderResult {
 /// The gnuplot binary: $NETPROBE_GNUPLOT if set, else "gnuplot".
 std::string gnuplot_command();
 
-/// Writes NAME.dat and NAME.gp for every figure into `dir`, then runs gnuplot for SVG and PNG.
+/// Removes from `dir` the figure files (.dat, .gp, .svg, .png) of figures not in `figures`: what
+/// an earlier run with more probes or tasks drew would otherwise stay beside the new report.
+void remove_stale_figures(const std::filesystem::path& dir, const std::vector<Figure>& figures);
+
+/// Writes NAME.dat and NAME.gp for every figure into `dir` (after remove_stale_figures), then
+/// runs gnuplot for SVG and PNG.
 /// Without gnuplot the data and scripts are still written and one warning says how to install it.
-RenderResult render_figures(const std::filesystem::path& dir, const std::vector<Figure>& figures);
+/// `variables` are gnuplot assignments passed with -e when drawing ("logp=1"), never written
+/// into the scripts.
+RenderResult render_figures(const std::filesystem::path& dir, const std::vector<Figure>& figures,
+                            const std::string& variables = "");
 
 /// Quotes a string for a gnuplot script ('...' with ' doubled).
 std::string gp_quote(const std::string& text);

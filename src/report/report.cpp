@@ -13,12 +13,14 @@
 namespace netprobe::report {
 namespace {
 
-ReportSummary write_study_report(const std::filesystem::path& results_dir) {
+std::string gnuplot_variables(const ReportOptions& options) { return options.log_pruning_axis ? "logp=1" : ""; }
+
+ReportSummary write_study_report(const std::filesystem::path& results_dir, const ReportOptions& options) {
   const StudyData data = experiments::load_study_outputs(results_dir);
   const std::vector<Figure> figures = build_figures(data);
   ReportSummary summary;
   summary.figures = static_cast<int>(figures.size());
-  summary.render = render_figures(results_dir / "figures", figures);
+  summary.render = render_figures(results_dir / "figures", figures, gnuplot_variables(options));
   summary.index = results_dir / "index.html";
   core::write_file_atomic(summary.index, render_html(data, figures, summary.render, "figures"));
   return summary;
@@ -37,13 +39,13 @@ ReportSummary write_compression_report(const std::filesystem::path& dir) {
 
 }  // namespace
 
-ReportSummary write_report(const std::filesystem::path& results_dir) {
+ReportSummary write_report(const std::filesystem::path& results_dir, const ReportOptions& options) {
   std::error_code ec;
   if (!std::filesystem::is_directory(results_dir, ec)) {
     throw core::Error(fmt::format("{}: not a directory", results_dir.string()));
   }
   const std::string kind = core::run_kind(results_dir);
-  if (kind == core::kind::kStudy) return write_study_report(results_dir);
+  if (kind == core::kind::kStudy) return write_study_report(results_dir, options);
   if (kind == core::kind::kCompression) return write_compression_report(results_dir);
   if (kind.empty() || kind == core::kind::kClassifier) {
     throw core::Error(

@@ -13,8 +13,12 @@ struct ReportSummary {
   RenderResult render;
 };
 
+struct ReportOptions {
+  bool log_pruning_axis = false;  ///< pruning figures on a log (1 - p) axis (`report --log-p`)
+};
+
 /// Builds every figure of the study or RNN run in DIR into DIR/figures, and for a study writes
 /// DIR/index.html atomically. core::Error if DIR is not a netprobe results directory.
-ReportSummary write_report(const std::filesystem::path& results_dir);
+ReportSummary write_report(const std::filesystem::path& results_dir, const ReportOptions& options = {});
 
 }  // namespace netprobe::report

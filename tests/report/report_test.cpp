@@ -54,11 +54,11 @@ std::vector<std::string> links_of(const std::string& html) {
 TEST_F(ReportTest, DrawsEveryFigureAsValidSvgAndPngAndLinksOnlyExistingFiles) {
   const ReportSummary s = write_report(results());
   ASSERT_TRUE(s.render.gnuplot_available) << "gnuplot is installed by the set-up";
-  // pruning, noise, flip (one dataset), prune-then-binarize, randomizations, scores, layer
-  // profile, per-layer pruning and noise of each of the 2 tasks, training; no heatmap (not all
-  // 45 pairs).
-  EXPECT_EQ(s.figures, 12);
-  EXPECT_EQ(s.render.rendered.size(), 12u);
+  // pruning, noise, flip (one dataset), prune-then-binarize, randomizations, scores, Δ_bin
+  // against Δ_shuf, binarized accuracy per seed, layer profile, per-layer pruning and noise of
+  // each of the 2 tasks, training; no heatmap (not all 45 pairs).
+  EXPECT_EQ(s.figures, 14);
+  EXPECT_EQ(s.render.rendered.size(), 14u);
   EXPECT_TRUE(fs::exists(results() / "figures" / "layer_pruning_mnist-1v2.svg"));
   EXPECT_TRUE(s.render.failed.empty());
   for (const auto& name : s.render.rendered) {
@@ -79,6 +79,28 @@ TEST_F(ReportTest, DrawsEveryFigureAsValidSvgAndPngAndLinksOnlyExistingFiles) {
   EXPECT_GE(links.size(), 8u * 4);
   for (const auto& l : links) EXPECT_TRUE(fs::exists(results() / l)) << l;
   EXPECT_NE(std::find(links.begin(), links.end(), "figures/layer_profile.svg"), links.end());
+}
+
+TEST_F(ReportTest, FiguresOfAnEarlierRunAreRemovedAndTheConfigurationIsATable) {
+  testing::TempDir copy;
+  fs::copy(results(), copy / "r", fs::copy_options::recursive);
+  const fs::path figures = copy / "r" / "figures";
+  for (const char* stale : {"flip_fashion-mnist.svg", "flip_fashion-mnist.png", "flip_fashion-mnist.gp"}) {
+    core::write_file_atomic(figures / stale, "from an earlier study");
+  }
+  core::write_file_atomic(figures / "notes.txt", "mine");
+  const ReportSummary s = write_report(copy / "r", {.log_pruning_axis = true});
+  EXPECT_FALSE(fs::exists(figures / "flip_fashion-mnist.svg"));
+  EXPECT_FALSE(fs::exists(figures / "flip_fashion-mnist.gp"));
+  EXPECT_TRUE(fs::exists(figures / "notes.txt"));  // not a figure file: left alone
+  EXPECT_EQ(s.render.rendered.size(), 14u);
+  // Every task and the model are rows of a table, not raw JSON.
+  const std::string html = core::read_file(s.index);
+  EXPECT_NE(html.find("<tr><th>tasks (2)</th><td>mnist-1v2, mnist-3v4</td></tr>"), std::string::npos);
+  EXPECT_NE(html.find("MLP hidden [8], relu"), std::string::npos);
+  EXPECT_EQ(html.find("<pre>"), std::string::npos);
+  // The pruning scripts take the log axis as a variable; --log-p draws with it.
+  EXPECT_NE(core::read_file(figures / "pruning_mnist.gp").find("if (!exists(\"logp\")) logp = 0"), std::string::npos);
 }
 
 TEST_F(ReportTest, WithoutGnuplotWritesDataScriptsAndACompletePageWithoutImages) {
