@@ -147,8 +147,8 @@ std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::ve
   return rows;
 }
 
-std::string rows_to_csv(const std::vector<SweepRow>& rows) {
-  std::string csv = "task,seed,probe,variant,mode,scope,level,draw,accuracy,loss,changed,total,zeros\n";
+std::string rows_to_csv(const std::vector<SweepRow>& rows, const std::string& metric) {
+  std::string csv = "task,seed,probe,variant,mode,scope,level,draw," + metric + ",loss,changed,total,zeros\n";
   for (const auto& r : rows) {
     csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.task, r.seed, r.probe, r.variant, r.mode, r.scope,
                        r.level, r.draw, r.accuracy, r.loss, r.report.changed, r.report.total, r.report.zeros);

@@ -62,7 +62,8 @@ int64_t count_evaluations(const std::vector<SweepSpec>& specs);
 std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::vector<SweepSpec>& specs,
                                  const BatchEvaluator& evaluate, const SweepContext& context);
 
-/// Long-format CSV with a header row.
-std::string rows_to_csv(const std::vector<SweepRow>& rows);
+/// Long-format CSV with a header row; `metric` names the accuracy column (an RNN's rows hold
+/// the variance explained there).
+std::string rows_to_csv(const std::vector<SweepRow>& rows, const std::string& metric = "accuracy");
 
 }  // namespace netprobe::probes

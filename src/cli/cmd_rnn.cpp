@@ -52,6 +52,7 @@ Command setup_rnn_theory(CLI::App* rnn, const GlobalOptions& global) {
             config.base = finish(*net, *task, global.seed);
             config.sizes = *sizes;
             config.out = *out;
+            config.progress = !global.quiet;
             config.validate();
             std::cout << experiments::theory_table_header() << std::flush;
             experiments::run_rnn_theory(config, [](const experiments::TheoryComparison& c) {

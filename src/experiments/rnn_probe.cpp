@@ -11,6 +11,7 @@
 #include "src/core/atomic_file.h"
 #include "src/core/errors.h"
 #include "src/core/run_dir.h"
+#include "src/train/progress_bar.h"
 
 namespace netprobe::experiments {
 
@@ -163,12 +164,16 @@ RnnProbeResult run_rnn_probe(const RnnProbeConfig& config) {
   const models::RnnTaskData task = run.config.task_data();
   RnnProbeResult result;
   result.run = run.config;
-  result.rows = probes::run_sweeps(core::parameters_of(*run.rnn), rnn_sweeps(config.scope_layers()),
-                                   rnn_evaluator(run.config, task), {run.config.task, run.config.seed});
+  const std::vector<probes::SweepSpec> specs = rnn_sweeps(config.scope_layers());
+  train::ProgressBar bar("rnn probe", probes::count_evaluations(specs), config.progress);
+  probes::SweepContext context{run.config.task, run.config.seed};
+  context.progress = [&](int64_t done, int64_t) { bar.update(done, ""); };
+  result.rows = probes::run_sweeps(core::parameters_of(*run.rnn), specs, rnn_evaluator(run.config, task), context);
+  bar.finish();
   result.summary = summarize_rnn_probes(result.rows);
   if (config.out.empty()) return result;
   core::StagedDirectory staged(config.out, core::kind::kRnnProbe);
-  core::write_file_atomic(staged.staging() / "rows.csv", probes::rows_to_csv(result.rows));
+  core::write_file_atomic(staged.staging() / "rows.csv", probes::rows_to_csv(result.rows, "variance_explained"));
   core::write_json(staged.staging() / "result.json", result.to_json());
   core::write_meta(staged.staging(), core::kind::kRnnProbe,
                    {{"model", config.model.string()}, {"scopes", config.scopes}, {"profile", config.profile}});

@@ -41,6 +41,7 @@ struct RnnProbeConfig {
   std::vector<std::string> scopes = {"U+V", "all"};
   bool profile = false;       ///< also m, U, V and z one at a time
   std::filesystem::path out;  ///< empty: compute only
+  bool progress = false;      ///< a progress bar over the evaluations (stderr, terminals only)
   /// UsageError naming --scopes for an unknown vector.
   void validate() const;
   /// The scope labels probed, in order ("" for all).

@@ -82,6 +82,11 @@ bool RnnRunConfig::same_network(const RnnRunConfig& o) const {
   return n == o.n && rank == o.rank && activation == o.activation && dt == o.dt && steps == o.steps;
 }
 
+std::string RnnRunConfig::label() const {
+  return fmt::format("{}{}, N={}, R={}, {}", task, task == "filter" ? fmt::format(" c={:g}", decay) : "", n, rank,
+                     models::to_string(activation));
+}
+
 RnnTaskData RnnRunConfig::task_data() const { return models::make_rnn_task(task, decay, dt, steps, trials, seed); }
 
 models::LowRankRnnOptions RnnRunConfig::rnn_options() const {

@@ -12,9 +12,9 @@ namespace netprobe::experiments {
 
 using core::Json;
 
-TheoryComparison compare_with_theory(const RnnRunConfig& config) {
+TheoryComparison compare_with_theory(const RnnRunConfig& config, bool progress) {
   models::LowRankRnn rnn(config.rnn_options());
-  const auto sim = train_rnn(config, rnn, false);
+  const auto sim = train_rnn(config, rnn, progress);
   const auto theory = theory_trajectory(sim.front().sigma, config.task_data(), config);
   TheoryComparison out;
   out.n = config.n;
@@ -85,7 +85,7 @@ TheoryResult run_rnn_theory(const TheoryConfig& config, const std::function<void
   for (int64_t n : config.sizes) {
     RnnRunConfig c = config.base;
     c.n = n;
-    result.comparisons.push_back(compare_with_theory(c));
+    result.comparisons.push_back(compare_with_theory(c, config.progress));
     if (on_size) on_size(result.comparisons.back());
   }
   if (config.out.empty()) return result;

@@ -22,12 +22,13 @@ struct TheoryComparison {
   std::vector<double> overlap_error_by_epoch;
   std::vector<int> epochs;
 };
-TheoryComparison compare_with_theory(const RnnRunConfig& config);
+TheoryComparison compare_with_theory(const RnnRunConfig& config, bool progress = false);
 
 struct TheoryConfig {
   RnnRunConfig base;  ///< everything but N
   std::vector<int64_t> sizes = {250, 1000};
   std::filesystem::path out;  ///< empty: print only
+  bool progress = false;      ///< a progress bar per network size (stderr, terminals only)
   /// UsageError for Adam, no sizes, or an invalid config at any N.
   void validate() const;
 };

@@ -5,6 +5,18 @@
 #include <fmt/format.h>
 
 namespace netprobe::report {
+namespace {
+
+// gnuplot's 8 linetype colours, then 12 more distinct ones, so up to 20 series (an RNN's
+// overlaps) never share a colour; beyond that they repeat.
+std::string line_color(int color) {
+  static const char* const extra[] = {"#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79",
+                                      "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d"};
+  if (color <= 8) return fmt::format("lc {}", color);
+  return fmt::format("lc rgb '{}'", extra[(color - 9) % 12]);
+}
+
+}  // namespace
 
 Figure line_figure(const std::string& name, const std::string& title, const std::string& xlabel,
                    const std::string& ylabel, const Axes& axes, const std::vector<Series>& series) {
@@ -24,8 +36,8 @@ Figure line_figure(const std::string& name, const std::string& title, const std:
     if (data.empty()) continue;  // an empty block would shift gnuplot's index numbering
     f.data += fmt::format("# {}\n{}\n\n", s.label, data);
     const int color = s.color > 0 ? s.color : static_cast<int>(i) + 1;
-    const std::string style = s.style == "points" ? fmt::format("points pt 7 ps 0.5 lc {}", color)
-                                                  : fmt::format("{} lw 2 lc {} dt {}", s.style, color, s.dash);
+    const std::string style = s.style == "points" ? fmt::format("points pt 7 ps 0.5 {}", line_color(color))
+                                                  : fmt::format("{} lw 2 {} dt {}", s.style, line_color(color), s.dash);
     plots.push_back(
         fmt::format("'{}.dat' index {} using 1:2 with {} title {}", name, block++, style, gp_quote(s.label)));
   }

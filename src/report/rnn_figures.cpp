@@ -50,28 +50,50 @@ std::vector<Series> overlap_series(const std::vector<OverlapRecord>& records, in
 }  // namespace
 
 std::vector<Figure> rnn_training_figures(const std::vector<OverlapRecord>& records, int64_t rank,
-                                         models::RnnActivation activation) {
-  return {line_figure("loss", "Training loss", "epoch", "loss", {.log_y = true},
+                                         models::RnnActivation activation, const std::string& label) {
+  return {line_figure("loss", label + ": training loss", "epoch", "loss", {.log_y = true},
                       {{"loss", epochs_of(records), losses_of(records)}}),
-          line_figure("overlaps", "Overlaps (solid: loss-visible, dashed: loss-invisible)", "epoch", "overlap",
-                      {.key = "outside right"}, overlap_series(records, rank, activation, false, ""))};
+          line_figure("overlaps", label + ": overlaps (solid: loss-visible, dashed: loss-invisible)", "epoch",
+                      "overlap", {.key = "outside right"}, overlap_series(records, rank, activation, false, ""))};
 }
 
-Figure rnn_theory_figure(const std::vector<experiments::TheoryComparison>& results) {
+Figure rnn_output_figure(const torch::Tensor& output, const torch::Tensor& target, double dt,
+                         const std::string& label) {
+  std::vector<Series> series;
+  const int64_t trials = std::min<int64_t>(output.size(0), 3);
+  for (int64_t k = 0; k < trials; ++k) {
+    Series out{fmt::format("output (trial {})", k), {}, {}, "lines", static_cast<int>(k) + 1, 1};
+    Series tgt{fmt::format("target (trial {})", k), {}, {}, "lines", static_cast<int>(k) + 1, 2};
+    const auto y = output[k].to(torch::kFloat64).contiguous(), t = target[k].to(torch::kFloat64).contiguous();
+    for (int64_t s = 0; s < y.size(0); ++s) {
+      const double time = static_cast<double>(s + 1) * dt;
+      out.x.push_back(time);
+      out.y.push_back(y[s].item<double>());
+      tgt.x.push_back(time);
+      tgt.y.push_back(t[s].item<double>());
+    }
+    series.push_back(std::move(out));
+    series.push_back(std::move(tgt));
+  }
+  return line_figure("output_vs_target", label + ": trained output (solid) against target (dashed)", "time t",
+                     "readout", {.key = "outside right"}, series);
+}
+
+Figure rnn_theory_figure(const std::vector<experiments::TheoryComparison>& results, const std::string& label) {
   std::vector<Series> series;
   for (const auto& r : results) {
     Series s{fmt::format("N = {}", r.n), {}, r.overlap_error_by_epoch, "linespoints"};
     for (int e : r.epochs) s.x.push_back(e);
     series.push_back(std::move(s));
   }
-  return line_figure("theory_error", "Overlap-space prediction vs full-N simulation", "epoch",
+  return line_figure("theory_error", label + ": overlap-space prediction vs full-N simulation", "epoch",
                      "max |dSigma| / max |Sigma|", {.log_y = true, .key = "bottom right"}, series);
 }
 
-std::vector<Figure> rnn_twins_figures(const experiments::TwinsResult& r, int64_t rank,
-                                      models::RnnActivation activation) {
+std::vector<Figure> rnn_twins_figures(const experiments::TwinsResult& r, int64_t rank, models::RnnActivation activation,
+                                      const std::string& label) {
   Figure loss =
-      line_figure("twins_loss", "Twins learning the new task: simulation (points), overlap theory (lines)", "epoch",
+      line_figure("twins_loss", label + ": twins learning the new task; simulation (points), theory (lines)", "epoch",
                   "loss", {.log_y = true},
                   {{"original (sim)", epochs_of(r.original), losses_of(r.original), "points", 1},
                    {"twin (sim)", epochs_of(r.twin), losses_of(r.twin), "points", 2},
@@ -83,12 +105,12 @@ std::vector<Figure> rnn_twins_figures(const experiments::TwinsResult& r, int64_t
     s.dash = 2;  // same colour per overlap as the original's
     invisible.push_back(std::move(s));
   }
-  return {loss, line_figure("twins_invisible", "Invisible overlaps while learning (solid: original, dashed: twin)",
-                            "epoch", "overlap", {.key = "outside right"}, invisible)};
+  return {loss, line_figure("twins_invisible", label + ": invisible overlaps (solid: original, dashed: twin)", "epoch",
+                            "overlap", {.key = "outside right"}, invisible)};
 }
 
 std::vector<Figure> rnn_memory_figures(const std::vector<experiments::MemoryRun>& runs, int64_t rank,
-                                       models::RnnActivation activation) {
+                                       models::RnnActivation activation, const std::string& label) {
   std::vector<Series> loss, invisible;
   for (size_t i = 0; i < runs.size(); ++i) {
     const auto& run = runs[i];
@@ -107,16 +129,16 @@ std::vector<Figure> rnn_memory_figures(const std::vector<experiments::MemoryRun>
       invisible.push_back(std::move(s));
     }
   }
-  return {line_figure("memory_loss", "Loss through A -> B -> A (of the task being trained)",
+  return {line_figure("memory_loss", label + ": loss through A -> B -> A (of the task being trained)",
                       "learning time eta x epochs", "loss", {.log_y = true}, loss),
-          line_figure("memory_invisible", "Invisible overlaps through A -> B -> A", "learning time eta x epochs",
-                      "overlap", {.key = "outside right"}, invisible)};
+          line_figure("memory_invisible", label + ": invisible overlaps through A -> B -> A",
+                      "learning time eta x epochs", "overlap", {.key = "outside right"}, invisible)};
 }
 
 namespace {
 
 Figure probe_figure(const std::vector<probes::SweepRow>& rows, const std::string& probe, const std::string& xlabel,
-                    bool log_x) {
+                    bool log_x, const std::string& label) {
   // The (variant, mode, scope) combinations of this probe, in label order.
   std::map<std::string, probes::RowSelection> selections;
   for (const auto& r : rows) {
@@ -124,24 +146,24 @@ Figure probe_figure(const std::vector<probes::SweepRow>& rows, const std::string
       selections[fmt::format("{} {} [{}]", r.variant, r.mode, r.scope)] = {r.probe, r.variant, r.mode, r.scope};
   }
   std::vector<Series> out;
-  for (const auto& [label, selection] : selections) {
-    Series s{label, {}, {}, "linespoints"};
+  for (const auto& [name, selection] : selections) {
+    Series s{name, {}, {}, "linespoints"};
     for (const auto& p : probes::pooled_curve(rows, selection)) {
       s.x.push_back(p.level);
       s.y.push_back(p.accuracy.median);
     }
     out.push_back(std::move(s));
   }
-  return line_figure("rnn_" + probe, "RNN " + probe + ": variance explained (median over draws)", xlabel,
+  return line_figure("rnn_" + probe, label + ": " + probe + ", variance explained (median over draws)", xlabel,
                      "variance explained (%)", {.log_x = log_x, .key = "bottom left"}, out);
 }
 
 }  // namespace
 
-std::vector<Figure> rnn_probe_figures(const std::vector<probes::SweepRow>& rows) {
-  return {probe_figure(rows, "prune", "fraction pruned p", false),
-          probe_figure(rows, "noise", "Gaussian noise sigma", true),
-          probe_figure(rows, "flip", "fraction of signs flipped q", false)};
+std::vector<Figure> rnn_probe_figures(const std::vector<probes::SweepRow>& rows, const std::string& label) {
+  return {probe_figure(rows, "prune", "fraction pruned p", false, label),
+          probe_figure(rows, "noise", "Gaussian noise sigma", true, label),
+          probe_figure(rows, "flip", "fraction of signs flipped q", false, label)};
 }
 
 }  // namespace netprobe::report

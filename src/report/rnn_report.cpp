@@ -21,21 +21,26 @@ std::vector<Figure> rnn_run_figures(const fs::path& dir, const std::string& kind
   std::vector<Figure> figures;
   if (kind == core::kind::kLowRankRnn) {
     const auto run = experiments::load_rnn_train_result(dir);
-    figures = rnn_training_figures(run.records, run.config.rank, run.config.activation);
+    const std::string label = run.config.label();
+    figures = rnn_training_figures(run.records, run.config.rank, run.config.activation, label);
+    experiments::RnnRun trained = experiments::load_rnn_run(dir);
+    const models::RnnTaskData task = run.config.task_data();
+    torch::NoGradGuard no_grad;
+    figures.push_back(rnn_output_figure(trained.rnn->forward(task.inputs), task.targets, run.config.dt, label));
   } else if (kind == core::kind::kRnnTheory) {
     const auto r = experiments::TheoryResult::from_json(core::read_json(result_path), result_path.string());
-    figures = {rnn_theory_figure(r.comparisons)};
+    figures = {rnn_theory_figure(r.comparisons, r.base.label() + " (N varies)")};
   } else if (kind == core::kind::kRnnTwins) {
     const auto r = experiments::TwinsResult::from_json(core::read_json(result_path), result_path.string());
     const auto a = experiments::RnnRunConfig::from_json(meta.at("task_a"), (dir / "meta.json").string());
-    figures = rnn_twins_figures(r, a.rank, a.activation);
+    figures = rnn_twins_figures(r, a.rank, a.activation, a.label());
   } else if (kind == core::kind::kRnnMemory) {
     const auto r = experiments::MemoryResult::from_json(core::read_json(result_path), result_path.string());
     const auto a = experiments::RnnRunConfig::from_json(meta.at("task_a"), (dir / "meta.json").string());
-    figures = rnn_memory_figures(r.runs, a.rank, a.activation);
+    figures = rnn_memory_figures(r.runs, a.rank, a.activation, a.label());
   } else if (kind == core::kind::kRnnProbe) {
     const auto r = experiments::RnnProbeResult::from_json(core::read_json(result_path), result_path.string());
-    figures = rnn_probe_figures(r.rows);
+    figures = rnn_probe_figures(r.rows, r.run.label());
   } else {
     throw core::Error(fmt::format("{}: no RNN figures for a directory of kind '{}'", dir.string(), kind));
   }

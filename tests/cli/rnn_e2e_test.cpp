@@ -87,7 +87,9 @@ TEST(RnnE2E, ProbeATrainedRunAndRejectBadModelsAndScopes) {
   ASSERT_EQ(s["scopes"].size(), 2u);
   EXPECT_EQ(s["scopes"][0]["scope"], "U+V");
   EXPECT_GT(s["scopes"][0]["full"].get<double>(), 99.0);
-  EXPECT_TRUE(fs::exists(tmp / "probe" / "rows.csv"));
+  const std::string csv = core::read_file(tmp / "probe" / "rows.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')),
+            "task,seed,probe,variant,mode,scope,level,draw,variance_explained,loss,changed,total,zeros");
   EXPECT_TRUE(fs::exists(tmp / "probe" / "figures" / "rnn_prune.gp"));
   const std::string out = " --out " + (tmp / "bad").string();
   EXPECT_EQ(run_netprobe("rnn probe --model " + tmp.path().string() + out).exit_code, 2);

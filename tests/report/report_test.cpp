@@ -136,10 +136,17 @@ TEST(RnnReportTest, DrawsTheFiguresOfRnnRunsFromTheirFiles) {
   config.track_every = 5;
   experiments::train_rnn_run(config, tmp / "run", 1, false);
   const ReportSummary run = write_report(tmp / "run");
-  EXPECT_EQ(run.figures, 2);  // loss and overlaps
+  EXPECT_EQ(run.figures, 3);  // loss, overlaps, output against target
   EXPECT_TRUE(run.index.empty());
-  EXPECT_EQ(run.render.rendered.size(), 2u);
+  EXPECT_EQ(run.render.rendered.size(), 3u);
   EXPECT_TRUE(fs::exists(tmp / "run" / "figures" / "overlaps.svg"));
+  // The title names task, N, rank and activation; the output figure has the target of every
+  // drawn trial, at times dt .. steps * dt.
+  EXPECT_NE(core::read_file(tmp / "run" / "figures" / "loss.gp").find("filter c=0.2, N=60, R=1, linear: training loss"),
+            std::string::npos);
+  const std::string output = core::read_file(tmp / "run" / "figures" / "output_vs_target.dat");
+  EXPECT_NE(output.find("# target (trial 0)\n0.05 "), std::string::npos) << output.substr(0, 200);
+  EXPECT_NE(output.find("\n2.5 "), std::string::npos);  // t = 50 * 0.05
 
   experiments::TheoryConfig theory;
   theory.base = config;
