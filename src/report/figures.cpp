@@ -561,6 +561,37 @@ std::vector<Figure> layer_compression_figures(const StudyData& d) {
   return out;
 }
 
+// What to look at in each figure, by name (a dataset's figures share their stem's caption).
+std::string caption_of(const std::string& name) {
+  static const std::vector<std::pair<std::string, std::string>> captions = {
+      {"pruning_",
+       "How far the full-precision curve stays up shows how many of the smallest weights the task can "
+       "lose; the signed curve is sign() of the pruned network; random and largest pruning (dashed) "
+       "are the controls."},
+      {"prune_then_binarize",
+       "A curve that rises before it falls means pruning the smallest weights helps the "
+       "binarized network: the signs of the large weights carry the function."},
+      {"noise_",
+       "Accuracy against the noise amplitude a; the dotted lines mark 1, 2 and 4 σ(w). Where the signed "
+       "curve stays up, the signs survive the noise."},
+      {"flip_",
+       "Flipping the signs of the smallest weights first costs little; random or largest flips show how "
+       "much each sign is worth."},
+      {"randomizations",
+       "B keeps every sign and shuffles magnitudes within each sign: high accuracy after B means "
+       "the signed skeleton, not the exact values, holds the function. A destroys the signs."},
+      {"layer_profile", "Which layer carries the exact values: the one whose binarization or shuffle costs most."},
+      {"training", "Training converged when the loss flattens and the test accuracy stops rising."},
+      {"heatmap_",
+       "Cell (i, j) is the pair i vs j; dark cells (high Δ) are the pairs whose networks need their "
+       "exact weight values."},
+  };
+  for (const auto& [prefix, caption] : captions) {
+    if (name.rfind(prefix, 0) == 0) return caption;
+  }
+  return "";
+}
+
 std::vector<Figure> build_figures(const StudyData& d) {
   auto rows = rows_by_task(d);
   for (const auto& t : tasks_of(d)) rows[t.id];  // every scored task has an entry, possibly empty
@@ -569,7 +600,10 @@ std::vector<Figure> build_figures(const StudyData& d) {
        {pruning_figures(d, rows), prune_binarize_figure(d, rows), noise_figures(d, rows), flip_figures(d, rows),
         randomization_figure(d, rows), score_figure(d, rows), delta_scatter_figure(d), binarized_per_seed_figure(d),
         heatmap_figures(d), layer_figure(d), layer_compression_figures(d), training_figure(d)}) {
-    for (auto& f : group) out.push_back(f);
+    for (const auto& f : group) {
+      out.push_back(f);
+      if (out.back().caption.empty()) out.back().caption = caption_of(f.name);
+    }
   }
   return out;
 }

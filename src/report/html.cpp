@@ -76,7 +76,8 @@ std::string figures_section(const std::vector<Figure>& figures, const RenderResu
     h += fmt::format(
         "<figcaption>{}{} &middot; <a href=\"{}.dat\">data</a> &middot; <a href=\"{}.gp\">gnuplot script</a>"
         "{}</figcaption>\n</figure>\n",
-        html_escape(f.title), drawn ? "" : " (not drawn)", html_escape(base), html_escape(base),
+        html_escape(f.caption.empty() ? f.title : f.title + ". " + f.caption), drawn ? "" : " (not drawn)",
+        html_escape(base), html_escape(base),
         drawn ? fmt::format(" &middot; <a href=\"{}.png\">PNG</a>", html_escape(base)) : "");
   }
 

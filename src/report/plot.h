@@ -14,6 +14,7 @@ struct Figure {
   std::string data = "";    ///< content of NAME.dat (gnuplot blocks separated by two blank lines)
   std::string script = "";  ///< gnuplot commands after terminal and output are set
   int width = 900, height = 420;
+  std::string caption = "";  ///< what to look at, under the figure in the report (the title when empty)
 };
 
 struct RenderResult {
