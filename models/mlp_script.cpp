@@ -3,19 +3,8 @@
 #include <fmt/format.h>
 
 namespace netprobe::models {
-namespace {
 
-std::string script_activation(Activation activation) {
-  switch (activation) {
-    case Activation::kRelu: return "torch.relu";
-    case Activation::kTanh: return "torch.tanh";
-    case Activation::kSigmoid: return "torch.sigmoid";
-  }
-  return "torch.relu";
-}
-
-}  // namespace
-
+// torch.relu, torch.tanh, torch.sigmoid: TorchScript names the activations as MlpOptions does.
 torch::jit::Module script_mlp(const MlpImpl& mlp) {
   torch::NoGradGuard no_grad;
   const MlpOptions& options = mlp.options();
@@ -32,7 +21,7 @@ torch::jit::Module script_mlp(const MlpImpl& mlp) {
     module.register_module(name, linear);
     const std::string affine =
         fmt::format("torch.linear(h, self.{0}.weight, {1})", name, bias ? "self." + name + ".bias" : "None");
-    body += i < layers ? fmt::format("    h = {}({})\n", script_activation(options.activation()), affine)
+    body += i < layers ? fmt::format("    h = torch.{}({})\n", to_string(options.activation()), affine)
                        : fmt::format("    return torch.log_softmax({}, 1)\n", affine);
   }
   module.define(body);
