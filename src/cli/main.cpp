@@ -16,6 +16,7 @@
 #include "src/cli/global_options.h"
 #include "src/cli/option_checks.h"
 #include "src/core/errors.h"
+#include "src/core/invocation.h"
 #include "src/core/runtime.h"
 
 int main(int argc, char** argv) {
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
 
   try {
     cli::check_config_argument(argc, argv);
+    core::record_invocation(argc, argv);  // into every meta.json this run writes
     app.parse(argc, argv);
     cli::check_parsed_values(app);
   } catch (const CLI::ParseError& e) {

@@ -13,6 +13,7 @@
 
 #include "src/core/atomic_file.h"
 #include "src/core/errors.h"
+#include "src/core/invocation.h"
 #include "src/core/version.h"
 
 namespace fs = std::filesystem;
@@ -86,6 +87,8 @@ Json write_meta(const fs::path& dir, const std::string& kind, Json fields) {
   Json meta = {{"kind", kind}};
   for (auto& [key, value] : fields.items()) meta[key] = value;
   meta["versions"] = versions_json();
+  const Json invocation = invocation_json();
+  if (!invocation.empty()) meta["invocation"] = invocation;
   write_json(dir / "meta.json", meta);
   return meta;
 }

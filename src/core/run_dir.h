@@ -41,7 +41,8 @@ std::string run_kind(const std::filesystem::path& dir);
 /// or a missing path is accepted. Nothing is created.
 void guard_output_dir(const std::filesystem::path& dir, const std::string& kind, const std::string& option = "--out");
 
-/// Writes dir/meta.json atomically: `fields` plus "kind" and "versions".
+/// Writes dir/meta.json atomically: `fields` plus "kind", "versions" and, in the netprobe
+/// binary, "invocation" (command line and --config text, core/invocation.h).
 Json write_meta(const std::filesystem::path& dir, const std::string& kind, Json fields);
 
 /// Reads the meta.json of a run directory of `kind`. UsageError naming `option` when `dir` is not

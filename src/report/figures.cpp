@@ -44,13 +44,14 @@ std::string curve_body(const std::vector<CurvePoint>& c) {
 }
 
 // "median line + IQR band" plot elements for one block; `x` is the gnuplot expression of the
-// x value (column 1 by default).
-std::string band_and_line(const std::string& file, int block, int color, const std::string& title, bool dashed = false,
+// x value (column 1 by default); `dash` is gnuplot's dash type (1 solid, 2 dashed, 3 dotted, 4
+// dash-dot).
+std::string band_and_line(const std::string& file, int block, int color, const std::string& title, int dash = 1,
                           const std::string& x = "1") {
   return fmt::format(
       "'{0}' index {1} using {5}:3:4 with filledcurves lc {2} fs transparent solid 0.18 noborder notitle, "
-      "'{0}' index {1} using {5}:2 with lines lc {2} lw 2 {3} title {4}",
-      file, block, color, dashed ? "dt 2" : "dt 1", gp_quote(title), x);
+      "'{0}' index {1} using {5}:2 with lines lc {2} lw 2 dt {3} title {4}",
+      file, block, color, dash, gp_quote(title), x);
 }
 
 // The pruning axis: p from 0 to 1, or with logp=1 (`netprobe report --log-p`, or
@@ -142,22 +143,22 @@ std::vector<Figure> pruning_figures(const StudyData& d, const std::map<std::stri
   return per_dataset(d, "pruning", "Magnitude pruning (median over seeds, IQR band)",
                      [&](const std::string& task, Blocks& blocks, const std::string& file) {
                        const auto& r = rows.at(task);
+                       // full solid, signed dash-dot, shuffled dotted, the controls dashed
                        struct Line {
                          std::string probe, variant, mode, title;
-                         int color;
-                         bool dashed;
+                         int color, dash;
                        };
-                       const std::vector<Line> lines = {{"prune", "magnitude", "full", "full precision", 1, false},
-                                                        {"prune", "magnitude", "signed", "signed", 2, false},
-                                                        {"prune-shuffle", "B", "full", "shuffled (B)", 3, false},
-                                                        {"prune", "random", "full", "random (control)", 4, true},
-                                                        {"prune", "largest", "full", "largest (control)", 7, true}};
+                       const std::vector<Line> lines = {{"prune", "magnitude", "full", "full precision", 1, 1},
+                                                        {"prune", "magnitude", "signed", "signed", 2, 4},
+                                                        {"prune-shuffle", "B", "full", "shuffled (B)", 3, 3},
+                                                        {"prune", "random", "full", "random (control)", 4, 2},
+                                                        {"prune", "largest", "full", "largest (control)", 7, 2}};
                        std::vector<std::string> parts;
                        for (const auto& l : lines) {
                          const auto c = probes::curve(r, l.probe, l.variant, l.mode);
                          if (c.empty()) continue;
                          const int b = blocks.add(task + " " + l.title, curve_body(c));
-                         parts.push_back(band_and_line(file, b, l.color, l.title, l.dashed, kPruneX));
+                         parts.push_back(band_and_line(file, b, l.color, l.title, l.dash, kPruneX));
                        }
                        if (parts.empty()) return std::string();
                        return panel_header(task, "fraction pruned p") + pruning_axis("fraction pruned p") + "plot " +
@@ -174,7 +175,7 @@ std::vector<Figure> prune_binarize_figure(const StudyData& d,
     const auto c = probes::curve(rows.at(t.id), "prune", "magnitude", "signed");
     if (c.empty()) continue;
     const int b = blocks.add(t.id, curve_body(c));
-    parts.push_back(band_and_line(f.name + ".dat", b, task_color(d, t.id), t.id, false, kPruneX));
+    parts.push_back(band_and_line(f.name + ".dat", b, task_color(d, t.id), t.id, 1, kPruneX));
     if (parts.size() == 8) break;
   }
   if (parts.empty()) return {};
@@ -192,32 +193,32 @@ double sigma_of(const StudyData& d, const std::string& task) {
 }
 
 std::vector<Figure> noise_figures(const StudyData& d, const std::map<std::string, std::vector<SweepRow>>& rows) {
-  return per_dataset(d, "noise", "Uniform noise U(-a, a) on the non-zero weights",
-                     [&](const std::string& task, Blocks& blocks, const std::string& file) {
-                       const auto full = probes::curve(rows.at(task), "noise", "uniform", "full");
-                       const auto sgn = probes::curve(rows.at(task), "noise", "uniform", "signed");
-                       if (full.empty()) return std::string();
-                       const int bf = blocks.add(task + " full", curve_body(full));
-                       std::string plot = band_and_line(file, bf, 1, "full precision");
-                       if (!sgn.empty())
-                         plot += ", " + band_and_line(file, blocks.add(task + " signed", curve_body(sgn)), 2, "signed");
-                       const double sigma = sigma_of(d, task);
-                       // Markers at 1, 2 and 4 sigma(w): gnuplot cannot link a second axis to a log axis.
-                       std::string axes =
-                           "set logscale x 2\nset xtics 4 format '2^{%L}' enhanced\nunset arrow\nunset label\n";
-                       if (sigma > 0) {
-                         double y = 0.96;
-                         for (int k : {1, 2, 4}) {
-                           axes += fmt::format(
-                               "set arrow from {0}, graph 0 to {0}, graph 1 nohead dt 3 lc rgb '#888888'\n"
-                               "set label '{1} sd(w)' at {0}, graph {2} offset 0.3,0 font ',8' tc rgb '#555555'\n",
-                               k * sigma, k, y);
-                           y -= 0.05;
-                         }
-                       }
-                       return panel_header(task, "noise amplitude a (dotted: 1, 2, 4 sd(w))") + axes + "plot " + plot +
-                              "\nset xtics autofreq format '% h' noenhanced\n";
-                     });
+  return per_dataset(
+      d, "noise", "Uniform noise U(-a, a) on the non-zero weights",
+      [&](const std::string& task, Blocks& blocks, const std::string& file) {
+        const auto full = probes::curve(rows.at(task), "noise", "uniform", "full");
+        const auto sgn = probes::curve(rows.at(task), "noise", "uniform", "signed");
+        if (full.empty()) return std::string();
+        const int bf = blocks.add(task + " full", curve_body(full));
+        std::string plot = band_and_line(file, bf, 1, "full precision");
+        if (!sgn.empty())
+          plot += ", " + band_and_line(file, blocks.add(task + " signed", curve_body(sgn)), 2, "signed", 4);
+        const double sigma = sigma_of(d, task);
+        // Markers at 1, 2 and 4 sigma(w): gnuplot cannot link a second axis to a log axis.
+        std::string axes = "set logscale x 2\nset xtics 4 format '2^{%L}' enhanced\nunset arrow\nunset label\n";
+        if (sigma > 0) {
+          double y = 0.96;
+          for (int k : {1, 2, 4}) {
+            axes += fmt::format(
+                "set arrow from {0}, graph 0 to {0}, graph 1 nohead dt 3 lc rgb '#888888'\n"
+                "set label '{1} sd(w)' at {0}, graph {2} offset 0.3,0 font ',8' tc rgb '#555555'\n",
+                k * sigma, k, y);
+            y -= 0.05;
+          }
+        }
+        return panel_header(task, "noise amplitude a (dotted: 1, 2, 4 sd(w))") + axes + "plot " + plot +
+               "\nset xtics autofreq format '% h' noenhanced\n";
+      });
 }
 
 std::vector<Figure> flip_figures(const StudyData& d, const std::map<std::string, std::vector<SweepRow>>& rows) {
@@ -231,7 +232,7 @@ std::vector<Figure> flip_figures(const StudyData& d, const std::map<std::string,
                            if (c.empty()) continue;
                            const int b = blocks.add(fmt::format("{} {} {}", task, variant, mode), curve_body(c));
                            parts.push_back(band_and_line(file, b, color, fmt::format("{} ({})", variant, mode),
-                                                         std::string(mode) == "signed"));
+                                                         std::string(mode) == "signed" ? 4 : 1));
                          }
                          ++color;
                        }

@@ -1,6 +1,7 @@
 // `netprobe train` and `netprobe eval` as a user runs them, on the real MNIST (label e2e).
 #include <gtest/gtest.h>
 
+#include "src/core/atomic_file.h"
 #include "src/core/json_io.h"
 #include "tests/support/test_support.h"
 
@@ -43,6 +44,23 @@ TEST(TrainEvalE2E, TrainWritesRunAndEvalReproducesItsTestAccuracy) {
   }
   EXPECT_NEAR(weighted, result["accuracy"].get<double>(), 1e-9);
   EXPECT_NEAR(result["accuracy"].get<double>(), acc, 1e-9);
+}
+
+TEST(TrainEvalE2E, TheRunRecordsItsCommandLineAndConfigFile) {
+  testing::TempDir tmp;
+  const std::string config = "[train]\nepochs = 1\nhidden = [16]\n";
+  core::write_file_atomic(tmp / "run.toml", config);
+  const auto out = tmp / "run";
+  const auto r = run_netprobe("--config " + (tmp / "run.toml").string() + " train --classes 7,9 --threads 1 -q --out " +
+                              out.string() + data_dir_arg());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const core::Json meta = core::read_json(out / "meta.json");
+  EXPECT_EQ(meta["config"]["epochs"], 1);           // the file's value took effect ...
+  EXPECT_EQ(meta["invocation"]["config"], config);  // ... and the file is in the run
+  EXPECT_EQ(meta["invocation"]["config_file"], (tmp / "run.toml").string());
+  const auto argv = meta["invocation"]["argv"];
+  EXPECT_NE(std::find(argv.begin(), argv.end(), "train"), argv.end()) << argv.dump();
+  EXPECT_NE(std::find(argv.begin(), argv.end(), "7,9"), argv.end()) << argv.dump();
 }
 
 TEST(TrainEvalE2E, UsageErrorsWriteNothing) {
