@@ -16,7 +16,7 @@ body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1400px; 
 h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; font-size: 0.9em; } th, td { padding: 0.3em 0.7em; border-bottom: 1px solid #e3e3e3; text-align: right; }
 th:first-child, td:first-child { text-align: left; } th { background: #f4f4f4; }
-figure { margin: 1.5em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
+figure { margin: 1.5em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }  /* drawn size, never stretched */
 figcaption { font-size: 0.9em; color: #444; } .warn { background: #fff4e0; padding: 0.7em; border-left: 4px solid #f0a020; }
 pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
 table.config td { text-align: left; max-width: 70em; }
@@ -70,8 +70,8 @@ std::string figures_section(const std::vector<Figure>& figures, const RenderResu
     const bool drawn = std::find(render.rendered.begin(), render.rendered.end(), f.name) != render.rendered.end();
     h += "<figure>\n";
     if (drawn) {
-      h += fmt::format("<a href=\"{0}.png\"><img src=\"{0}.svg\" alt=\"{1}\"></a>\n", html_escape(base),
-                       html_escape(f.title));
+      h += fmt::format("<a href=\"{0}.png\"><img src=\"{0}.svg\" alt=\"{1}\" width=\"{2}\"></a>\n", html_escape(base),
+                       html_escape(f.title), f.width);
     }
     h += fmt::format(
         "<figcaption>{}{} &middot; <a href=\"{}.dat\">data</a> &middot; <a href=\"{}.gp\">gnuplot script</a>"
