@@ -274,7 +274,7 @@ void StudyConfig::validate() const {
   if (c.probes.empty()) throw core::UsageError("--probes: empty list");
   for (const auto& p : c.probes) {
     const auto& names = study_probe_names();
-    if (std::find(names.begin(), names.end(), p) == names.end()) {
+    if (p != "combined" && std::find(names.begin(), names.end(), p) == names.end()) {
       throw core::UsageError(fmt::format("--probes: unknown probe '{}' (known: {})", p, fmt::join(names, ", ")));
     }
   }

@@ -10,7 +10,7 @@ using probes::Scope;
 using probes::SweepSpec;
 
 const std::vector<std::string>& study_probe_names() {
-  static const std::vector<std::string> names = {"prune", "binarize", "noise", "flip", "shuffle", "combined"};
+  static const std::vector<std::string> names = {"prune", "binarize", "noise", "flip", "shuffle", "prune-shuffle"};
   return names;
 }
 
@@ -28,7 +28,7 @@ std::vector<SweepSpec> default_sweeps(const std::vector<std::string>& probes, in
   if (has("noise")) specs.push_back({"noise", "uniform", probes::default_levels("noise"), true, true, draws, Scope{}});
   if (has("flip")) add_all_variants("flip", true);
   if (has("shuffle")) add_all_variants("shuffle", true);
-  if (has("combined")) add_all_variants("prune-shuffle", true);
+  if (has("prune-shuffle") || has("combined")) add_all_variants("prune-shuffle", true);  // combined: the old name
   for (const auto& layer : layers) {
     specs.push_back({"prune", "magnitude", probes::pruning_grid(), true, true, draws, Scope{layer}});
     specs.push_back({"binarize", "sign", {0.0}, true, false, draws, Scope{layer}});

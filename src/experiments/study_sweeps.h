@@ -10,8 +10,9 @@
 
 namespace netprobe::experiments {
 
-/// Probe groups a study can run; "combined" is prune-then-shuffle (prune-then-binarize is the
-/// signed pruning sweep).
+/// Probe groups a study can run, named as `probe --probe` names them: "prune-shuffle" is
+/// prune-then-shuffle ("combined", its old name, is still accepted); prune-then-binarize is the
+/// signed pruning sweep.
 const std::vector<std::string>& study_probe_names();
 
 /// The sweeps of the selected probe groups with their default grids, variants and controls,
