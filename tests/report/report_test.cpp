@@ -7,8 +7,10 @@
 
 #include "src/core/atomic_file.h"
 #include "src/core/errors.h"
+#include "src/experiments/compression_run.h"
 #include "src/experiments/rnn_theory.h"
 #include "src/report/html.h"
+#include "tests/support/script_models.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::report {
@@ -125,6 +127,33 @@ TEST_F(ReportTest, NotAResultsDirectoryIsAnError) {
   EXPECT_THROW(write_report(empty.path()), core::Error);
   EXPECT_THROW(write_report(empty / "missing"), core::Error);
   EXPECT_EQ(html_escape("<a href=\"x\">&</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+}
+
+TEST(CompressionReportTest, APageWithTheAnswerTableAndOneCurvePerLayer) {
+  testing::TempDir tmp;
+  testing::tiny_cnn(2, 4).save((tmp / "cnn.pt").string());
+  const auto [x, y] = testing::tiny_images(40, 5);
+  testing::save_test_set(tmp / "test.pt", x, y);
+  experiments::CompressionConfig c;
+  c.source.model = tmp / "cnn.pt";
+  c.source.data = (tmp / "test.pt").string();
+  c.draws = 1;
+  c.out = tmp / "out";
+  experiments::run_compression(c);
+  const ReportSummary s = write_report(tmp / "out");
+  EXPECT_EQ(s.figures, 3);  // magnitude pruning, random pruning, noise
+  EXPECT_EQ(s.render.rendered.size(), 3u);
+  const std::string html = core::read_file(s.index);
+  for (const char* layer : {"<td>all</td>", "<td>conv</td>", "<td>fc</td>"}) {
+    EXPECT_NE(html.find(layer), std::string::npos) << layer;
+  }
+  EXPECT_NE(html.find("within 1 point of the intact model"), std::string::npos);
+  for (const auto& l : links_of(html)) EXPECT_TRUE(fs::exists(tmp / "out" / l)) << l;
+  // one curve per scope plus the intact line and the floor
+  const std::string data = core::read_file(tmp / "out" / "figures" / "compress_prune_magnitude.dat");
+  for (const char* block : {"# all (whole model)", "# conv", "# fc", "# intact\n", "# intact - 1 point"}) {
+    EXPECT_NE(data.find(block), std::string::npos) << block;
+  }
 }
 
 TEST(RnnReportTest, DrawsTheFiguresOfRnnRunsFromTheirFiles) {
