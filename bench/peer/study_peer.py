@@ -10,9 +10,9 @@ full + signed modes. Writes one CSV row per evaluation. It draws no figures (net
 includes its report). Not part of netprobe; needs Debian's python3-torch.
 
 A timing peer: its random streams differ from netprobe's, so its accuracies are not expected to
-match row by row. One difference is larger than that and not yet explained: on mnist-7v9 seed 0
-this peer trained to 96.4 % (binarized 94.6 %) where netprobe's model has 98.7 % (binarized
-49.9 %, the Δ_bin > 40 that PROBES.md expects). Check the peer's training before using its numbers.
+match row by row, and single models can differ a lot: on mnist-7v9 this peer's seed 0 stalled at
+96.4 % training accuracy (binarized 94.6 %), its seed 1 reached 99.1 %, as netprobe's models do
+(99.3 %, binarized 49.9 %). Compare seed medians, never single models.
 Shuffle G is a pure-Python loop here (about 3.7 s per draw, 74 s of a 1-seed run).
 """
 import argparse
