@@ -214,7 +214,7 @@ class StudyRunner {
   std::vector<std::string> profile_scopes() const {
     if (!config_.layer_profile) return {};
     std::vector<std::string> scopes{"all"};
-    for (size_t l = 0; l <= config_.model.hidden.size(); ++l) scopes.push_back(fmt::format("fc{}", l + 1));
+    for (const auto& layer : config_.profile_layers()) scopes.push_back(layer);
     return scopes;
   }
 
@@ -282,13 +282,15 @@ void StudyConfig::validate() const {
   c.model.validate();
 }
 
-std::vector<SweepSpec> StudyConfig::sweeps() const {
+std::vector<std::string> StudyConfig::profile_layers() const {
   std::vector<std::string> layers;
   if (layer_profile) {
     for (size_t l = 0; l <= model.hidden.size(); ++l) layers.push_back(fmt::format("fc{}", l + 1));
   }
-  return default_sweeps(probes, draws, layers);
+  return layers;
 }
+
+std::vector<SweepSpec> StudyConfig::sweeps() const { return default_sweeps(probes, draws, profile_layers()); }
 
 core::Json StudyResult::to_json() const {
   Json scores_json = Json::array();

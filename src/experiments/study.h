@@ -45,6 +45,8 @@ struct StudyConfig {
 
   /// UsageError naming the option for an empty or invalid selection.
   void validate() const;
+  /// fc1, fc2, ... with a layer profile; none without.
+  std::vector<std::string> profile_layers() const;
   /// The sweeps every model gets (default_sweeps plus the layer profile when asked).
   std::vector<probes::SweepSpec> sweeps() const;
 };

@@ -496,16 +496,14 @@ std::vector<Figure> delta_scatter_figure(const StudyData& d) {
 
 // The paper's plot: binarized accuracy of every model (one point per seed) beside its full
 // accuracy, per task; the bar is the median over seeds.
-std::vector<Figure> binarized_per_seed_figure(const StudyData& d) {
+std::vector<Figure> binarized_per_seed_figure(const StudyData& d,
+                                              const std::map<std::string, std::vector<SweepRow>>& rows) {
   Blocks blocks;
   std::vector<std::string> parts, tics;
   std::string full_body, bin_body, median_body;
   int x = 0;
   for (const auto& s : d.result.scores) {
-    std::vector<SweepRow> task_rows;
-    for (const auto& r : d.rows) {
-      if (r.task == s.task && r.scope == "all") task_rows.push_back(r);
-    }
+    const auto& task_rows = rows.at(s.task);
     const auto bin = probes::seed_means(task_rows, {"binarize", "sign", "full"});
     const auto full = probes::seed_means(task_rows, {"none", "-", "full"});
     if (bin.empty()) continue;
@@ -597,10 +595,10 @@ std::vector<Figure> build_figures(const StudyData& d) {
   auto rows = rows_by_task(d);
   for (const auto& t : tasks_of(d)) rows[t.id];  // every scored task has an entry, possibly empty
   std::vector<Figure> out;
-  for (auto&& group :
-       {pruning_figures(d, rows), prune_binarize_figure(d, rows), noise_figures(d, rows), flip_figures(d, rows),
-        randomization_figure(d, rows), score_figure(d, rows), delta_scatter_figure(d), binarized_per_seed_figure(d),
-        heatmap_figures(d), layer_figure(d), layer_compression_figures(d), training_figure(d)}) {
+  for (auto&& group : {pruning_figures(d, rows), prune_binarize_figure(d, rows), noise_figures(d, rows),
+                       flip_figures(d, rows), randomization_figure(d, rows), score_figure(d, rows),
+                       delta_scatter_figure(d), binarized_per_seed_figure(d, rows), heatmap_figures(d), layer_figure(d),
+                       layer_compression_figures(d), training_figure(d)}) {
     for (const auto& f : group) {
       out.push_back(f);
       if (out.back().caption.empty()) out.back().caption = caption_of(f.name);
