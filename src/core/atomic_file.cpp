@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -16,7 +17,18 @@ namespace netprobe::core {
 std::string stage_suffix() {
   // Thread-local: study workers stage files concurrently.
   thread_local std::mt19937_64 rng{std::random_device{}() ^ static_cast<uint64_t>(::getpid())};
-  return fmt::format(".netprobe-tmp-{}-{:x}", ::getpid(), rng());
+  return fmt::format(".netprobe-tmp-{}-{:x}@{}", ::getpid(), rng(), host_name());
+}
+
+std::string host_name() {
+  char buffer[256] = {};
+  if (::gethostname(buffer, sizeof(buffer) - 1) != 0 || buffer[0] == '\0') return "localhost";
+  std::string host(buffer);
+  for (char& c : host) {
+    const bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    if (!keep) c = '_';
+  }
+  return host;
 }
 
 void write_atomically(const fs::path& path, const std::function<void(const fs::path&)>& writer) {

@@ -6,9 +6,13 @@
 
 namespace netprobe::core {
 
-/// The suffix of every staged name netprobe creates: ".netprobe-tmp-<pid>-<random hex>". The pid
-/// lets a later run tell a dead process's leftovers from a live one's (core::remove_stale_stages).
+/// The suffix of every staged name netprobe creates: ".netprobe-tmp-<pid>-<random hex>@<host>".
+/// Pid and host let a later run tell a dead process's leftovers from a live one's, also when
+/// shards on several machines share one results directory (core::remove_stale_stages).
 std::string stage_suffix();
+
+/// This machine's host name, reduced to [A-Za-z0-9._-] (as it appears in staged names).
+std::string host_name();
 
 /// Writes `contents` to `path` atomically (temp file in the same directory + rename).
 void write_file_atomic(const std::filesystem::path& path, const std::string& contents);

@@ -23,22 +23,29 @@ namespace {
 
 constexpr const char* kLockFile = ".netprobe.lock";
 
-// Empty, or holding only netprobe's lock file (a run stopped right after taking the lock).
+bool is_stage_path(const fs::path& path);
+
+// Empty, or holding only netprobe's lock file and staged files: a run stopped right after taking
+// the lock, or one that is writing its meta.json this moment (shards starting side by side).
 bool is_empty_directory(const fs::path& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return false;
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-    if (it->path().filename() != kLockFile) return false;
+    if (it->path().filename() != kLockFile && !is_stage_path(it->path())) return false;
   }
   return !ec;
 }
 
-// Staged names: "<name>.netprobe-tmp-<pid>-<hex>" (see stage_suffix()). Nothing else is ever
-// removed: a user's "notes.tmp-1-a" is not netprobe's.
+// Staged names: "<name>.netprobe-tmp-<pid>-<hex>@<host>" (see stage_suffix()); names of older
+// versions have no "@<host>" and are taken as this machine's. Nothing else is ever removed: a
+// user's "notes.tmp-1-a" is not netprobe's.
 const std::regex& stage_pattern() {
-  static const std::regex pattern(R"(^.+\.netprobe-tmp-([0-9]{1,10})-[0-9a-f]+$)");  // 10 digits: stol cannot overflow
+  // 10 digits: stol cannot overflow.
+  static const std::regex pattern(R"(^.+\.netprobe-tmp-([0-9]{1,10})-[0-9a-f]+(@([A-Za-z0-9._-]+))?$)");
   return pattern;
 }
+
+bool is_stage_path(const fs::path& path) { return std::regex_match(path.filename().string(), stage_pattern()); }
 
 bool process_alive(long pid) {
   if (pid <= 0 || pid > 0x7fffffffL) return false;
@@ -121,6 +128,9 @@ int remove_stale_stages(const fs::path& dir) {
     const std::string name = it->path().filename().string();
     if (!std::regex_match(name, match, stage_pattern())) continue;
     it.disable_recursion_pending();
+    // Another machine's stage (a shard on a shared file system): whether its process lives cannot
+    // be told from here, so it is left alone.
+    if (match[2].matched && match[3].str() != host_name()) continue;
     if (!process_alive(std::stol(match[1].str()))) stale.push_back(it->path());
   }
   int removed = 0;
@@ -160,30 +170,31 @@ void StagedDirectory::commit() {
   committed_ = true;
 }
 
-DirectoryLock::DirectoryLock(const fs::path& dir) {
-  fs::create_directories(dir);
-  const fs::path path = dir / kLockFile;
+FileLock::FileLock(const fs::path& path, LockMode mode, const std::string& subject, const std::string& doing) {
+  if (path.has_parent_path()) fs::create_directories(path.parent_path());
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) throw Error(fmt::format("{}: cannot open lock file", path.string()));
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    char buffer[32] = {};
+  if (::flock(fd_, (mode == LockMode::kShared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
+    char buffer[128] = {};
     const ssize_t n = ::pread(fd_, buffer, sizeof(buffer) - 1, 0);
     const std::string holder = n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string("?");
     ::close(fd_);
     fd_ = -1;
-    throw Error(
-        fmt::format("{}: another netprobe process (pid {}) is using this directory; wait for it to finish "
-                    "or choose another --out",
-                    dir.string(), holder));
+    throw Error(fmt::format("{}: another netprobe process ({}) {}", subject, holder, doing));
   }
-  const std::string pid = std::to_string(::getpid());
-  if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
-    // The pid is only for the message above; the lock itself is held.
+  // Who holds it, only for the message above (shared holders overwrite each other's line).
+  const std::string holder = fmt::format("pid {} on {}", ::getpid(), host_name());
+  if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, holder.data(), holder.size(), 0) < 0) {
+    // The lock itself is held; only the message would lack the holder.
   }
 }
 
-DirectoryLock::~DirectoryLock() {
+FileLock::~FileLock() {
   if (fd_ >= 0) ::close(fd_);  // closing releases the flock
 }
+
+DirectoryLock::DirectoryLock(const fs::path& dir, LockMode mode)
+    : lock_(dir / kLockFile, mode, dir.string(),
+            "is using this directory; wait for it to finish or choose another --out") {}
 
 }  // namespace netprobe::core

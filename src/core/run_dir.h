@@ -80,18 +80,32 @@ class StagedDirectory {
   bool committed_ = false;
 };
 
-/// An exclusive advisory lock (flock) on dir/.netprobe.lock, held for the object's lifetime;
-/// the kernel releases it when the process dies, so a killed run never leaves it stuck. A second
-/// process gets core::Error naming the directory and the holder's pid.
-class DirectoryLock {
+/// Exclusive: one holder. Shared: any number of shared holders, but no exclusive one beside them
+/// (the shards of one study share its directory; a whole study or a merge excludes them).
+enum class LockMode { kExclusive, kShared };
+
+/// An advisory lock (flock) on a lock file, held for the object's lifetime; the kernel releases it
+/// when the process dies, so a killed run never leaves it stuck. When it is taken: core::Error
+/// "<subject>: another netprobe process (pid 123 on node7) <doing>".
+class FileLock {
  public:
-  explicit DirectoryLock(const std::filesystem::path& dir);
-  ~DirectoryLock();
-  DirectoryLock(const DirectoryLock&) = delete;
-  DirectoryLock& operator=(const DirectoryLock&) = delete;
+  FileLock(const std::filesystem::path& path, LockMode mode, const std::string& subject, const std::string& doing);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
 
  private:
   int fd_ = -1;
+};
+
+/// The lock of a run directory: dir/.netprobe.lock. A second process gets core::Error naming the
+/// directory and the holder.
+class DirectoryLock {
+ public:
+  explicit DirectoryLock(const std::filesystem::path& dir, LockMode mode = LockMode::kExclusive);
+
+ private:
+  FileLock lock_;
 };
 
 }  // namespace netprobe::core

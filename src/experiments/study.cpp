@@ -85,6 +85,7 @@ std::optional<std::vector<SweepRow>> read_cached_sweep(const fs::path& file, con
 }
 
 struct Job {
+  size_t index = 0;  // in the whole study's model list (what a shard owns)
   size_t task = 0;
   uint64_t seed = 0;
 };
@@ -95,6 +96,7 @@ struct JobResult {
   double sigma = 0;
   std::map<std::string, double> scope_sigma;  // "all" and each profiled layer
   bool trained = false, swept = false;
+  std::string missing;  // a merge: why this model's rows are not in the cache; empty when they are
 };
 
 class StudyRunner {
@@ -110,15 +112,23 @@ class StudyRunner {
     const int removed = core::remove_stale_stages(config_.out);
     if (removed > 0) spdlog::info("study: removed {} staged file(s) left by interrupted runs", removed);
     std::vector<Job> jobs;
-    for (size_t t = 0; t < config_.tasks.size(); ++t)
-      for (uint64_t seed : config_.seeds) jobs.push_back({t, seed});
+    size_t index = 0;
+    for (size_t t = 0; t < config_.tasks.size(); ++t) {
+      for (uint64_t seed : config_.seeds) {
+        if (!config_.shard || config_.shard->owns(index)) jobs.push_back({index, t, seed});
+        ++index;
+      }
+    }
+    models_total_ = index;
     results_.resize(jobs.size());
     const int64_t evals_per_model = probes::count_evaluations(specs_);
     const int64_t total = evals_per_model * static_cast<int64_t>(jobs.size());
     train::ProgressBar bar("study", total, config_.progress);
     const int workers = std::max(1, std::min<int>(config_.workers, static_cast<int>(jobs.size())));
-    spdlog::info("study: {} tasks x {} seeds = {} models, {} evaluations each, {} worker(s)", config_.tasks.size(),
-                 config_.seeds.size(), jobs.size(), evals_per_model, workers);
+    spdlog::info("study: {} tasks x {} seeds = {} models{}, {} evaluations each, {} worker(s)", config_.tasks.size(),
+                 config_.seeds.size(), models_total_,
+                 config_.shard ? fmt::format(" (shard {}: {} of them)", config_.shard->label(), jobs.size()) : "",
+                 evals_per_model, workers);
     std::vector<std::thread> pool;
     for (int w = 0; w < workers; ++w) pool.emplace_back([&] { work(jobs); });
     while (finished_.load() < workers) {
@@ -128,6 +138,7 @@ class StudyRunner {
     for (auto& t : pool) t.join();
     bar.finish();
     if (error_) std::rethrow_exception(error_);
+    if (config_.merge) throw_if_missing(jobs);
     return collect(start);
   }
 
@@ -168,8 +179,19 @@ class StudyRunner {
     const data::Task task = data::make_task(spec, split.first, split.second);
     JobResult result;
     result.model = {spec.id(), job.seed, fs::relative(model_dir, config_.out)};
+    // A merge only reads, under the directory's exclusive lock; everyone else may write this model.
+    std::optional<core::FileLock> lock;
+    if (!config_.merge) {
+      lock.emplace(config_.out / "locks" / fmt::format("{}-seed{}-{}.lock", spec.id(), job.seed, model_hash),
+                   core::LockMode::kExclusive, model_dir.string(),
+                   "is training or probing this model (the same shard running twice?); wait for it to finish");
+    }
     std::error_code ec;
     if (!fs::exists(model_dir / "meta.json", ec)) {
+      if (config_.merge) {
+        result.missing = "not trained";
+        return result;
+      }
       train_classifier_run(run_config, task, model_dir, 1, /*progress=*/false);
       result.trained = true;
     }
@@ -185,14 +207,18 @@ class StudyRunner {
     const fs::path sweep_file =
         config_.out / "sweeps" / fmt::format("{}-seed{}-{}.json", spec.id(), job.seed, sweep_hash);
     const int64_t evals = probes::count_evaluations(specs_);
+    std::string problem = "not probed";
     if (fs::exists(sweep_file, ec)) {
-      std::string problem;
       if (auto rows = read_cached_sweep(sweep_file, specs_, evals, spec.id(), job.seed, &problem)) {
         result.rows = std::move(*rows);
         done_evals_ += evals;
         return result;
       }
-      spdlog::warn("{}: {}; computing the sweeps again", sweep_file.string(), problem);
+      if (!config_.merge) spdlog::warn("{}: {}; computing the sweeps again", sweep_file.string(), problem);
+    }
+    if (config_.merge) {
+      result.missing = problem;
+      return result;
     }
     const models::MlpBatchEvaluator evaluator(run_config.mlp_options(task.test_x.size(1)), task.test_x, task.test_y);
     probes::SweepContext context{spec.id(), job.seed, kChunk};
@@ -218,9 +244,20 @@ class StudyRunner {
     return scopes;
   }
 
+  void throw_if_missing(const std::vector<Job>& jobs) const {
+    std::vector<MissingModel> missing;
+    for (size_t j = 0; j < jobs.size(); ++j) {
+      if (results_[j].missing.empty()) continue;
+      missing.push_back({jobs[j].index, config_.tasks[jobs[j].task].id(), jobs[j].seed, results_[j].missing});
+    }
+    if (!missing.empty()) throw core::Error(describe_missing(missing, models_total_, config_.out));
+  }
+
   StudyResult collect(std::chrono::steady_clock::time_point start) {
     StudyResult out;
     out.max_drop = config_.max_drop;
+    out.models_total = models_total_;
+    if (config_.shard) out.shard = config_.shard->label();
     std::map<std::string, std::vector<SweepRow>> by_task;
     std::map<std::string, std::vector<double>> sigma_by_task;
     std::map<std::string, std::map<std::string, std::vector<double>>> scope_sigmas;  // task -> scope -> seeds
@@ -237,6 +274,7 @@ class StudyRunner {
     out.models_cached = static_cast<int>(results_.size()) - out.models_trained;
     out.sweeps_cached = static_cast<int>(results_.size()) - out.sweeps_run;
     for (const auto& spec : config_.tasks) {
+      if (config_.shard) break;  // a shard holds some of each task's seeds: scores come with the merge
       out.scores.push_back(
           probes::score_task(by_task[spec.id()], static_cast<int>(spec.classes.size()), sigma_by_task[spec.id()]));
       if (!config_.layer_profile) continue;
@@ -253,6 +291,7 @@ class StudyRunner {
   std::vector<SweepSpec> specs_;
   std::map<std::string, std::pair<data::LabeledImages, data::LabeledImages>> splits_;
   std::vector<JobResult> results_;
+  size_t models_total_ = 0;
   std::atomic<size_t> next_job_{0};
   std::atomic<int64_t> done_evals_{0};
   std::atomic<int> models_done_{0}, finished_{0};
@@ -279,6 +318,9 @@ void StudyConfig::validate() const {
     }
   }
   for (const auto& t : c.tasks) data::validate_task(t);
+  if (c.shard && c.merge) {
+    throw core::UsageError("--merge: a merge takes every shard's models; drop --shard (and unset SLURM_ARRAY_TASK_ID)");
+  }
   c.model.validate();
 }
 
@@ -305,6 +347,10 @@ core::Json StudyResult::to_json() const {
               {"sweeps_cached", sweeps_cached},
               {"rows", rows.size()},
               {"seconds", seconds}};
+  if (!shard.empty()) {  // a shard's result only: a whole study's study.json keeps its fields
+    out["shard"] = shard;
+    out["models_total"] = models_total;
+  }
   if (!compression.empty()) {  // a layer profile's answer; absent otherwise, so other outputs keep their bytes
     out["max_drop"] = max_drop;
     out["compression"] = Json::object();
@@ -341,17 +387,34 @@ StudyResult StudyResult::from_json(const core::Json& json, const std::string& so
 StudyResult run_study(const StudyConfig& config) {
   config.validate();
   core::guard_output_dir(config.out, core::kind::kStudy);
+  if (config.merge && core::run_kind(config.out) != core::kind::kStudy) {
+    throw core::UsageError(
+        fmt::format("--merge: {} is not a study's results directory; run the shards first", config.out.string()));
+  }
   config.model.check_memory(data::kImagePixels);
   StudyRunner runner(config);  // loads the datasets: a missing file fails before anything is written
   fs::create_directories(config.out);
-  const core::DirectoryLock lock(config.out);
-  write_study_meta(config);
+  // Shards of one study share the directory; a whole study or a merge has it alone.
+  const core::DirectoryLock lock(config.out, config.shard ? core::LockMode::kShared : core::LockMode::kExclusive);
+  if (!config.merge) write_study_meta(config);  // a merge writes nothing until it has every model
   StudyResult result = runner.run();
+  if (config.shard) {
+    write_shard_record(config, result);
+    return result;
+  }
+  if (config.merge) write_study_meta(config);
   write_study_outputs(config, result);
   return result;
 }
 
 std::string format_summary(const StudyResult& result) {
+  if (!result.shard.empty()) {
+    return fmt::format(
+        "shard {}: {} of {} models; models trained {}, cached {}; sweeps run {}, cached {}; {:.1f}s\n"
+        "when every shard has finished: the same study with --merge instead of --shard\n",
+        result.shard, result.models.size(), result.models_total, result.models_trained, result.models_cached,
+        result.sweeps_run, result.sweeps_cached, result.seconds);
+  }
   std::string out = fmt::format("{:<20} {:>5} {:>15} {:>19} {:>19} {:>6} {:>6} {:>15} {:>21} {:>14}\n", "task", "seeds",
                                 "full %", "binarized %", "shuffled(B) %", "Δ_bin", "Δ_shuf", "prune>bin peak",
                                 "noise(signed) peak", "flip peak");

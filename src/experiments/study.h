@@ -2,7 +2,8 @@
 /// `netprobe study`: train (or reuse) one classifier per task and seed, run every probe sweep on
 /// it, and score each task. Models and sweep results are cached under the results directory by
 /// a hash of their configuration, so an interrupted study resumes where it stopped and a
-/// finished one re-runs in seconds. The directory is locked while a study runs in it.
+/// finished one re-runs in seconds. The directory is locked while a study runs in it; the shards
+/// of one study (study_shard.h) share it, each model's files under a lock of their own.
 ///
 /// Layout of the results directory:
 ///   meta.json                         kind "study", versions (written first: marks the directory)
@@ -13,6 +14,8 @@
 ///                                     layer profile) and the summary table
 ///   study.json                        config, versions, threads, timings
 ///   manifest.json                     size and hash of the five files above (written last)
+///   locks/<task>-seed<S>-<hash>.lock  held while a process trains or sweeps that model
+///   shards/shard-<k>-of-<n>.json      what a finished shard did (its models, its time)
 ///
 ///   StudyConfig c;  c.tasks = {{"mnist", {7, 9}}};  c.seeds = {0, 1};  c.out = "results/7v9";
 ///   StudyResult r = run_study(c);   // r.scores[0].delta_bin
@@ -26,6 +29,7 @@
 #include "probes/score.h"
 #include "probes/sweep.h"
 #include "src/experiments/classifier_run.h"
+#include "src/experiments/study_shard.h"
 #include "src/experiments/study_sweeps.h"
 
 namespace netprobe::experiments {
@@ -42,6 +46,10 @@ struct StudyConfig {
   std::optional<std::filesystem::path> data_dir;
   int workers = 1;  ///< models processed concurrently, 1 thread each
   bool progress = true;
+  /// Only this shard's models: trained and swept into the cache; no scores, outputs or report.
+  std::optional<Shard> shard;
+  /// Score and write the outputs from the cache alone; core::Error naming what is missing.
+  bool merge = false;
 
   /// UsageError naming the option for an empty or invalid selection.
   void validate() const;
@@ -65,6 +73,8 @@ struct StudyResult {
   double max_drop = 1.0;
   std::vector<probes::SweepRow> rows;
   std::vector<StudyModel> models;
+  std::string shard;        ///< "3/64" for a shard's result (no scores then); empty otherwise
+  size_t models_total = 0;  ///< of the whole study, also for a shard
   int models_trained = 0, models_cached = 0, sweeps_run = 0, sweeps_cached = 0;
   double seconds = 0;
   core::Json to_json() const;  ///< scores and counts (no rows)
@@ -72,10 +82,11 @@ struct StudyResult {
   static StudyResult from_json(const core::Json& json, const std::string& source);
 };
 
-/// Validates the config (UsageError), then runs it. Writes everything under config.out.
+/// Validates the config (UsageError), then runs it. Writes everything under config.out: a shard only
+/// its models' files and its record; a merge nothing when a model is missing.
 StudyResult run_study(const StudyConfig& config);
 
-/// The terminal summary table.
+/// The terminal summary table (a shard's: what it did, and how to merge).
 std::string format_summary(const StudyResult& result);
 
 }  // namespace netprobe::experiments

@@ -96,6 +96,13 @@ void write_study_outputs(const StudyConfig& config, const StudyResult& result) {
   core::write_json(config.out / kManifest, {{"files", manifest}});
 }
 
+void write_shard_record(const StudyConfig& config, const StudyResult& result) {
+  Json record = result.to_json();
+  record.erase("scores");
+  record["host"] = core::host_name();
+  core::write_json(shard_record_path(config.out, *config.shard), record);
+}
+
 StudyOutputs load_study_outputs(const fs::path& dir) {
   StudyOutputs d;
   d.dir = dir;

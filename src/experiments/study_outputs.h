@@ -18,6 +18,10 @@ void write_study_meta(const StudyConfig& config);
 /// files for a result.
 void write_study_outputs(const StudyConfig& config, const StudyResult& result);
 
+/// shards/shard-<k>-of-<n>.json, atomically: the shard, its host, its models and its time. The merge
+/// reads the shard counts to say which shards own missing models; people read the times.
+void write_shard_record(const StudyConfig& config, const StudyResult& result);
+
 /// A finished study as the report sees it.
 struct StudyOutputs {
   std::filesystem::path dir;

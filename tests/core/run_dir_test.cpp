@@ -124,6 +124,38 @@ TEST(RunDirTest, OnlyStagesOfDeadNetprobeProcessesAreCleanedUp) {
   }
 }
 
+TEST(RunDirTest, StagesNameTheirHostAndAnotherMachinesStagesAreLeftAlone) {
+  TempDir tmp;
+  EXPECT_NE(stage_suffix().find("@" + host_name()), std::string::npos) << stage_suffix();
+  const long dead = testing::dead_pid();
+  // A shard on another node of a shared file system: its pid means nothing here.
+  const fs::path elsewhere = tmp / fmt::format("results.csv.netprobe-tmp-{}-a0@other-node.cluster", dead);
+  const fs::path here = tmp / fmt::format("scores.json.netprobe-tmp-{}-a0@{}", dead, host_name());
+  write_file_atomic(elsewhere, "theirs");
+  write_file_atomic(here, "stale");
+  EXPECT_TRUE(is_stage_name(elsewhere.filename().string()));
+  EXPECT_EQ(remove_stale_stages(tmp.path()), 1);
+  EXPECT_TRUE(fs::exists(elsewhere));
+  EXPECT_FALSE(fs::exists(here));
+}
+
+TEST(RunDirTest, SharedLocksCoexistButExcludeAnExclusiveOne) {
+  TempDir tmp;
+  {
+    const DirectoryLock shard_a(tmp / "study", LockMode::kShared);
+    const DirectoryLock shard_b(tmp / "study", LockMode::kShared);
+    const std::string message = testing::error_of([&] { DirectoryLock whole(tmp / "study"); });
+    EXPECT_NE(message.find(fmt::format("on {}", host_name())), std::string::npos) << message;
+  }
+  {
+    const DirectoryLock whole(tmp / "study");
+    EXPECT_THROW(DirectoryLock(tmp / "study", LockMode::kShared), Error);
+  }
+  // A directory holding only the lock file and a staged meta.json is one a study is starting in.
+  write_file_atomic(tmp / "study" / fmt::format("meta.json.netprobe-tmp-{}-1@{}", ::getpid(), host_name()), "{");
+  EXPECT_NO_THROW(guard_output_dir(tmp / "study", kind::kStudy));
+}
+
 TEST(RunDirTest, SecondLockOnTheSameDirectoryIsRefusedWithTheHoldersPid) {
   TempDir tmp;
   {
