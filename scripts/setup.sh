@@ -13,6 +13,7 @@ packages=(
   dataset-fashion-mnist gnuplot-nox
   chromium       # the report's browser test
   python3-torch  # tests and benchmarks only: the CNN example (scripts/examples) and the PyTorch peer
+  slurmctld slurmd slurm-client munge  # the SLURM e2e test only (scripts/slurm/local_cluster.sh)
 )
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
