@@ -3,7 +3,7 @@
 # the default 1575 evaluations each) as n = 1, 2, 4 shards run side by side (1 thread each, as a
 # SLURM array task with --cpus-per-task=1), each n in a fresh directory, then the merge (scores and
 # report). Prints each shard's wall and CPU time, the merge time, and an extrapolation to n = 64
-# nodes from the measured per-model CPU time and fixed per-shard cost.
+# nodes from the measured per-model CPU time and the cost of a shard that owns no model.
 #   bash bench/shard_scaling.sh [SEEDS=2]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,7 +17,6 @@ models=$((45 * seeds))
 
 echo "all 45 MNIST pairs x $seeds seed(s) = $models models; $(nproc) cores; 1 thread per shard"
 printf "%3s  %-28s  %-28s  %8s\n" n "shard wall s (min..max)" "shard CPU s (min..max)" "merge s"
-declare -A cpu_per_model
 for n in 1 2 4; do
   out="$tmp/run$n"
   for k in $(seq 0 $((n - 1))); do
@@ -31,18 +30,19 @@ for n in 1 2 4; do
   walls=$(cat "$tmp"/time$n.* | awk '{print $1}' | sort -g | awk 'NR==1{a=$1} {b=$1} END {printf "%.1f..%.1f", a, b}')
   cpus=$(cat "$tmp"/time$n.* | awk '{print $2 + $3}' | sort -g | awk 'NR==1{a=$1} {b=$1} END {printf "%.1f..%.1f", a, b}')
   printf "%3s  %-28s  %-28s  %8s\n" "$n" "$walls" "$cpus" "$merge"
-  # Per model: the longest shard's CPU time over the models it owned (ceil(models / n)).
-  cpu_per_model[$n]=$(cat "$tmp"/time$n.* | awk -v m=$(((models + n - 1) / n)) '{c = $2 + $3; if (c > x) x = c} END {printf "%.3f", x / m}')
   echo "$merge" >"$tmp/merge$n"
   rm -rf "$out"
 done
-# Fixed cost of a shard (start, loading MNIST) from the n = 1 and n = 2 CPU times: t(n) = f + m(n) c.
-awk -v c1="${cpu_per_model[1]}" -v c2="${cpu_per_model[2]}" -v models="$models" -v merge="$(cat "$tmp/merge1")" '
+# Fixed cost of a shard: one that owns no model (shard M of M+1) still starts, loads MNIST, and
+# writes its meta and record. The per-model cost: the n = 1 shard's CPU time beyond that.
+empty="$tmp/empty"
+/usr/bin/time -f "%e %U %S" -o "$tmp/time.empty" "$bin" --threads 1 -q "${study[@]}" --out "$empty" \
+  --shard "$models/$((models + 1))" >/dev/null 2>&1
+awk -v t1="$(awk '{print $2 + $3}' "$tmp/time1.0")" -v f="$(awk '{print $1}' "$tmp/time.empty")" -v models="$models" \
+  -v merge="$(cat "$tmp/merge1")" '
 BEGIN {
-  m1 = models; m2 = int((models + 1) / 2);
-  t1 = c1 * m1; t2 = c2 * m2;
-  c = (t1 - t2) / (m1 - m2); f = t1 - c * m1; if (f < 0) f = 0;
-  printf "per model %.2f CPU s, per shard fixed %.1f s (fit of n = 1, 2)\n", c, f;
+  c = (t1 - f) / models;
+  printf "a shard that owns no model: %.1f s wall (start, MNIST, meta); per model %.2f CPU s (n = 1)\n", f, c;
   for (i = 0; i < 2; ++i) {
     total = (i == 0) ? models : 450;
     m64 = int((total + 63) / 64);

@@ -143,25 +143,29 @@ torch::Tensor exact_map_step(const torch::Tensor& sigma, const torch::Tensor& e,
   return p.matmul(sigma).matmul(p);
 }
 
+torch::Tensor flow_step(const torch::Tensor& sigma, const torch::Tensor& e, const RnnTaskData& task, int64_t rank,
+                        RnnActivation activation, double dt, double eta, double h, FlowMethod method) {
+  const auto velocity = [&](const torch::Tensor& s, const torch::Tensor& grad) {
+    return -2 * eta * (grad.matmul(s) + s.matmul(grad));
+  };
+  const auto field = [&](const torch::Tensor& s) {
+    return velocity(s, overlap_gradient(s, task, rank, activation, dt));
+  };
+  const torch::Tensor k1 = velocity(sigma, e);
+  if (method == FlowMethod::kEuler) return sigma + h * k1;
+  const torch::Tensor k2 = field(sigma + h / 2 * k1), k3 = field(sigma + h / 2 * k2), k4 = field(sigma + h * k3);
+  return sigma + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+}
+
 torch::Tensor integrate_flow(const torch::Tensor& sigma0, const RnnTaskData& task, int64_t rank,
                              RnnActivation activation, double dt, double eta, int64_t epochs, FlowMethod method,
                              int64_t substeps) {
-  const auto field = [&](const torch::Tensor& s) {
-    const torch::Tensor e = overlap_gradient(s, task, rank, activation, dt);
-    return -2 * eta * (e.matmul(s) + s.matmul(e));
-  };
   const double h = 1.0 / static_cast<double>(substeps);
   std::vector<torch::Tensor> out = {sigma0};
   torch::Tensor s = sigma0;
   for (int64_t epoch = 0; epoch < epochs; ++epoch) {
     for (int64_t k = 0; k < substeps; ++k) {
-      if (method == FlowMethod::kEuler) {
-        s = s + h * field(s);
-      } else {
-        const torch::Tensor k1 = field(s), k2 = field(s + h / 2 * k1), k3 = field(s + h / 2 * k2),
-                            k4 = field(s + h * k3);
-        s = s + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
-      }
+      s = flow_step(s, overlap_gradient(s, task, rank, activation, dt), task, rank, activation, dt, eta, h, method);
     }
     out.push_back(s);
   }
@@ -169,16 +173,34 @@ torch::Tensor integrate_flow(const torch::Tensor& sigma0, const RnnTaskData& tas
 }
 
 torch::Tensor flow_invariants(const torch::Tensor& sigma, int64_t rank) {
+  std::vector<torch::Tensor> parts;
+  for (const auto& q : conserved_quantities(sigma, rank, RnnActivation::kLinear)) parts.push_back(q.value);
+  return torch::cat(parts);
+}
+
+std::vector<NamedQuantity> conserved_quantities(const torch::Tensor& sigma, int64_t rank, RnnActivation activation) {
   const OverlapLayout l{rank};
+  const torch::Tensor vv_uu =
+      sigma.narrow(0, l.v(0), rank).narrow(1, l.v(0), rank) - sigma.narrow(0, l.u(0), rank).narrow(1, l.u(0), rank);
+  if (activation != RnnActivation::kLinear) return {{"VtV-UtU", vv_uu.flatten()}};
   torch::Tensor signs = torch::ones({l.size()}, sigma.options());
   signs.narrow(0, l.m(), rank + 1).fill_(-1);
   // S Sigma is similar to the symmetric Sigma^(1/2) S Sigma^(1/2), so its eigenvalues are real.
   const torch::Tensor spectrum =
       std::get<0>(torch::sort(torch::real(torch::linalg_eigvals(signs.unsqueeze(1) * sigma))));
-  const torch::Tensor vv_uu =
-      sigma.narrow(0, l.v(0), rank).narrow(1, l.v(0), rank) - sigma.narrow(0, l.u(0), rank).narrow(1, l.u(0), rank);
   const torch::Tensor zz_mm = (sigma[l.z()][l.z()] - sigma[l.m()][l.m()]).unsqueeze(0);
-  return torch::cat({spectrum, vv_uu.flatten(), zz_mm});
+  return {{"spec(S Sigma)", spectrum}, {"VtV-UtU", vv_uu.flatten()}, {"|z|^2-|m|^2", zz_mm}};
+}
+
+std::vector<std::pair<std::string, double>> invariant_drifts(const torch::Tensor& before, const torch::Tensor& after,
+                                                             int64_t rank, RnnActivation activation) {
+  const auto q0 = conserved_quantities(before, rank, activation), q1 = conserved_quantities(after, rank, activation);
+  const double scale = before.abs().max().item<double>();
+  std::vector<std::pair<std::string, double>> out;
+  for (size_t i = 0; i < q0.size(); ++i) {
+    out.emplace_back(q0[i].name, (q1[i].value - q0[i].value).abs().max().item<double>() / scale);
+  }
+  return out;
 }
 
 }  // namespace netprobe::models

@@ -47,6 +47,9 @@ torch::Tensor latent_overlap_gradient(const torch::Tensor& sigma, const RnnTaskD
 torch::Tensor exact_map_step(const torch::Tensor& sigma, const torch::Tensor& e, double eta);
 
 enum class FlowMethod { kEuler, kRk4 };
+/// One step of length h (in epochs) of the gradient flow from sigma, whose E is given.
+torch::Tensor flow_step(const torch::Tensor& sigma, const torch::Tensor& e, const RnnTaskData& task, int64_t rank,
+                        RnnActivation activation, double dt, double eta, double h, FlowMethod method);
 /// Integrates the gradient flow over `epochs` (time in units of GD steps), `substeps` per epoch.
 /// Returns Sigma after each epoch ([epochs + 1, k, k], including the start).
 torch::Tensor integrate_flow(const torch::Tensor& sigma0, const RnnTaskData& task, int64_t rank,
@@ -56,6 +59,21 @@ torch::Tensor integrate_flow(const torch::Tensor& sigma0, const RnnTaskData& tas
 /// Quantities the gradient flow conserves: eigenvalues of S Sigma with S = diag(+1 on A, -1 on
 /// B) (linear), Sigma_vv - Sigma_uu (any phi), sigma_zz - sigma_mm (linear), flattened.
 torch::Tensor flow_invariants(const torch::Tensor& sigma, int64_t rank);
+
+struct NamedQuantity {
+  std::string name;
+  torch::Tensor value;
+};
+/// The quantities the gradient flow conserves for `activation`, by name: "VtV-UtU" for any phi
+/// (the loss sees U and V only through J = U V^T), and for linear phi also "|z|^2-|m|^2" (the
+/// loss is then blind to z -> a z, m -> m / a) and "spec(S Sigma)". GD keeps them to O(eta^2) per
+/// step; Adam does not keep them.
+std::vector<NamedQuantity> conserved_quantities(const torch::Tensor& sigma, int64_t rank, RnnActivation activation);
+
+/// Per conserved quantity of `activation`, by name: max |after - before| over max |Sigma before|
+/// (scale-free, and meaningful also for a quantity near 0).
+std::vector<std::pair<std::string, double>> invariant_drifts(const torch::Tensor& before, const torch::Tensor& after,
+                                                             int64_t rank, RnnActivation activation);
 
 /// <phi'(sqrt(Delta) xi)>, xi ~ N(0, 1): 1 for linear, (1 + pi Delta / 2)^(-1/2) for erf_s,
 /// a 2001-point trapezoid rule on [-10, 10] for tanh. Differentiable in Delta.

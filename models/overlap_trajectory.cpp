@@ -3,17 +3,43 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
+#include "src/core/errors.h"
+
 namespace netprobe::models {
 
+Integrator parse_integrator(const std::string& name) {
+  if (name == "map") return Integrator::kMap;
+  if (name == "euler") return Integrator::kEuler;
+  if (name == "rk4") return Integrator::kRk4;
+  throw core::UsageError(fmt::format("--integrator: must be map, euler or rk4, got '{}'", name));
+}
+
+std::string to_string(Integrator integrator) {
+  switch (integrator) {
+    case Integrator::kMap: return "map";
+    case Integrator::kEuler: return "euler";
+    case Integrator::kRk4: return "rk4";
+  }
+  return "map";
+}
+
 std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const RnnTaskData& task, int64_t rank,
-                                             RnnActivation activation, double dt, const GdSchedule& schedule) {
+                                             RnnActivation activation, double dt, const GdSchedule& schedule,
+                                             Integrator integrator) {
   std::vector<OverlapRecord> records;
   torch::Tensor sigma = sigma0;
   for (int epoch = 0; epoch < schedule.epochs; ++epoch) {
     double loss = 0;
     const torch::Tensor e = overlap_gradient(sigma, task, rank, activation, dt, &loss);
     if (epoch == 0) records.push_back({0, loss, sigma});
-    sigma = exact_map_step(sigma, e, schedule.eta);
+    if (integrator == Integrator::kMap) {
+      sigma = exact_map_step(sigma, e, schedule.eta);
+    } else {
+      sigma = flow_step(sigma, e, task, rank, activation, dt, schedule.eta, 1.0,
+                        integrator == Integrator::kEuler ? FlowMethod::kEuler : FlowMethod::kRk4);
+    }
     if ((epoch + 1) % schedule.track_every == 0 || epoch + 1 == schedule.epochs) {
       records.push_back({epoch + 1, loss, sigma});
     }

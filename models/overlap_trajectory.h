@@ -3,6 +3,7 @@
 /// the theory's own trajectory (the exact discrete map of gradient descent in overlap space).
 ///
 ///   auto predicted = theory_trajectory(sigma0, task, rank, activation, dt, {eta, epochs, 10});
+#include <string>
 #include <vector>
 
 #include "models/overlap_theory.h"
@@ -24,11 +25,20 @@ struct GdSchedule {
   int track_every = 1;
 };
 
-/// The overlap-space prediction of a GD run from sigma0: the exact discrete map with E from the
-/// latent model (exact for linear phi, Gaussian closure otherwise). Epoch 0 is the start; epoch
-/// k holds the loss before step k and Sigma after it, as a simulated run records them.
+/// How the prediction advances one epoch: the exact discrete map of GD, or the gradient flow
+/// dSigma/dt = -2 eta (E Sigma + Sigma E) over one epoch's time by one Euler or RK4 step. The
+/// flow differs from GD by O(eta) over a fixed learning time eta * epochs.
+enum class Integrator { kMap, kEuler, kRk4 };
+/// map, euler or rk4; UsageError naming --integrator otherwise.
+Integrator parse_integrator(const std::string& name);
+std::string to_string(Integrator integrator);
+
+/// The overlap-space prediction of a GD run from sigma0 with E from the latent model (exact for
+/// linear phi, Gaussian closure otherwise). Epoch 0 is the start; epoch k holds the loss before
+/// step k and Sigma after it, as a simulated run records them.
 std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const RnnTaskData& task, int64_t rank,
-                                             RnnActivation activation, double dt, const GdSchedule& schedule);
+                                             RnnActivation activation, double dt, const GdSchedule& schedule,
+                                             Integrator integrator = Integrator::kMap);
 
 /// max that keeps a NaN: std::max would drop it and report a diverged theory as a perfect match.
 double max_keep_nan(double a, double b);

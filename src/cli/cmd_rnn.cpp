@@ -1,5 +1,7 @@
 #include "src/cli/cmd_rnn.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "src/cli/rnn_options.h"
@@ -41,23 +43,33 @@ Command setup_rnn_theory(CLI::App* rnn, const GlobalOptions& global) {
   auto task = std::make_shared<RawTask>();
   auto sizes = std::make_shared<std::vector<int64_t>>(std::vector<int64_t>{250, 1000});
   auto out = std::make_shared<std::string>();
+  auto integrator = std::make_shared<std::string>("map");
   net->run.epochs = 200;
   add_task_options(cmd, *task, "", "Task");
   add_network_options(cmd, *net);
   cmd->add_option("--n", *sizes, "Network sizes, e.g. 250,1000,4000")->delimiter(',')->capture_default_str();
   cmd->add_option("--epochs", net->run.epochs, "Full-batch epochs")->capture_default_str();
+  cmd->add_option("--integrator", *integrator,
+                  "The prediction: map (GD's exact discrete map), euler or rk4 (gradient flow, O(eta) from GD)")
+      ->capture_default_str();
   cmd->add_option("--out", *out, "Directory for theory.csv, result.json and figures/");
-  return {cmd, [net, task, sizes, out, &global] {
+  return {cmd, [net, task, sizes, out, integrator, &global] {
             experiments::TheoryConfig config;
             config.base = finish(*net, *task, global.seed);
+            config.integrator = models::parse_integrator(*integrator);
             config.sizes = *sizes;
             config.out = *out;
             config.progress = !global.quiet;
             config.validate();
-            std::cout << experiments::theory_table_header() << std::flush;
-            experiments::run_rnn_theory(config, [](const experiments::TheoryComparison& c) {
+            std::cout << experiments::theory_table_header(config.base.activation) << std::flush;
+            const auto result = experiments::run_rnn_theory(config, [](const experiments::TheoryComparison& c) {
               std::cout << experiments::theory_table_line(c) << std::flush;
             });
+            const double slope = experiments::first_step_error_slope(result.comparisons);
+            if (!std::isnan(slope) && config.base.activation != models::RnnActivation::kLinear) {
+              std::cout << fmt::format("first-step error ~ N^{:.2f} (the Gaussian closure's error falls like N^-0.5)\n",
+                                       slope);
+            }
             if (!out->empty()) report_figures(*out);
           }};
 }

@@ -1,5 +1,6 @@
 #include "src/report/rnn_figures.h"
 
+#include <cmath>
 #include <map>
 
 #include <fmt/format.h>
@@ -88,6 +89,26 @@ Figure rnn_theory_figure(const std::vector<experiments::TheoryComparison>& resul
   }
   return line_figure("theory_error", label + ": overlap-space prediction vs full-N simulation", "epoch",
                      "max |dSigma| / max |Sigma|", {.log_y = true, .key = "bottom right"}, series);
+}
+
+Figure rnn_closure_figure(const std::vector<experiments::TheoryComparison>& results, const std::string& label) {
+  Series measured{"first GD step: |dSigma theory - dSigma sim| / |dSigma sim|", {}, {}, "linespoints"};
+  Series reference{"N^-1/2", {}, {}, "lines", 0, 2};
+  for (const auto& r : results) {
+    measured.x.push_back(static_cast<double>(r.n));
+    measured.y.push_back(r.first_step_error);
+    reference.x.push_back(static_cast<double>(r.n));
+    reference.y.push_back(results.front().first_step_error *
+                          std::sqrt(static_cast<double>(results.front().n) / static_cast<double>(r.n)));
+  }
+  const double slope = experiments::first_step_error_slope(results);
+  Figure f = line_figure("closure_error", label + ": Gaussian closure, first-step error vs N", "N",
+                         "relative error of the first step", {.log_y = true, .log_x = true}, {measured, reference});
+  f.caption = fmt::format(
+      "The closure's error on the first GD step against network size; the dashed line falls like N^-1/2. "
+      "Fitted slope: {:.2f}.",
+      slope);
+  return f;
 }
 
 std::vector<Figure> rnn_twins_figures(const experiments::TwinsResult& r, int64_t rank, models::RnnActivation activation,

@@ -20,6 +20,9 @@ std::vector<Figure> rnn_training_figures(const std::vector<models::OverlapRecord
 Figure rnn_output_figure(const torch::Tensor& output, const torch::Tensor& target, double dt, const std::string& label);
 /// Theory-vs-simulation overlap error along training, one curve per N.
 Figure rnn_theory_figure(const std::vector<experiments::TheoryComparison>& results, const std::string& label);
+/// The Gaussian closure's first-step error against N (log-log), with an N^-1/2 line through the
+/// smallest N for comparison (nonlinear phi; for linear phi the error is round-off).
+Figure rnn_closure_figure(const std::vector<experiments::TheoryComparison>& results, const std::string& label);
 /// Both twins' loss curves on the new task, simulated (points) and predicted (lines), and
 /// their invisible overlaps.
 std::vector<Figure> rnn_twins_figures(const experiments::TwinsResult& result, int64_t rank,

@@ -30,6 +30,9 @@ std::vector<Figure> rnn_run_figures(const fs::path& dir, const std::string& kind
   } else if (kind == core::kind::kRnnTheory) {
     const auto r = experiments::TheoryResult::from_json(core::read_json(result_path), result_path.string());
     figures = {rnn_theory_figure(r.comparisons, r.base.label() + " (N varies)")};
+    if (r.base.activation != models::RnnActivation::kLinear && r.comparisons.size() >= 2) {
+      figures.push_back(rnn_closure_figure(r.comparisons, r.base.label() + " (N varies)"));
+    }
   } else if (kind == core::kind::kRnnTwins) {
     const auto r = experiments::TwinsResult::from_json(core::read_json(result_path), result_path.string());
     const auto a = experiments::RnnRunConfig::from_json(meta.at("task_a"), (dir / "meta.json").string());

@@ -1,4 +1,6 @@
 // `netprobe probe` and `netprobe study` as a user runs them, on the real MNIST (label e2e).
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 #include "src/core/atomic_file.h"
@@ -108,11 +110,58 @@ TEST_F(ProbeStudyE2E, StudyUsageErrorsWriteNothing) {
   const fs::path out = *tmp_ / "bad-study";
   for (const std::string& args : std::vector<std::string>{
            "study --probes prune,dropout", "study --pairs 7-7", "study --pairs 7-12", "study --datasets cifar",
-           "study --seeds 0", "study --format xml", "study --activation gelu"}) {
+           "study --seeds 0", "study --format xml", "study --activation gelu", "study --shard 4/4", "study --shard x",
+           "study --shard-count 4", "study --shard 1/4 --shard-count 3", "study --merge",
+           "study --shard 1/4 --merge"}) {
     const auto r = run_netprobe(args + " --out " + out.string() + testing::real_data_arg());
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
   }
   EXPECT_FALSE(fs::exists(out));
+}
+
+// As inside the array task of `sbatch --array=...`: the shard comes from SLURM's variables.
+class SlurmArrayTask {
+ public:
+  SlurmArrayTask(const std::string& id, const std::string& count, const std::string& min, const std::string& max) {
+    ::setenv("SLURM_ARRAY_TASK_ID", id.c_str(), 1);
+    ::setenv("SLURM_ARRAY_TASK_COUNT", count.c_str(), 1);
+    ::setenv("SLURM_ARRAY_TASK_MIN", min.c_str(), 1);
+    ::setenv("SLURM_ARRAY_TASK_MAX", max.c_str(), 1);
+  }
+  ~SlurmArrayTask() {
+    for (const char* v :
+         {"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX"})
+      ::unsetenv(v);
+  }
+};
+
+TEST_F(ProbeStudyE2E, InsideASlurmArrayTaskTheStudyRunsItsShard) {
+  const fs::path out = *tmp_ / "slurm-study";
+  const std::string args = "study --pairs 7-9 --seeds 2 --epochs 1 --hidden 16 --probes binarize --draws 1 --out " +
+                           out.string() + testing::real_data_arg();
+  {
+    const SlurmArrayTask rerun("1", "1", "1", "1");  // index 1 re-run alone: the count is unknown
+    const auto r = run_netprobe(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("pass --shard-count n"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+    const auto with_count = run_netprobe(args + " --shard-count 2");
+    ASSERT_EQ(with_count.exit_code, 0) << with_count.err;
+    EXPECT_NE(with_count.out.find("shard 1/2: 1 of 2 models; models trained 1"), std::string::npos) << with_count.out;
+  }
+  {
+    const SlurmArrayTask first("0", "2", "0", "1");
+    const auto r = run_netprobe(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("shard 0/2: 1 of 2 models; models trained 1"), std::string::npos) << r.out;
+    EXPECT_FALSE(fs::exists(out / "results.csv"));
+    // A merge inside an array job merges: it takes no shard from the environment.
+    const auto merged = run_netprobe(args + " --merge --format json");
+    ASSERT_EQ(merged.exit_code, 0) << merged.err;
+    EXPECT_EQ(core::Json::parse(merged.out)["models_trained"], 0);
+  }
+  EXPECT_TRUE(fs::exists(out / "results.csv"));
+  EXPECT_TRUE(fs::exists(out / "index.html"));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // result directory reads back.
 #include "src/experiments/rnn_theory.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "src/core/atomic_file.h"
@@ -38,6 +40,66 @@ TEST(RnnTheory, LinearPredictionMatchesSimulationAndTheResultReadsBack) {
   const core::Json written = core::read_json(tmp / "theory" / "result.json");
   EXPECT_EQ(TheoryResult::from_json(written, "result.json").to_json().dump(), written.dump());
   EXPECT_EQ(core::run_kind(tmp / "theory"), core::kind::kRnnTheory);
+}
+
+TEST(RnnTheory, LinearInvariantsByNameAndAFirstStepExactToRoundOff) {
+  const TheoryResult r = run_rnn_theory(small_theory({}));
+  for (const auto& c : r.comparisons) {
+    EXPECT_LT(c.first_step_error, 1e-10) << c.n;
+    ASSERT_EQ(c.sim_invariant_drift.size(), 3u);
+    EXPECT_EQ(c.sim_invariant_drift[0].first, "spec(S Sigma)");
+    EXPECT_EQ(c.sim_invariant_drift[1].first, "VtV-UtU");
+    EXPECT_EQ(c.sim_invariant_drift[2].first, "|z|^2-|m|^2");
+    // The map is GD to round-off, so it drifts exactly as GD does (GD keeps them to O(eta^2)).
+    for (size_t i = 0; i < 3; ++i) {
+      EXPECT_NEAR(c.theory_invariant_drift[i].second, c.sim_invariant_drift[i].second, 1e-10);
+      EXPECT_LT(c.sim_invariant_drift[i].second, 1e-2);
+    }
+  }
+  EXPECT_NE(theory_table_header(models::RnnActivation::kLinear).find("drift |z|^2-|m|^2 (GD/pred)"), std::string::npos);
+  EXPECT_EQ(theory_table_header(models::RnnActivation::kTanh).find("|z|^2-|m|^2"), std::string::npos);
+}
+
+TEST(RnnTheory, TheFlowConservesWhatGdOnlyNearlyConservesAndDiffersFromGdByOrderEta) {
+  TheoryConfig c = small_theory({});
+  c.sizes = {120};
+  c.integrator = models::Integrator::kRk4;
+  const TheoryComparison rk4 = run_rnn_theory(c).comparisons[0];
+  for (size_t i = 0; i < rk4.theory_invariant_drift.size(); ++i) {
+    EXPECT_LT(rk4.theory_invariant_drift[i].second, 1e-8) << rk4.theory_invariant_drift[i].first;
+  }
+  EXPECT_GT(rk4.sim_invariant_drift[0].second, 1e-6);  // GD moves the spectrum at O(eta^2) per step
+  // The same learning time eta * epochs at half the rate: the flow-GD gap halves (O(eta)).
+  std::vector<double> gaps;
+  for (auto [eta, epochs] : {std::pair{0.01, 15}, std::pair{0.005, 30}}) {
+    c.base.eta = eta;
+    c.base.epochs = epochs;
+    c.base.track_every = epochs;
+    gaps.push_back(run_rnn_theory(c).comparisons[0].max_overlap_error);
+  }
+  EXPECT_GT(gaps[0], 1e-5);
+  EXPECT_NEAR(gaps[0] / gaps[1], 2.0, 0.3) << gaps[0] << " vs " << gaps[1];
+  EXPECT_THROW(models::parse_integrator("leapfrog"), core::UsageError);
+  EXPECT_EQ(models::parse_integrator(models::to_string(models::Integrator::kEuler)), models::Integrator::kEuler);
+}
+
+TEST(RnnTheory, TheClosuresFirstStepErrorFallsWithNAndOnlyVtVMinusUtUIsConservedForTanh) {
+  TheoryConfig c = small_theory({});
+  c.base.activation = models::RnnActivation::kTanh;
+  c.base.epochs = 2;
+  c.base.track_every = 1;
+  c.sizes = {200, 3200};
+  const TheoryResult r = run_rnn_theory(c);
+  // At N^-1/2 the error falls 4x over 16x the neurons; finite-size noise allows 2x to 8x.
+  const double small = r.comparisons[0].first_step_error, large = r.comparisons[1].first_step_error;
+  EXPECT_GT(small, 1e-4);
+  EXPECT_GT(small / large, 2.0) << small << " vs " << large;
+  EXPECT_LT(small / large, 8.0) << small << " vs " << large;
+  EXPECT_NEAR(first_step_error_slope(r.comparisons), -0.5, 0.25);
+  ASSERT_EQ(r.comparisons[0].sim_invariant_drift.size(), 1u);
+  EXPECT_EQ(r.comparisons[0].sim_invariant_drift[0].first, "VtV-UtU");
+  const core::Json j = r.to_json();
+  EXPECT_EQ(TheoryResult::from_json(j, "r").to_json().dump(), j.dump());
 }
 
 TEST(RnnTheory, AdamNoSizesAndAUsersFolderAreRefusedBeforeAnyWork) {

@@ -187,6 +187,16 @@ TEST(RnnReportTest, DrawsTheFiguresOfRnnRunsFromTheirFiles) {
   const std::string data = core::read_file(tmp / "theory" / "figures" / "theory_error.dat");
   EXPECT_NE(data.find("N = 40"), std::string::npos) << data;
   EXPECT_NE(data.find("N = 60"), std::string::npos) << data;
+
+  // A nonlinear theory also draws the closure's first-step error against N.
+  theory.base.activation = models::RnnActivation::kTanh;
+  theory.base.epochs = 2;
+  theory.out = tmp / "theory-tanh";
+  experiments::run_rnn_theory(theory);
+  EXPECT_EQ(write_report(tmp / "theory-tanh").figures, 2);
+  const std::string closure = core::read_file(tmp / "theory-tanh" / "figures" / "closure_error.dat");
+  EXPECT_NE(closure.find("\n40 "), std::string::npos) << closure;
+  EXPECT_NE(closure.find("N^-1/2"), std::string::npos) << closure;
 }
 
 }  // namespace
