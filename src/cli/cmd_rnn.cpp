@@ -34,6 +34,12 @@ Command setup_rnn_train(CLI::App* rnn, const GlobalOptions& global) {
                 "rnn {} N={} R={} {}: loss {:.4g} -> {:.4g} in {} epochs ({:.0f} epochs/s) -> {}\n", c.task, c.n,
                 c.rank, models::to_string(c.activation), r.initial_loss(), r.final_loss(), c.epochs,
                 r.meta["epochs_per_second"].get<double>(), *out);
+            std::string drifts;
+            for (const auto& [name, drift] : r.meta["invariant_drift"].items()) {
+              drifts += fmt::format("{}{} {:.2e}", drifts.empty() ? "" : ", ", name, drift.get<double>());
+            }
+            std::cout << fmt::format("drift of what gradient flow conserves ({}, relative to max |Sigma_0|): {}\n",
+                                     c.is_gd() ? "GD keeps it to O(eta^2) per step" : "Adam does not keep it", drifts);
           }};
 }
 

@@ -1,8 +1,13 @@
 #include "src/cli/rnn_options.h"
 
+#include <cctype>
+#include <cmath>
+#include <sstream>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "src/core/atomic_file.h"
 #include "src/core/errors.h"
 #include "src/report/report.h"
 
@@ -19,6 +24,36 @@ void add_network_options(CLI::App* cmd, RawNetwork& raw) {
   cmd->add_option("--trials", raw.run.trials, "Trials of the flipflop and decision tasks (one fixed full batch)")
       ->capture_default_str();
   cmd->add_option("--track-every", raw.run.track_every, "Record the overlaps every k epochs")->capture_default_str();
+  cmd->add_option("--init-overlaps", raw.init_overlaps,
+                  "Initial overlap matrix Sigma0 instead of a random start: a file, or rows inline "
+                  "('1,0,0.5,0;0,1,0,0;0.5,0,1,0;0,0,0,1' for R=1, order z, v.., m, u..)");
+}
+
+std::vector<double> parse_overlap_numbers(const std::string& text) {
+  std::string numbers = text;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(text, ec)) numbers = core::read_file(text);
+  for (char& c : numbers) {
+    if (c == ',' || c == ';' || c == '[' || c == ']' || std::isspace(static_cast<unsigned char>(c))) c = ' ';
+  }
+  std::istringstream in(numbers);
+  std::vector<double> out;
+  std::string token;
+  while (in >> token) {
+    size_t used = 0;
+    double value = 0;
+    try {
+      value = std::stod(token, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != token.size() || !std::isfinite(value)) {
+      throw core::UsageError(fmt::format("--init-overlaps: '{}' is not a number (nor is '{}' a file)", token, text));
+    }
+    out.push_back(value);
+  }
+  if (out.empty()) throw core::UsageError(fmt::format("--init-overlaps: no numbers in '{}'", text));
+  return out;
 }
 
 void add_task_options(CLI::App* cmd, RawTask& task, const std::string& suffix, const std::string& role) {
@@ -34,6 +69,7 @@ experiments::RnnRunConfig finish(const RawNetwork& raw, const RawTask& task, uin
   c.activation = models::parse_rnn_activation(raw.activation);
   c.optimizer = experiments::parse_rnn_optimizer(raw.optimizer);
   c.seed = seed;
+  if (!raw.init_overlaps.empty()) c.init_overlaps = parse_overlap_numbers(raw.init_overlaps);
   c.validate();
   return c;
 }

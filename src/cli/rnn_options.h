@@ -13,10 +13,11 @@ namespace netprobe::cli {
 /// Network and optimizer options as typed (activation and optimizer still strings).
 struct RawNetwork {
   std::string activation = "linear", optimizer = "gd";
+  std::string init_overlaps;  ///< --init-overlaps as typed: a file, or rows "a,b,..;c,d,.."
   experiments::RnnRunConfig run;
 };
-/// --rank --activation --dt --steps --eta --optimizer --trials --track-every (not --n: some
-/// commands take one N, `rnn theory` a list).
+/// --rank --activation --dt --steps --eta --optimizer --trials --track-every --init-overlaps (not
+/// --n: some commands take one N, `rnn theory` a list).
 void add_network_options(CLI::App* cmd, RawNetwork& raw);
 
 /// A task by name and the filter's decay; `suffix` makes --task-a / --decay-a and so on.
@@ -25,6 +26,11 @@ struct RawTask {
   double decay = 0.2;
 };
 void add_task_options(CLI::App* cmd, RawTask& task, const std::string& suffix, const std::string& role);
+
+/// The numbers of an overlap matrix: `text` names a file, or is the matrix itself; numbers are
+/// separated by commas, semicolons, white space or JSON brackets. UsageError naming --init-overlaps
+/// for an unreadable file or a token that is not a number.
+std::vector<double> parse_overlap_numbers(const std::string& text);
 
 /// The validated run config (UsageError naming the option otherwise).
 experiments::RnnRunConfig finish(const RawNetwork& raw, const RawTask& task, uint64_t seed);

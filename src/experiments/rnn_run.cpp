@@ -28,14 +28,40 @@ train::OptimizerKind parse_rnn_optimizer(const std::string& name) {
   throw core::UsageError(fmt::format("--optimizer: must be gd or adam, got '{}'", name));
 }
 
+namespace {
+
+// Size, N, symmetry and positive definiteness of a prescribed Sigma0 (UsageError naming the option).
+void check_init_overlaps(const RnnRunConfig& c) {
+  const auto& init_overlaps = c.init_overlaps;
+  const int64_t rank = c.rank, n = c.n;
+  const int64_t k = 2 * rank + 2;
+  if (static_cast<int64_t>(init_overlaps.size()) != k * k) {
+    throw core::UsageError(fmt::format("--init-overlaps: a rank-{} network needs a {}x{} matrix ({} numbers), got {}",
+                                       rank, k, k, k * k, init_overlaps.size()));
+  }
+  if (n < k) throw core::UsageError(fmt::format("--n: need N >= {} to realize a {}x{} overlap matrix", k, k, k));
+  const torch::Tensor sigma = c.init_overlap_matrix();
+  const double asymmetry = (sigma - sigma.t()).abs().max().item<double>();
+  if (!(asymmetry <= 1e-12 * std::max(1.0, sigma.abs().max().item<double>()))) {
+    throw core::UsageError(fmt::format("--init-overlaps: not symmetric (largest |S_ab - S_ba| = {:.3g})", asymmetry));
+  }
+  if (std::get<1>(torch::linalg_cholesky_ex(sigma)).item<int64_t>() != 0) {
+    throw core::UsageError("--init-overlaps: not positive definite (no N vectors have these overlaps)");
+  }
+}
+
+}  // namespace
+
 core::Json RnnRunConfig::to_json() const {
-  return {{"task", task},     {"decay", decay},
-          {"trials", trials}, {"n", n},
-          {"rank", rank},     {"activation", models::to_string(activation)},
-          {"dt", dt},         {"steps", steps},
-          {"eta", eta},       {"optimizer", is_gd() ? "gd" : "adam"},
-          {"epochs", epochs}, {"track_every", track_every},
-          {"seed", seed}};
+  core::Json j = {{"task", task},     {"decay", decay},
+                  {"trials", trials}, {"n", n},
+                  {"rank", rank},     {"activation", models::to_string(activation)},
+                  {"dt", dt},         {"steps", steps},
+                  {"eta", eta},       {"optimizer", is_gd() ? "gd" : "adam"},
+                  {"epochs", epochs}, {"track_every", track_every},
+                  {"seed", seed}};
+  if (!init_overlaps.empty()) j["init_overlaps"] = init_overlaps;  // absent: random init, as before
+  return j;
 }
 
 RnnRunConfig RnnRunConfig::from_json(const core::Json& json, const std::string& source) {
@@ -54,6 +80,7 @@ RnnRunConfig RnnRunConfig::from_json(const core::Json& json, const std::string& 
     c.epochs = json.at("epochs").get<int>();
     c.track_every = json.at("track_every").get<int>();
     c.seed = json.at("seed").get<uint64_t>();
+    c.init_overlaps = json.value("init_overlaps", std::vector<double>{});
     c.validate();
     return c;
   } catch (const std::exception& e) {
@@ -67,6 +94,7 @@ void RnnRunConfig::validate() const {
   if (!(eta > 0)) throw core::UsageError(fmt::format("--eta: must be > 0, got {}", eta));
   if (epochs < 1) throw core::UsageError(fmt::format("--epochs: must be >= 1, got {}", epochs));
   if (track_every < 1) throw core::UsageError(fmt::format("--track-every: must be >= 1, got {}", track_every));
+  if (!init_overlaps.empty()) check_init_overlaps(*this);
   // What is surely allocated (float64): the 2R+2 vectors with their gradients and optimizer
   // state, and the states h_t and phi(h_t) of every trial and step that the fused kernel keeps
   // for backpropagation through time.
@@ -76,6 +104,11 @@ void RnnRunConfig::validate() const {
   core::check_memory(
       (vectors + states) * sizeof(double),
       fmt::format("--n: a rank-{} network of N = {} over {} trial(s) x {} steps", rank, n, data.inputs.size(0), steps));
+}
+
+torch::Tensor RnnRunConfig::init_overlap_matrix() const {
+  const int64_t k = 2 * rank + 2;
+  return torch::tensor(init_overlaps, torch::kFloat64).reshape({k, k});
 }
 
 bool RnnRunConfig::same_network(const RnnRunConfig& o) const {
@@ -129,7 +162,11 @@ std::vector<OverlapRecord> train_rnn_on(LowRankRnn& rnn, const RnnTaskData& task
 LowRankRnn init_rnn(const RnnRunConfig& config) {
   LowRankRnn rnn(config.rnn_options());
   at::Generator gen = core::make_generator(core::derive_seed(config.seed, {core::tag_of("rnn-init")}));
-  rnn->init_random(gen);
+  if (config.init_overlaps.empty()) {
+    rnn->init_random(gen);
+  } else {
+    rnn->init_from_overlaps(config.init_overlap_matrix(), gen);
+  }
   return rnn;
 }
 
@@ -211,9 +248,19 @@ RnnTrainResult train_rnn_run(const RnnRunConfig& config, const fs::path& out_dir
                                   {"final_loss", result.final_loss()},
                                   {"train_seconds", seconds},
                                   {"epochs_per_second", config.epochs / seconds},
-                                  {"threads", threads}});
+                                  {"threads", threads},
+                                  {"invariant_drift", invariant_drift_json(config, result.records)}});
   staged.commit();
   return result;
+}
+
+core::Json invariant_drift_json(const RnnRunConfig& config, const std::vector<OverlapRecord>& records) {
+  core::Json out = core::Json::object();
+  for (const auto& [name, drift] :
+       models::invariant_drifts(records.front().sigma, records.back().sigma, config.rank, config.activation)) {
+    out[name] = drift;
+  }
+  return out;
 }
 
 RnnTrainResult load_rnn_train_result(const fs::path& dir) {

@@ -32,12 +32,17 @@ struct RnnRunConfig {
   int epochs = 2000;
   int track_every = 10;  ///< overlaps recorded every k epochs (and at the end)
   uint64_t seed = 0;
+  /// Sigma0 of the initial network, row-major (2R+2)^2 in the order z, v.., m, u.. (overlap_theory.h),
+  /// symmetric positive definite; realized exactly at any N >= 2R+2. Empty: random initialization.
+  std::vector<double> init_overlaps;
 
   core::Json to_json() const;
   /// Inverse of to_json; core::Error naming `source` for a missing or invalid field.
   static RnnRunConfig from_json(const core::Json& json, const std::string& source);
   /// UsageError naming the option for an invalid value (rank, N, dt, task, ...).
   void validate() const;
+  /// init_overlaps as a [2R+2, 2R+2] float64 tensor (non-empty init_overlaps only).
+  torch::Tensor init_overlap_matrix() const;
   models::RnnTaskData task_data() const;
   /// "filter c=0.2, N=500, R=1, linear": what a figure title names.
   std::string label() const;
@@ -73,6 +78,10 @@ struct RnnTrainResult {
   double initial_loss() const { return records.front().loss; }
   double final_loss() const { return records.back().loss; }
 };
+
+/// {name: drift} over the run of each quantity gradient flow conserves for config's activation
+/// (models::invariant_drifts): small for GD (O(eta^2) per step), not for Adam.
+core::Json invariant_drift_json(const RnnRunConfig& config, const std::vector<models::OverlapRecord>& records);
 
 /// Trains and writes the run directory atomically (staged, renamed at the end); an `out_dir`
 /// that is a user's folder is refused before training (UsageError).

@@ -39,6 +39,45 @@ TEST(RnnE2E, LinearTheoryMatchesSimulationToRoundOff) {
   EXPECT_TRUE(fs::exists(tmp / "th" / "figures" / "theory_error.gp"));
 }
 
+TEST(RnnE2E, TrainFromPrescribedOverlapsInlineOrFromAFileAndReportTheInvariantsByName) {
+  testing::TempDir tmp;
+  const std::string sigma = "[[2, 0, 0.5, 0], [0, 1, 0, 0.3], [0.5, 0, 1, 0], [0, 0.3, 0, 1]]";
+  core::write_file_atomic(tmp / "sigma0.json", sigma);
+  for (const std::string& given :
+       {(tmp / "sigma0.json").string(), std::string("'2,0,0.5,0;0,1,0,0.3;0.5,0,1,0;0,0.3,0,1'")}) {
+    const fs::path out = tmp / ("run" + std::to_string(given.size()));
+    const auto r = run_netprobe("rnn train -q --n 100 --epochs 4 --track-every 1 --init-overlaps " + given + " --out " +
+                                out.string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("drift of what gradient flow conserves (GD keeps it to O(eta^2) per step"), std::string::npos)
+        << r.out;
+    for (const char* name : {"VtV-UtU ", "spec(S Sigma) ", "|z|^2-|m|^2 "}) {
+      EXPECT_NE(r.out.find(name), std::string::npos) << name << r.out;
+    }
+    std::istringstream csv(core::read_file(out / "overlaps.csv"));
+    std::string header, first;
+    std::getline(csv, header);
+    std::getline(csv, first);
+    EXPECT_EQ(header.substr(0, 30), "epoch,loss,|z|^2,z.v1,z.m,z.u1");
+    // epoch 0: |z|^2 = 2, z.v1 = 0, z.m = 0.5 (to round-off: printed with full precision)
+    std::vector<double> values;
+    std::stringstream fields(first);
+    for (std::string f; std::getline(fields, f, ',');) values.push_back(std::stod(f));
+    ASSERT_GE(values.size(), 5u);
+    EXPECT_NEAR(values[2], 2.0, 1e-12);
+    EXPECT_NEAR(values[3], 0.0, 1e-12);
+    EXPECT_NEAR(values[4], 0.5, 1e-12);
+    EXPECT_TRUE(core::read_json(out / "meta.json")["invariant_drift"].contains("VtV-UtU"));
+  }
+  for (const char* bad : {"'1,2,x'", "'1,0;0,1'", "'2,0,3,0;0,1,0,0;3,0,1,0;0,0,0,1'"}) {
+    const auto r = run_netprobe(std::string("rnn train -q --n 100 --epochs 2 --init-overlaps ") + bad + " --out " +
+                                (tmp / "bad").string());
+    EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
+    EXPECT_NE(r.err.find("--init-overlaps"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(tmp / "bad"));
+}
+
 TEST(RnnE2E, TwinsWriteCurvesThatAgreeBeforeAndDifferWhileLearning) {
   testing::TempDir tmp;
   const auto r = run_netprobe(

@@ -102,6 +102,36 @@ TEST(RnnTheory, TheClosuresFirstStepErrorFallsWithNAndOnlyVtVMinusUtUIsConserved
   EXPECT_EQ(TheoryResult::from_json(j, "r").to_json().dump(), j.dump());
 }
 
+TEST(RnnTheory, APrescribedInitialOverlapMatrixIsRealizedExactlyAndChecked) {
+  RnnRunConfig c = small_theory({}).base;
+  c.n = 50;
+  // z, v, m, u: |z|^2 = 2, z.m = 0.5, v.u = 0.3, the rest orthogonal unit vectors.
+  c.init_overlaps = {2, 0, 0.5, 0, 0, 1, 0, 0.3, 0.5, 0, 1, 0, 0, 0.3, 0, 1};
+  c.validate();
+  const models::LowRankRnn rnn = init_rnn(c);
+  const torch::Tensor sigma = models::overlap_matrix(rnn->vectors().detach());
+  testing::expect_close(sigma, c.init_overlap_matrix(), 0, 1e-12);
+  EXPECT_EQ(RnnRunConfig::from_json(c.to_json(), "c").init_overlaps, c.init_overlaps);
+  EXPECT_FALSE(RnnRunConfig().to_json().contains("init_overlaps"));  // random init: the JSON of before
+
+  const auto refused = [&](std::vector<double> values, int64_t n, const std::string& expected) {
+    RnnRunConfig bad = c;
+    bad.init_overlaps = std::move(values);
+    bad.n = n;
+    const std::string message = testing::error_of([&] { bad.validate(); });
+    EXPECT_NE(message.find(expected), std::string::npos) << message;
+    EXPECT_THROW(bad.validate(), core::UsageError);
+  };
+  refused({1, 0, 0, 1}, 50, "--init-overlaps: a rank-1 network needs a 4x4 matrix (16 numbers), got 4");
+  std::vector<double> asymmetric = c.init_overlaps;
+  asymmetric[1] = 0.2;
+  refused(asymmetric, 50, "--init-overlaps: not symmetric");
+  std::vector<double> indefinite = c.init_overlaps;
+  indefinite[2] = indefinite[8] = 3;  // |z.m| > |z| |m|
+  refused(indefinite, 50, "--init-overlaps: not positive definite");
+  refused(c.init_overlaps, 3, "--n: need N >= 4");
+}
+
 TEST(RnnTheory, AdamNoSizesAndAUsersFolderAreRefusedBeforeAnyWork) {
   testing::TempDir tmp;
   TheoryConfig c = small_theory(tmp / "t");
