@@ -15,5 +15,6 @@ Command setup_rnn_theory(CLI::App* rnn, const GlobalOptions& global);
 Command setup_rnn_twins(CLI::App* rnn, const GlobalOptions& global);
 Command setup_rnn_memory(CLI::App* rnn, const GlobalOptions& global);
 Command setup_rnn_probe(CLI::App* rnn, const GlobalOptions& global);
+Command setup_rnn_decode(CLI::App* rnn, const GlobalOptions& global);
 
 }  // namespace netprobe::cli

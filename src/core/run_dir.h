@@ -26,6 +26,7 @@ inline constexpr const char* kRnnTheory = "rnn-theory";
 inline constexpr const char* kRnnTwins = "rnn-twins";
 inline constexpr const char* kRnnMemory = "rnn-memory";
 inline constexpr const char* kRnnProbe = "rnn-probe";
+inline constexpr const char* kRnnDecode = "rnn-decode";
 inline constexpr const char* kCompression = "compression";
 }  // namespace kind
 

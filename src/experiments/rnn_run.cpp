@@ -116,9 +116,10 @@ bool RnnRunConfig::same_network(const RnnRunConfig& o) const {
 }
 
 std::string RnnRunConfig::label() const {
-  return fmt::format("{}{}, N={}, R={}, {}", task, task == "filter" ? fmt::format(" c={:g}", decay) : "", n, rank,
-                     models::to_string(activation));
+  return fmt::format("{}, N={}, R={}, {}", task_label(), n, rank, models::to_string(activation));
 }
+
+std::string RnnRunConfig::task_label() const { return task == "filter" ? fmt::format("filter c={:g}", decay) : task; }
 
 RnnTaskData RnnRunConfig::task_data() const { return models::make_rnn_task(task, decay, dt, steps, trials, seed); }
 

@@ -46,6 +46,8 @@ struct RnnRunConfig {
   models::RnnTaskData task_data() const;
   /// "filter c=0.2, N=500, R=1, linear": what a figure title names.
   std::string label() const;
+  /// "filter c=0.2": the task alone.
+  std::string task_label() const;
   models::LowRankRnnOptions rnn_options() const;
   /// True when `other` is the same network (N, rank, activation, dt, steps): two phases of one
   /// experiment may differ only in task, optimizer and schedule.

@@ -319,7 +319,7 @@ void StudyConfig::validate() const {
   }
   for (const auto& t : c.tasks) data::validate_task(t);
   if (c.shard && c.merge) {
-    throw core::UsageError("--merge: a merge takes every shard's models; drop --shard (and unset SLURM_ARRAY_TASK_ID)");
+    throw core::UsageError("--merge: a merge takes every shard's models; drop --shard");
   }
   c.model.validate();
 }

@@ -181,6 +181,34 @@ Figure probe_figure(const std::vector<probes::SweepRow>& rows, const std::string
 
 }  // namespace
 
+Figure rnn_decode_figure(const std::vector<experiments::DecodeScore>& scores, const std::string& label) {
+  Figure f;
+  f.name = "decode";
+  f.title = label + ": which first task? decoded from the overlaps";
+  f.data = "# index overlaps accuracy shuffled_mean shuffled_sd (percent)\n";
+  for (size_t i = 0; i < scores.size(); ++i) {
+    const auto& s = scores[i];
+    f.data += fmt::format("{} \"{} ({})\" {} {} {}\n", i, s.features, s.entries.size(), 100 * s.accuracy,
+                          100 * s.shuffled_mean, 100 * s.shuffled_sd);
+  }
+  f.width = 700;
+  f.script = fmt::format(
+      "set title {0}\nset style fill solid 0.7 border -1\nset boxwidth 0.38\nset yrange [0:105]\n"
+      "set ylabel 'held-out accuracy (%)'\nset grid ytics\nset xrange [-0.6:{1}]\nset key outside bottom center "
+      "horizontal\n"
+      "plot '{2}.dat' using ($1-0.2):3:xtic(2) with boxes lc 1 title 'decoder', "
+      "'' using ($1+0.2):4 with boxes lc 3 title 'shuffled labels (mean, sd)', "
+      "'' using ($1+0.2):4:5 with yerrorbars lc black pt 0 notitle, 50 with lines dt 2 lc black title 'chance'\n",
+      gp_quote(f.title), static_cast<double>(scores.size()) - 0.4, f.name);
+  f.caption =
+      "Twins start from one network, learn different first tasks, then the same task. Bars: how often a linear "
+      "decoder trained on other pairs tells the first task from each set of overlaps; the shuffled-label bars are "
+      "its chance level. History recorded in the connectivity shows as an invisible bar well above its control; a "
+      "visible bar above its control means the common task left the visible overlaps at history-dependent points "
+      "of its solution set.";
+  return f;
+}
+
 std::vector<Figure> rnn_probe_figures(const std::vector<probes::SweepRow>& rows, const std::string& label) {
   return {probe_figure(rows, "prune", "fraction pruned p", false, label),
           probe_figure(rows, "noise", "Gaussian noise sigma", true, label),

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "probes/sweep.h"
+#include "src/experiments/rnn_decode.h"
 #include "src/experiments/rnn_memory.h"
 #include "src/experiments/rnn_theory.h"
 #include "src/experiments/rnn_twins.h"
@@ -34,5 +35,8 @@ std::vector<Figure> rnn_memory_figures(const std::vector<experiments::MemoryRun>
 /// Variance explained against level for pruning, noise and flipping: one series per variant x
 /// mode x scope (median over draws).
 std::vector<Figure> rnn_probe_figures(const std::vector<probes::SweepRow>& rows, const std::string& label);
+/// Held-out accuracy of decoding the first task from visible, invisible and all overlaps, beside
+/// the shuffled-label control (mean ± sd), with the 50 % chance line.
+Figure rnn_decode_figure(const std::vector<experiments::DecodeScore>& scores, const std::string& label);
 
 }  // namespace netprobe::report

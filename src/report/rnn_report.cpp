@@ -5,6 +5,7 @@
 #include "src/core/errors.h"
 #include "src/core/json_io.h"
 #include "src/core/run_dir.h"
+#include "src/experiments/rnn_decode.h"
 #include "src/experiments/rnn_memory.h"
 #include "src/experiments/rnn_probe.h"
 #include "src/experiments/rnn_theory.h"
@@ -44,6 +45,15 @@ std::vector<Figure> rnn_run_figures(const fs::path& dir, const std::string& kind
   } else if (kind == core::kind::kRnnProbe) {
     const auto r = experiments::RnnProbeResult::from_json(core::read_json(result_path), result_path.string());
     figures = rnn_probe_figures(r.rows, r.run.label());
+  } else if (kind == core::kind::kRnnDecode) {
+    const auto r = experiments::DecodeResult::from_json(core::read_json(result_path), result_path.string());
+    const auto config = [&](const char* key) {
+      return experiments::RnnRunConfig::from_json(meta.at(key), (dir / "meta.json").string());
+    };
+    const auto a1 = config("task_a1");
+    figures = {rnn_decode_figure(
+        r.scores, fmt::format("{} or {}, then {}; N={}, R={}, {}", a1.task_label(), config("task_a2").task_label(),
+                              config("task_c").task_label(), a1.n, a1.rank, models::to_string(a1.activation)))};
   } else {
     throw core::Error(fmt::format("{}: no RNN figures for a directory of kind '{}'", dir.string(), kind));
   }

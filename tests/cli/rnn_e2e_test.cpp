@@ -78,6 +78,23 @@ TEST(RnnE2E, TrainFromPrescribedOverlapsInlineOrFromAFileAndReportTheInvariantsB
   EXPECT_FALSE(fs::exists(tmp / "bad"));
 }
 
+TEST(RnnE2E, DecodeWritesItsTableAndFigureAndRefusesTooFewPairs) {
+  testing::TempDir tmp;
+  const auto r =
+      run_netprobe("rnn decode -q --n 60 --pairs 4 --folds 2 --epochs-first 50 --epochs-c 200 --shuffles 4 --out " +
+                   (tmp / "dec").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("held-out accuracy"), std::string::npos) << r.out;
+  const std::string csv = core::read_file(tmp / "dec" / "decode.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "features,entries,accuracy,shuffled_mean,shuffled_sd");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
+  EXPECT_TRUE(fs::exists(tmp / "dec" / "figures" / "decode.gp"));
+  const auto bad = run_netprobe("rnn decode -q --pairs 2 --folds 4 --out " + (tmp / "bad").string());
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("--pairs"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(tmp / "bad"));
+}
+
 TEST(RnnE2E, TwinsWriteCurvesThatAgreeBeforeAndDifferWhileLearning) {
   testing::TempDir tmp;
   const auto r = run_netprobe(
