@@ -28,6 +28,10 @@ Command setup_rnn_memory(CLI::App* rnn, const GlobalOptions& global) {
                   "Learning rates to compare; epochs scale so eta x epochs stays fixed "
                   "(default: --eta and --eta/2)")
       ->delimiter(',');
+  cmd->add_option("--converge", memory->converge,
+                  "Train each phase on until the overlaps move slower than this per unit of learning time "
+                  "(eta x epochs), at most 20x its epochs, so every eta is compared at the same convergence (0: off)")
+      ->capture_default_str();
   cmd->add_option("--out", *out, "Directory for memory.csv, trajectories, result.json and figures/")->required();
   return {cmd, [net, first, second, memory, etas, out, &global] {
             memory->a = finish(*net, *first, global.seed);

@@ -19,7 +19,12 @@ struct MemoryConfig {
   RnnRunConfig b;  ///< task B (same network options)
   int epochs_a = 3000, epochs_b = 1000, epochs_a2 = 1000;  ///< at the first eta; scaled by eta0 / eta
   std::vector<double> etas;                                ///< learning rates to compare (e.g. eta and eta/2)
-  std::filesystem::path out;                               ///< empty: compute only
+  /// 0: each phase trains its epochs. > 0: each phase then goes on, in chunks of its epochs / 10,
+  /// until the overlaps move slower than this per unit of learning time (max |dSigma| / (eta x
+  /// epochs) over a chunk), for at most 20 x its epochs; so every eta is compared at the same
+  /// convergence. GD only (Adam's state would restart with every chunk).
+  double converge = 0;
+  std::filesystem::path out;  ///< empty: compute only
   void validate() const;
 };
 
@@ -32,6 +37,10 @@ struct MemoryRun {
   double invisible_residual = 0;  ///< max |Sigma_A2 - Sigma_A| over invisible entries / max |Sigma_A| there
   double visible_residual = 0;    ///< the same over visible entries
   double invisible_moved = 0;     ///< max |Sigma_B - Sigma_A| over invisible entries (what B changed)
+  /// At the end of each phase (A, B, A2): max |dSigma| per unit of learning time over its last
+  /// tracked interval, all entries and the invisible ones: how far from converged the phase stopped.
+  std::vector<double> end_velocity, end_velocity_invisible;
+  bool converged = true;                          ///< with config.converge: every phase reached it within its epoch cap
   std::vector<models::OverlapRecord> trajectory;  ///< all three phases, epochs counted from the start
 };
 

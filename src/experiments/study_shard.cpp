@@ -1,6 +1,7 @@
 #include "src/experiments/study_shard.h"
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 #include <set>
 
@@ -18,7 +19,9 @@ constexpr size_t kListed = 5;  // missing models named in the merge's one-line e
 
 // A whole non-negative number below 2^31, or nullopt ("", "3x", "-1", "99999999999").
 std::optional<int> parse_count(const std::string& text) {
-  if (text.empty() || text.size() > 9 || !std::all_of(text.begin(), text.end(), ::isdigit)) return std::nullopt;
+  if (text.empty() || text.size() > 9 ||
+      !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
+    return std::nullopt;
   return std::stoi(text);
 }
 
