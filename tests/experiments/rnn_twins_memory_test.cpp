@@ -84,6 +84,35 @@ TEST(RnnMemory, LinearInvisibleResidualHalvesWithEta) {
   EXPECT_LT(ratio, 3.0);
 }
 
+TEST(RnnMemory, WithConvergeEveryPhaseTrainsOnUntilItsOverlapsSettle) {
+  MemoryConfig config;
+  config.a = small_config(RnnActivation::kLinear, 0.2);
+  config.b = small_config(RnnActivation::kLinear, 0.4);
+  config.a.n = config.b.n = 100;
+  config.a.track_every = 10;
+  config.epochs_a = 100;
+  config.epochs_b = 100;
+  config.epochs_a2 = 100;
+  config.etas = {0.005};
+  const MemoryRun fixed = run_memory(config, false).runs[0];
+  ASSERT_EQ(fixed.end_velocity.size(), 3u);
+  EXPECT_GT(fixed.end_velocity[0], 1e-2);  // 100 epochs leave A far from settled
+  config.converge = 1e-3;
+  const MemoryRun settled = run_memory(config, false).runs[0];
+  EXPECT_TRUE(settled.converged);
+  for (size_t p = 0; p < 3; ++p) {
+    EXPECT_LT(settled.end_velocity[p], config.converge) << p;
+    EXPECT_LE(settled.end_velocity_invisible[p], settled.end_velocity[p]) << p;
+  }
+  EXPECT_GT(settled.epochs_a, 100);
+  EXPECT_EQ((settled.epochs_a - 100) % 10, 0);  // in chunks of a tenth of the phase
+  EXPECT_LE(settled.epochs_a, 2000);            // at most 20x
+  EXPECT_EQ(settled.trajectory.back().epoch, settled.epochs_a + settled.epochs_b + settled.epochs_a2);
+  EXPECT_LT(settled.loss_a, fixed.loss_a);
+  config.a.optimizer = train::OptimizerKind::kAdam;
+  EXPECT_THROW(run_memory(config, false), core::UsageError);
+}
+
 TEST(RnnTwins, WrittenResultReadsBackAndAUsersFolderIsRefused) {
   testing::TempDir tmp;
   TwinsConfig config;
