@@ -28,9 +28,17 @@ std::string to_string(Integrator integrator) {
 std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const RnnTaskData& task, int64_t rank,
                                              RnnActivation activation, double dt, const GdSchedule& schedule,
                                              Integrator integrator) {
+  return theory_trajectory(
+      sigma0, [&](int) -> const RnnTaskData& { return task; }, rank, activation, dt, schedule, integrator);
+}
+
+std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const TaskOfEpoch& task_of_epoch,
+                                             int64_t rank, RnnActivation activation, double dt,
+                                             const GdSchedule& schedule, Integrator integrator) {
   std::vector<OverlapRecord> records;
   torch::Tensor sigma = sigma0;
   for (int epoch = 0; epoch < schedule.epochs; ++epoch) {
+    const RnnTaskData& task = task_of_epoch(epoch);
     double loss = 0;
     const torch::Tensor e = overlap_gradient(sigma, task, rank, activation, dt, &loss);
     if (epoch == 0) records.push_back({0, loss, sigma});

@@ -3,6 +3,7 @@
 /// the theory's own trajectory (the exact discrete map of gradient descent in overlap space).
 ///
 ///   auto predicted = theory_trajectory(sigma0, task, rank, activation, dt, {eta, epochs, 10});
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,13 @@ std::string to_string(Integrator integrator);
 std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const RnnTaskData& task, int64_t rank,
                                              RnnActivation activation, double dt, const GdSchedule& schedule,
                                              Integrator integrator = Integrator::kMap);
+
+/// The trials of each epoch (0-based), for tasks that draw fresh trials every epoch.
+using TaskOfEpoch = std::function<const RnnTaskData&(int epoch)>;
+/// As above, with epoch k's step taken on task_of_epoch(k), as a run with fresh trials trains.
+std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const TaskOfEpoch& task_of_epoch,
+                                             int64_t rank, RnnActivation activation, double dt,
+                                             const GdSchedule& schedule, Integrator integrator = Integrator::kMap);
 
 /// max that keeps a NaN: std::max would drop it and report a diverged theory as a perfect match.
 double max_keep_nan(double a, double b);

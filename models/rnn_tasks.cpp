@@ -36,55 +36,68 @@ RnnTaskData oscillation_task(double dt, int64_t steps) {
 }
 
 RnnTaskData flip_flop_task(double dt, int64_t steps, int64_t trials, uint64_t seed) {
+  // The authors' protocol in time units: pulses of 0.5 at amplitude +-1, each after a quiet gap
+  // drawn from U(4, 10) (the first from t = 0), target +-0.5, unscored from a pulse's onset until
+  // 2 time units after its end.
+  const double pulse_time = 0.5, gap_min = 4, gap_max = 10, unscored_after = 2, level = 0.5;
+  if (static_cast<double>(steps) * dt < gap_max + pulse_time + unscored_after) {
+    throw core::UsageError(fmt::format(
+        "--steps: the flip-flop task needs trials of at least {} time units (a gap of up to {}, a pulse of {}, {} "
+        "unscored), got {} steps of dt={}",
+        gap_max + pulse_time + unscored_after, gap_max, pulse_time, unscored_after, steps, dt));
+  }
   at::Generator gen = task_generator("flipflop", seed);
-  const double rate = 0.15;  // pulses per unit time after the first
-  const auto settle = static_cast<int64_t>(std::lround(1.0 / dt));
-  const int64_t first_window = std::max<int64_t>(1, steps / 10);
+  const auto pulse_steps = std::max<int64_t>(1, std::lround(pulse_time / dt));
+  const auto unscored_steps = pulse_steps + std::lround(unscored_after / dt);
+  // Enough gaps and signs for the longest possible run of pulses in one trial.
+  const auto max_pulses = static_cast<int64_t>(static_cast<double>(steps) * dt / (gap_min + pulse_time)) + 2;
+  const torch::Tensor gaps = gap_min + (gap_max - gap_min) * torch::rand({trials, max_pulses}, gen, kF64);
+  const torch::Tensor signs = torch::randint(2, {trials, max_pulses}, gen, torch::kLong) * 2 - 1;
   torch::Tensor x = torch::zeros({trials, steps}, kF64), target = torch::zeros({trials, steps}, kF64);
-  torch::Tensor mask = torch::zeros({trials, steps}, kF64);
-  const torch::Tensor first = torch::randint(first_window, {trials}, gen, torch::kLong);
-  const torch::Tensor pulse_at = torch::rand({trials, steps}, gen, kF64) < rate * dt;
-  const torch::Tensor signs = torch::randint(2, {trials, steps}, gen, torch::kLong) * 2 - 1;
+  torch::Tensor mask = torch::ones({trials, steps}, kF64);
   auto xa = x.accessor<double, 2>(), ta = target.accessor<double, 2>(), ma = mask.accessor<double, 2>();
-  auto pa = pulse_at.accessor<bool, 2>();
+  auto ga = gaps.accessor<double, 2>();
   auto sa = signs.accessor<int64_t, 2>();
   for (int64_t b = 0; b < trials; ++b) {
-    const int64_t start = first.data_ptr<int64_t>()[b];
-    double held = 0;
-    int64_t last = -1;
-    for (int64_t k = 0; k < steps; ++k) {
-      if (k == start || (k > start && pa[b][k])) {
-        held = static_cast<double>(sa[b][k]);
-        xa[b][k] = held / dt;
-        last = k;
-      }
-      ta[b][k] = held;
-      ma[b][k] = last >= 0 && k - last >= settle ? 1.0 : 0.0;
+    int64_t onset = 0;
+    for (int64_t p = 0; p < max_pulses; ++p) {
+      onset += std::lround(ga[b][p] / dt);
+      if (onset >= steps) break;
+      const auto sign = static_cast<double>(sa[b][p]);
+      for (int64_t k = onset; k < std::min(steps, onset + pulse_steps); ++k) xa[b][k] = sign;
+      // Output k reads the state after input k entered: from the onset on, it should hold the new sign.
+      for (int64_t k = onset; k < steps; ++k) ta[b][k] = level * sign;
+      for (int64_t k = onset; k < std::min(steps, onset + unscored_steps); ++k) ma[b][k] = 0;
+      onset += pulse_steps;
     }
-  }
-  if (mask.sum().item<double>() == 0) {
-    throw core::UsageError(
-        fmt::format("--steps: {} steps of dt={} leave nothing to score in the flip-flop task", steps, dt));
   }
   return {x, target, masked_mean_weights(mask)};
 }
 
 RnnTaskData noisy_decision_task(double dt, int64_t steps, int64_t trials, uint64_t seed) {
-  at::Generator gen = task_generator("decision", seed);
-  const torch::Tensor levels = torch::tensor({0.1, 0.2, 0.4}, kF64);
-  const torch::Tensor mu = levels.index({torch::randint(3, {trials}, gen, torch::kLong)}) *
-                           (torch::randint(2, {trials}, gen, torch::kLong) * 2 - 1).to(torch::kFloat64);
-  if (steps < 4) {
-    throw core::UsageError(fmt::format("--steps: the decision task needs at least 4 steps, got {}", steps));
+  // The authors' protocol in time units: fixation 1, stimulus 9, delay 1, then the response (9 at
+  // their T dt = 20); coherence c from +-{1, 2, 4, 8, 16}, input c * 3.2 / 100 during the stimulus
+  // plus noise of s.d. 0.03 every step; the target is 0 during fixation and c / 16 during the
+  // response, the only scored periods.
+  const auto fixation_end = std::lround(1 / dt), stimulus_end = std::lround(10 / dt),
+             response_start = std::lround(11 / dt);
+  if (steps <= response_start || fixation_end < 1) {
+    throw core::UsageError(fmt::format(
+        "--steps: the decision task needs more than 11 time units (fixation 1, stimulus 9, delay 1, then the "
+        "response), got {} steps of dt={}",
+        steps, dt));
   }
-  const int64_t stimulus_end = steps / 2, decision_start = (3 * steps) / 5;
-  torch::Tensor x = torch::zeros({trials, steps}, kF64);
-  x.narrow(1, 0, stimulus_end)
-      .copy_(mu.unsqueeze(1) + (0.5 / std::sqrt(dt)) * torch::randn({trials, stimulus_end}, gen, kF64));
-  torch::Tensor mask = torch::zeros({trials, steps}, kF64);
-  mask.narrow(1, decision_start, steps - decision_start).fill_(1.0);
-  const torch::Tensor target = mu.sign().unsqueeze(1).expand({trials, steps}) * mask;
-  return {x, target.contiguous(), masked_mean_weights(mask)};
+  at::Generator gen = task_generator("decision", seed);
+  const torch::Tensor levels = torch::tensor({1.0, 2.0, 4.0, 8.0, 16.0}, kF64);
+  const torch::Tensor coherence = levels.index({torch::randint(5, {trials}, gen, torch::kLong)}) *
+                                  (torch::randint(2, {trials}, gen, torch::kLong) * 2 - 1).to(torch::kFloat64);
+  torch::Tensor x = 0.03 * torch::randn({trials, steps}, gen, kF64);
+  x.narrow(1, fixation_end, stimulus_end - fixation_end) += (coherence * 3.2 / 100).unsqueeze(1);
+  torch::Tensor mask = torch::zeros({trials, steps}, kF64), target = torch::zeros({trials, steps}, kF64);
+  mask.narrow(1, 0, fixation_end).fill_(1.0);
+  mask.narrow(1, response_start, steps - response_start).fill_(1.0);
+  target.narrow(1, response_start, steps - response_start).copy_((coherence / 16).unsqueeze(1).expand({trials, steps - response_start}));
+  return {x, target, masked_mean_weights(mask)};
 }
 
 const std::vector<std::string>& rnn_task_names() {

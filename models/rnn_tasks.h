@@ -23,14 +23,14 @@ struct RnnTaskData {
 RnnTaskData filter_task(double c, double dt, int64_t steps);
 /// The rank-2 target exp(-0.3 t) cos(2 t) after the same impulse.
 RnnTaskData oscillation_task(double dt, int64_t steps);
-/// 1-bit flip-flop: pulses of +-1/dt for one step (a unit kick, like the impulse), the first
-/// within the first tenth of the trial, then at rate 0.15 per unit time; the target holds the
-/// sign of the last pulse. Masked: before the first pulse and for one time unit after each
-/// pulse (the switch).
+/// 1-bit flip-flop as the authors (time units): pulses of 0.5 at amplitude +-1, each after a quiet
+/// gap from U(4, 10); the target holds 0.5 x the sign of the last pulse (0 before the first) and
+/// is unscored from a pulse's onset until 2 time units after its end. Trials of >= 12.5 time units.
 RnnTaskData flip_flop_task(double dt, int64_t steps, int64_t trials, uint64_t seed);
-/// Noisy decision: during the first half, x = mu + (0.5 / sqrt(dt)) xi with mu drawn from
-/// +-{0.1, 0.2, 0.4} per trial (white noise of unit-time strength 0.5); the target is sign(mu),
-/// scored from 0.6 T on (after a delay of a tenth of the trial).
+/// Perceptual decision as the authors (time units): fixation 1, stimulus 9, delay 1, then the
+/// response to the end (9 at T dt = 20); coherence c from +-{1, 2, 4, 8, 16}, input c * 3.2 / 100
+/// during the stimulus plus N(0, 0.03^2) noise every step; graded target c / 16 in the response,
+/// 0 in fixation; only those two periods are scored.
 RnnTaskData noisy_decision_task(double dt, int64_t steps, int64_t trials, uint64_t seed);
 
 /// filter, oscillation, flipflop, decision.

@@ -26,7 +26,8 @@ Command setup_rnn_train(CLI::App* rnn, const GlobalOptions& global) {
   cmd->add_option("--n", net->run.n, "Neurons N")->capture_default_str();
   cmd->add_option("--epochs", net->run.epochs, "Full-batch epochs")->capture_default_str();
   cmd->add_option("--out", *out, "Run directory to write")->required();
-  return {cmd, [net, task, out, &global] {
+  return {cmd, [cmd, net, task, out, &global] {
+            apply_task_defaults(cmd, *net, task->name);
             const experiments::RnnRunConfig c = finish(*net, *task, global.seed);
             const auto r = experiments::train_rnn_run(c, *out, torch::get_num_threads(), !global.quiet);
             report_figures(*out);
@@ -34,6 +35,12 @@ Command setup_rnn_train(CLI::App* rnn, const GlobalOptions& global) {
                 "rnn {} N={} R={} {}: loss {:.4g} -> {:.4g} in {} epochs ({:.0f} epochs/s) -> {}\n", c.task, c.n,
                 c.rank, models::to_string(c.activation), r.initial_loss(), r.final_loss(), c.epochs,
                 r.meta["epochs_per_second"].get<double>(), *out);
+            if (r.meta["held_out"].is_object()) {
+              const auto& h = r.meta["held_out"];
+              std::cout << fmt::format("held-out loss on {} fresh trials: {:.4g} (a network that outputs 0: {:.4g})\n",
+                                       h["trials"].get<int64_t>(), h["loss"].get<double>(),
+                                       h["zero_output_loss"].get<double>());
+            }
             std::string drifts;
             for (const auto& [name, drift] : r.meta["invariant_drift"].items()) {
               drifts += fmt::format("{}{} {:.2e}", drifts.empty() ? "" : ", ", name, drift.get<double>());

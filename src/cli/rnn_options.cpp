@@ -21,8 +21,10 @@ void add_network_options(CLI::App* cmd, RawNetwork& raw) {
   cmd->add_option("--eta", raw.run.eta, "GD: overlaps move at rate eta (vectors at eta*N); Adam: its rate")
       ->capture_default_str();
   cmd->add_option("--optimizer", raw.optimizer, "gd or adam")->capture_default_str();
-  cmd->add_option("--trials", raw.run.trials, "Trials of the flipflop and decision tasks (one fixed full batch)")
+  cmd->add_option("--trials", raw.run.trials, "Trials per epoch of the flipflop and decision tasks")
       ->capture_default_str();
+  cmd->add_flag("--fixed-trials", raw.fixed_trials,
+                "Train the random tasks on one fixed batch of trials instead of fresh trials every epoch");
   cmd->add_option("--track-every", raw.run.track_every, "Record the overlaps every k epochs")->capture_default_str();
   cmd->add_option("--init-overlaps", raw.init_overlaps,
                   "Initial overlap matrix Sigma0 instead of a random start: a file, or rows inline "
@@ -56,6 +58,18 @@ std::vector<double> parse_overlap_numbers(const std::string& text) {
   return out;
 }
 
+void apply_task_defaults(const CLI::App* cmd, RawNetwork& raw, const std::string& task) {
+  const auto defaults = experiments::rnn_task_defaults(task);
+  if (!defaults) return;
+  const auto unset = [&](const char* option) { return cmd->count(option) == 0; };
+  if (unset("--n")) raw.run.n = defaults->n;
+  if (unset("--activation")) raw.activation = models::to_string(defaults->activation);
+  if (unset("--dt")) raw.run.dt = defaults->dt;
+  if (unset("--steps")) raw.run.steps = defaults->steps;
+  if (unset("--eta")) raw.run.eta = defaults->eta;
+  if (unset("--epochs")) raw.run.epochs = defaults->epochs;
+}
+
 void add_task_options(CLI::App* cmd, RawTask& task, const std::string& suffix, const std::string& role) {
   cmd->add_option("--task" + suffix, task.name, role + ": filter, oscillation (rank-2 target), flipflop or decision")
       ->capture_default_str();
@@ -69,6 +83,7 @@ experiments::RnnRunConfig finish(const RawNetwork& raw, const RawTask& task, uin
   c.activation = models::parse_rnn_activation(raw.activation);
   c.optimizer = experiments::parse_rnn_optimizer(raw.optimizer);
   c.seed = seed;
+  c.fresh_trials = !raw.fixed_trials;
   if (!raw.init_overlaps.empty()) c.init_overlaps = parse_overlap_numbers(raw.init_overlaps);
   c.validate();
   return c;

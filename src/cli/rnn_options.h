@@ -14,9 +14,10 @@ namespace netprobe::cli {
 struct RawNetwork {
   std::string activation = "linear", optimizer = "gd";
   std::string init_overlaps;  ///< --init-overlaps as typed: a file, or rows "a,b,..;c,d,.."
+  bool fixed_trials = false;  ///< --fixed-trials
   experiments::RnnRunConfig run;
 };
-/// --rank --activation --dt --steps --eta --optimizer --trials --track-every --init-overlaps (not
+/// --rank --activation --dt --steps --eta --optimizer --trials --fixed-trials --track-every --init-overlaps (not
 /// --n: some commands take one N, `rnn theory` a list).
 void add_network_options(CLI::App* cmd, RawNetwork& raw);
 
@@ -26,6 +27,10 @@ struct RawTask {
   double decay = 0.2;
 };
 void add_task_options(CLI::App* cmd, RawTask& task, const std::string& suffix, const std::string& role);
+
+/// The authors' setting of a task (experiments::rnn_task_defaults) for every one of --n
+/// --activation --dt --steps --eta --epochs that the user did not give on `cmd`.
+void apply_task_defaults(const CLI::App* cmd, RawNetwork& raw, const std::string& task);
 
 /// The numbers of an overlap matrix: `text` names a file, or is the matrix itself; numbers are
 /// separated by commas, semicolons, white space or JSON brackets. UsageError naming --init-overlaps

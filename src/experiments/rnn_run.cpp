@@ -28,6 +28,14 @@ train::OptimizerKind parse_rnn_optimizer(const std::string& name) {
   throw core::UsageError(fmt::format("--optimizer: must be gd or adam, got '{}'", name));
 }
 
+std::optional<RnnTaskDefaults> rnn_task_defaults(const std::string& task) {
+  // Flip-flop: the authors' N, dt and eta; 50 time units hold about 5 pulses.
+  if (task == "flipflop") return RnnTaskDefaults{1000, models::RnnActivation::kTanh, 0.025, 2000, 5e-2, 300};
+  // Decision: the authors' 20 time units (1 / 9 / 1 / 9) at dt 0.05.
+  if (task == "decision") return RnnTaskDefaults{1000, models::RnnActivation::kTanh, 0.05, 400, 5e-2, 300};
+  return std::nullopt;
+}
+
 namespace {
 
 // Size, N, symmetry and positive definiteness of a prescribed Sigma0 (UsageError naming the option).
@@ -54,7 +62,7 @@ void check_init_overlaps(const RnnRunConfig& c) {
 
 core::Json RnnRunConfig::to_json() const {
   core::Json j = {{"task", task},     {"decay", decay},
-                  {"trials", trials}, {"n", n},
+                  {"trials", trials}, {"fresh_trials", fresh_trials}, {"n", n},
                   {"rank", rank},     {"activation", models::to_string(activation)},
                   {"dt", dt},         {"steps", steps},
                   {"eta", eta},       {"optimizer", is_gd() ? "gd" : "adam"},
@@ -70,6 +78,7 @@ RnnRunConfig RnnRunConfig::from_json(const core::Json& json, const std::string& 
     c.task = json.at("task").get<std::string>();
     c.decay = json.at("decay").get<double>();
     c.trials = json.value("trials", int64_t{32});  // runs written before the random tasks existed
+    c.fresh_trials = json.value("fresh_trials", false);  // runs written before fresh trials: one fixed batch
     c.n = json.at("n").get<int64_t>();
     c.rank = json.at("rank").get<int64_t>();
     c.activation = models::parse_rnn_activation(json.at("activation").get<std::string>());
@@ -121,7 +130,19 @@ std::string RnnRunConfig::label() const {
 
 std::string RnnRunConfig::task_label() const { return task == "filter" ? fmt::format("filter c={:g}", decay) : task; }
 
-RnnTaskData RnnRunConfig::task_data() const { return models::make_rnn_task(task, decay, dt, steps, trials, seed); }
+bool RnnRunConfig::random_task() const { return task == "flipflop" || task == "decision"; }
+
+RnnTaskData RnnRunConfig::task_data(int epoch) const {
+  const uint64_t trials_seed = random_task() && fresh_trials
+                                   ? core::derive_seed(seed, {core::tag_of("epoch-trials"), static_cast<uint64_t>(epoch)})
+                                   : seed;
+  return models::make_rnn_task(task, decay, dt, steps, trials, trials_seed);
+}
+
+RnnTaskData RnnRunConfig::held_out_task() const {
+  constexpr int64_t kHeldOutTrials = 200;
+  return models::make_rnn_task(task, decay, dt, steps, kHeldOutTrials, core::derive_seed(seed, {core::tag_of("held-out")}));
+}
 
 models::LowRankRnnOptions RnnRunConfig::rnn_options() const {
   return models::LowRankRnnOptions(n, rank).activation(activation).dt(dt).steps(steps);
@@ -132,7 +153,14 @@ std::vector<OverlapRecord> train_rnn_on(LowRankRnn& rnn, const RnnTaskData& task
   // GD at rate eta*N moves the overlaps at rate eta (LOWRANK.md); Adam uses eta as is.
   const double lr = config.is_gd() ? config.eta * static_cast<double>(rnn->options().n()) : config.eta;
   train::Optimizer optimizer({{rnn->parameters(), 1.0}}, {config.optimizer, lr});
-  train::TensorDataSource source(task.inputs, task.targets, 0, 0, task.weights);
+  // Fresh trials each epoch for a random task (epoch 0 is `task`), else the one fixed batch.
+  const bool fresh = config.random_task() && config.fresh_trials;
+  train::GeneratedDataSource source(
+      [&](int epoch) {
+        const RnnTaskData d = fresh && epoch > 0 ? config.task_data(epoch) : task;
+        return train::Batch{d.inputs, d.targets, d.weights};
+      },
+      task.inputs.size(0));
   const train::StepFn step = [&](const train::Batch& b) {
     train::StepOutput out;
     out.loss = models::rnn_loss(rnn->forward(b.inputs), b.targets, b.weights);
@@ -178,11 +206,23 @@ std::vector<OverlapRecord> train_rnn(const RnnRunConfig& config, LowRankRnn& rnn
 }
 
 std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const RnnTaskData& task,
-                                             const RnnRunConfig& config) {
+                                             const RnnRunConfig& config, models::Integrator integrator) {
   if (!config.is_gd()) {
     throw core::UsageError("--optimizer: the overlap theory follows gradient descent; Adam has no overlap-space map");
   }
-  return models::theory_trajectory(sigma0, task, config.rank, config.activation, config.dt, config.gd_schedule());
+  if (!(config.random_task() && config.fresh_trials)) {
+    return models::theory_trajectory(sigma0, task, config.rank, config.activation, config.dt, config.gd_schedule(),
+                                     integrator);
+  }
+  // The same fresh trials as train_rnn_on draws: epoch 0 is `task`.
+  RnnTaskData current;
+  const models::TaskOfEpoch task_of_epoch = [&](int epoch) -> const RnnTaskData& {
+    if (epoch == 0) return task;
+    current = config.task_data(epoch);
+    return current;
+  };
+  return models::theory_trajectory(sigma0, task_of_epoch, config.rank, config.activation, config.dt,
+                                   config.gd_schedule(), integrator);
 }
 
 std::string overlaps_csv(const std::vector<OverlapRecord>& records, int64_t rank) {
@@ -238,6 +278,16 @@ RnnTrainResult train_rnn_run(const RnnRunConfig& config, const fs::path& out_dir
   result.config = config;
   result.records = train_rnn(config, rnn, progress);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  core::Json held_out = nullptr;
+  if (config.random_task()) {
+    // Each epoch's loss is on that epoch's few trials; a large batch training never saw says
+    // what was learned, beside the loss of a network that always outputs 0.
+    torch::NoGradGuard no_grad;
+    const RnnTaskData h = config.held_out_task();
+    held_out = {{"trials", h.inputs.size(0)},
+                {"loss", models::rnn_loss(rnn->forward(h.inputs), h).item<double>()},
+                {"zero_output_loss", models::rnn_loss(torch::zeros_like(h.targets), h).item<double>()}};
+  }
   core::JsonLinesWriter metrics(staged.staging() / "metrics.jsonl");
   for (const auto& r : result.records) metrics.write({{"epoch", r.epoch}, {"loss", r.loss}});
   core::save_tensors(staged.staging() / "weights.pt", core::parameters_of(*rnn));
@@ -247,6 +297,7 @@ RnnTrainResult train_rnn_run(const RnnRunConfig& config, const fs::path& out_dir
                                  {{"config", config.to_json()},
                                   {"initial_loss", result.initial_loss()},
                                   {"final_loss", result.final_loss()},
+                                  {"held_out", held_out},
                                   {"train_seconds", seconds},
                                   {"epochs_per_second", config.epochs / seconds},
                                   {"threads", threads},

@@ -8,6 +8,7 @@
 ///   RnnRunConfig c;  c.task = "filter";  c.n = 1000;  c.validate();
 ///   RnnTrainResult r = train_rnn_run(c, "runs/filter", 2, true);
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,10 @@ namespace netprobe::experiments {
 struct RnnRunConfig {
   std::string task = "filter";  ///< filter | oscillation | flipflop | decision
   double decay = 0.2;           ///< c of the filter task
-  int64_t trials = 32;          ///< trials of the random tasks (a fixed full batch, seeded)
+  int64_t trials = 10;          ///< trials of the random tasks (flipflop, decision) per epoch
+  /// Random tasks: new trials every epoch (seeded by seed and epoch), as the authors train;
+  /// false: one fixed batch drawn from seed.
+  bool fresh_trials = true;
   int64_t n = 500, rank = 1;
   models::RnnActivation activation = models::RnnActivation::kLinear;
   double dt = 0.05;
@@ -43,7 +47,14 @@ struct RnnRunConfig {
   void validate() const;
   /// init_overlaps as a [2R+2, 2R+2] float64 tensor (non-empty init_overlaps only).
   torch::Tensor init_overlap_matrix() const;
-  models::RnnTaskData task_data() const;
+  /// The trials of epoch `epoch` (0-based): the same every epoch for the deterministic tasks
+  /// and with fresh_trials off. task_data() is epoch 0's.
+  models::RnnTaskData task_data(int epoch = 0) const;
+  /// flipflop and decision draw random trials; filter and oscillation are one fixed trial.
+  bool random_task() const;
+  /// 200 trials of a random task that training never sees (own seed): the loss a run reports as
+  /// held_out_loss. Deterministic tasks: their one trial.
+  models::RnnTaskData held_out_task() const;
   /// "filter c=0.2, N=500, R=1, linear": what a figure title names.
   std::string label() const;
   /// "filter c=0.2": the task alone.
@@ -57,6 +68,18 @@ struct RnnRunConfig {
   models::GdSchedule gd_schedule() const { return {eta, epochs, track_every}; }
 };
 
+/// The authors' setting of a nonlinear task, which `rnn train` uses unless told otherwise.
+struct RnnTaskDefaults {
+  int64_t n;
+  models::RnnActivation activation;
+  double dt;
+  int64_t steps;
+  double eta;
+  int epochs;
+};
+/// flipflop and decision have one; the filter tasks keep the generic defaults (nullopt).
+std::optional<RnnTaskDefaults> rnn_task_defaults(const std::string& task);
+
 /// gd (an alias of sgd: full batch) or adam; UsageError naming --optimizer otherwise.
 train::OptimizerKind parse_rnn_optimizer(const std::string& name);
 
@@ -69,9 +92,11 @@ models::LowRankRnn init_rnn(const RnnRunConfig& config);
 /// Trains a randomly initialized network (seeded) on config's task and returns its overlap
 /// trajectory. `rnn` receives the trained network.
 std::vector<models::OverlapRecord> train_rnn(const RnnRunConfig& config, models::LowRankRnn& rnn, bool progress);
-/// The overlap-space prediction of config's GD run from sigma0. UsageError for Adam.
+/// The overlap-space prediction of config's GD run from sigma0, on the same trials as
+/// train_rnn_on (epoch 0: `task`; fresh trials after it for a random task). UsageError for Adam.
 std::vector<models::OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const models::RnnTaskData& task,
-                                                     const RnnRunConfig& config);
+                                                     const RnnRunConfig& config,
+                                                     models::Integrator integrator = models::Integrator::kMap);
 
 struct RnnTrainResult {
   RnnRunConfig config;

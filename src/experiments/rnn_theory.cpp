@@ -44,8 +44,7 @@ NamedDrifts drifts_from_json(const Json& json) {
 TheoryComparison compare_with_theory(const RnnRunConfig& config, models::Integrator integrator, bool progress) {
   models::LowRankRnn rnn(config.rnn_options());
   const auto sim = train_rnn(config, rnn, progress);
-  const auto theory = models::theory_trajectory(sim.front().sigma, config.task_data(), config.rank, config.activation,
-                                                config.dt, config.gd_schedule(), integrator);
+  const auto theory = theory_trajectory(sim.front().sigma, config.task_data(), config, integrator);
   TheoryComparison out;
   out.n = config.n;
   for (size_t k = 1; k < std::min(sim.size(), theory.size()); ++k) {

@@ -42,4 +42,9 @@ Batch TensorDataSource::batch(int64_t index) const {
           weights_.defined() ? weights_.index_select(0, rows) : torch::Tensor()};
 }
 
+GeneratedDataSource::GeneratedDataSource(std::function<Batch(int)> make, int64_t examples)
+    : make_(std::move(make)), examples_(examples) {
+  if (examples_ < 1) throw core::Error("data source: no training examples");
+}
+
 }  // namespace netprobe::train

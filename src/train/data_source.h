@@ -4,6 +4,7 @@
 ///   TensorDataSource source(x, y, /*batch_size=*/128, /*seed=*/7);  // reshuffled every epoch
 ///   TensorDataSource full(x, y, /*batch_size=*/0, 0);                 // full batch (RNN GD)
 #include <cstdint>
+#include <functional>
 
 #include <torch/torch.h>
 
@@ -44,6 +45,22 @@ class TensorDataSource : public DataSource {
   int64_t batch_size_;
   uint64_t seed_;
   torch::Tensor order_;  // this epoch's permutation of example indices
+};
+
+/// One full batch per epoch, made afresh for each epoch by `make(epoch)` (e.g. new random trials
+/// of an RNN task, seeded by the epoch so a rerun sees the same batches).
+class GeneratedDataSource : public DataSource {
+ public:
+  GeneratedDataSource(std::function<Batch(int epoch)> make, int64_t examples);
+  void start_epoch(int epoch) override { current_ = make_(epoch); }
+  int64_t batches_per_epoch() const override { return 1; }
+  Batch batch(int64_t /*index*/) const override { return current_; }
+  int64_t examples() const override { return examples_; }
+
+ private:
+  std::function<Batch(int)> make_;
+  int64_t examples_;
+  Batch current_;
 };
 
 }  // namespace netprobe::train

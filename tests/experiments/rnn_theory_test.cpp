@@ -42,6 +42,38 @@ TEST(RnnTheory, LinearPredictionMatchesSimulationAndTheResultReadsBack) {
   EXPECT_EQ(core::run_kind(tmp / "theory"), core::kind::kRnnTheory);
 }
 
+TEST(RnnTheory, RandomTasksDrawFreshTrialsEachEpochAndTheTheoryStepsOnTheSameTrials) {
+  RnnRunConfig c;
+  c.task = "flipflop";
+  c.n = 60;
+  c.dt = 0.05;
+  c.steps = 260;  // 13 time units: room for one pulse
+  c.trials = 3;
+  c.eta = 0.02;
+  c.epochs = 6;
+  c.track_every = 1;
+  c.validate();
+  EXPECT_FALSE(c.task_data(1).inputs.equal(c.task_data(2).inputs));
+  EXPECT_TRUE(c.task_data(1).inputs.equal(c.task_data(1).inputs));
+  EXPECT_EQ(c.held_out_task().inputs.size(0), 200);
+  RnnRunConfig fixed = c;
+  fixed.fresh_trials = false;
+  EXPECT_TRUE(fixed.task_data(1).inputs.equal(fixed.task_data(2).inputs));
+  RnnRunConfig filter = c;
+  filter.task = "filter";
+  EXPECT_TRUE(filter.task_data(1).inputs.equal(filter.task_data(2).inputs));
+
+  // Linear phi: the exact map is GD on whatever trials each step sees, so the prediction matches
+  // to round-off only if it steps on the run's own fresh trials; on epoch 0's trials throughout it does not.
+  const TheoryComparison fresh = compare_with_theory(c, models::Integrator::kMap, false);
+  EXPECT_LT(fresh.max_overlap_error, 1e-10);
+  EXPECT_LT(fresh.max_loss_error, 1e-10);
+  models::LowRankRnn rnn(c.rnn_options());
+  const auto sim = train_rnn(c, rnn, false);
+  const auto stale = theory_trajectory(sim.front().sigma, c.task_data(), fixed);
+  EXPECT_GT((stale.back().sigma - sim.back().sigma).abs().max().item<double>(), 1e-6);
+}
+
 TEST(RnnTheory, LinearInvariantsByNameAndAFirstStepExactToRoundOff) {
   const TheoryResult r = run_rnn_theory(small_theory({}));
   for (const auto& c : r.comparisons) {
