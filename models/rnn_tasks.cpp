@@ -12,7 +12,11 @@ namespace {
 
 const auto kF64 = torch::TensorOptions().dtype(torch::kFloat64);
 
-torch::Tensor times(double dt, int64_t steps) { return torch::arange(1, steps + 1, kF64) * dt; }
+// The authors' time grid: t = linspace(0, T dt, T), so y_1 (the state just after the impulse)
+// is scored against y*(0) and a trained filter reads sigma_zm = 1.
+torch::Tensor times(double dt, int64_t steps) {
+  return torch::linspace(0, static_cast<double>(steps) * dt, steps, kF64);
+}
 
 at::Generator task_generator(const std::string& name, uint64_t seed) {
   return core::make_generator(core::derive_seed(seed, {core::tag_of("rnn-task"), core::tag_of(name)}));

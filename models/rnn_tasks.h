@@ -19,7 +19,8 @@ struct RnnTaskData {
   torch::Tensor weights;
 };
 
-/// Impulse x_0 = 1/dt, else 0; target y*(t) = exp(-c t) at t = k dt, k = 1..T.
+/// Impulse x_0 = 1/dt, else 0; target y*(t) = exp(-c t) on the authors' grid: y_k is scored at
+/// t = (k - 1) T dt / (T - 1), k = 1..T (linspace(0, T dt, T)), so y_1 against y*(0) = 1.
 RnnTaskData filter_task(double c, double dt, int64_t steps);
 /// The rank-2 target exp(-0.3 t) cos(2 t) after the same impulse.
 RnnTaskData oscillation_task(double dt, int64_t steps);

@@ -66,6 +66,7 @@ void apply_task_defaults(const CLI::App* cmd, RawNetwork& raw, const std::string
   if (unset("--activation")) raw.activation = models::to_string(defaults->activation);
   if (unset("--dt")) raw.run.dt = defaults->dt;
   if (unset("--steps")) raw.run.steps = defaults->steps;
+  if (unset("--trials")) raw.run.trials = defaults->trials;
   if (unset("--eta")) raw.run.eta = defaults->eta;
   if (unset("--epochs")) raw.run.epochs = defaults->epochs;
 }

@@ -29,7 +29,7 @@ struct RawTask {
 void add_task_options(CLI::App* cmd, RawTask& task, const std::string& suffix, const std::string& role);
 
 /// The authors' setting of a task (experiments::rnn_task_defaults) for every one of --n
-/// --activation --dt --steps --eta --epochs that the user did not give on `cmd`.
+/// --activation --dt --steps --trials --eta --epochs that the user did not give on `cmd`.
 void apply_task_defaults(const CLI::App* cmd, RawNetwork& raw, const std::string& task);
 
 /// The numbers of an overlap matrix: `text` names a file, or is the matrix itself; numbers are

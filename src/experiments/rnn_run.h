@@ -74,6 +74,7 @@ struct RnnTaskDefaults {
   models::RnnActivation activation;
   double dt;
   int64_t steps;
+  int64_t trials;
   double eta;
   int epochs;
 };

@@ -24,6 +24,35 @@ TEST(RnnE2E, TrainWritesWeightsOverlapTrajectoryAndMeta) {
   EXPECT_TRUE(fs::exists(tmp / "run" / "weights.pt"));
 }
 
+// The flip-flop's defaults (tanh, eta, epochs: the README's stated result) at small N and short
+// trials: the network leaves the initial saddle and holds the last pulse's sign.
+TEST(RnnE2E, FlipFlopDefaultsLearnToHoldTheLastPulseOnFreshTrials) {
+  testing::TempDir tmp;
+  const auto r = run_netprobe("rnn train --task flipflop --n 200 --steps 600 --track-every 100 -q --threads 1 --out " +
+                              (tmp / "ff").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const core::Json meta = core::read_json(tmp / "ff" / "meta.json");
+  EXPECT_EQ(meta["config"]["activation"], "tanh");
+  EXPECT_TRUE(meta["config"]["fresh_trials"].get<bool>());
+  const auto& held_out = meta["held_out"];
+  EXPECT_EQ(held_out["trials"], 200);
+  EXPECT_LT(held_out["loss"].get<double>(), 0.05 * held_out["zero_output_loss"].get<double>()) << meta.dump();
+  EXPECT_NE(r.out.find("held-out loss on 200 fresh trials"), std::string::npos) << r.out;
+}
+
+// The decision task's defaults (50 fresh trials an epoch, eta 0.1) at small N and half the
+// epochs: the graded answer c / 16 is learned, most of the loss of a silent network is gone.
+TEST(RnnE2E, DecisionDefaultsLearnTheGradedAnswer) {
+  testing::TempDir tmp;
+  const auto r = run_netprobe("rnn train --task decision --n 200 --epochs 1000 --track-every 500 -q --threads 1 --out " +
+                              (tmp / "dec").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const core::Json meta = core::read_json(tmp / "dec" / "meta.json");
+  EXPECT_EQ(meta["config"]["trials"], 50);
+  const auto& held_out = meta["held_out"];
+  EXPECT_LT(held_out["loss"].get<double>(), 0.25 * held_out["zero_output_loss"].get<double>()) << meta.dump();
+}
+
 TEST(RnnE2E, LinearTheoryMatchesSimulationToRoundOff) {
   testing::TempDir tmp;
   const auto r = run_netprobe("rnn theory -q --n 250 --epochs 20 --track-every 5 --out " + (tmp / "th").string());
@@ -185,6 +214,7 @@ TEST(RnnE2E, UsageErrorsWriteNothing) {
            "rnn train --task copy", "rnn train --activation relu", "rnn train --optimizer lbfgs", "rnn train --eta 0",
            "rnn", "rnn twins --stretch 1", "rnn twins --task-b copy", "rnn twins --optimizer adam",
            "rnn memory --etas 0.01,-1", "rnn memory --epochs-b 0", "rnn train --task flipflop --trials 0",
+           "rnn train --task flipflop --steps 400", "rnn train --task decision --dt 0.05 --steps 220",
            "rnn theory --optimizer adam"}) {
     const auto r = run_netprobe(args + out);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;

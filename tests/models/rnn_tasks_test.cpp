@@ -14,7 +14,10 @@ TEST(RnnTasks, FilterLossIsDtTimesSumOfSquares) {
   const RnnTaskData t = filter_task(0.2, kTaskDt, 400);
   EXPECT_DOUBLE_EQ(t.inputs[0][0].item<double>(), 1 / kTaskDt);
   EXPECT_EQ(t.inputs.sum().item<double>(), 1 / kTaskDt);
-  EXPECT_NEAR(t.targets[0][19].item<double>(), std::exp(-0.2 * 1.0), 1e-15);  // t = 20 dt = 1
+  // The authors' grid linspace(0, T dt, T): y_1 at t = 0, y_T at T dt = 20.
+  EXPECT_EQ(t.targets[0][0].item<double>(), 1.0);
+  EXPECT_NEAR(t.targets[0][399].item<double>(), std::exp(-0.2 * 20.0), 1e-15);
+  EXPECT_NEAR(t.targets[0][133].item<double>(), std::exp(-0.2 * 133 * 20.0 / 399), 1e-15);
   const torch::Tensor y = torch::zeros_like(t.targets);
   EXPECT_NEAR(rnn_loss(y, t).item<double>(), kTaskDt * t.targets.pow(2).sum().item<double>(), 1e-14);
 }
