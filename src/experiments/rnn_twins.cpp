@@ -59,6 +59,7 @@ void TwinsConfig::validate() const {
 
 Json TwinsResult::to_json() const {
   return {{"output_gap_before", output_gap},
+          {"equivalent", equivalent()},
           {"output_gap_before_theory", output_gap_theory},
           {"visible_change", visible_change},
           {"invisible_change", invisible_change},
@@ -153,7 +154,11 @@ std::string format_twins(const TwinsConfig& config, const TwinsResult& r) {
       "theory matches simulation to {:.2e}\n",
       models::to_string(config.first.activation), config.first.n, config.first.rank, r.invisible_change,
       r.visible_change, r.output_gap, config.second.task, 100 * r.max_curve_gap, r.final_loss, r.final_loss_twin,
-      r.theory_error);
+      r.theory_error) +
+         (r.equivalent() ? ""
+                         : fmt::format("  WARNING: not functionally equivalent twins: their outputs differ by {:.2e} > "
+                                       "{:g} before learning, so part of the curves' gap is a different start\n",
+                                       r.output_gap, kTwinEquivalenceTolerance));
 }
 
 }  // namespace netprobe::experiments

@@ -23,8 +23,13 @@ struct TwinsConfig {
   void validate() const;
 };
 
+/// Twins whose outputs before learning differ by more than this (relative) are not functionally
+/// equivalent: their loss curves then differ partly because they start from different functions.
+constexpr double kTwinEquivalenceTolerance = 1e-3;
+
 struct TwinsResult {
   double output_gap = 0;         ///< max |y - y'| / max |y| on task B's inputs, before learning it
+  bool equivalent() const { return output_gap <= kTwinEquivalenceTolerance; }
   double output_gap_theory = 0;  ///< the same for the latent model (closure level for nonlinear phi)
   double invisible_change = 0;   ///< max |dSigma| over invisible entries / max |Sigma| at the start
   double visible_change = 0;     ///< the same over visible entries (round-off by construction)

@@ -46,6 +46,14 @@ TEST(RnnTwins, LinearTwinComputesTheSameFunctionButLearnsDifferently) {
   EXPECT_LE(r.theory_error, 1e-8);     // and the exact map predicts both
   ASSERT_EQ(r.original.size(), 301u);  // every epoch of B, plus the start
   EXPECT_NEAR(r.original.front().loss, r.twin.front().loss, 1e-10 * r.original.front().loss);
+  EXPECT_TRUE(r.equivalent());
+  EXPECT_EQ(format_twins(config, r).find("WARNING"), std::string::npos);
+  // Twins that start from different functions are flagged (the nonlinear twins' 12-14 % gap).
+  TwinsResult apart = r;
+  apart.output_gap = 0.12;
+  EXPECT_FALSE(apart.equivalent());
+  EXPECT_NE(format_twins(config, apart).find("WARNING: not functionally equivalent twins"), std::string::npos);
+  EXPECT_FALSE(apart.to_json()["equivalent"].get<bool>());
 }
 
 TEST(RnnTwins, NonlinearTwinKeepsTheWriteSideAndTheCrossBlockExactly) {
