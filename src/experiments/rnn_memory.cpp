@@ -163,7 +163,7 @@ MemoryResult run_memory(const MemoryConfig& config, bool progress) {
       for (int todo = epochs; todo > 0;) {
         c.epochs = todo;
         c.track_every = std::min(c.track_every, todo);
-        auto records = train_rnn_on(rnn, task, c, progress);
+        auto records = train_rnn_on(rnn, task, c, progress, trained);
         for (size_t k = offset == 0 ? 0 : 1; k < records.size(); ++k) {
           records[k].epoch += offset;
           run.trajectory.push_back(records[k]);

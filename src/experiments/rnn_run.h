@@ -85,9 +85,11 @@ std::optional<RnnTaskDefaults> rnn_task_defaults(const std::string& task);
 train::OptimizerKind parse_rnn_optimizer(const std::string& name);
 
 /// Trains `rnn` in place on `task` with config's optimizer, eta, epochs and track_every (full
-/// batch, shared trainer). Epoch 0 of the trajectory is the starting point.
+/// batch, shared trainer). Epoch 0 of the trajectory is the starting point. With fresh trials
+/// of a random task, epoch e trains on config.task_data(first_epoch + e) (epoch 0 of a run that
+/// starts at first_epoch 0: `task`), so a phase continued in chunks sees new trials.
 std::vector<models::OverlapRecord> train_rnn_on(models::LowRankRnn& rnn, const models::RnnTaskData& task,
-                                                const RnnRunConfig& config, bool progress);
+                                                const RnnRunConfig& config, bool progress, int first_epoch = 0);
 /// A network initialized from config.seed ("rnn-init"), the start of every RNN experiment.
 models::LowRankRnn init_rnn(const RnnRunConfig& config);
 /// Trains a randomly initialized network (seeded) on config's task and returns its overlap

@@ -72,6 +72,14 @@ TEST(RnnTheory, RandomTasksDrawFreshTrialsEachEpochAndTheTheoryStepsOnTheSameTri
   const auto sim = train_rnn(c, rnn, false);
   const auto stale = theory_trajectory(sim.front().sigma, c.task_data(), fixed);
   EXPECT_GT((stale.back().sigma - sim.back().sigma).abs().max().item<double>(), 1e-6);
+
+  // A run continued in chunks (as rnn memory --converge does) sees the same trials as one run.
+  models::LowRankRnn chunked = init_rnn(c);
+  RnnRunConfig half = c;
+  half.epochs = 3;
+  train_rnn_on(chunked, c.task_data(), half, false);
+  const auto second = train_rnn_on(chunked, c.task_data(), half, false, /*first_epoch=*/3);
+  EXPECT_LT((second.back().sigma - sim.back().sigma).abs().max().item<double>(), 1e-12);
 }
 
 TEST(RnnTheory, LinearInvariantsByNameAndAFirstStepExactToRoundOff) {
