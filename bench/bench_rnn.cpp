@@ -7,7 +7,16 @@
 //                    trainer, JSON record per epoch, overlaps every 10 epochs).
 // Counters: epochs/s and the GFLOP/s of the recurrence's arithmetic. All three run in a process
 // set up like the netprobe executable (allocator tuned).
+//
+// The nonlinear theory's cost per epoch is one overlap gradient E of the latent model (tanh,
+// R = 1, T = 400, the filter task): autograd through the latent model (the baseline) against
+// the hand-written adjoint. main() prints their ratio after the benchmarks.
+#include <chrono>
+
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include "models/latent_adjoint.h"
 
 #include "src/core/runtime.h"
 #include "src/core/seeding.h"
@@ -80,6 +89,37 @@ void BM_RnnTrainNetprobe(benchmark::State& state) {
   report(state, config.epochs);
 }
 
+// A trained-like Sigma0 (tanh, R = 1): random vectors with overlaps of order one.
+torch::Tensor latent_sigma() {
+  const torch::Tensor a = torch::tensor({1.2, 0.3, 0.9, -0.6, 0.3, 1.0, 0.5, 0.8, 0.9, 0.5, 1.1, 0.2, -0.6, 0.8, 0.2, 1.3},
+                                        torch::kFloat64)
+                              .reshape({4, 4});
+  return a.matmul(a.t());
+}
+
+template <typename Gradient>
+void latent_gradient_bench(benchmark::State& state, Gradient gradient) {
+  core::configure_threads(1);
+  const auto task = models::filter_task(0.2, kDt, kSteps);
+  const torch::Tensor sigma = latent_sigma();
+  for (auto _ : state) benchmark::DoNotOptimize(gradient(sigma, task));
+  state.counters["epochs/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+void BM_LatentGradientAutograd(benchmark::State& state) {
+  latent_gradient_bench(state, [](const torch::Tensor& s, const models::RnnTaskData& t) {
+    return models::latent_overlap_gradient(s, t, 1, models::RnnActivation::kTanh, kDt);
+  });
+}
+
+void BM_LatentGradientAdjoint(benchmark::State& state) {
+  latent_gradient_bench(state, [](const torch::Tensor& s, const models::RnnTaskData& t) {
+    return models::latent_overlap_gradient_adjoint(s, t, 1, models::RnnActivation::kTanh, kDt);
+  });
+}
+
+BENCHMARK(BM_LatentGradientAutograd)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_LatentGradientAdjoint)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_RnnEagerBaseline)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 BENCHMARK(BM_RnnKernelOnly)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 BENCHMARK(BM_RnnTrainNetprobe)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(3.0);
@@ -93,5 +133,23 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  // The ratio line: both gradients timed back to back in this process (after a warm-up that
+  // builds the tanh gain table), seconds per call.
+  using namespace netprobe;
+  core::configure_threads(1);
+  const auto task = models::filter_task(0.2, kDt, kSteps);
+  const torch::Tensor sigma = latent_sigma();
+  const auto seconds_per_call = [&](auto gradient, int calls) {
+    gradient();
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < calls; ++i) gradient();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / calls;
+  };
+  const double autograd = seconds_per_call(
+      [&] { return models::latent_overlap_gradient(sigma, task, 1, models::RnnActivation::kTanh, kDt); }, 20);
+  const double adjoint = seconds_per_call(
+      [&] { return models::latent_overlap_gradient_adjoint(sigma, task, 1, models::RnnActivation::kTanh, kDt); }, 200);
+  fmt::print("latent overlap gradient (tanh, R=1, T={}): adjoint {:.3f} ms vs autograd {:.2f} ms per epoch: {:.0f}x\n",
+             kSteps, 1e3 * adjoint, 1e3 * autograd, autograd / adjoint);
   return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "models/latent_adjoint.h"
 #include "models/rnn_kernel.h"
 
 namespace netprobe::models {
@@ -126,7 +127,7 @@ torch::Tensor overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& ta
     torch::Tensor e = linear_overlap_gradient(sigma, task, rank, dt, loss);
     if (e.defined()) return e;
   }
-  return latent_overlap_gradient(sigma, task, rank, activation, dt, loss);
+  return latent_overlap_gradient_adjoint(sigma, task, rank, activation, dt, loss);
 }
 
 torch::Tensor latent_overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, int64_t rank,

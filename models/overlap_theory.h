@@ -36,10 +36,12 @@ torch::Tensor latent_outputs(const torch::Tensor& sigma, const torch::Tensor& in
                              RnnActivation activation, double dt);
 
 /// E = sym(dL/dSigma). Linear phi: exactly, from the fused kernel on a (2R+2)-neuron network
-/// realizing Sigma; otherwise (or if Sigma is singular) latent_overlap_gradient.
+/// realizing Sigma; otherwise (or if Sigma is singular) the latent model's hand-written adjoint
+/// (latent_adjoint.h).
 torch::Tensor overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, int64_t rank,
                                RnnActivation activation, double dt, double* loss = nullptr);
-/// E by automatic differentiation through the latent model (Gaussian closure for tanh, erf_s).
+/// E by automatic differentiation through the latent model (Gaussian closure for tanh, erf_s):
+/// the reference the adjoint is tested and benchmarked against.
 torch::Tensor latent_overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, int64_t rank,
                                       RnnActivation activation, double dt, double* loss = nullptr);
 
