@@ -91,9 +91,9 @@ void BM_RnnTrainNetprobe(benchmark::State& state) {
 
 // A trained-like Sigma0 (tanh, R = 1): random vectors with overlaps of order one.
 torch::Tensor latent_sigma() {
-  const torch::Tensor a = torch::tensor({1.2, 0.3, 0.9, -0.6, 0.3, 1.0, 0.5, 0.8, 0.9, 0.5, 1.1, 0.2, -0.6, 0.8, 0.2, 1.3},
-                                        torch::kFloat64)
-                              .reshape({4, 4});
+  const torch::Tensor a =
+      torch::tensor({1.2, 0.3, 0.9, -0.6, 0.3, 1.0, 0.5, 0.8, 0.9, 0.5, 1.1, 0.2, -0.6, 0.8, 0.2, 1.3}, torch::kFloat64)
+          .reshape({4, 4});
   return a.matmul(a.t());
 }
 

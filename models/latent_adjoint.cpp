@@ -60,8 +60,7 @@ struct LatentOverlaps {
   int64_t r = 1;
   double zm = 0, mm = 0;
   std::vector<double> zu, vm, mu, vu, uu;  // vu[i * r + j] = v_i.u_j, uu[i * r + j] = u_i.u_j
-  explicit LatentOverlaps(int64_t rank)
-      : r(rank), zu(rank), vm(rank), mu(rank), vu(rank * rank), uu(rank * rank) {}
+  explicit LatentOverlaps(int64_t rank) : r(rank), zu(rank), vm(rank), mu(rank), vu(rank * rank), uu(rank * rank) {}
 };
 
 LatentOverlaps read_overlaps(const torch::Tensor& sigma, int64_t rank) {

@@ -100,7 +100,8 @@ RnnTaskData noisy_decision_task(double dt, int64_t steps, int64_t trials, uint64
   torch::Tensor mask = torch::zeros({trials, steps}, kF64), target = torch::zeros({trials, steps}, kF64);
   mask.narrow(1, 0, fixation_end).fill_(1.0);
   mask.narrow(1, response_start, steps - response_start).fill_(1.0);
-  target.narrow(1, response_start, steps - response_start).copy_((coherence / 16).unsqueeze(1).expand({trials, steps - response_start}));
+  target.narrow(1, response_start, steps - response_start)
+      .copy_((coherence / 16).unsqueeze(1).expand({trials, steps - response_start}));
   return {x, target, masked_mean_weights(mask)};
 }
 

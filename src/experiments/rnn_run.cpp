@@ -63,12 +63,19 @@ void check_init_overlaps(const RnnRunConfig& c) {
 }  // namespace
 
 core::Json RnnRunConfig::to_json() const {
-  core::Json j = {{"task", task},     {"decay", decay},
-                  {"trials", trials}, {"fresh_trials", fresh_trials}, {"n", n},
-                  {"rank", rank},     {"activation", models::to_string(activation)},
-                  {"dt", dt},         {"steps", steps},
-                  {"eta", eta},       {"optimizer", is_gd() ? "gd" : "adam"},
-                  {"epochs", epochs}, {"track_every", track_every},
+  core::Json j = {{"task", task},
+                  {"decay", decay},
+                  {"trials", trials},
+                  {"fresh_trials", fresh_trials},
+                  {"n", n},
+                  {"rank", rank},
+                  {"activation", models::to_string(activation)},
+                  {"dt", dt},
+                  {"steps", steps},
+                  {"eta", eta},
+                  {"optimizer", is_gd() ? "gd" : "adam"},
+                  {"epochs", epochs},
+                  {"track_every", track_every},
                   {"seed", seed}};
   if (!init_overlaps.empty()) j["init_overlaps"] = init_overlaps;  // absent: random init, as before
   return j;
@@ -79,7 +86,7 @@ RnnRunConfig RnnRunConfig::from_json(const core::Json& json, const std::string& 
     RnnRunConfig c;
     c.task = json.at("task").get<std::string>();
     c.decay = json.at("decay").get<double>();
-    c.trials = json.value("trials", int64_t{32});  // runs written before the random tasks existed
+    c.trials = json.value("trials", int64_t{32});        // runs written before the random tasks existed
     c.fresh_trials = json.value("fresh_trials", false);  // runs written before fresh trials: one fixed batch
     c.n = json.at("n").get<int64_t>();
     c.rank = json.at("rank").get<int64_t>();
@@ -135,15 +142,17 @@ std::string RnnRunConfig::task_label() const { return task == "filter" ? fmt::fo
 bool RnnRunConfig::random_task() const { return task == "flipflop" || task == "decision"; }
 
 RnnTaskData RnnRunConfig::task_data(int epoch) const {
-  const uint64_t trials_seed = random_task() && fresh_trials
-                                   ? core::derive_seed(seed, {core::tag_of("epoch-trials"), static_cast<uint64_t>(epoch)})
-                                   : seed;
+  const uint64_t trials_seed =
+      random_task() && fresh_trials
+          ? core::derive_seed(seed, {core::tag_of("epoch-trials"), static_cast<uint64_t>(epoch)})
+          : seed;
   return models::make_rnn_task(task, decay, dt, steps, trials, trials_seed);
 }
 
 RnnTaskData RnnRunConfig::held_out_task() const {
   constexpr int64_t kHeldOutTrials = 200;
-  return models::make_rnn_task(task, decay, dt, steps, kHeldOutTrials, core::derive_seed(seed, {core::tag_of("held-out")}));
+  return models::make_rnn_task(task, decay, dt, steps, kHeldOutTrials,
+                               core::derive_seed(seed, {core::tag_of("held-out")}));
 }
 
 models::LowRankRnnOptions RnnRunConfig::rnn_options() const {
@@ -289,7 +298,8 @@ RnnTrainResult train_rnn_run(const RnnRunConfig& config, const fs::path& out_dir
     const RnnTaskData h = config.held_out_task();
     // A few trials at a time: the kernel keeps every state of its batch (N x T each).
     std::vector<torch::Tensor> outputs;
-    for (const auto& inputs : h.inputs.split(std::max<int64_t>(1, config.trials))) outputs.push_back(rnn->forward(inputs));
+    for (const auto& inputs : h.inputs.split(std::max<int64_t>(1, config.trials)))
+      outputs.push_back(rnn->forward(inputs));
     held_out = {{"trials", h.inputs.size(0)},
                 {"loss", models::rnn_loss(torch::cat(outputs), h).item<double>()},
                 {"zero_output_loss", models::rnn_loss(torch::zeros_like(h.targets), h).item<double>()}};

@@ -149,12 +149,12 @@ TwinsResult run_twins(const TwinsConfig& config, bool progress) {
 
 std::string format_twins(const TwinsConfig& config, const TwinsResult& r) {
   return fmt::format(
-      "twins ({} N={} R={}): invisible overlaps differ by {:.3g} (visible {:.1e}); outputs before learning "
-      "differ by {:.2e}\n  learning {}: loss curves differ by up to {:.1f}%, final {:.4g} vs {:.4g}; "
-      "theory matches simulation to {:.2e}\n",
-      models::to_string(config.first.activation), config.first.n, config.first.rank, r.invisible_change,
-      r.visible_change, r.output_gap, config.second.task, 100 * r.max_curve_gap, r.final_loss, r.final_loss_twin,
-      r.theory_error) +
+             "twins ({} N={} R={}): invisible overlaps differ by {:.3g} (visible {:.1e}); outputs before learning "
+             "differ by {:.2e}\n  learning {}: loss curves differ by up to {:.1f}%, final {:.4g} vs {:.4g}; "
+             "theory matches simulation to {:.2e}\n",
+             models::to_string(config.first.activation), config.first.n, config.first.rank, r.invisible_change,
+             r.visible_change, r.output_gap, config.second.task, 100 * r.max_curve_gap, r.final_loss, r.final_loss_twin,
+             r.theory_error) +
          (r.equivalent() ? ""
                          : fmt::format("  WARNING: not functionally equivalent twins: their outputs differ by {:.2e} > "
                                        "{:g} before learning, so part of the curves' gap is a different start\n",

@@ -28,7 +28,7 @@ struct TwinsConfig {
 constexpr double kTwinEquivalenceTolerance = 1e-3;
 
 struct TwinsResult {
-  double output_gap = 0;         ///< max |y - y'| / max |y| on task B's inputs, before learning it
+  double output_gap = 0;  ///< max |y - y'| / max |y| on task B's inputs, before learning it
   bool equivalent() const { return output_gap <= kTwinEquivalenceTolerance; }
   double output_gap_theory = 0;  ///< the same for the latent model (closure level for nonlinear phi)
   double invisible_change = 0;   ///< max |dSigma| over invisible entries / max |Sigma| at the start

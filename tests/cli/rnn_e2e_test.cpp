@@ -44,8 +44,9 @@ TEST(RnnE2E, FlipFlopDefaultsLearnToHoldTheLastPulseOnFreshTrials) {
 // epochs: the graded answer c / 16 is learned, most of the loss of a silent network is gone.
 TEST(RnnE2E, DecisionDefaultsLearnTheGradedAnswer) {
   testing::TempDir tmp;
-  const auto r = run_netprobe("rnn train --task decision --n 200 --epochs 1000 --track-every 500 -q --threads 1 --out " +
-                              (tmp / "dec").string());
+  const auto r =
+      run_netprobe("rnn train --task decision --n 200 --epochs 1000 --track-every 500 -q --threads 1 --out " +
+                   (tmp / "dec").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const core::Json meta = core::read_json(tmp / "dec" / "meta.json");
   EXPECT_EQ(meta["config"]["trials"], 50);

@@ -58,14 +58,15 @@ TEST(LatentAdjoint, TanhGainAndItsDerivativeMatchTheQuadratureAndLimits) {
     EXPECT_NEAR(g, gain(RnnActivation::kTanh, d).item<double>(), 1e-9) << delta;  // the table's interpolation
     // dg/dDelta by a central difference of the quadrature itself.
     const double h = 1e-5;
-    const double lo = gain(RnnActivation::kTanh, torch::tensor({std::max(delta - h, 0.0)}, torch::kFloat64)).item<double>();
+    const double lo =
+        gain(RnnActivation::kTanh, torch::tensor({std::max(delta - h, 0.0)}, torch::kFloat64)).item<double>();
     const double hi = gain(RnnActivation::kTanh, torch::tensor({delta + h}, torch::kFloat64)).item<double>();
     const double fd = (hi - lo) / (delta + h - std::max(delta - h, 0.0));
     EXPECT_NEAR(dg, fd, 1e-5 * std::max(1.0, std::abs(fd)) + (delta < h ? 1e-4 : 0.0)) << delta;
   }
   double dg = 0;
   EXPECT_DOUBLE_EQ(closure_gain(RnnActivation::kTanh, 0.0, &dg), 1.0);  // phi'(0) = 1
-  EXPECT_NEAR(dg, -1.0, 1e-9);                                         // tanh'''(0) / 2
+  EXPECT_NEAR(dg, -1.0, 1e-9);                                          // tanh'''(0) / 2
   EXPECT_DOUBLE_EQ(closure_gain(RnnActivation::kErfS, 2.0, &dg), 1 / std::sqrt(1 + M_PI));
 }
 

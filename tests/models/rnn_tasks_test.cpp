@@ -68,7 +68,8 @@ TEST(RnnTasks, DecisionPeriodsCoherencesAndGradedTargetAreTheAuthors) {
   const RnnTaskData t = noisy_decision_task(kTaskDt, steps, trials, 1);
   const torch::Tensor target = t.targets.select(1, steps - 1);
   const torch::Tensor coherence = target * 16;
-  EXPECT_TRUE(torch::isin(coherence.abs(), torch::tensor({1.0, 2.0, 4.0, 8.0, 16.0}, torch::kFloat64)).all().item<bool>());
+  EXPECT_TRUE(
+      torch::isin(coherence.abs(), torch::tensor({1.0, 2.0, 4.0, 8.0, 16.0}, torch::kFloat64)).all().item<bool>());
   EXPECT_GT(coherence.gt(0).sum().item<int64_t>(), 50);  // both signs and
   EXPECT_GT(coherence.lt(0).sum().item<int64_t>(), 50);
   EXPECT_EQ(std::get<0>(at::_unique(coherence)).numel(), 10);  // all ten coherences occur
