@@ -143,9 +143,8 @@ bool RnnRunConfig::random_task() const { return task == "flipflop" || task == "d
 
 RnnTaskData RnnRunConfig::task_data(int epoch) const {
   const uint64_t trials_seed =
-      random_task() && fresh_trials
-          ? core::derive_seed(seed, {core::tag_of("epoch-trials"), static_cast<uint64_t>(epoch)})
-          : seed;
+      draws_fresh_trials() ? core::derive_seed(seed, {core::tag_of("epoch-trials"), static_cast<uint64_t>(epoch)})
+                           : seed;
   return models::make_rnn_task(task, decay, dt, steps, trials, trials_seed);
 }
 
@@ -165,7 +164,7 @@ std::vector<OverlapRecord> train_rnn_on(LowRankRnn& rnn, const RnnTaskData& task
   const double lr = config.is_gd() ? config.eta * static_cast<double>(rnn->options().n()) : config.eta;
   train::Optimizer optimizer({{rnn->parameters(), 1.0}}, {config.optimizer, lr});
   // Fresh trials each epoch for a random task, else the one fixed batch.
-  const bool fresh = config.random_task() && config.fresh_trials;
+  const bool fresh = config.draws_fresh_trials();
   train::GeneratedDataSource source(
       [&](int epoch) {
         const int at = first_epoch + epoch;
@@ -222,7 +221,7 @@ std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const 
   if (!config.is_gd()) {
     throw core::UsageError("--optimizer: the overlap theory follows gradient descent; Adam has no overlap-space map");
   }
-  if (!(config.random_task() && config.fresh_trials)) {
+  if (!config.draws_fresh_trials()) {
     return models::theory_trajectory(sigma0, task, config.rank, config.activation, config.dt, config.gd_schedule(),
                                      integrator);
   }

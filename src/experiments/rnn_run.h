@@ -52,8 +52,10 @@ struct RnnRunConfig {
   models::RnnTaskData task_data(int epoch = 0) const;
   /// flipflop and decision draw random trials; filter and oscillation are one fixed trial.
   bool random_task() const;
+  /// A random task with fresh_trials on: every epoch trains on new trials.
+  bool draws_fresh_trials() const { return random_task() && fresh_trials; }
   /// 200 trials of a random task that training never sees (own seed): the loss a run reports as
-  /// held_out_loss. Deterministic tasks: their one trial.
+  /// meta.json's held_out.loss.
   models::RnnTaskData held_out_task() const;
   /// "filter c=0.2, N=500, R=1, linear": what a figure title names.
   std::string label() const;
