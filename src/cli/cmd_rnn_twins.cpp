@@ -24,9 +24,16 @@ Command setup_rnn_twins(CLI::App* rnn, const GlobalOptions& global) {
   cmd->add_option("--pretrain-epochs", twins->pretrain_epochs, "Epochs on task A before twinning (0: random init)")
       ->capture_default_str();
   cmd->add_option("--epochs", net->run.epochs, "Epochs on task B")->capture_default_str();
-  cmd->add_option("--stretch", twins->stretch, "s of the twinning map P = I + (s-1) q q^T")->capture_default_str();
+  auto construction = std::make_shared<std::string>();
+  cmd->add_option("--construction", *construction,
+                  "authors: |u|^2 and sigma_mu changed, v re-solved; stretch: C -> [PA | P^-T B] (default: authors "
+                  "for linear, stretch for tanh/erf_s)");
+  cmd->add_option("--stretch", twins->stretch, "authors: factor on |u|^2; stretch: s of P = I + (s-1) q q^T")
+      ->capture_default_str();
+  cmd->add_option("--mu-shift", twins->mu_shift, "authors: shift of sigma_mu")->capture_default_str();
   cmd->add_option("--out", *out, "Directory for twins.csv, overlaps, result.json and figures/")->required();
-  return {cmd, [net, first, second, twins, out, &global] {
+  return {cmd, [net, first, second, twins, out, construction, &global] {
+            if (!construction->empty()) twins->construction = models::parse_twin_construction(*construction);
             twins->first = finish(*net, *first, global.seed);
             twins->second = finish(*net, *second, global.seed);
             twins->out = *out;

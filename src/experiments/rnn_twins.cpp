@@ -36,7 +36,9 @@ void write_twins(const TwinsConfig& config, const TwinsResult& r) {
                    {{"task_a", config.first.to_json()},
                     {"task_b", config.second.to_json()},
                     {"pretrain_epochs", config.pretrain_epochs},
-                    {"stretch", config.stretch}});
+                    {"construction", models::to_string(config.construction_used())},
+                    {"stretch", config.stretch},
+                    {"mu_shift", config.mu_shift}});
   staged.commit();
 }
 
@@ -52,9 +54,25 @@ void TwinsConfig::validate() const {
     throw core::UsageError(fmt::format("--pretrain-epochs: must be >= 0, got {}", pretrain_epochs));
   if (!second.is_gd())
     throw core::UsageError("--optimizer: twins compare against the overlap theory, which follows GD");
-  if (!(stretch > 0) || stretch == 1.0) {
+  const bool unchanged =
+      stretch == 1.0 && (construction_used() == models::TwinConstruction::kStretch || mu_shift == 0.0);
+  if (!(stretch > 0) || unchanged) {
     throw core::UsageError(fmt::format("--stretch: must be > 0 and != 1, got {}", stretch));
   }
+  if (!std::isfinite(mu_shift)) throw core::UsageError(fmt::format("--mu-shift: must be finite, got {}", mu_shift));
+}
+
+models::TwinConstruction TwinsConfig::construction_used() const {
+  if (construction) return *construction;
+  return first.activation == models::RnnActivation::kLinear ? models::TwinConstruction::kAuthors
+                                                            : models::TwinConstruction::kStretch;
+}
+
+torch::Tensor make_twin_of(const TwinsConfig& config, const torch::Tensor& c, at::Generator& gen) {
+  if (config.construction_used() == models::TwinConstruction::kAuthors) {
+    return models::make_authors_twin(c, config.first.rank, {config.stretch, config.mu_shift});
+  }
+  return models::make_twin(c, config.first.rank, config.first.activation, config.stretch, gen);
 }
 
 Json TwinsResult::to_json() const {
@@ -105,8 +123,7 @@ TwinsResult run_twins(const TwinsConfig& config, bool progress) {
   }
   at::Generator twin_gen = core::make_generator(core::derive_seed(config.first.seed, {core::tag_of("rnn-twin")}));
   models::LowRankRnn twin(config.first.rnn_options());
-  twin->set_vectors(models::make_twin(original->vectors().detach(), config.first.rank, config.first.activation,
-                                      config.stretch, twin_gen));
+  twin->set_vectors(make_twin_of(config, original->vectors().detach(), twin_gen));
 
   const models::RnnTaskData task = config.second.task_data();
   TwinsResult out;
@@ -149,12 +166,13 @@ TwinsResult run_twins(const TwinsConfig& config, bool progress) {
 
 std::string format_twins(const TwinsConfig& config, const TwinsResult& r) {
   return fmt::format(
-             "twins ({} N={} R={}): invisible overlaps differ by {:.3g} (visible {:.1e}); outputs before learning "
+             "twins ({} N={} R={}, {} twin): invisible overlaps differ by {:.3g} (visible {:.1e}); outputs before "
+             "learning "
              "differ by {:.2e}\n  learning {}: loss curves differ by up to {:.1f}%, final {:.4g} vs {:.4g}; "
              "theory matches simulation to {:.2e}\n",
-             models::to_string(config.first.activation), config.first.n, config.first.rank, r.invisible_change,
-             r.visible_change, r.output_gap, config.second.task, 100 * r.max_curve_gap, r.final_loss, r.final_loss_twin,
-             r.theory_error) +
+             models::to_string(config.first.activation), config.first.n, config.first.rank,
+             models::to_string(config.construction_used()), r.invisible_change, r.visible_change, r.output_gap,
+             config.second.task, 100 * r.max_curve_gap, r.final_loss, r.final_loss_twin, r.theory_error) +
          (r.equivalent() ? ""
                          : fmt::format("  WARNING: not functionally equivalent twins: their outputs differ by {:.2e} > "
                                        "{:g} before learning, so part of the curves' gap is a different start\n",

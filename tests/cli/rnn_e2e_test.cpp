@@ -213,10 +213,10 @@ TEST(RnnE2E, UsageErrorsWriteNothing) {
   for (const std::string& args : std::vector<std::string>{
            "rnn train --rank 0", "rnn train --n 2 --rank 3", "rnn train --dt 0", "rnn train --dt -0.1",
            "rnn train --task copy", "rnn train --activation relu", "rnn train --optimizer lbfgs", "rnn train --eta 0",
-           "rnn", "rnn twins --stretch 1", "rnn twins --task-b copy", "rnn twins --optimizer adam",
-           "rnn memory --etas 0.01,-1", "rnn memory --epochs-b 0", "rnn train --task flipflop --trials 0",
-           "rnn train --task flipflop --steps 400", "rnn train --task decision --dt 0.05 --steps 220",
-           "rnn theory --optimizer adam"}) {
+           "rnn", "rnn twins --stretch 1 --mu-shift 0", "rnn twins --construction mirror", "rnn twins --task-b copy",
+           "rnn twins --optimizer adam", "rnn memory --etas 0.01,-1", "rnn memory --epochs-b 0",
+           "rnn train --task flipflop --trials 0", "rnn train --task flipflop --steps 400",
+           "rnn train --task decision --dt 0.05 --steps 220", "rnn theory --optimizer adam"}) {
     const auto r = run_netprobe(args + out);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
   }

@@ -38,6 +38,11 @@ TEST(RnnTwins, LinearTwinComputesTheSameFunctionButLearnsDifferently) {
   config.second = small_config(RnnActivation::kLinear, 0.4);
   config.first.epochs = config.second.epochs = 300;
   config.pretrain_epochs = 200;
+  config.construction = models::TwinConstruction::kStretch;  // the authors' twin: the test below
+  const TwinsResult stretched = run_twins(config, false);
+  EXPECT_LE(stretched.output_gap, 1e-10);
+  EXPECT_GT(stretched.max_curve_gap, 0.1);
+  config.construction.reset();
   const TwinsResult r = run_twins(config, false);
   EXPECT_LE(r.output_gap, 1e-10);
   EXPECT_LE(r.visible_change, 1e-12);
@@ -67,6 +72,54 @@ TEST(RnnTwins, NonlinearTwinKeepsTheWriteSideAndTheCrossBlockExactly) {
   EXPECT_LE(((s1 - s0).abs() * visible).max().item<double>(), 1e-12);
   EXPECT_GT(((s1 - s0).abs() * (1 - visible)).max().item<double>(), 0.1);
   EXPECT_THROW(make_twin(c, 2, RnnActivation::kTanh, 1.0, gen), core::UsageError);
+}
+
+TEST(RnnTwins, AuthorsTwinMovesUSquaredAndSigmaMuAndKeepsTheCrossBlock) {
+  for (const int64_t rank : {1, 2}) {
+    LowRankRnn rnn(LowRankRnnOptions(400, rank));
+    auto gen = core::make_generator(3);
+    rnn->init_random(gen);
+    const torch::Tensor c = rnn->vectors().detach();
+    for (const models::AuthorsTwinChange change : {models::AuthorsTwinChange{2.0, 0.3}, {0.7, -0.1}, {1.0, 0.2}}) {
+      const torch::Tensor s0 = overlap_matrix(c), s1 = overlap_matrix(models::make_authors_twin(c, rank, change));
+      const int64_t k = rank + 1;
+      // Sigma_AB (z.m, z.u, v.m, v.u) kept; z and m themselves too.
+      const torch::Tensor ab0 = s0.narrow(0, 0, k).narrow(1, k, k), ab1 = s1.narrow(0, 0, k).narrow(1, k, k);
+      EXPECT_LE((ab1 - ab0).abs().max().item<double>(), 1e-12) << rank;
+      EXPECT_NEAR(s1[0][0].item<double>(), s0[0][0].item<double>(), 1e-12);
+      EXPECT_NEAR(s1[k][k].item<double>(), s0[k][k].item<double>(), 1e-12);
+      for (int64_t j = 1; j <= rank; ++j) {  // exactly the requested |u_j|^2 and sigma_{m u_j}
+        EXPECT_NEAR(s1[k + j][k + j].item<double>(), change.u_norm_scale * s0[k + j][k + j].item<double>(), 1e-12);
+        EXPECT_NEAR(s1[k][k + j].item<double>(), s0[k][k + j].item<double>() + change.mu_shift, 1e-12);
+      }
+    }
+    // A linear network and its authors' twin compute the same function.
+    LowRankRnn twin(rnn->options());
+    twin->set_vectors(models::make_authors_twin(c, rank, {2.0, 0.3}));
+    const torch::Tensor x = torch::randn({3, 400}, gen, torch::kFloat64);
+    torch::NoGradGuard no_grad;
+    const torch::Tensor y0 = rnn->forward(x), y1 = twin->forward(x);
+    EXPECT_LE(((y1 - y0).abs().max() / y0.abs().max()).item<double>(), 1e-12) << rank;
+  }
+  LowRankRnn rnn(LowRankRnnOptions(200, 1));
+  auto gen = core::make_generator(5);
+  rnn->init_random(gen);
+  const torch::Tensor c = rnn->vectors().detach();
+  EXPECT_THROW(models::make_authors_twin(c, 1, {0.01, 0.3}), core::UsageError);  // shift alone is longer
+  EXPECT_THROW(models::make_authors_twin(c, 1, {1.0, 0.0}), core::UsageError);   // no change at all
+  EXPECT_THROW(models::make_authors_twin(c, 1, {-1.0, 0.0}), core::UsageError);
+}
+
+TEST(RnnTwins, DefaultConstructionIsTheAuthorsForLinearAndTheStretchForNonlinear) {
+  TwinsConfig config;
+  config.first = small_config(RnnActivation::kLinear, 0.2);
+  EXPECT_EQ(config.construction_used(), models::TwinConstruction::kAuthors);
+  config.first.activation = RnnActivation::kErfS;
+  EXPECT_EQ(config.construction_used(), models::TwinConstruction::kStretch);
+  config.construction = models::TwinConstruction::kAuthors;
+  EXPECT_EQ(config.construction_used(), models::TwinConstruction::kAuthors);
+  EXPECT_EQ(models::parse_twin_construction("stretch"), models::TwinConstruction::kStretch);
+  EXPECT_THROW(models::parse_twin_construction("mirror"), core::UsageError);
 }
 
 TEST(RnnMemory, LinearInvisibleResidualHalvesWithEta) {
