@@ -136,16 +136,28 @@ torch::Tensor latent_overlap_gradient_adjoint(const torch::Tensor& sigma, const 
   const torch::Tensor target = task.targets.to(torch::kFloat64).contiguous();
   const torch::Tensor weight = task.weights.to(torch::kFloat64).contiguous();
   const auto xa = x.accessor<double, 2>(), ya = target.accessor<double, 2>(), wa = weight.accessor<double, 2>();
-  const int64_t batch = x.size(0), steps = x.size(1), r = rank;
-  // States 0..T of one trial: km, ku (r each), g and dg/dDelta; and the readout error of each step.
+  const int64_t batch = x.size(0), steps = x.size(1), r = rank, lag = readout_lag(activation);
+  // States 0..T of one trial: km, ku (r each), g and dg/dDelta; and each output's error and
+  // readout before the gain (output k reads state k + lag).
   std::vector<double> km(steps + 1), ku((steps + 1) * r), g(steps + 1), dg(steps + 1), err(steps), readout(steps);
   std::vector<double> a(r), a_next(r), d_delta_ku(r), drive_in(r);
   double total = 0;
+  // Output k = g_n (zm km_n + zu . ku_n) of state n = k + lag.
+  const auto read_out = [&](int64_t b, int64_t n) {
+    const int64_t k = n - lag;
+    double s = km[n] * o.zm;
+    for (int64_t i = 0; i < r; ++i) s += o.zu[i] * ku[n * r + i];
+    readout[k] = s;
+    const double e = g[n] * s - ya[b][k];
+    err[k] = 2 * wa[b][k] * e;  // dL/dy_k
+    total += wa[b][k] * e * e;
+  };
   for (int64_t b = 0; b < batch; ++b) {
     // Forward: the latent recurrence of latent_outputs, keeping every state.
     km[0] = 0;
     std::fill(ku.begin(), ku.begin() + r, 0.0);
     g[0] = closure_gain(activation, 0.0, &dg[0]);
+    if (lag == 0) read_out(b, 0);  // y_0 = 0 from h_0 = 0: it has a loss, but no gradient
     for (int64_t t = 0; t < steps; ++t) {
       const double* k0 = &ku[t * r];
       double* k1 = &ku[(t + 1) * r];
@@ -156,12 +168,7 @@ torch::Tensor latent_overlap_gradient_adjoint(const torch::Tensor& sigma, const 
         k1[i] = k0[i] + dt * (-k0[i] + g[t] * p);
       }
       g[t + 1] = closure_gain(activation, population_variance(o, km[t + 1], k1, nullptr), &dg[t + 1]);
-      double s = km[t + 1] * o.zm;
-      for (int64_t i = 0; i < r; ++i) s += o.zu[i] * k1[i];
-      readout[t] = s;
-      const double e = g[t + 1] * s - ya[b][t];
-      err[t] = 2 * wa[b][t] * e;  // dL/dy_t
-      total += wa[b][t] * e * e;
+      if (t + 1 - lag < steps) read_out(b, t + 1);
     }
     // Backward: a = dL/dku of the state after step t, gathered from the steps after it.
     std::fill(a.begin(), a.end(), 0.0);
@@ -169,16 +176,18 @@ torch::Tensor latent_overlap_gradient_adjoint(const torch::Tensor& sigma, const 
       const int64_t n = t + 1;
       const double* kn = &ku[n * r];
       const double* kt = &ku[t * r];
-      // Readout y_t = g_n (zm km_n + zu . ku_n).
-      const double dy = err[t];
-      grad.zm += dy * g[n] * km[n];
-      const double d_delta_n = dy * readout[t] * dg[n];
-      population_variance(o, km[n], kn, d_delta_ku.data());
-      for (int64_t i = 0; i < r; ++i) {
-        grad.zu[i] += dy * g[n] * kn[i];
-        a[i] += dy * g[n] * o.zu[i] + d_delta_n * d_delta_ku[i];
+      // The output of state n, if it has one: y_{n - lag} = g_n (zm km_n + zu . ku_n).
+      if (n - lag < steps) {
+        const double dy = err[n - lag];
+        grad.zm += dy * g[n] * km[n];
+        const double d_delta_n = dy * readout[n - lag] * dg[n];
+        population_variance(o, km[n], kn, d_delta_ku.data());
+        for (int64_t i = 0; i < r; ++i) {
+          grad.zu[i] += dy * g[n] * kn[i];
+          a[i] += dy * g[n] * o.zu[i] + d_delta_n * d_delta_ku[i];
+        }
+        add_variance_gradient(grad, d_delta_n, km[n], kn);
       }
-      add_variance_gradient(grad, d_delta_n, km[n], kn);
       // Step t: ku_n = (1 - dt) ku_t + dt g_t (km_t vm + VU ku_t).
       double d_gain = 0;
       for (int64_t i = 0; i < r; ++i) {

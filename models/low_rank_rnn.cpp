@@ -34,6 +34,8 @@ torch::Tensor rnn_activation(RnnActivation activation, const torch::Tensor& x) {
   return x;
 }
 
+int64_t readout_lag(RnnActivation activation) { return activation == RnnActivation::kLinear ? 1 : 0; }
+
 void validate(const LowRankRnnOptions& o) {
   if (o.rank() < 1) throw core::UsageError(fmt::format("--rank: must be >= 1, got {}", o.rank()));
   if (o.n() < o.rank()) throw core::UsageError(fmt::format("--n: must be >= rank ({}), got {}", o.rank(), o.n()));
@@ -61,11 +63,13 @@ torch::Tensor LowRankRnnImpl::forward_eager(const torch::Tensor& x) {
   torch::Tensor h = torch::zeros({x.size(0), options_.n()}, m.options());
   std::vector<torch::Tensor> ys;
   ys.reserve(static_cast<size_t>(x.size(1)));
+  const bool before = readout_lag(options_.activation()) == 0;
   for (int64_t t = 0; t < x.size(1); ++t) {
     const torch::Tensor r = rnn_activation(options_.activation(), h);
+    if (before) ys.push_back(r.matmul(z) / n);                      // from h_t
     const torch::Tensor recurrent = r.matmul(V).matmul(U.t()) / n;  // (1/N) U V^T phi(h)
     h = h + dt * (-h + recurrent + x.select(1, t).unsqueeze(1) * m);
-    ys.push_back(rnn_activation(options_.activation(), h).matmul(z) / n);  // y_{t+1}
+    if (!before) ys.push_back(rnn_activation(options_.activation(), h).matmul(z) / n);  // from h_{t+1}
   }
   return torch::stack(ys, 1);
 }

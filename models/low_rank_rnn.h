@@ -1,7 +1,9 @@
 #pragma once
 /// The low-rank RNN of LOWRANK.md (Ger & Barak's notation): N neurons, rank R, activation phi,
 /// forward Euler with step dt, h_0 = 0:
-///   h_{t+1} = h_t + dt (-h_t + (1/N) U V^T phi(h_t) + m x_t),   y_t = (1/N) z^T phi(h_t), t = 1..T
+///   h_{t+1} = h_t + dt (-h_t + (1/N) U V^T phi(h_t) + m x_t)
+/// read out as the authors do: linear phi after the step, y_t = (1/N) z^T h_t for t = 1..T (y_1
+/// scored at time 0); tanh and erf_s before it, y_t = (1/N) z^T phi(h_{t-1}) (so y_1 = 0).
 ///
 ///   LowRankRnn rnn(LowRankRnnOptions(500, 1).dt(0.05).steps(400));
 ///   auto gen = core::make_generator(0);
@@ -22,6 +24,10 @@ RnnActivation parse_rnn_activation(const std::string& name);
 std::string to_string(RnnActivation activation);
 /// phi(x); erf_s(x) = erf(sqrt(pi) x / 2), so phi'(0) = 1 for all three.
 torch::Tensor rnn_activation(RnnActivation activation, const torch::Tensor& x);
+/// Output k (0-based) reads state h_{k + lag}: 1 for linear phi (after the update), 0 for tanh and
+/// erf_s (before it), the authors' conventions. The kernel, the eager reference and the latent
+/// model all take it from here.
+int64_t readout_lag(RnnActivation activation);
 
 struct LowRankRnnOptions {
   LowRankRnnOptions(int64_t n, int64_t rank) : n_(n), rank_(rank) {}

@@ -86,12 +86,14 @@ torch::Tensor latent_outputs(const torch::Tensor& sigma, const torch::Tensor& in
     return a * a * mm + 2 * a * b.matmul(mu) + (b.matmul(uu) * b).sum(1);
   };
   std::vector<torch::Tensor> ys;
+  const bool before = readout_lag(activation) == 0;
   for (int64_t t = 0; t < inputs.size(1); ++t) {
     const torch::Tensor g = gain(activation, delta(km, ku));
+    if (before) ys.push_back(g * (km * zm + ku.matmul(zu)));                                  // reads h_t
     const torch::Tensor drive = g.unsqueeze(1) * (km.unsqueeze(1) * vm + ku.matmul(vu.t()));  // uses h_t
     km = km + dt * (-km + inputs.select(1, t));
     ku = ku + dt * (-ku + drive);
-    ys.push_back(gain(activation, delta(km, ku)) * (km * zm + ku.matmul(zu)));
+    if (!before) ys.push_back(gain(activation, delta(km, ku)) * (km * zm + ku.matmul(zu)));  // reads h_{t+1}
   }
   return torch::stack(ys, 1);
 }

@@ -31,6 +31,7 @@ inline double dot(const double* __restrict a, const double* __restrict b, int64_
 
 struct Shapes {
   int64_t batch, steps, n, rank;
+  int64_t lag;  ///< output k reads h_{k + lag} (readout_lag)
 };
 
 // Raw views of the parameters, with U and V transposed to [R, N] so every loop runs along N.
@@ -80,8 +81,8 @@ struct States {
   double* k(int64_t t, int64_t b) const { return ks + (t * s.batch + b) * s.rank; }
 };
 
-// Readout y_t = z . phi(h_t) / N (for t >= 1), then the pre-activation h_{t+1} of trial b from
-// h_t and phi(h_t), recording k_t.
+// Readout of h_t (output t - lag, if there is one), then the pre-activation h_{t+1} of trial b
+// from h_t and phi(h_t), recording k_t.
 // Compiled for AVX-512, AVX2 and baseline x86-64, picked at load time (the loops run along N).
 __attribute__((target_clones("avx512f", "avx2", "default"))) void step_trial(const Shapes& s, const Weights& w,
                                                                              const States& st, double dt, int64_t t,
@@ -92,7 +93,7 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void step_trial(con
   const double* __restrict r = st.r_at(t, b);
   double* __restrict next = st.h_at(t + 1, b);
   double* k = st.k(t, b);
-  if (t >= 1) y[b * s.steps + t - 1] = dot(w.z, r, n) * inv_n;
+  if (t >= s.lag) y[b * s.steps + t - s.lag] = dot(w.z, r, n) * inv_n;
   const double drive = dt * w.x[b * s.steps + t];
   for (int64_t i = 0; i < n; ++i) next[i] = (1 - dt) * h[i] + drive * w.m[i];
   for (int64_t j = 0; j < s.rank; ++j) {
@@ -125,15 +126,17 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void backward_step(
   const double inv_n = 1.0 / static_cast<double>(n);
   double* __restrict gp = g;
   double* __restrict bk = back;
-  // Output y_t = z . phi(h_t) / N.
-  const double gyt = gy[b * T + t - 1] * inv_n;
-  const double* __restrict r = st.r_at(t, b);
-  if (d_t) {
-    for (int64_t i = 0; i < n; ++i) gp[i] += gyt * w.z[i] * d_t[i];
-  } else {
-    for (int64_t i = 0; i < n; ++i) gp[i] += gyt * w.z[i];
+  // Output t - lag = z . phi(h_t) / N (none for h_T when the readout comes before the update).
+  if (t - s.lag < T) {
+    const double gyt = gy[b * T + t - s.lag] * inv_n;
+    const double* __restrict r = st.r_at(t, b);
+    if (d_t) {
+      for (int64_t i = 0; i < n; ++i) gp[i] += gyt * w.z[i] * d_t[i];
+    } else {
+      for (int64_t i = 0; i < n; ++i) gp[i] += gyt * w.z[i];
+    }
+    for (int64_t i = 0; i < n; ++i) out.z[i] += gyt * r[i];
   }
-  for (int64_t i = 0; i < n; ++i) out.z[i] += gyt * r[i];
   // Step t-1 -> t: h_t = (1 - dt) h_{t-1} + dt (U k_{t-1} + m x_{t-1}).
   const double cm = dt * w.x[b * T + t - 1];
   for (int64_t i = 0; i < n; ++i) out.m[i] += cm * gp[i];
@@ -183,8 +186,8 @@ class FusedRnn : public torch::autograd::Function<FusedRnn> {
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& m,
                                const torch::Tensor& U, const torch::Tensor& V, const torch::Tensor& z,
                                int64_t activation, double dt) {
-    const Shapes s{x.size(0), x.size(1), m.size(0), U.size(1)};
     const auto act = static_cast<RnnActivation>(activation);
+    const Shapes s{x.size(0), x.size(1), m.size(0), U.size(1), readout_lag(act)};
     const bool linear = act == RnnActivation::kLinear;
     torch::Tensor xc = x.contiguous(), mc = m.contiguous(), ut = U.t().contiguous(), vt = V.t().contiguous(),
                   zc = z.contiguous();
@@ -202,7 +205,7 @@ class FusedRnn : public torch::autograd::Function<FusedRnn> {
       });
       if (!linear) activate_step(act, hs.step(t + 1), rs.step(t + 1));
     }
-    for (int64_t b = 0; b < s.batch; ++b) {
+    for (int64_t b = 0; s.lag == 1 && b < s.batch; ++b) {  // the last output reads h_T
       y[b][s.steps - 1] = dot(w.z, st.r_at(s.steps, b), s.n) / static_cast<double>(s.n);
     }
     ctx->saved_data["x"] = xc;
@@ -227,7 +230,7 @@ class FusedRnn : public torch::autograd::Function<FusedRnn> {
     const auto act = static_cast<RnnActivation>(ctx->saved_data["activation"].toInt());
     const bool linear = act == RnnActivation::kLinear;
     const double dt = ctx->saved_data["dt"].toDouble();
-    const Shapes s{ks.size(1), ks.size(0), ut.size(1), ks.size(2)};
+    const Shapes s{ks.size(1), ks.size(0), ut.size(1), ks.size(2), readout_lag(act)};
     const Weights w{ptr(xc), nullptr, ptr(ut), ptr(vt), ptr(zc)};
     const States st{hs, rs, ptr(ks), s};
     // dL/dh of every trial, and phi' of the current and previous step (two alternating buffers).

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "models/overlap_theory.h"
 #include "models/rnn_tasks.h"
 #include "src/core/seeding.h"
 #include "tests/support/test_support.h"
@@ -53,6 +54,34 @@ INSTANTIATE_TEST_SUITE_P(Activations, FusedKernel,
                          ::testing::Values(KernelCase{RnnActivation::kLinear, 1}, KernelCase{RnnActivation::kLinear, 2},
                                            KernelCase{RnnActivation::kTanh, 1}, KernelCase{RnnActivation::kTanh, 2},
                                            KernelCase{RnnActivation::kErfS, 2}));
+
+// The authors' readouts: an impulse x_0 = 1/dt puts h_1 = m. Linear phi reads after the update
+// (y_0 = z.m / N), tanh and erf_s before it (y_0 = z.phi(h_0) / N = 0, y_1 = z.phi(m) / N); the
+// latent model reads the same states.
+TEST(FusedKernel, ReadoutFollowsTheAuthorsConventionPerActivation) {
+  for (const RnnActivation activation : {RnnActivation::kLinear, RnnActivation::kTanh, RnnActivation::kErfS}) {
+    LowRankRnn rnn(LowRankRnnOptions(80, 1).activation(activation).dt(0.1).steps(5));
+    auto gen = core::make_generator(9);
+    rnn->init_random(gen);
+    torch::Tensor x = torch::zeros({1, 5}, torch::kFloat64);
+    x[0][0] = 10.0;
+    torch::NoGradGuard no_grad;
+    const torch::Tensor y = rnn->forward(x);
+    const torch::Tensor read_m = rnn_activation(activation, rnn->m).dot(rnn->z) / 80.0;
+    const torch::Tensor latent = latent_outputs(overlap_matrix(rnn->vectors()), x, 1, activation, 0.1);
+    if (activation == RnnActivation::kLinear) {
+      EXPECT_EQ(readout_lag(activation), 1);
+      EXPECT_NEAR(y[0][0].item<double>(), read_m.item<double>(), 1e-14);
+      EXPECT_NEAR(latent[0][0].item<double>(), read_m.item<double>(), 1e-14);
+    } else {
+      EXPECT_EQ(readout_lag(activation), 0);
+      EXPECT_EQ(y[0][0].item<double>(), 0.0);
+      EXPECT_EQ(latent[0][0].item<double>(), 0.0);
+      EXPECT_NEAR(y[0][1].item<double>(), read_m.item<double>(), 1e-14);
+      EXPECT_GT(std::abs(read_m.item<double>()), 1e-3);
+    }
+  }
+}
 
 TEST(FusedKernel, SameResultOnOneAndTwoThreads) {
   LowRankRnn rnn(LowRankRnnOptions(40, 1).activation(RnnActivation::kTanh).dt(0.1).steps(30));
