@@ -110,10 +110,21 @@ const std::vector<std::string>& rnn_task_names() {
   return names;
 }
 
+RnnTaskData scored_one_step_later(RnnTaskData task) {
+  const int64_t steps = task.targets.size(1);
+  const auto later = [&](const torch::Tensor& a) {
+    return torch::cat({torch::zeros({a.size(0), 1}, a.options()), a.narrow(1, 0, steps - 1)}, 1);
+  };
+  task.targets = later(task.targets);
+  task.weights = later(task.weights);
+  return task;
+}
+
 RnnTaskData make_rnn_task(const std::string& name, double decay, double dt, int64_t steps, int64_t trials,
-                          uint64_t seed) {
-  if (name == "filter") return filter_task(decay, dt, steps);
-  if (name == "oscillation") return oscillation_task(dt, steps);
+                          uint64_t seed, int64_t readout_lag) {
+  const auto impulse_aligned = [&](RnnTaskData t) { return readout_lag == 0 ? scored_one_step_later(t) : t; };
+  if (name == "filter") return impulse_aligned(filter_task(decay, dt, steps));
+  if (name == "oscillation") return impulse_aligned(oscillation_task(dt, steps));
   if (trials < 1) throw core::UsageError(fmt::format("--trials: must be >= 1, got {}", trials));
   if (name == "flipflop") return flip_flop_task(dt, steps, trials, seed);
   if (name == "decision") return noisy_decision_task(dt, steps, trials, seed);

@@ -1,6 +1,6 @@
 #pragma once
 /// The low-rank RNN tasks of LOWRANK.md as fixed full-batch datasets (float64, [trials, T]).
-/// Output index k is y_{k+1}, the readout after the input x_k has entered.
+/// Output index k reads state h_{k + readout_lag} (low_rank_rnn.h).
 ///
 ///   RnnTaskData t = flip_flop_task(0.05, 400, /*trials=*/32, /*seed=*/1);
 ///   torch::Tensor loss = rnn_loss(rnn->forward(t.inputs), t);
@@ -36,10 +36,15 @@ RnnTaskData noisy_decision_task(double dt, int64_t steps, int64_t trials, uint64
 
 /// filter, oscillation, flipflop, decision.
 const std::vector<std::string>& rnn_task_names();
+/// The filter tasks score h_1, the state just after the impulse, at t = 0: a network that reads
+/// out before the update (readout_lag 0, tanh and erf_s) reads h_1 as its output 1, so targets
+/// and weights move one step later and output 0 (from h_0 = 0) is unscored; the last target drops.
+RnnTaskData scored_one_step_later(RnnTaskData task);
 /// Builds a task by name (`decay` is the filter's c; trials and seed matter for the random
-/// tasks). UsageError naming --task for an unknown name.
+/// tasks; the filter tasks follow the network's readout_lag). UsageError naming --task for an
+/// unknown name.
 RnnTaskData make_rnn_task(const std::string& name, double decay, double dt, int64_t steps, int64_t trials,
-                          uint64_t seed);
+                          uint64_t seed, int64_t readout_lag = 1);
 
 /// sum(task.weights * (y - task.targets)^2).
 torch::Tensor rnn_loss(const torch::Tensor& y, const RnnTaskData& task);

@@ -145,13 +145,13 @@ RnnTaskData RnnRunConfig::task_data(int epoch) const {
   const uint64_t trials_seed =
       draws_fresh_trials() ? core::derive_seed(seed, {core::tag_of("epoch-trials"), static_cast<uint64_t>(epoch)})
                            : seed;
-  return models::make_rnn_task(task, decay, dt, steps, trials, trials_seed);
+  return models::make_rnn_task(task, decay, dt, steps, trials, trials_seed, models::readout_lag(activation));
 }
 
 RnnTaskData RnnRunConfig::held_out_task() const {
   constexpr int64_t kHeldOutTrials = 200;
   return models::make_rnn_task(task, decay, dt, steps, kHeldOutTrials,
-                               core::derive_seed(seed, {core::tag_of("held-out")}));
+                               core::derive_seed(seed, {core::tag_of("held-out")}), models::readout_lag(activation));
 }
 
 models::LowRankRnnOptions RnnRunConfig::rnn_options() const {

@@ -22,6 +22,22 @@ TEST(RnnTasks, FilterLossIsDtTimesSumOfSquares) {
   EXPECT_NEAR(rnn_loss(y, t).item<double>(), kTaskDt * t.targets.pow(2).sum().item<double>(), 1e-14);
 }
 
+TEST(RnnTasks, FilterTasksFollowAReadoutBeforeTheUpdate) {
+  for (const std::string name : {"filter", "oscillation"}) {
+    const RnnTaskData after = make_rnn_task(name, 0.2, kTaskDt, 400, 1, 0, /*readout_lag=*/1);
+    const RnnTaskData before = make_rnn_task(name, 0.2, kTaskDt, 400, 1, 0, /*readout_lag=*/0);
+    EXPECT_TRUE(torch::equal(after.inputs, before.inputs)) << name;
+    // Output k + 1 of the network reading before the update sees the state output k reads after it.
+    EXPECT_TRUE(torch::equal(before.targets.narrow(1, 1, 399), after.targets.narrow(1, 0, 399))) << name;
+    EXPECT_TRUE(torch::equal(before.weights.narrow(1, 1, 399), after.weights.narrow(1, 0, 399))) << name;
+    EXPECT_EQ(before.weights[0][0].item<double>(), 0.0) << name;  // h_0 = 0 is not scored
+    EXPECT_EQ(before.targets[0][1].item<double>(), 1.0) << name;
+  }
+  // The random tasks are the authors' nonlinear ones, defined for the readout before the update.
+  EXPECT_TRUE(torch::equal(make_rnn_task("flipflop", 0, 0.025, 600, 2, 5, 0).targets,
+                           make_rnn_task("flipflop", 0, 0.025, 600, 2, 5, 1).targets));
+}
+
 TEST(RnnTasks, FlipFlopPulsesGapsTargetAndMaskAreTheAuthors) {
   constexpr double dt = 0.025;
   constexpr int64_t steps = 2000, trials = 16;  // 50 time units
