@@ -27,7 +27,7 @@ Command setup_rnn_train(CLI::App* rnn, const GlobalOptions& global) {
   cmd->add_option("--epochs", net->run.epochs, "Full-batch epochs")->capture_default_str();
   cmd->add_option("--out", *out, "Run directory to write")->required();
   return {cmd, [cmd, net, task, out, &global] {
-            apply_task_defaults(cmd, *net, task->name);
+            apply_task_defaults(cmd, *net, {task->name}, TaskDefaults::kWithEpochs);
             const experiments::RnnRunConfig c = finish(*net, *task, global.seed);
             const auto r = experiments::train_rnn_run(c, *out, torch::get_num_threads(), !global.quiet);
             report_figures(*out);

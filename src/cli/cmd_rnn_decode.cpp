@@ -31,7 +31,8 @@ Command setup_rnn_decode(CLI::App* rnn, const GlobalOptions& global) {
   cmd->add_option("--ridge", config->ridge, "L2 penalty of the logistic regression (standardized features)")
       ->capture_default_str();
   cmd->add_option("--out", *out, "Directory for decode.csv, networks.csv, result.json and figures/")->required();
-  return {cmd, [net, a1, a2, c, config, out, &global] {
+  return {cmd, [cmd, net, a1, a2, c, config, out, &global] {
+            apply_task_defaults(cmd, *net, {a1->name, a2->name, c->name}, TaskDefaults::kNetworkOnly);
             config->first = finish(*net, *a1, global.seed);
             config->second = finish(*net, *a2, global.seed);
             config->common = finish(*net, *c, global.seed);

@@ -33,7 +33,8 @@ Command setup_rnn_memory(CLI::App* rnn, const GlobalOptions& global) {
                   "(eta x epochs), at most 20x its epochs, so every eta is compared at the same convergence (0: off)")
       ->capture_default_str();
   cmd->add_option("--out", *out, "Directory for memory.csv, trajectories, result.json and figures/")->required();
-  return {cmd, [net, first, second, memory, etas, out, &global] {
+  return {cmd, [cmd, net, first, second, memory, etas, out, &global] {
+            apply_task_defaults(cmd, *net, {first->name, second->name}, TaskDefaults::kNetworkOnly);
             memory->a = finish(*net, *first, global.seed);
             memory->b = finish(*net, *second, global.seed);
             memory->etas = etas->empty() ? std::vector<double>{memory->a.eta, memory->a.eta / 2} : *etas;

@@ -32,7 +32,8 @@ Command setup_rnn_twins(CLI::App* rnn, const GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_option("--mu-shift", twins->mu_shift, "authors: shift of sigma_mu")->capture_default_str();
   cmd->add_option("--out", *out, "Directory for twins.csv, overlaps, result.json and figures/")->required();
-  return {cmd, [net, first, second, twins, out, construction, &global] {
+  return {cmd, [cmd, net, first, second, twins, out, construction, &global] {
+            apply_task_defaults(cmd, *net, {first->name, second->name}, TaskDefaults::kNetworkOnly);
             if (!construction->empty()) twins->construction = models::parse_twin_construction(*construction);
             twins->first = finish(*net, *first, global.seed);
             twins->second = finish(*net, *second, global.seed);

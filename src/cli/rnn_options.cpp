@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -58,17 +59,23 @@ std::vector<double> parse_overlap_numbers(const std::string& text) {
   return out;
 }
 
-void apply_task_defaults(const CLI::App* cmd, RawNetwork& raw, const std::string& task) {
-  const auto defaults = experiments::rnn_task_defaults(task);
+void apply_task_defaults(const CLI::App* cmd, RawNetwork& raw, const std::vector<std::string>& tasks,
+                         TaskDefaults scope) {
+  std::optional<experiments::RnnTaskDefaults> defaults;
+  for (const std::string& task : tasks) {
+    if ((defaults = experiments::rnn_task_defaults(task))) break;
+  }
   if (!defaults) return;
-  const auto unset = [&](const char* option) { return cmd->count(option) == 0; };
+  const auto unset = [&](const char* option) {
+    return cmd->get_option_no_throw(option) != nullptr && cmd->count(option) == 0;
+  };
   if (unset("--n")) raw.run.n = defaults->n;
   if (unset("--activation")) raw.activation = models::to_string(defaults->activation);
   if (unset("--dt")) raw.run.dt = defaults->dt;
   if (unset("--steps")) raw.run.steps = defaults->steps;
   if (unset("--trials")) raw.run.trials = defaults->trials;
   if (unset("--eta")) raw.run.eta = defaults->eta;
-  if (unset("--epochs")) raw.run.epochs = defaults->epochs;
+  if (scope == TaskDefaults::kWithEpochs && unset("--epochs")) raw.run.epochs = defaults->epochs;
 }
 
 void add_task_options(CLI::App* cmd, RawTask& task, const std::string& suffix, const std::string& role) {

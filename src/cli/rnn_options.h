@@ -28,9 +28,12 @@ struct RawTask {
 };
 void add_task_options(CLI::App* cmd, RawTask& task, const std::string& suffix, const std::string& role);
 
-/// The authors' setting of a task (experiments::rnn_task_defaults) for every one of --n
-/// --activation --dt --steps --trials --eta --epochs that the user did not give on `cmd`.
-void apply_task_defaults(const CLI::App* cmd, RawNetwork& raw, const std::string& task);
+/// The authors' setting (experiments::rnn_task_defaults) of the first of `tasks` that has one, for
+/// every one of --n --activation --dt --steps --trials --eta that `cmd` has and the user did not
+/// give; --epochs too with kWithEpochs (`rnn train`, where the epochs are that task's).
+enum class TaskDefaults { kNetworkOnly, kWithEpochs };
+void apply_task_defaults(const CLI::App* cmd, RawNetwork& raw, const std::vector<std::string>& tasks,
+                         TaskDefaults scope);
 
 /// The numbers of an overlap matrix: `text` names a file, or is the matrix itself; numbers are
 /// separated by commas, semicolons, white space or JSON brackets. UsageError naming --init-overlaps

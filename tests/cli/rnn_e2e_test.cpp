@@ -145,6 +145,26 @@ TEST(RnnE2E, TwinsWriteCurvesThatAgreeBeforeAndDifferWhileLearning) {
   }
 }
 
+TEST(RnnE2E, TwinsOfAFlipFlopTakeItsNetworkDefaultsExceptWhatTheUserGives) {
+  testing::TempDir tmp;
+  const auto r = run_netprobe(
+      "rnn twins -q --threads 1 --task-a flipflop --task-b flipflop --n 60 --steps 600 --pretrain-epochs 2 "
+      "--epochs 2 --out " +
+      (tmp / "tw").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const core::Json meta = core::read_json(tmp / "tw" / "meta.json");
+  for (const char* task : {"task_a", "task_b"}) {
+    const core::Json& c = meta.at(task);
+    EXPECT_EQ(c.at("activation"), "tanh") << task;  // the flip-flop's defaults...
+    EXPECT_EQ(c.at("dt").get<double>(), 0.025) << task;
+    EXPECT_EQ(c.at("eta").get<double>(), 0.5) << task;
+    EXPECT_EQ(c.at("trials").get<int64_t>(), 10) << task;
+    EXPECT_EQ(c.at("n").get<int64_t>(), 60) << task;  // ...but what the user gave
+    EXPECT_EQ(c.at("steps").get<int64_t>(), 600) << task;
+  }
+  EXPECT_EQ(meta.at("construction"), "stretch");  // the default twin of a nonlinear network
+}
+
 TEST(RnnE2E, MemoryReportsOneRowPerEta) {
   testing::TempDir tmp;
   const auto r = run_netprobe(
