@@ -121,6 +121,23 @@ IdxArray parse_idx(const uint8_t* data, size_t size, const std::string& name) {
 
 namespace {
 
+// parse_idx that takes the bytes over: the body stays in the buffer it was read into, rather
+// than a second 47 MB copy (each fresh page of which is a page fault).
+IdxArray parse_idx_owned(std::vector<uint8_t>&& bytes, const std::string& name) {
+  const IdxHeader h = parse_header(bytes.data(), bytes.size(), name);
+  if (h.body != bytes.size() - h.bytes) return parse_idx(bytes.data(), bytes.size(), name);  // throws, saying why
+  IdxArray array;
+  array.type = h.type;
+  array.dims = h.dims;
+  bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(h.bytes));
+  array.body = std::move(bytes);
+  return array;
+}
+
+}  // namespace
+
+namespace {
+
 // One gzip member inflated on demand, so the caller decides how much output it accepts.
 class Inflater {
  public:
@@ -187,10 +204,11 @@ IdxArray decode_idx(const uint8_t* data, size_t size, const std::string& name) {
   inflater.fill(bytes, 4);
   inflater.fill(bytes, header_size(bytes.data(), bytes.size()));
   const IdxHeader h = parse_header(bytes.data(), bytes.size(), name);
+  bytes.reserve(h.bytes + h.body);
   inflater.fill(bytes, h.bytes + h.body);
   if (bytes.size() < h.bytes + h.body) return parse_idx(bytes.data(), bytes.size(), name);  // truncated body
   inflater.finish();
-  return parse_idx(bytes.data(), bytes.size(), name);
+  return parse_idx_owned(std::move(bytes), name);
 }
 
 IdxArray read_idx(const std::filesystem::path& path) {
@@ -212,9 +230,16 @@ IdxArray read_idx(const std::filesystem::path& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IdxError(fmt::format("{}: cannot open file", name));
-  std::vector<uint8_t> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // One read of the whole file (a byte-wise stream iterator took ~0.3 s for MNIST's 47 MB).
+  std::vector<uint8_t> raw(ec ? 0 : static_cast<size_t>(file_size));
+  in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
   if (in.bad()) throw IdxError(fmt::format("{}: read error", name));
-  return decode_idx(raw.data(), raw.size(), name);
+  raw.resize(static_cast<size_t>(in.gcount()));
+  if (in.peek() != std::ifstream::traits_type::eof()) {
+    throw IdxError(fmt::format("{}: changed size while being read", name));
+  }
+  if (raw.size() >= 2 && raw[0] == 0x1f && raw[1] == 0x8b) return decode_idx(raw.data(), raw.size(), name);
+  return parse_idx_owned(std::move(raw), name);
 }
 
 std::vector<uint8_t> encode_idx(const IdxArray& array, bool gzip) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -143,14 +144,20 @@ class StudyRunner {
   }
 
  private:
+  // Every split of every dataset read side by side: reading and inflating them one after the
+  // other took ~1.5 s of the default study's start.
   void load_datasets() {
+    using Split = std::future<data::LabeledImages>;
+    std::map<std::string, std::pair<Split, Split>> loading;
     for (const auto& spec : config_.tasks) {
-      if (splits_.count(spec.dataset)) continue;
+      if (loading.count(spec.dataset)) continue;
       const auto& info = data::dataset_info(spec.dataset);
       const fs::path dir = data::resolve_data_dir(info, config_.data_dir);
-      splits_[spec.dataset] = {data::load_split(info, data::Split::kTrain, dir),
-                               data::load_split(info, data::Split::kTest, dir)};
+      const auto load = [&info, dir](data::Split split) { return data::load_split(info, split, dir); };
+      loading[spec.dataset] = {std::async(std::launch::async, load, data::Split::kTrain),
+                               std::async(std::launch::async, load, data::Split::kTest)};
     }
+    for (auto& [name, splits] : loading) splits_[name] = {splits.first.get(), splits.second.get()};
   }
 
   void work(const std::vector<Job>& jobs) {
