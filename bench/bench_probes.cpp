@@ -80,6 +80,39 @@ void BM_SweepsEager(benchmark::State& state) {
   report(state, static_cast<int64_t>(rows));
 }
 
+// The fused two-layer kernel of one chunk (32 variants) on a test set: arg 0 is Fashion-MNIST
+// 3v2 (density 0.54) or MNIST 7v9 (0.18); arg 1 takes the rows one at a time (0) or four at a
+// time (1); 1 thread. GFLOP/s count the multiply-adds of the stored entries only, so the two
+// are comparable; fill is the grouped pass's extra work.
+struct SparseBenchSet {
+  models::SparseRows rows;
+  models::SparseRowGroups groups;
+  explicit SparseBenchSet(const data::Task& t)
+      : rows(models::sparse_rows(t.test_x)), groups(models::group_similar_rows(rows, t.test_y)) {}
+};
+
+void BM_FusedSparse(benchmark::State& state) {
+  static const SparseBenchSet fashion(bench::load_bench_task("fashion-mnist", {3, 2}));
+  static const SparseBenchSet mnist(setup().task);
+  const SparseBenchSet& set = state.range(0) == 0 ? fashion : mnist;
+  state.SetLabel(state.range(0) == 0 ? "fashion-mnist 3v2" : "mnist 7v9");
+  core::configure_threads(1);
+  constexpr int64_t V = 32;
+  const torch::Tensor w1 = torch::randn({V * 64, 784}), b1 = torch::randn({V * 64});
+  const torch::Tensor w2 = torch::randn({V, 2, 64}), b2 = torch::randn({V, 2});
+  const auto act = models::HiddenActivation::kRelu;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(state.range(1) == 0 ? models::sparse_mlp2_logits(set.rows, w1, b1, w2, b2, act)
+                                                 : models::sparse_mlp2_logits(set.groups, w1, b1, w2, b2, act));
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      2.0 * 64 * V * static_cast<double>(set.rows.val.size()) * static_cast<double>(state.iterations()) / 1e9,
+      benchmark::Counter::kIsRate);
+  state.counters["fill"] = state.range(1) == 0 ? 1.0 : set.groups.fill();
+  state.counters["sgemm_GFLOP/s"] = bench::measure_sgemm_gflops();
+}
+BENCHMARK(BM_FusedSparse)->ArgsProduct({{0, 1}, {0, 1}})->Unit(benchmark::kMillisecond);
+
 // First layer of one chunk: 32 stacked 64 x 784 weight matrices times the 2037 test images.
 void BM_FirstLayerDense(benchmark::State& state) {
   const Setup& s = setup();

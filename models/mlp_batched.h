@@ -29,6 +29,8 @@ class MlpBatchEvaluator {
   torch::Tensor y_;
   SparseRows sparse_x_;  // the same inputs around their background value
   bool use_sparse_ = false;
+  SparseRowGroups grouped_x_;  // the same rows four at a time, by class and size
+  bool use_groups_ = false;
 };
 
 }  // namespace netprobe::models

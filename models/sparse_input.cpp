@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <numeric>
 
 namespace netprobe::models {
 namespace {
@@ -59,6 +60,23 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void accumulate_blo
   }
 }
 
+// Hidden bias and activation on one row's 64 accumulated pre-activations, then its k logits.
+inline __attribute__((always_inline)) void hidden_to_logits(float* acc, const float* bias, const float* w2,
+                                                            const float* b2, int64_t k, HiddenActivation activation,
+                                                            int64_t rows, int64_t r, float* logits) {
+  for (int64_t t = 0; t < kBlock; ++t) {
+    const float z = acc[t] + bias[t];
+    acc[t] = activation == HiddenActivation::kRelu   ? (z > 0 ? z : 0.0f)
+             : activation == HiddenActivation::kTanh ? std::tanh(z)
+                                                     : 1.0f / (1.0f + std::exp(-z));
+  }
+  for (int64_t c = 0; c < k; ++c) {
+    float sum = b2[c];
+    for (int64_t t = 0; t < kBlock; ++t) sum += w2[c * kBlock + t] * acc[t];
+    logits[c * rows + r] = sum;
+  }
+}
+
 // The fused two-layer kernel for a range of rows and one variant (block b0 = v * 64).
 __attribute__((target_clones("avx512f", "avx2", "default"))) void mlp2_block(
     const int64_t* start, const int32_t* col, const float* val, const float* block, int64_t stride, const float* bias,
@@ -67,16 +85,35 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void mlp2_block(
   for (int64_t r = row_begin; r < row_end; ++r) {
     float acc[kBlock];
     accumulate_row(start[r], start[r + 1], col, val, block, stride, acc);
-    for (int64_t t = 0; t < kBlock; ++t) {
-      const float z = acc[t] + bias[t];
-      acc[t] = activation == HiddenActivation::kRelu   ? (z > 0 ? z : 0.0f)
-               : activation == HiddenActivation::kTanh ? std::tanh(z)
-                                                       : 1.0f / (1.0f + std::exp(-z));
+    hidden_to_logits(acc, bias, w2, b2, k, activation, rows, r, logits);
+  }
+}
+
+// The same for a range of row groups: per union entry one 64-wide weight row, loaded once, times
+// each of the group's kRowGroup values (16 accumulators: all of AVX-512's registers but 16).
+__attribute__((target_clones("avx512f", "avx2", "default"))) void mlp2_group_block(
+    const SparseRowGroups& x, const float* block, const float* bias, const float* w2, const float* b2, int64_t k,
+    HiddenActivation activation, int64_t group_begin, int64_t group_end, float* logits) {
+  static_assert(kRowGroup == 4, "mlp2_group_block holds four rows' accumulators");
+  for (int64_t g = group_begin; g < group_end; ++g) {
+    Lane16 a[kRowGroup][4] = {};
+    for (int64_t e = x.start[g]; e < x.start[g + 1]; ++e) {
+      const float* w = block + static_cast<int64_t>(x.col[e]) * kBlock;
+      const Lane16 w0 = load16(w), w1 = load16(w + 16), w2v = load16(w + 32), w3 = load16(w + 48);
+      const float* v = x.val.data() + e * kRowGroup;
+      for (int64_t i = 0; i < kRowGroup; ++i) {
+        a[i][0] += v[i] * w0;
+        a[i][1] += v[i] * w1;
+        a[i][2] += v[i] * w2v;
+        a[i][3] += v[i] * w3;
+      }
     }
-    for (int64_t c = 0; c < k; ++c) {
-      float sum = b2[c];
-      for (int64_t t = 0; t < kBlock; ++t) sum += w2[c * kBlock + t] * acc[t];
-      logits[c * rows + r] = sum;
+    for (int64_t i = 0; i < kRowGroup; ++i) {
+      const int64_t r = x.row[g * kRowGroup + i];
+      if (r < 0) continue;
+      float acc[kBlock];
+      std::memcpy(acc, a[i], sizeof acc);
+      hidden_to_logits(acc, bias, w2, b2, k, activation, x.rows, r, logits);
     }
   }
 }
@@ -121,6 +158,74 @@ torch::Tensor sparse_mlp2_logits(const SparseRows& x, const torch::Tensor& w1, c
     }
   });
   return logits;
+}
+
+torch::Tensor sparse_mlp2_logits(const SparseRowGroups& x, const torch::Tensor& w1, const torch::Tensor& b1,
+                                 const torch::Tensor& w2_in, const torch::Tensor& b2_in, HiddenActivation activation) {
+  const int64_t V = w2_in.size(0), k = w2_in.size(1);
+  TORCH_CHECK(w1.size(0) == V * kBlock && w2_in.size(2) == kBlock, "sparse_mlp2_logits: hidden width must be 64");
+  const torch::Tensor blocks = blocked_transpose(w1, x.cols, V * kBlock);
+  const torch::Tensor bias = (b1 + w1.sum(1) * x.background).contiguous();
+  const torch::Tensor w2 = w2_in.to(torch::kFloat32).contiguous(), b2 = b2_in.to(torch::kFloat32).contiguous();
+  torch::Tensor logits = torch::empty({V, k, x.rows}, torch::kFloat32);
+  const float* wp = blocks.data_ptr<float>();
+  at::parallel_for(0, x.groups(), 16, [&](int64_t begin, int64_t end) {
+    for (int64_t v = 0; v < V; ++v) {
+      mlp2_group_block(x, wp + v * x.cols * kBlock, bias.data_ptr<float>() + v * kBlock,
+                       w2.data_ptr<float>() + v * k * kBlock, b2.data_ptr<float>() + v * k, k, activation, begin, end,
+                       logits.data_ptr<float>() + v * k * x.rows);
+    }
+  });
+  return logits;
+}
+
+double SparseRowGroups::fill() const {
+  int64_t stored = 0;
+  for (float v : val) stored += v != 0 ? 1 : 0;
+  return stored == 0 ? 1.0 : static_cast<double>(val.size()) / static_cast<double>(stored);
+}
+
+SparseRowGroups group_rows(const SparseRows& x, const std::vector<int64_t>& order) {
+  TORCH_CHECK(static_cast<int64_t>(order.size()) == x.rows, "group_rows: order must list every row once");
+  SparseRowGroups g;
+  g.rows = x.rows;
+  g.cols = x.cols;
+  g.background = x.background;
+  g.start.push_back(0);
+  std::vector<float> dense(static_cast<size_t>(x.cols * kRowGroup));
+  std::vector<char> used(static_cast<size_t>(x.cols));
+  for (int64_t first = 0; first < x.rows; first += kRowGroup) {
+    std::fill(dense.begin(), dense.end(), 0.0f);
+    std::fill(used.begin(), used.end(), 0);
+    for (int64_t i = 0; i < kRowGroup; ++i) {
+      const int64_t r = first + i < x.rows ? order[static_cast<size_t>(first + i)] : -1;
+      g.row.push_back(r);
+      if (r < 0) continue;
+      for (int64_t e = x.start[r]; e < x.start[r + 1]; ++e) {
+        dense[static_cast<size_t>(x.col[e] * kRowGroup + i)] = x.val[e];
+        used[static_cast<size_t>(x.col[e])] = 1;
+      }
+    }
+    for (int64_t c = 0; c < x.cols; ++c) {
+      if (!used[static_cast<size_t>(c)]) continue;
+      g.col.push_back(static_cast<int32_t>(c));
+      g.val.insert(g.val.end(), dense.begin() + c * kRowGroup, dense.begin() + (c + 1) * kRowGroup);
+    }
+    g.start.push_back(static_cast<int64_t>(g.col.size()));
+  }
+  return g;
+}
+
+SparseRowGroups group_similar_rows(const SparseRows& x, const torch::Tensor& labels) {
+  std::vector<int64_t> order(static_cast<size_t>(x.rows));
+  std::iota(order.begin(), order.end(), 0);
+  const torch::Tensor l = labels.to(torch::kInt64).contiguous();
+  const int64_t* label = l.data_ptr<int64_t>();
+  const auto size = [&](int64_t r) { return x.start[r + 1] - x.start[r]; };
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+    return label[a] != label[b] ? label[a] < label[b] : size(a) < size(b);
+  });
+  return group_rows(x, order);
 }
 
 double SparseRows::density() const {

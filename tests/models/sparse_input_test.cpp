@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/support/test_support.h"
 
 namespace netprobe::models {
@@ -59,6 +61,32 @@ TEST(SparseInputTest, FusedTwoLayerLogitsMatchTheUnfusedComputation) {
           fn(x.matmul(w1.narrow(0, v * kSparseBlock, kSparseBlock).t()) + b1.narrow(0, v * kSparseBlock, kSparseBlock));
       testing::expect_close(logits[v], (h.matmul(w2[v].t()) + b2[v]).t(), 1e-4, 1e-4);
     }
+  }
+}
+
+TEST(SparseInputTest, GroupedRowsGiveTheSameLogitsBitForBit) {
+  const torch::Tensor x = image_like(47, 30);  // 47 rows: the last group is padded
+  const SparseRows s = sparse_rows(x);
+  std::vector<int64_t> order(47);
+  for (int64_t r = 0; r < 47; ++r) order[static_cast<size_t>(r)] = (r * 13) % 47;  // any permutation
+  const SparseRowGroups g = group_rows(s, order);
+  ASSERT_EQ(g.groups(), 12);
+  std::vector<int64_t> seen;
+  for (int64_t r : g.row) {
+    if (r >= 0) seen.push_back(r);
+  }
+  std::sort(seen.begin(), seen.end());
+  ASSERT_EQ(seen.size(), 47u);
+  for (int64_t r = 0; r < 47; ++r) EXPECT_EQ(seen[static_cast<size_t>(r)], r);
+  EXPECT_GE(g.fill(), 1.0);
+  for (int64_t k = 0; k < g.groups(); ++k) {  // each union ascending, so every row sums in column order
+    EXPECT_TRUE(std::is_sorted(g.col.begin() + g.start[k], g.col.begin() + g.start[k + 1]));
+  }
+  const int64_t V = 3, k = 2;
+  const torch::Tensor w1 = torch::randn({V * kSparseBlock, 30}), b1 = torch::randn({V * kSparseBlock});
+  const torch::Tensor w2 = torch::randn({V, k, kSparseBlock}), b2 = torch::randn({V, k});
+  for (auto act : {HiddenActivation::kRelu, HiddenActivation::kTanh, HiddenActivation::kSigmoid}) {
+    EXPECT_TRUE(torch::equal(sparse_mlp2_logits(g, w1, b1, w2, b2, act), sparse_mlp2_logits(s, w1, b1, w2, b2, act)));
   }
 }
 
