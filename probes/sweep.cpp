@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <map>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -87,6 +88,7 @@ std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::ve
   std::vector<Pending> pending;
   using Clock = std::chrono::steady_clock;
   double eval_seconds = 0;
+  std::map<std::string, double> generate_seconds;
   const auto start = Clock::now();
   const auto flush = [&] {
     if (pending.empty()) return;
@@ -119,8 +121,10 @@ std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::ve
     const int draws = draws_of(probes[s], spec);
     for (double level : spec.levels) {
       for (int draw = 0; draw < draws; ++draw) {
+        const auto g0 = Clock::now();
         at::Generator gen = core::make_generator(draw_seed(context.seed, spec, level, draw));
         ProbeOutput out = apply_probe(probes[s], params, spec.scope, level, gen);
+        generate_seconds[spec.probe + "/" + spec.variant] += std::chrono::duration<double>(Clock::now() - g0).count();
         SweepRow row{context.task, context.seed, spec.probe, spec.variant, "full", spec.scope.label(), level, draw};
         row.report = out.report;
         if (spec.signed_) {
@@ -144,6 +148,7 @@ std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::ve
   const double total_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   spdlog::debug("sweeps of {} seed {}: {} evaluations in {:.2f}s ({:.2f}s evaluating, {:.2f}s generating variants)",
                 context.task, context.seed, rows.size(), total_seconds, eval_seconds, total_seconds - eval_seconds);
+  for (const auto& [probe, seconds] : generate_seconds) spdlog::trace("  {}: {:.3f}s generating", probe, seconds);
   return rows;
 }
 

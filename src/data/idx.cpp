@@ -134,10 +134,6 @@ IdxArray parse_idx_owned(std::vector<uint8_t>&& bytes, const std::string& name) 
   return array;
 }
 
-}  // namespace
-
-namespace {
-
 // One gzip member inflated on demand, so the caller decides how much output it accepts.
 class Inflater {
  public:

@@ -57,7 +57,10 @@ void TwinsConfig::validate() const {
   const bool unchanged =
       stretch == 1.0 && (construction_used() == models::TwinConstruction::kStretch || mu_shift == 0.0);
   if (!(stretch > 0) || unchanged) {
-    throw core::UsageError(fmt::format("--stretch: must be > 0 and != 1, got {}", stretch));
+    throw core::UsageError(fmt::format(
+        "--stretch: must be > 0 and != 1{}, got {}",
+        construction_used() == models::TwinConstruction::kAuthors ? " (or --mu-shift != 0, for the authors' twin)" : "",
+        stretch));
   }
   if (!std::isfinite(mu_shift)) throw core::UsageError(fmt::format("--mu-shift: must be finite, got {}", mu_shift));
 }
@@ -166,9 +169,9 @@ TwinsResult run_twins(const TwinsConfig& config, bool progress) {
 
 std::string format_twins(const TwinsConfig& config, const TwinsResult& r) {
   return fmt::format(
-             "twins ({} N={} R={}, {} twin): invisible overlaps differ by {:.3g} (visible {:.1e}); outputs before "
-             "learning "
-             "differ by {:.2e}\n  learning {}: loss curves differ by up to {:.1f}%, final {:.4g} vs {:.4g}; "
+             "twins ({} N={} R={}, {} twin): invisible overlaps differ by {:.3g} (visible {:.1e}); "
+             "outputs before learning differ by {:.2e}\n  learning {}: loss curves differ by up to {:.1f}%, final "
+             "{:.4g} vs {:.4g}; "
              "theory matches simulation to {:.2e}\n",
              models::to_string(config.first.activation), config.first.n, config.first.rank,
              models::to_string(config.construction_used()), r.invisible_change, r.visible_change, r.output_gap,
