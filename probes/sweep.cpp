@@ -161,4 +161,19 @@ std::string rows_to_csv(const std::vector<SweepRow>& rows, const std::string& me
   return csv;
 }
 
+std::string rows_to_json_text(const std::vector<SweepRow>& rows) {
+  if (rows.empty()) return "[]";
+  std::string text = "[\n";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::string row = rows[i].to_json().dump(2);
+    text += "  ";
+    for (char c : row) {  // one level deeper inside the array
+      text += c;
+      if (c == '\n') text += "  ";
+    }
+    text += i + 1 < rows.size() ? ",\n" : "\n";
+  }
+  return text + "]";
+}
+
 }  // namespace netprobe::probes

@@ -68,8 +68,6 @@ void write_study_meta(const StudyConfig& config) {
 }
 
 void write_study_outputs(const StudyConfig& config, const StudyResult& result) {
-  Json rows = Json::array();
-  for (const auto& r : result.rows) rows.push_back(r.to_json());
   Json scores = Json::array();
   for (const auto& s : result.scores) {
     Json score = s.to_json();
@@ -81,11 +79,12 @@ void write_study_outputs(const StudyConfig& config, const StudyResult& result) {
   study["result"] = result.to_json();
   study["versions"] = core::versions_json();
   // The same text write_json would write, so the manifest hashes exactly the bytes on disk.
-  const std::vector<std::pair<std::string, std::string>> files = {{"results.csv", probes::rows_to_csv(result.rows)},
-                                                                  {"results.json", rows.dump(2) + "\n"},
-                                                                  {"scores.json", scores.dump(2) + "\n"},
-                                                                  {"summary.txt", format_summary(result)},
-                                                                  {"study.json", study.dump(2) + "\n"}};
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"results.csv", probes::rows_to_csv(result.rows)},
+      {"results.json", probes::rows_to_json_text(result.rows) + "\n"},
+      {"scores.json", scores.dump(2) + "\n"},
+      {"summary.txt", format_summary(result)},
+      {"study.json", study.dump(2) + "\n"}};
   std::error_code ec;
   fs::remove(config.out / kManifest, ec);  // from here until the end, no set is vouched for
   Json manifest = Json::object();

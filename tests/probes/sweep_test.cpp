@@ -145,6 +145,12 @@ TEST(SweepTest, InvalidSpecsFailBeforeAnyWork) {
 TEST(SweepTest, RowsRoundTripThroughJsonAndCsvHasOneLinePerRow) {
   SweepRow r{"mnist-7v9", 3, "flip", "smallest", "signed", "all", 0.25, 1, 91.5, 0.3, {100, 25, 0}};
   EXPECT_EQ(SweepRow::from_json(r.to_json()).to_json(), r.to_json());
+  // The JSON text is the array's dump(2), byte for byte, also for none and one row.
+  for (const std::vector<SweepRow>& some : {std::vector<SweepRow>{}, {r}, {r, r, r}}) {
+    core::Json array = core::Json::array();
+    for (const auto& row : some) array.push_back(row.to_json());
+    EXPECT_EQ(rows_to_json_text(some), array.dump(2)) << some.size();
+  }
   const std::string csv = rows_to_csv({r, r});
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);
   EXPECT_NE(csv.find("mnist-7v9,3,flip,smallest,signed,all,0.25,1,91.5,0.3,25,100,0"), std::string::npos) << csv;
