@@ -72,10 +72,10 @@ std::vector<train::ClassifierMetrics> MlpBatchEvaluator::evaluate(
     const HiddenActivation act = options_.activation() == Activation::kRelu   ? HiddenActivation::kRelu
                                  : options_.activation() == Activation::kTanh ? HiddenActivation::kTanh
                                                                               : HiddenActivation::kSigmoid;
-    h = use_groups_ ? sparse_mlp2_logits(grouped_x_, torch::cat(w1, 0), torch::cat(b1, 0), torch::stack(w2),
-                                         torch::stack(b2), act)
-                    : sparse_mlp2_logits(sparse_x_, torch::cat(w1, 0), torch::cat(b1, 0), torch::stack(w2),
-                                         torch::stack(b2), act);
+    const torch::Tensor w1_cat = torch::cat(w1, 0), b1_cat = torch::cat(b1, 0);
+    const torch::Tensor w2_stack = torch::stack(w2), b2_stack = torch::stack(b2);
+    h = use_groups_ ? sparse_mlp2_logits(grouped_x_, w1_cat, b1_cat, w2_stack, b2_stack, act)
+                    : sparse_mlp2_logits(sparse_x_, w1_cat, b1_cat, w2_stack, b2_stack, act);
     h_shared = false;
     first = layers;
   }

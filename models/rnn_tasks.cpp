@@ -25,6 +25,17 @@ at::Generator task_generator(const std::string& name, uint64_t seed) {
 // Weights mask / sum(mask): the mean squared error over the scored entries.
 torch::Tensor masked_mean_weights(const torch::Tensor& mask) { return mask / mask.sum(); }
 
+// The filter targets seen by a readout one step earlier (make_rnn_task).
+RnnTaskData scored_one_step_later(RnnTaskData task) {
+  const int64_t steps = task.targets.size(1);
+  const auto later = [&](const torch::Tensor& a) {
+    return torch::cat({torch::zeros({a.size(0), 1}, a.options()), a.narrow(1, 0, steps - 1)}, 1);
+  };
+  task.targets = later(task.targets);
+  task.weights = later(task.weights);
+  return task;
+}
+
 }  // namespace
 
 RnnTaskData filter_task(double c, double dt, int64_t steps) {
@@ -108,16 +119,6 @@ RnnTaskData noisy_decision_task(double dt, int64_t steps, int64_t trials, uint64
 const std::vector<std::string>& rnn_task_names() {
   static const std::vector<std::string> names = {"filter", "oscillation", "flipflop", "decision"};
   return names;
-}
-
-RnnTaskData scored_one_step_later(RnnTaskData task) {
-  const int64_t steps = task.targets.size(1);
-  const auto later = [&](const torch::Tensor& a) {
-    return torch::cat({torch::zeros({a.size(0), 1}, a.options()), a.narrow(1, 0, steps - 1)}, 1);
-  };
-  task.targets = later(task.targets);
-  task.weights = later(task.weights);
-  return task;
 }
 
 RnnTaskData make_rnn_task(const std::string& name, double decay, double dt, int64_t steps, int64_t trials,

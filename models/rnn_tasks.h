@@ -36,13 +36,11 @@ RnnTaskData noisy_decision_task(double dt, int64_t steps, int64_t trials, uint64
 
 /// filter, oscillation, flipflop, decision.
 const std::vector<std::string>& rnn_task_names();
-/// The filter tasks score h_1, the state just after the impulse, at t = 0: a network that reads
-/// out before the update (readout_lag 0, tanh and erf_s) reads h_1 as its output 1, so targets
-/// and weights move one step later and output 0 (from h_0 = 0) is unscored; the last target drops.
-RnnTaskData scored_one_step_later(RnnTaskData task);
 /// Builds a task by name (`decay` is the filter's c; trials and seed matter for the random
-/// tasks; the filter tasks follow the network's readout_lag). UsageError naming --task for an
-/// unknown name.
+/// tasks). The filter tasks score h_1, the state just after the impulse, at t = 0: with
+/// readout_lag 0 (tanh, erf_s read out before the update) h_1 is output 1, so their targets and
+/// weights move one step later and output 0 (from h_0 = 0) is unscored; the last target drops.
+/// UsageError naming --task for an unknown name.
 RnnTaskData make_rnn_task(const std::string& name, double decay, double dt, int64_t steps, int64_t trials,
                           uint64_t seed, int64_t readout_lag = 1);
 

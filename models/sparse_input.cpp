@@ -138,41 +138,53 @@ torch::Tensor blocked_transpose(const torch::Tensor& weight, int64_t cols, int64
 
 }  // namespace
 
+namespace {
+
+// The weights of V two-layer MLPs laid out for the fused kernels: the first layer as blocks, its
+// bias including the background term c * rowsum(w1), the output layer as float32.
+struct Mlp2Weights {
+  int64_t variants, classes, cols;
+  torch::Tensor blocks, bias, w2, b2;
+  Mlp2Weights(const torch::Tensor& w1, const torch::Tensor& b1, const torch::Tensor& w2_in, const torch::Tensor& b2_in,
+              int64_t cols_in, float background)
+      : variants(w2_in.size(0)), classes(w2_in.size(1)), cols(cols_in) {
+    TORCH_CHECK(w1.size(0) == variants * kBlock && w2_in.size(2) == kBlock,
+                "sparse_mlp2_logits: hidden width must be 64");
+    blocks = blocked_transpose(w1, cols, variants * kBlock);
+    bias = (b1 + w1.sum(1) * background).contiguous();
+    w2 = w2_in.to(torch::kFloat32).contiguous();
+    b2 = b2_in.to(torch::kFloat32).contiguous();
+  }
+  const float* block(int64_t v) const { return blocks.data_ptr<float>() + v * cols * kBlock; }
+  const float* bias_of(int64_t v) const { return bias.data_ptr<float>() + v * kBlock; }
+  const float* w2_of(int64_t v) const { return w2.data_ptr<float>() + v * classes * kBlock; }
+  const float* b2_of(int64_t v) const { return b2.data_ptr<float>() + v * classes; }
+};
+
+}  // namespace
+
 torch::Tensor sparse_mlp2_logits(const SparseRows& x, const torch::Tensor& w1, const torch::Tensor& b1,
-                                 const torch::Tensor& w2_in, const torch::Tensor& b2_in, HiddenActivation activation) {
-  const int64_t V = w2_in.size(0), k = w2_in.size(1);
-  TORCH_CHECK(w1.size(0) == V * kBlock && w2_in.size(2) == kBlock, "sparse_mlp2_logits: hidden width must be 64");
-  const int64_t m = V * kBlock;
-  const torch::Tensor blocks = blocked_transpose(w1, x.cols, m);
-  // Hidden bias including the background term c * rowsum(w1).
-  const torch::Tensor bias = (b1 + w1.sum(1) * x.background).contiguous();
-  const torch::Tensor w2 = w2_in.to(torch::kFloat32).contiguous(), b2 = b2_in.to(torch::kFloat32).contiguous();
-  torch::Tensor logits = torch::empty({V, k, x.rows}, torch::kFloat32);
-  const float* wp = blocks.data_ptr<float>();
+                                 const torch::Tensor& w2, const torch::Tensor& b2, HiddenActivation activation) {
+  const Mlp2Weights w(w1, b1, w2, b2, x.cols, x.background);
+  const int64_t k = w.classes;
+  torch::Tensor logits = torch::empty({w.variants, k, x.rows}, torch::kFloat32);
   at::parallel_for(0, x.rows, 64, [&](int64_t begin, int64_t end) {
-    for (int64_t v = 0; v < V; ++v) {
-      mlp2_block(x.start.data(), x.col.data(), x.val.data(), wp + v * x.cols * kBlock, kBlock,
-                 bias.data_ptr<float>() + v * kBlock, w2.data_ptr<float>() + v * k * kBlock,
-                 b2.data_ptr<float>() + v * k, k, activation, begin, end, x.rows,
-                 logits.data_ptr<float>() + v * k * x.rows);
+    for (int64_t v = 0; v < w.variants; ++v) {
+      mlp2_block(x.start.data(), x.col.data(), x.val.data(), w.block(v), kBlock, w.bias_of(v), w.w2_of(v), w.b2_of(v),
+                 k, activation, begin, end, x.rows, logits.data_ptr<float>() + v * k * x.rows);
     }
   });
   return logits;
 }
 
 torch::Tensor sparse_mlp2_logits(const SparseRowGroups& x, const torch::Tensor& w1, const torch::Tensor& b1,
-                                 const torch::Tensor& w2_in, const torch::Tensor& b2_in, HiddenActivation activation) {
-  const int64_t V = w2_in.size(0), k = w2_in.size(1);
-  TORCH_CHECK(w1.size(0) == V * kBlock && w2_in.size(2) == kBlock, "sparse_mlp2_logits: hidden width must be 64");
-  const torch::Tensor blocks = blocked_transpose(w1, x.cols, V * kBlock);
-  const torch::Tensor bias = (b1 + w1.sum(1) * x.background).contiguous();
-  const torch::Tensor w2 = w2_in.to(torch::kFloat32).contiguous(), b2 = b2_in.to(torch::kFloat32).contiguous();
-  torch::Tensor logits = torch::empty({V, k, x.rows}, torch::kFloat32);
-  const float* wp = blocks.data_ptr<float>();
+                                 const torch::Tensor& w2, const torch::Tensor& b2, HiddenActivation activation) {
+  const Mlp2Weights w(w1, b1, w2, b2, x.cols, x.background);
+  const int64_t k = w.classes;
+  torch::Tensor logits = torch::empty({w.variants, k, x.rows}, torch::kFloat32);
   at::parallel_for(0, x.groups(), 16, [&](int64_t begin, int64_t end) {
-    for (int64_t v = 0; v < V; ++v) {
-      mlp2_group_block(x, wp + v * x.cols * kBlock, bias.data_ptr<float>() + v * kBlock,
-                       w2.data_ptr<float>() + v * k * kBlock, b2.data_ptr<float>() + v * k, k, activation, begin, end,
+    for (int64_t v = 0; v < w.variants; ++v) {
+      mlp2_group_block(x, w.block(v), w.bias_of(v), w.w2_of(v), w.b2_of(v), k, activation, begin, end,
                        logits.data_ptr<float>() + v * k * x.rows);
     }
   });
