@@ -80,6 +80,26 @@ void BM_SweepsEager(benchmark::State& state) {
   report(state, static_cast<int64_t>(rows));
 }
 
+// Making the variants of one default sweep (arg: its index in the study's list) without
+// evaluating them: run_sweeps with an evaluator that only returns empty metrics, 1 thread.
+void BM_GenerateVariants(benchmark::State& state) {
+  const Setup& s = setup();
+  core::configure_threads(1);
+  const probes::SweepSpec& spec = s.specs.at(static_cast<size_t>(state.range(0)));
+  state.SetLabel(spec.probe + "/" + spec.variant);
+  const probes::BatchEvaluator skip = [](const std::vector<core::NamedTensors>& v) {
+    return std::vector<train::ClassifierMetrics>(v.size());
+  };
+  size_t rows = 0;
+  for (auto _ : state) rows = probes::run_sweeps(s.params, {spec}, skip, {"mnist-7v9", 0, 32}).size();
+  // Rows made per second: a variant's full and signed rows.
+  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(rows) * static_cast<double>(state.iterations()),
+                                                benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_GenerateVariants)
+    ->DenseRange(0, static_cast<int>(experiments::default_sweeps(experiments::study_probe_names(), 5).size()) - 1)
+    ->Unit(benchmark::kMillisecond);
+
 // The fused two-layer kernel of one chunk (32 variants) on a test set: arg 0 is Fashion-MNIST
 // 3v2 (density 0.54) or MNIST 7v9 (0.18); arg 1 takes the rows one at a time (0) or four at a
 // time (1); 1 thread. GFLOP/s count the multiply-adds of the stored entries only, so the two

@@ -1,5 +1,7 @@
 #include "probes/probe.h"
 
+#include "probes/entry_picks.h"
+
 namespace netprobe::probes {
 
 std::vector<std::string> Scope::names() const {
@@ -40,8 +42,8 @@ ProbeOutput apply_probe(const Probe& probe, const core::NamedTensors& params, co
       if (stage.on_biases || !is_bias(name)) t = stage.op(t, level, gen);
     }
     out.report.total += w.numel();
-    out.report.changed += t.ne(w).sum().item<int64_t>();
-    out.report.zeros += t.eq(0).sum().item<int64_t>();
+    out.report.changed += count_changed(t, w);
+    out.report.zeros += count_zeros(t);
     out.tensors.emplace_back(name, t);
   }
   return out;

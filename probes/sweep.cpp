@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "probes/catalog.h"
+#include "probes/entry_picks.h"
 #include "src/core/seeding.h"
 
 namespace netprobe::probes {
@@ -135,7 +136,7 @@ std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::ve
           signed_row.report.changed = 0;
           for (size_t i = 0; i < params.size(); ++i) {
             if (spec.scope.selects(params[i].first)) {
-              signed_row.report.changed += signed_tensors[i].second.ne(params[i].second).sum().item<int64_t>();
+              signed_row.report.changed += count_changed(signed_tensors[i].second, params[i].second);
             }
           }
           add(std::move(signed_tensors), std::move(signed_row));

@@ -114,6 +114,56 @@ TEST_F(TensorOpsTest, ShuffleBKeepsEverySignAndThePositiveAndNegativeMultisets) 
   EXPECT_FALSE(out.equal(w));
 }
 
+// Shuffles A-F as tensor ops: A and B draw one torch::randperm per group (all non-zeros; or the
+// positive, then the negative ones); C-F sort by group + U(0, 1). The plain-loop shuffles must
+// give the same tensors from the same seed, so sweeps written before them stay reproducible.
+torch::Tensor reference_shuffle(const torch::Tensor& w, ShuffleGroups groups, at::Generator& gen) {
+  const torch::Tensor m = as_bipartite_matrix(w);
+  const torch::Tensor flat = m.reshape({-1});
+  const torch::Tensor pos = flat.ne(0).nonzero().squeeze(1);
+  const torch::Tensor values = flat.index_select(0, pos);
+  torch::Tensor out = flat.clone();
+  if (groups == ShuffleGroups::kAll || groups == ShuffleGroups::kSign) {
+    const auto permute_group = [&](const torch::Tensor& members) {
+      const torch::Tensor perm = torch::randperm(members.numel(), gen, torch::kLong);
+      out.index_put_({pos.index_select(0, members)}, values.index_select(0, members.index_select(0, perm)));
+    };
+    if (groups == ShuffleGroups::kAll) {
+      permute_group(torch::arange(pos.numel(), torch::kLong));
+    } else {
+      permute_group(values.gt(0).nonzero().squeeze(1));
+      permute_group(values.lt(0).nonzero().squeeze(1));
+    }
+    return out.view(w.sizes());
+  }
+  const int64_t in = m.size(1);
+  const torch::Tensor positive = values.gt(0).to(torch::kLong);
+  const torch::Tensor row = pos.div(in, "floor"), col = pos.remainder(in);
+  const torch::Tensor group = groups == ShuffleGroups::kInputNode       ? col
+                              : groups == ShuffleGroups::kOutputNode    ? row
+                              : groups == ShuffleGroups::kInputNodeSign ? col * 2 + positive
+                                                                        : row * 2 + positive;
+  const torch::Tensor g = group.to(torch::kFloat64);
+  const torch::Tensor random_order = (g + torch::rand(g.sizes(), gen, g.options())).argsort();
+  const torch::Tensor group_order = std::get<1>(g.sort(/*stable=*/true, 0, false));
+  out.index_put_({pos.index_select(0, group_order)}, values.index_select(0, random_order));
+  return out.view(w.sizes());
+}
+
+TEST_F(TensorOpsTest, ShufflesAToFEqualTheirTensorOpReference) {
+  for (const ShuffleGroups groups :
+       {ShuffleGroups::kAll, ShuffleGroups::kSign, ShuffleGroups::kInputNode, ShuffleGroups::kOutputNode,
+        ShuffleGroups::kInputNodeSign, ShuffleGroups::kOutputNodeSign}) {
+    for (const torch::Tensor& w : {matrix(12, 30, true), matrix(64, 784, true), matrix(6, 36, true).view({6, 4, 3, 3}),
+                                   torch::tensor({0.f, -1.f, 2.f})}) {
+      auto ours = core::make_generator(23), reference = core::make_generator(23);
+      const torch::Tensor out = shuffle_within_groups(w, groups, ours);
+      EXPECT_TRUE(out.equal(reference_shuffle(w, groups, reference))) << static_cast<int>(groups) << " " << w.numel();
+      EXPECT_TRUE(torch::rand({3}, ours).equal(torch::rand({3}, reference)));  // same draws consumed
+    }
+  }
+}
+
 TEST_F(TensorOpsTest, PerNodeShufflesKeepNodeStrengthAndValues) {
   const torch::Tensor w = matrix(12, 30, true);
   // C: per input node = per column of [out, in]; D: per output node = per row.
