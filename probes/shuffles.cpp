@@ -16,21 +16,36 @@
 namespace netprobe::probes {
 namespace {
 
-// Moves the non-zero entries of v[0..n) to a random order among their own positions: all of
-// them (A), or the positive and the negative ones separately (B). One permutation per group,
-// drawn in that order; with fewer than two non-zero entries nothing moves and nothing is drawn.
+// Flat positions of v's non-zero entries, ascending (NaN counts as non-zero, as in
+// Tensor::nonzero). Branch-free: which entries are zero is close to random.
 template <typename T>
-void permute_nonzeros(T* v, int64_t n, bool by_sign, at::Generator& gen) {
-  // Branch-free compactions: which entries are zero, positive or negative is close to random.
+std::vector<int64_t> nonzero_positions(const T* v, int64_t n) {
   std::vector<int64_t> pos(static_cast<size_t>(n));
   int64_t nonzero = 0;
   for (int64_t i = 0; i < n; ++i) {
     pos[nonzero] = i;
     nonzero += v[i] != T(0);
   }
+  pos.resize(static_cast<size_t>(nonzero));
+  return pos;
+}
+
+template <typename T>
+std::vector<T> values_at(const T* v, const std::vector<int64_t>& pos) {
+  std::vector<T> values(pos.size());
+  for (size_t j = 0; j < pos.size(); ++j) values[j] = v[pos[j]];
+  return values;
+}
+
+// Moves the non-zero entries of v[0..n) to a random order among their own positions: all of
+// them (A), or the positive and the negative ones separately (B). One permutation per group,
+// drawn in that order; with fewer than two non-zero entries nothing moves and nothing is drawn.
+template <typename T>
+void permute_nonzeros(T* v, int64_t n, bool by_sign, at::Generator& gen) {
+  const std::vector<int64_t> pos = nonzero_positions(v, n);
+  const auto nonzero = static_cast<int64_t>(pos.size());
   if (nonzero < 2) return;
-  std::vector<T> values(static_cast<size_t>(nonzero));
-  for (int64_t j = 0; j < nonzero; ++j) values[j] = v[pos[j]];
+  const std::vector<T> values = values_at(v, pos);
   std::vector<int64_t> members(static_cast<size_t>(nonzero));
   const auto permute_group = [&](int64_t size) {
     const std::vector<int64_t> perm = random_permutation(size, gen);
@@ -42,7 +57,7 @@ void permute_nonzeros(T* v, int64_t n, bool by_sign, at::Generator& gen) {
     return;
   }
   for (const bool positive : {true, false}) {
-    int64_t size = 0;
+    int64_t size = 0;  // branch-free: signs are close to random
     for (int64_t j = 0; j < nonzero; ++j) {
       members[size] = j;
       size += positive ? values[j] > T(0) : values[j] < T(0);
@@ -60,19 +75,13 @@ void permute_nonzeros(T* v, int64_t n, bool by_sign, at::Generator& gen) {
 // each bucket sorted by (key, j): the same order as one global sort by key.
 template <typename T>
 void permute_within_node_groups(T* v, int64_t n, int64_t in, ShuffleGroups groups, at::Generator& gen) {
-  std::vector<int64_t> pos(static_cast<size_t>(n));
-  int64_t nonzero = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    pos[nonzero] = i;
-    nonzero += v[i] != T(0);
-  }
+  const std::vector<int64_t> pos = nonzero_positions(v, n);
+  const auto nonzero = static_cast<int64_t>(pos.size());
   if (nonzero < 2) return;
-  pos.resize(static_cast<size_t>(nonzero));
-  std::vector<T> values(static_cast<size_t>(nonzero));
+  const std::vector<T> values = values_at(v, pos);
   std::vector<int64_t> group(static_cast<size_t>(nonzero));
   int64_t groups_count = 0;
   for (int64_t j = 0; j < nonzero; ++j) {
-    values[j] = v[pos[j]];
     const int64_t row = pos[j] / in, col = pos[j] % in, positive = values[j] > T(0);
     switch (groups) {
       case ShuffleGroups::kInputNode: group[j] = col; break;

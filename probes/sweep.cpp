@@ -162,19 +162,30 @@ std::string rows_to_csv(const std::vector<SweepRow>& rows, const std::string& me
   return csv;
 }
 
-std::string rows_to_json_text(const std::vector<SweepRow>& rows) {
-  if (rows.empty()) return "[]";
-  std::string text = "[\n";
+void write_rows_json(const std::vector<SweepRow>& rows, const std::function<void(std::string_view)>& sink) {
+  if (rows.empty()) {
+    sink("[]");
+    return;
+  }
+  sink("[\n");
+  std::string text;
   for (size_t i = 0; i < rows.size(); ++i) {
     const std::string row = rows[i].to_json().dump(2);
-    text += "  ";
+    text = "  ";
     for (char c : row) {  // one level deeper inside the array
       text += c;
       if (c == '\n') text += "  ";
     }
     text += i + 1 < rows.size() ? ",\n" : "\n";
+    sink(text);
   }
-  return text + "]";
+  sink("]");
+}
+
+std::string rows_to_json_text(const std::vector<SweepRow>& rows) {
+  std::string text;
+  write_rows_json(rows, [&](std::string_view piece) { text += piece; });
+  return text;
 }
 
 }  // namespace netprobe::probes

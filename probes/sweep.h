@@ -6,6 +6,7 @@
 ///   auto rows = run_sweeps(params, specs, evaluator, {"mnist-7v9", seed});
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "probes/probe.h"
@@ -65,8 +66,10 @@ std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::ve
 /// Long-format CSV with a header row; `metric` names the accuracy column (an RNN's rows hold
 /// the variance explained there).
 std::string rows_to_csv(const std::vector<SweepRow>& rows, const std::string& metric = "accuracy");
-/// The text of the JSON array of every row's to_json(), as Json::dump(2) writes it, built one row
+/// The text of the JSON array of every row's to_json(), as Json::dump(2) writes it, made one row
 /// at a time: the whole array as one Json took ~1.3 KB per row (0.9 GB for 45 pairs x 10 seeds).
+/// `write_rows_json` hands the text to `sink` in pieces, in order, so it can go straight to a file.
+void write_rows_json(const std::vector<SweepRow>& rows, const std::function<void(std::string_view)>& sink);
 std::string rows_to_json_text(const std::vector<SweepRow>& rows);
 
 }  // namespace netprobe::probes

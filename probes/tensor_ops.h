@@ -14,8 +14,8 @@ enum class Pick { kSmallest, kRandom, kLargest };
 /// floor(fraction * n), robust to round-off (0.7 * 10 counts as 7, not 6).
 int64_t fraction_count(double fraction, int64_t n);
 
-/// Flat indices of `k` entries of w chosen by |w| (smallest or largest; ties resolved
-/// deterministically) or uniformly at random.
+/// Flat indices of `k` entries of w chosen by |w| (smallest or largest; ties go to the lower flat
+/// index) or uniformly at random (the first k of torch::randperm(numel, gen)).
 torch::Tensor pick_entries(const torch::Tensor& w, int64_t k, Pick pick, at::Generator& gen);
 
 /// Zeroes floor(p * n) entries: the smallest |w| (magnitude pruning), random ones, or the largest.

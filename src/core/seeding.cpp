@@ -2,6 +2,8 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include "src/core/content_hash.h"
+
 namespace netprobe::core {
 namespace {
 
@@ -23,12 +25,9 @@ uint64_t derive_seed(uint64_t base, std::initializer_list<uint64_t> tags) {
 }
 
 uint64_t tag_of(std::string_view name) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : name) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
+  ContentHash hash;
+  hash.update(name);
+  return hash.fnv1a();
 }
 
 at::Generator make_generator(uint64_t seed) { return at::detail::createCPUGenerator(seed); }

@@ -221,6 +221,32 @@ TEST(StudyTest, AnInterruptedOutputSetIsNeverReadAsAResult) {
   EXPECT_NE(mixed.find("scores.json: does not match manifest.json"), std::string::npos) << mixed;
 }
 
+TEST(StudyTest, ReadsBackEveryRowAndNamesAFileWithAnInvalidOne) {
+  testing::TempDir tmp;
+  StudyConfig config = small_config(tmp);
+  config.tasks = {{"mnist", {1, 2}}};
+  config.probes = {"binarize"};
+  const StudyResult result = run_study(config);
+  const StudyOutputs read = load_study_outputs(config.out);
+  ASSERT_EQ(read.rows.size(), result.rows.size());
+  for (size_t i = 0; i < read.rows.size(); ++i) EXPECT_EQ(read.rows[i].to_json(), result.rows[i].to_json());
+  // Without manifest and meta.json the directory reads as one from before manifests, so the
+  // rows' own checks are what stand between a broken results.json and the report.
+  fs::remove(config.out / "manifest.json");
+  fs::remove(config.out / "meta.json");
+  for (const auto& [text, error] :
+       std::vector<std::pair<std::string, std::string>>{{"[{\"task\": 1}]", "results.json: invalid row"},
+                                                        {"[1]", "results.json: invalid row"},
+                                                        {"{}", "results.json: invalid row"},
+                                                        {"[{\"task\": ", "results.json: invalid JSON"}}) {
+    core::write_file_atomic(config.out / "results.json", text);
+    const std::string message = testing::error_of([&] { load_study_outputs(config.out); });
+    EXPECT_NE(message.find(error), std::string::npos) << text << " -> " << message;
+  }
+  core::write_file_atomic(config.out / "results.json", "[]");
+  EXPECT_TRUE(load_study_outputs(config.out).rows.empty());
+}
+
 TEST(StudyTest, ResultRoundTripsThroughJson) {
   testing::TempDir tmp;
   StudyConfig config = small_config(tmp);
