@@ -37,6 +37,14 @@ StudyConfig small_config(const testing::TempDir& tmp) {
   return c;
 }
 
+// The smallest study: one task, binarization only (3 evaluations a model).
+StudyConfig one_task_binarized(const testing::TempDir& tmp) {
+  StudyConfig c = small_config(tmp);
+  c.tasks = {{"mnist", {1, 2}}};
+  c.probes = {"binarize"};
+  return c;
+}
+
 size_t count_files(const fs::path& dir) {
   size_t n = 0;
   for (const auto& e : fs::recursive_directory_iterator(dir)) n += e.is_regular_file() ? 1 : 0;
@@ -127,9 +135,7 @@ TEST(StudyTest, ALayerProfileAnswersPerLayerWithoutChangingTheScores) {
 
 TEST(StudyTest, ACacheThatDoesNotMatchItsSpecIsRecomputedNotTrusted) {
   testing::TempDir tmp;
-  StudyConfig config = small_config(tmp);
-  config.tasks = {{"mnist", {1, 2}}};
-  config.probes = {"binarize"};
+  StudyConfig config = one_task_binarized(tmp);
   const StudyResult first = run_study(config);
   std::vector<fs::path> caches;
   for (const auto& e : fs::directory_iterator(config.out / "sweeps")) caches.push_back(e.path());
@@ -196,9 +202,7 @@ TEST(StudyTest, RefusesAFolderThatIsNotAStudyAndASecondStudyInTheSameDirectory) 
 
 TEST(StudyTest, AnInterruptedOutputSetIsNeverReadAsAResult) {
   testing::TempDir tmp;
-  StudyConfig config = small_config(tmp);
-  config.tasks = {{"mnist", {1, 2}}};
-  config.probes = {"binarize"};
+  StudyConfig config = one_task_binarized(tmp);
   config.seeds = {0, 1};
   run_study(config);
   EXPECT_EQ(load_study_outputs(config.out).result.scores.at(0).seeds, 2);
@@ -223,9 +227,7 @@ TEST(StudyTest, AnInterruptedOutputSetIsNeverReadAsAResult) {
 
 TEST(StudyTest, ReadsBackEveryRowAndNamesAFileWithAnInvalidOne) {
   testing::TempDir tmp;
-  StudyConfig config = small_config(tmp);
-  config.tasks = {{"mnist", {1, 2}}};
-  config.probes = {"binarize"};
+  StudyConfig config = one_task_binarized(tmp);
   const StudyResult result = run_study(config);
   const StudyOutputs read = load_study_outputs(config.out);
   ASSERT_EQ(read.rows.size(), result.rows.size());
@@ -249,9 +251,7 @@ TEST(StudyTest, ReadsBackEveryRowAndNamesAFileWithAnInvalidOne) {
 
 TEST(StudyTest, ResultRoundTripsThroughJson) {
   testing::TempDir tmp;
-  StudyConfig config = small_config(tmp);
-  config.tasks = {{"mnist", {1, 2}}};
-  config.probes = {"binarize"};
+  StudyConfig config = one_task_binarized(tmp);
   const StudyResult result = run_study(config);
   EXPECT_TRUE(core::Json::parse(result.to_json().dump())["scores"][0]["delta_shuf"].is_null());  // not run
   const std::string summary = format_summary(result);
