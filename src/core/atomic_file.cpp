@@ -54,12 +54,17 @@ void write_file_atomic(const fs::path& path, const std::string& contents) {
   });
 }
 
-std::string read_file(const fs::path& path) {
+std::ifstream open_for_reading(const fs::path& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw Error(fmt::format("{}: is a directory, expected a file", path.string()));
   if (!fs::exists(path, ec)) throw Error(fmt::format("{}: no such file", path.string()));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("{}: cannot open file", path.string()));
+  return in;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in = open_for_reading(path);
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();

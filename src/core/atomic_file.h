@@ -1,6 +1,7 @@
 #pragma once
 /// Writes that never leave a partial file behind: write to a temporary sibling, then rename.
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 
@@ -21,6 +22,10 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
 /// throws, the temporary file is removed and the exception propagates.
 void write_atomically(const std::filesystem::path& path,
                       const std::function<void(const std::filesystem::path&)>& writer);
+
+/// Opens a file for binary reading; throws Error naming the file if it is missing, a directory
+/// or cannot be opened.
+std::ifstream open_for_reading(const std::filesystem::path& path);
 
 /// Reads a whole file; throws Error naming the file if it is missing or a directory.
 std::string read_file(const std::filesystem::path& path);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "src/core/atomic_file.h"
 #include "src/core/errors.h"
 
 namespace netprobe::core {
@@ -18,13 +19,7 @@ void ContentHash::update(std::string_view bytes) {
 }
 
 ContentHash hash_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw Error(fmt::format("{}: is a directory, expected a file", path.string()));
-  }
-  if (!std::filesystem::exists(path, ec)) throw Error(fmt::format("{}: no such file", path.string()));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot open file", path.string()));
+  std::ifstream in = open_for_reading(path);
   ContentHash hash;
   std::vector<char> chunk(size_t{1} << 20);
   while (in) {

@@ -58,8 +58,7 @@ void check_manifest(const fs::path& dir, const std::map<std::string, std::string
 // it is parsed and then dropped, so neither the text (~1 KB a row) nor the array as one Json
 // (~1.3 KB a row) is ever held whole: 0.7 and 0.9 GB for 45 pairs x 10 seeds.
 std::vector<probes::SweepRow> read_rows(const fs::path& path) {
-  std::ifstream text(path, std::ios::binary);
-  if (!text) throw core::Error(fmt::format("{}: cannot open file", path.string()));
+  std::ifstream text = core::open_for_reading(path);
   std::vector<probes::SweepRow> rows;
   const Json::parser_callback_t convert_and_drop = [&](int depth, Json::parse_event_t event, Json& parsed) {
     if (depth != 1 || event != Json::parse_event_t::object_end) return true;
