@@ -9,9 +9,9 @@
 #include "bench/bench_support.h"
 #include "models/mlp_batched.h"
 #include "models/sparse_input.h"
-#include "src/core/runtime.h"
-#include "src/experiments/classifier_run.h"
-#include "src/experiments/study_sweeps.h"
+#include "core/runtime.h"
+#include "experiments/classifier_run.h"
+#include "experiments/study_sweeps.h"
 
 namespace {
 

@@ -16,11 +16,11 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
-#include "models/latent_adjoint.h"
+#include "models/rnn/latent_adjoint.h"
 
-#include "src/core/runtime.h"
-#include "src/core/seeding.h"
-#include "src/experiments/rnn_run.h"
+#include "core/runtime.h"
+#include "core/seeding.h"
+#include "experiments/rnn/run.h"
 
 namespace {
 

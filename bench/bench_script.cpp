@@ -13,8 +13,8 @@
 #include "bench/bench_support.h"
 #include "models/script_classifier.h"
 #include "probes/catalog.h"
-#include "src/core/runtime.h"
-#include "src/core/seeding.h"
+#include "core/runtime.h"
+#include "core/seeding.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 /// every benchmark reports against) and the real task data.
 #include <string>
 
-#include "src/data/task.h"
+#include "data/task.h"
 
 namespace netprobe::bench {
 

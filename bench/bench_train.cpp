@@ -7,8 +7,8 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_support.h"
-#include "src/core/runtime.h"
-#include "src/experiments/classifier_run.h"
+#include "core/runtime.h"
+#include "experiments/classifier_run.h"
 
 namespace {
 

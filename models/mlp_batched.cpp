@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "src/core/errors.h"
+#include "core/errors.h"
 
 namespace netprobe::models {
 namespace {

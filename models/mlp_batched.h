@@ -11,8 +11,8 @@
 
 #include "models/mlp.h"
 #include "models/sparse_input.h"
-#include "src/core/checkpoint.h"
-#include "src/train/classification.h"
+#include "core/checkpoint.h"
+#include "train/classification.h"
 
 namespace netprobe::models {
 

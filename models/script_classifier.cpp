@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "src/core/errors.h"
+#include "core/errors.h"
 
 namespace netprobe::models {
 namespace {

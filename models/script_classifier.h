@@ -15,8 +15,8 @@
 
 #include <torch/script.h>
 
-#include "src/core/checkpoint.h"
-#include "src/train/classification.h"
+#include "core/checkpoint.h"
+#include "train/classification.h"
 
 namespace netprobe::models {
 

@@ -6,7 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "probes/tensor_ops.h"
-#include "src/core/errors.h"
+#include "core/errors.h"
 
 namespace netprobe::probes {
 namespace {

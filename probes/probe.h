@@ -12,7 +12,7 @@
 
 #include <ATen/core/Generator.h>
 
-#include "src/core/checkpoint.h"
+#include "core/checkpoint.h"
 
 namespace netprobe::probes {
 

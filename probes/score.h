@@ -9,7 +9,7 @@
 
 #include "probes/row_groups.h"
 #include "probes/sweep.h"
-#include "src/core/json_io.h"
+#include "core/json_io.h"
 
 namespace netprobe::probes {
 

@@ -11,7 +11,7 @@
 #include <ATen/Dispatch.h>
 
 #include "probes/entry_picks.h"
-#include "src/core/errors.h"
+#include "core/errors.h"
 
 namespace netprobe::probes {
 namespace {

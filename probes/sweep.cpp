@@ -9,7 +9,7 @@
 
 #include "probes/catalog.h"
 #include "probes/entry_picks.h"
-#include "src/core/seeding.h"
+#include "core/seeding.h"
 
 namespace netprobe::probes {
 namespace {

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "probes/probe.h"
-#include "src/core/json_io.h"
-#include "src/train/classification.h"
+#include "core/json_io.h"
+#include "train/classification.h"
 
 namespace netprobe::probes {
 

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "probes/entry_picks.h"
-#include "src/core/errors.h"
+#include "core/errors.h"
 
 namespace netprobe::probes {
 

@@ -1,16 +1,16 @@
-#include "src/cli/cmd_compress.h"
+#include "cli/cmd_compress.h"
 
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "models/mlp_script.h"
-#include "src/cli/model_source_options.h"
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
-#include "src/experiments/classifier_run.h"
-#include "src/experiments/compression_run.h"
-#include "src/report/report.h"
+#include "cli/model_source_options.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "experiments/classifier_run.h"
+#include "experiments/compression_run.h"
+#include "report/report.h"
 
 namespace netprobe::cli {
 

@@ -1,7 +1,7 @@
 #pragma once
 /// `netprobe compress`: how far each layer of a model can be pruned, noised or binarized
 /// (experiments/compression_run.h), and `netprobe export`: a netprobe MLP as TorchScript.
-#include "src/cli/global_options.h"
+#include "cli/global_options.h"
 
 namespace netprobe::cli {
 

@@ -1,9 +1,9 @@
-#include "src/cli/cmd_data.h"
+#include "cli/cmd_data.h"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include "src/data/datasets.h"
+#include "data/datasets.h"
 
 namespace netprobe::cli {
 

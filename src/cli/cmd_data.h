@@ -3,7 +3,7 @@
 #include <ostream>
 #include <string>
 
-#include "src/cli/global_options.h"
+#include "cli/global_options.h"
 
 namespace netprobe::cli {
 

@@ -1,10 +1,10 @@
-#include "src/cli/cmd_eval.h"
+#include "cli/cmd_eval.h"
 
 #include <fmt/format.h>
 
-#include "src/core/errors.h"
-#include "src/data/datasets.h"
-#include "src/experiments/classifier_run.h"
+#include "core/errors.h"
+#include "data/datasets.h"
+#include "experiments/classifier_run.h"
 
 namespace netprobe::cli {
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "src/cli/global_options.h"
-#include "src/core/json_io.h"
-#include "src/train/classification.h"
+#include "cli/global_options.h"
+#include "core/json_io.h"
+#include "train/classification.h"
 
 namespace netprobe::cli {
 

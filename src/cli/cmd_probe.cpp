@@ -1,11 +1,11 @@
-#include "src/cli/cmd_probe.h"
+#include "cli/cmd_probe.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "probes/catalog.h"
-#include "src/cli/model_source_options.h"
-#include "src/experiments/classifier_probe.h"
+#include "cli/model_source_options.h"
+#include "experiments/classifier_probe.h"
 
 namespace netprobe::cli {
 namespace {

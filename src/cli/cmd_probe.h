@@ -1,6 +1,6 @@
 #pragma once
 /// `netprobe probe`: one probe sweep on one saved model (experiments/classifier_probe.h).
-#include "src/cli/global_options.h"
+#include "cli/global_options.h"
 
 namespace netprobe::cli {
 

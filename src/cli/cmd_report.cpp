@@ -1,4 +1,4 @@
-#include "src/cli/cmd_report.h"
+#include "cli/cmd_report.h"
 
 #include <fmt/format.h>
 

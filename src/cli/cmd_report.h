@@ -2,8 +2,8 @@
 /// `netprobe report RESULTS_DIR`: figures and index.html of a study.
 #include <filesystem>
 
-#include "src/cli/global_options.h"
-#include "src/report/report.h"
+#include "cli/global_options.h"
+#include "report/report.h"
 
 namespace netprobe::cli {
 

@@ -1,12 +1,12 @@
-#include "src/cli/cmd_study.h"
+#include "cli/cmd_study.h"
 
 #include <cstdlib>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "src/core/errors.h"
-#include "src/report/report.h"
+#include "core/errors.h"
+#include "report/report.h"
 
 namespace netprobe::cli {
 

@@ -3,9 +3,9 @@
 #include <optional>
 #include <string>
 
-#include "src/cli/global_options.h"
-#include "src/experiments/study.h"
-#include "src/experiments/study_tasks.h"
+#include "cli/global_options.h"
+#include "experiments/study.h"
+#include "experiments/study_tasks.h"
 
 namespace netprobe::cli {
 

@@ -1,11 +1,11 @@
-#include "src/cli/cmd_train.h"
+#include "cli/cmd_train.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "src/core/errors.h"
-#include "src/core/run_dir.h"
-#include "src/core/runtime.h"
+#include "core/errors.h"
+#include "core/run_dir.h"
+#include "core/runtime.h"
 
 namespace netprobe::cli {
 Command setup_train(CLI::App& app, const GlobalOptions& global) {

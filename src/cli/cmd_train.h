@@ -4,8 +4,8 @@
 #include <optional>
 #include <string>
 
-#include "src/cli/global_options.h"
-#include "src/experiments/classifier_run.h"
+#include "cli/global_options.h"
+#include "experiments/classifier_run.h"
 
 namespace netprobe::cli {
 

@@ -1,10 +1,10 @@
-#include "src/cli/global_options.h"
+#include "cli/global_options.h"
 
 #include <fmt/format.h>
 
-#include "src/core/logging.h"
-#include "src/core/runtime.h"
-#include "src/core/version.h"
+#include "core/logging.h"
+#include "core/runtime.h"
+#include "core/version.h"
 
 namespace netprobe::cli {
 

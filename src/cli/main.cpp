@@ -5,19 +5,19 @@
 
 #include <CLI/CLI.hpp>
 
-#include "src/cli/cmd_compress.h"
-#include "src/cli/cmd_data.h"
-#include "src/cli/cmd_eval.h"
-#include "src/cli/cmd_probe.h"
-#include "src/cli/cmd_report.h"
-#include "src/cli/cmd_rnn.h"
-#include "src/cli/cmd_study.h"
-#include "src/cli/cmd_train.h"
-#include "src/cli/global_options.h"
-#include "src/cli/option_checks.h"
-#include "src/core/errors.h"
-#include "src/core/invocation.h"
-#include "src/core/runtime.h"
+#include "cli/cmd_compress.h"
+#include "cli/cmd_data.h"
+#include "cli/cmd_eval.h"
+#include "cli/cmd_probe.h"
+#include "cli/cmd_report.h"
+#include "cli/rnn/cmd_rnn.h"
+#include "cli/cmd_study.h"
+#include "cli/cmd_train.h"
+#include "cli/global_options.h"
+#include "cli/option_checks.h"
+#include "core/errors.h"
+#include "core/invocation.h"
+#include "core/runtime.h"
 
 int main(int argc, char** argv) {
   using namespace netprobe;

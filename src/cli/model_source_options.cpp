@@ -1,4 +1,4 @@
-#include "src/cli/model_source_options.h"
+#include "cli/model_source_options.h"
 
 #include <torch/torch.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 /// The options naming a model and its test set, shared by `probe` and `compress`.
-#include "src/cli/global_options.h"
-#include "src/experiments/probe_model.h"
+#include "cli/global_options.h"
+#include "experiments/probe_model.h"
 
 namespace netprobe::cli {
 

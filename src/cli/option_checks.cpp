@@ -1,4 +1,4 @@
-#include "src/cli/option_checks.h"
+#include "cli/option_checks.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
 
 namespace netprobe::cli {
 

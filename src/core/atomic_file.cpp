@@ -1,4 +1,4 @@
-#include "src/core/atomic_file.h"
+#include "core/atomic_file.h"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "src/core/errors.h"
+#include "core/errors.h"
 
 namespace fs = std::filesystem;
 

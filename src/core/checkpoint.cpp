@@ -1,12 +1,12 @@
-#include "src/core/checkpoint.h"
+#include "core/checkpoint.h"
 
 #include <fstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
 
 namespace netprobe::core {
 

@@ -1,12 +1,12 @@
-#include "src/core/content_hash.h"
+#include "core/content_hash.h"
 
 #include <fstream>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
 
 namespace netprobe::core {
 

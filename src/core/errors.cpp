@@ -1,4 +1,4 @@
-#include "src/core/errors.h"
+#include "core/errors.h"
 
 namespace netprobe::core {
 

@@ -1,8 +1,8 @@
-#include "src/core/invocation.h"
+#include "core/invocation.h"
 
 #include <mutex>
 
-#include "src/core/atomic_file.h"
+#include "core/atomic_file.h"
 
 namespace netprobe::core {
 namespace {

@@ -1,11 +1,11 @@
-#include "src/core/json_io.h"
+#include "core/json_io.h"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
 
 namespace netprobe::core {
 

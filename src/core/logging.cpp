@@ -1,4 +1,4 @@
-#include "src/core/logging.h"
+#include "core/logging.h"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>

@@ -1,4 +1,4 @@
-#include "src/core/run_dir.h"
+#include "core/run_dir.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -11,10 +11,10 @@
 
 #include <fmt/format.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
-#include "src/core/invocation.h"
-#include "src/core/version.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/invocation.h"
+#include "core/version.h"
 
 namespace fs = std::filesystem;
 

@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <string>
 
-#include "src/core/json_io.h"
+#include "core/json_io.h"
 
 namespace netprobe::core {
 

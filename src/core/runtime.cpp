@@ -1,4 +1,4 @@
-#include "src/core/runtime.h"
+#include "core/runtime.h"
 
 #include <malloc.h>
 #include <sched.h>
@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "src/core/errors.h"
+#include "core/errors.h"
 
 namespace netprobe::core {
 

@@ -1,8 +1,8 @@
-#include "src/core/seeding.h"
+#include "core/seeding.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
-#include "src/core/content_hash.h"
+#include "core/content_hash.h"
 
 namespace netprobe::core {
 namespace {

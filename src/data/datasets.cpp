@@ -1,11 +1,11 @@
-#include "src/data/datasets.h"
+#include "data/datasets.h"
 
 #include <cstdlib>
 
 #include <fmt/format.h>
 
-#include "src/core/errors.h"
-#include "src/data/idx.h"
+#include "core/errors.h"
+#include "data/idx.h"
 
 namespace fs = std::filesystem;
 

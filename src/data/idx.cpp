@@ -1,4 +1,4 @@
-#include "src/data/idx.h"
+#include "data/idx.h"
 
 #include <zlib.h>
 

@@ -1,11 +1,11 @@
-#include "src/data/task.h"
+#include "data/task.h"
 
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 
-#include "src/core/errors.h"
+#include "core/errors.h"
 
 namespace netprobe::data {
 

@@ -9,7 +9,7 @@
 
 #include <torch/torch.h>
 
-#include "src/data/datasets.h"
+#include "data/datasets.h"
 
 namespace netprobe::data {
 

@@ -1,11 +1,11 @@
-#include "src/data/tensor_file.h"
+#include "data/tensor_file.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <torch/serialize.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
 
 namespace netprobe::data {
 namespace {

@@ -1,4 +1,4 @@
-#include "src/experiments/classifier_probe.h"
+#include "experiments/classifier_probe.h"
 
 #include <cmath>
 #include <map>
@@ -8,8 +8,8 @@
 #include "probes/catalog.h"
 #include "probes/compression.h"
 #include "probes/row_groups.h"
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
 
 namespace netprobe::experiments {
 namespace {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "probes/sweep.h"
-#include "src/experiments/probe_model.h"
+#include "experiments/probe_model.h"
 
 namespace netprobe::experiments {
 

@@ -1,16 +1,16 @@
-#include "src/experiments/classifier_run.h"
+#include "experiments/classifier_run.h"
 
 #include <chrono>
 
 #include <fmt/format.h>
 
-#include "src/core/checkpoint.h"
-#include "src/core/errors.h"
-#include "src/core/run_dir.h"
-#include "src/core/runtime.h"
-#include "src/core/seeding.h"
-#include "src/train/classification.h"
-#include "src/train/trainer.h"
+#include "core/checkpoint.h"
+#include "core/errors.h"
+#include "core/run_dir.h"
+#include "core/runtime.h"
+#include "core/seeding.h"
+#include "train/classification.h"
+#include "train/trainer.h"
 
 namespace fs = std::filesystem;
 

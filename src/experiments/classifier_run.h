@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "models/mlp.h"
-#include "src/core/json_io.h"
-#include "src/data/task.h"
-#include "src/train/lr_schedule.h"
-#include "src/train/optimizer.h"
+#include "core/json_io.h"
+#include "data/task.h"
+#include "train/lr_schedule.h"
+#include "train/optimizer.h"
 
 namespace netprobe::experiments {
 

@@ -1,13 +1,13 @@
-#include "src/experiments/compression_run.h"
+#include "experiments/compression_run.h"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
-#include "src/core/run_dir.h"
-#include "src/train/progress_bar.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/run_dir.h"
+#include "train/progress_bar.h"
 
 namespace netprobe::experiments {
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "probes/compression.h"
-#include "src/experiments/probe_model.h"
+#include "experiments/probe_model.h"
 
 namespace netprobe::experiments {
 

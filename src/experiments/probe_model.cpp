@@ -1,4 +1,4 @@
-#include "src/experiments/probe_model.h"
+#include "experiments/probe_model.h"
 
 #include <algorithm>
 #include <numeric>
@@ -8,11 +8,11 @@
 
 #include "models/mlp_batched.h"
 #include "models/script_classifier.h"
-#include "src/core/errors.h"
-#include "src/data/datasets.h"
-#include "src/data/tensor_file.h"
-#include "src/experiments/classifier_run.h"
-#include "src/experiments/study_tasks.h"
+#include "core/errors.h"
+#include "data/datasets.h"
+#include "data/tensor_file.h"
+#include "experiments/classifier_run.h"
+#include "experiments/study_tasks.h"
 
 namespace netprobe::experiments {
 namespace {

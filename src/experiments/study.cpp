@@ -1,4 +1,4 @@
-#include "src/experiments/study.h"
+#include "experiments/study.h"
 
 #include <algorithm>
 #include <atomic>
@@ -18,12 +18,12 @@
 #include "models/mlp_batched.h"
 #include "probes/catalog.h"
 #include "probes/tensor_ops.h"
-#include "src/core/errors.h"
-#include "src/core/run_dir.h"
-#include "src/core/runtime.h"
-#include "src/core/seeding.h"
-#include "src/experiments/study_outputs.h"
-#include "src/train/progress_bar.h"
+#include "core/errors.h"
+#include "core/run_dir.h"
+#include "core/runtime.h"
+#include "core/seeding.h"
+#include "experiments/study_outputs.h"
+#include "train/progress_bar.h"
 
 namespace fs = std::filesystem;
 

@@ -28,9 +28,9 @@
 #include "probes/compression.h"
 #include "probes/score.h"
 #include "probes/sweep.h"
-#include "src/experiments/classifier_run.h"
-#include "src/experiments/study_shard.h"
-#include "src/experiments/study_sweeps.h"
+#include "experiments/classifier_run.h"
+#include "experiments/study_shard.h"
+#include "experiments/study_sweeps.h"
 
 namespace netprobe::experiments {
 

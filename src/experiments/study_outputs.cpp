@@ -1,4 +1,4 @@
-#include "src/experiments/study_outputs.h"
+#include "experiments/study_outputs.h"
 
 #include <fstream>
 #include <functional>
@@ -6,11 +6,11 @@
 
 #include <fmt/format.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/content_hash.h"
-#include "src/core/errors.h"
-#include "src/core/run_dir.h"
-#include "src/core/seeding.h"
+#include "core/atomic_file.h"
+#include "core/content_hash.h"
+#include "core/errors.h"
+#include "core/run_dir.h"
+#include "core/seeding.h"
 
 namespace fs = std::filesystem;
 

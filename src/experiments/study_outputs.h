@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "src/experiments/study.h"
+#include "experiments/study.h"
 
 namespace netprobe::experiments {
 

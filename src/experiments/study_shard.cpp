@@ -1,4 +1,4 @@
-#include "src/experiments/study_shard.h"
+#include "experiments/study_shard.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "src/core/errors.h"
+#include "core/errors.h"
 
 namespace fs = std::filesystem;
 

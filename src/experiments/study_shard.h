@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "src/core/json_io.h"
+#include "core/json_io.h"
 
 namespace netprobe::experiments {
 

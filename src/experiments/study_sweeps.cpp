@@ -1,4 +1,4 @@
-#include "src/experiments/study_sweeps.h"
+#include "experiments/study_sweeps.h"
 
 #include <algorithm>
 

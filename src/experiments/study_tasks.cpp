@@ -1,4 +1,4 @@
-#include "src/experiments/study_tasks.h"
+#include "experiments/study_tasks.h"
 
 #include <algorithm>
 #include <regex>

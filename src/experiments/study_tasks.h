@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "src/data/task.h"
+#include "data/task.h"
 
 namespace netprobe::experiments {
 

@@ -1,11 +1,11 @@
-#include "src/report/compression_report.h"
+#include "report/compression_report.h"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "src/report/html.h"
-#include "src/report/layer_curves.h"
+#include "report/html.h"
+#include "report/layer_curves.h"
 
 namespace netprobe::report {
 namespace {

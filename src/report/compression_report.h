@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <vector>
 
-#include "src/experiments/compression_run.h"
-#include "src/report/plot.h"
+#include "experiments/compression_run.h"
+#include "report/plot.h"
 
 namespace netprobe::report {
 

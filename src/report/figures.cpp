@@ -1,4 +1,4 @@
-#include "src/report/figures.h"
+#include "report/figures.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 
 #include "probes/score.h"
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
-#include "src/report/layer_curves.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "report/layer_curves.h"
 
 namespace fs = std::filesystem;
 

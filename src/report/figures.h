@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <vector>
 
-#include "src/experiments/study_outputs.h"
-#include "src/report/plot.h"
+#include "experiments/study_outputs.h"
+#include "report/plot.h"
 
 namespace netprobe::report {
 

@@ -1,4 +1,4 @@
-#include "src/report/html.h"
+#include "report/html.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "src/report/compression_report.h"
+#include "report/compression_report.h"
 
 namespace netprobe::report {
 namespace {

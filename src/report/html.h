@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "src/report/figures.h"
-#include "src/report/plot.h"
+#include "report/figures.h"
+#include "report/plot.h"
 
 namespace netprobe::report {
 

@@ -1,11 +1,11 @@
-#include "src/report/layer_curves.h"
+#include "report/layer_curves.h"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "probes/row_groups.h"
-#include "src/report/line_figure.h"
+#include "report/line_figure.h"
 
 namespace netprobe::report {
 namespace {

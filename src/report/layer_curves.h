@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "probes/compression.h"
-#include "src/report/plot.h"
+#include "report/plot.h"
 
 namespace netprobe::report {
 

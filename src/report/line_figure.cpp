@@ -1,4 +1,4 @@
-#include "src/report/line_figure.h"
+#include "report/line_figure.h"
 
 #include <cmath>
 

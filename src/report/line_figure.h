@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "src/report/plot.h"
+#include "report/plot.h"
 
 namespace netprobe::report {
 

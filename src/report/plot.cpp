@@ -1,4 +1,4 @@
-#include "src/report/plot.h"
+#include "report/plot.h"
 
 #include <atomic>
 #include <cstdlib>
@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/runtime.h"
+#include "core/atomic_file.h"
+#include "core/runtime.h"
 
 namespace fs = std::filesystem;
 

@@ -1,14 +1,14 @@
-#include "src/report/report.h"
+#include "report/report.h"
 
 #include <fmt/format.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
-#include "src/core/run_dir.h"
-#include "src/report/compression_report.h"
-#include "src/report/figures.h"
-#include "src/report/html.h"
-#include "src/report/rnn_report.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/run_dir.h"
+#include "report/compression_report.h"
+#include "report/figures.h"
+#include "report/html.h"
+#include "report/rnn/report.h"
 
 namespace netprobe::report {
 namespace {

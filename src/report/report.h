@@ -3,7 +3,7 @@
 /// directory, and for a study also index.html.
 #include <filesystem>
 
-#include "src/report/plot.h"
+#include "report/plot.h"
 
 namespace netprobe::report {
 

@@ -1,4 +1,4 @@
-#include "src/train/classification.h"
+#include "train/classification.h"
 
 namespace netprobe::train {
 

@@ -4,7 +4,7 @@
 
 #include <torch/torch.h>
 
-#include "src/train/trainer.h"
+#include "train/trainer.h"
 
 namespace netprobe::train {
 

@@ -1,7 +1,7 @@
-#include "src/train/data_source.h"
+#include "train/data_source.h"
 
-#include "src/core/errors.h"
-#include "src/core/seeding.h"
+#include "core/errors.h"
+#include "core/seeding.h"
 
 namespace netprobe::train {
 

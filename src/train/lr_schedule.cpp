@@ -1,10 +1,10 @@
-#include "src/train/lr_schedule.h"
+#include "train/lr_schedule.h"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "src/core/errors.h"
+#include "core/errors.h"
 
 namespace netprobe::train {
 

@@ -1,8 +1,8 @@
-#include "src/train/optimizer.h"
+#include "train/optimizer.h"
 
 #include <fmt/format.h>
 
-#include "src/core/errors.h"
+#include "core/errors.h"
 
 namespace netprobe::train {
 

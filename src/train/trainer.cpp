@@ -1,12 +1,12 @@
-#include "src/train/trainer.h"
+#include "train/trainer.h"
 
 #include <chrono>
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "src/core/errors.h"
-#include "src/train/progress_bar.h"
+#include "core/errors.h"
+#include "train/progress_bar.h"
 
 namespace netprobe::train {
 

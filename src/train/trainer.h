@@ -10,10 +10,10 @@
 
 #include <torch/torch.h>
 
-#include "src/core/json_io.h"
-#include "src/train/data_source.h"
-#include "src/train/lr_schedule.h"
-#include "src/train/optimizer.h"
+#include "core/json_io.h"
+#include "train/data_source.h"
+#include "train/lr_schedule.h"
+#include "train/optimizer.h"
 
 namespace netprobe::train {
 

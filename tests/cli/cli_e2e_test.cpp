@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "src/core/atomic_file.h"
+#include "core/atomic_file.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe {

@@ -2,8 +2,8 @@
 // real MNIST (label e2e); the Python CNN example when Debian's python3-torch is installed.
 #include <gtest/gtest.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/json_io.h"
+#include "core/atomic_file.h"
+#include "core/json_io.h"
 #include "tests/support/script_models.h"
 #include "tests/support/test_support.h"
 

@@ -1,11 +1,11 @@
 // The checks netprobe adds to CLI11: strict config files, finite reals, unsigned values, and
 // one-line parse errors.
-#include "src/cli/option_checks.h"
+#include "cli/option_checks.h"
 
 #include <gtest/gtest.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::cli {

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/json_io.h"
+#include "core/atomic_file.h"
+#include "core/json_io.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe {

@@ -1,8 +1,8 @@
 // `netprobe train` and `netprobe eval` as a user runs them, on the real MNIST (label e2e).
 #include <gtest/gtest.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/json_io.h"
+#include "core/atomic_file.h"
+#include "core/json_io.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe {

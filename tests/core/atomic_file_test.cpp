@@ -1,9 +1,9 @@
-#include "src/core/atomic_file.h"
+#include "core/atomic_file.h"
 
 #include <gtest/gtest.h>
 
-#include "src/core/errors.h"
-#include "src/core/json_io.h"
+#include "core/errors.h"
+#include "core/json_io.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::core {

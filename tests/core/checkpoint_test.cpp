@@ -1,9 +1,9 @@
-#include "src/core/checkpoint.h"
+#include "core/checkpoint.h"
 
 #include <gtest/gtest.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::core {

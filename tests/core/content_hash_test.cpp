@@ -1,11 +1,11 @@
-#include "src/core/content_hash.h"
+#include "core/content_hash.h"
 
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/seeding.h"
+#include "core/atomic_file.h"
+#include "core/seeding.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::core {

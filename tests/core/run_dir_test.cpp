@@ -1,14 +1,14 @@
 // Run directories: the --out guard, staging, meta.json, stale-stage cleanup and the lock.
-#include "src/core/run_dir.h"
+#include "core/run_dir.h"
 
 #include <unistd.h>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
-#include "src/core/version.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/version.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::core {

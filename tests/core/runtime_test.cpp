@@ -1,10 +1,10 @@
 // Threads and memory limits of the process (src/core/runtime.h).
-#include "src/core/runtime.h"
+#include "core/runtime.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "src/core/errors.h"
+#include "core/errors.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::core {

@@ -1,4 +1,4 @@
-#include "src/core/seeding.h"
+#include "core/seeding.h"
 
 #include <set>
 

@@ -1,11 +1,11 @@
-#include "src/data/datasets.h"
+#include "data/datasets.h"
 
 #include <cstdlib>
 
 #include <gtest/gtest.h>
 
-#include "src/core/errors.h"
-#include "src/data/idx.h"
+#include "core/errors.h"
+#include "data/idx.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::data {

@@ -1,7 +1,7 @@
 // Checks against the real datasets fetched by data/fetch.sh (label e2e).
 #include <gtest/gtest.h>
 
-#include "src/data/task.h"
+#include "data/task.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::data {

@@ -1,8 +1,8 @@
-#include "src/data/task.h"
+#include "data/task.h"
 
 #include <gtest/gtest.h>
 
-#include "src/core/errors.h"
+#include "core/errors.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::data {

@@ -1,12 +1,12 @@
 // A user's torch.save test set: what loads, and a one-line error naming the file for the rest.
-#include "src/data/tensor_file.h"
+#include "data/tensor_file.h"
 
 #include <gtest/gtest.h>
 #include <torch/serialize.h>
 
 #include <fstream>
 
-#include "src/core/errors.h"
+#include "core/errors.h"
 #include "tests/support/script_models.h"
 #include "tests/support/test_support.h"
 

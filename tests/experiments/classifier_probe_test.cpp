@@ -1,11 +1,11 @@
 // `netprobe probe` as an experiment: exact row counts, the table, and usage errors before work.
-#include "src/experiments/classifier_probe.h"
+#include "experiments/classifier_probe.h"
 
 #include <gtest/gtest.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
-#include "src/experiments/classifier_run.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "experiments/classifier_run.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::experiments {

@@ -1,11 +1,11 @@
-#include "src/experiments/classifier_run.h"
+#include "experiments/classifier_run.h"
 
 #include <gtest/gtest.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/checkpoint.h"
-#include "src/core/errors.h"
-#include "src/train/classification.h"
+#include "core/atomic_file.h"
+#include "core/checkpoint.h"
+#include "core/errors.h"
+#include "train/classification.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::experiments {

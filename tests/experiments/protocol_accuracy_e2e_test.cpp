@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "src/core/runtime.h"
-#include "src/experiments/classifier_run.h"
-#include "src/train/classification.h"
+#include "core/runtime.h"
+#include "experiments/classifier_run.h"
+#include "train/classification.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::experiments {

@@ -5,12 +5,12 @@
 
 #include "models/mlp_script.h"
 #include "probes/sweep.h"
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
-#include "src/core/run_dir.h"
-#include "src/experiments/classifier_probe.h"
-#include "src/experiments/classifier_run.h"
-#include "src/experiments/compression_run.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/run_dir.h"
+#include "experiments/classifier_probe.h"
+#include "experiments/classifier_run.h"
+#include "experiments/compression_run.h"
 #include "tests/support/script_models.h"
 #include "tests/support/test_support.h"
 

@@ -1,6 +1,6 @@
 // Shards of a study on a small generated dataset: ownership, the SLURM environment, and a merge
 // that gives the unsharded study's bytes or names what is missing.
-#include "src/experiments/study_shard.h"
+#include "experiments/study_shard.h"
 
 #include <map>
 #include <set>
@@ -8,10 +8,10 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
-#include "src/core/run_dir.h"
-#include "src/experiments/study.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/run_dir.h"
+#include "experiments/study.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::experiments {

@@ -1,9 +1,9 @@
 // Which tasks a study runs: defaults, pairs in every accepted spelling, all pairs, class sets.
-#include "src/experiments/study_tasks.h"
+#include "experiments/study_tasks.h"
 
 #include <gtest/gtest.h>
 
-#include "src/core/errors.h"
+#include "core/errors.h"
 
 namespace netprobe::experiments {
 namespace {

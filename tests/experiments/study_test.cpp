@@ -1,5 +1,5 @@
 // The study on a small generated dataset: exact row counts, caching and resume.
-#include "src/experiments/study.h"
+#include "experiments/study.h"
 
 #include <unistd.h>
 
@@ -8,11 +8,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
-#include "src/core/json_io.h"
-#include "src/core/run_dir.h"
-#include "src/experiments/study_outputs.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/json_io.h"
+#include "core/run_dir.h"
+#include "experiments/study_outputs.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::experiments {

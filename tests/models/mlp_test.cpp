@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "src/core/errors.h"
+#include "core/errors.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::models {

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "models/mlp_script.h"
-#include "src/core/checkpoint.h"
-#include "src/core/errors.h"
+#include "core/checkpoint.h"
+#include "core/errors.h"
 #include "tests/support/script_models.h"
 #include "tests/support/test_support.h"
 

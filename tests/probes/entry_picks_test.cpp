@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "src/core/seeding.h"
+#include "core/seeding.h"
 
 namespace netprobe::probes {
 namespace {

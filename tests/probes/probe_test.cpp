@@ -4,8 +4,8 @@
 
 #include "probes/catalog.h"
 #include "probes/tensor_ops.h"
-#include "src/core/errors.h"
-#include "src/core/seeding.h"
+#include "core/errors.h"
+#include "core/seeding.h"
 
 namespace netprobe::probes {
 namespace {

@@ -4,9 +4,9 @@
 
 #include "models/mlp_batched.h"
 #include "probes/catalog.h"
-#include "src/core/checkpoint.h"
-#include "src/core/errors.h"
-#include "src/core/seeding.h"
+#include "core/checkpoint.h"
+#include "core/errors.h"
+#include "core/seeding.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::probes {

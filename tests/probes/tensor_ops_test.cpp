@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "src/core/seeding.h"
+#include "core/seeding.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::probes {

@@ -1,15 +1,15 @@
 // The report of a small study on generated data: figures, validity, links, and no gnuplot.
-#include "src/report/report.h"
+#include "report/report.h"
 
 #include <regex>
 
 #include <gtest/gtest.h>
 
-#include "src/core/atomic_file.h"
-#include "src/core/errors.h"
-#include "src/experiments/compression_run.h"
-#include "src/experiments/rnn_theory.h"
-#include "src/report/html.h"
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "experiments/compression_run.h"
+#include "experiments/rnn/theory.h"
+#include "report/html.h"
 #include "tests/support/script_models.h"
 #include "tests/support/test_support.h"
 

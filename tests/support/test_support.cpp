@@ -8,8 +8,8 @@
 #include <random>
 #include <sstream>
 
-#include "src/core/atomic_file.h"
-#include "src/data/idx.h"
+#include "core/atomic_file.h"
+#include "data/idx.h"
 
 namespace fs = std::filesystem;
 

@@ -1,8 +1,8 @@
-#include "src/train/data_source.h"
+#include "train/data_source.h"
 
 #include <gtest/gtest.h>
 
-#include "src/core/errors.h"
+#include "core/errors.h"
 
 namespace netprobe::train {
 namespace {

@@ -1,11 +1,11 @@
-#include "src/train/lr_schedule.h"
+#include "train/lr_schedule.h"
 
 #include <cmath>
 
 #include <gtest/gtest.h>
 
-#include "src/core/errors.h"
-#include "src/train/optimizer.h"
+#include "core/errors.h"
+#include "train/optimizer.h"
 
 namespace netprobe::train {
 namespace {

@@ -1,9 +1,9 @@
-#include "src/train/trainer.h"
+#include "train/trainer.h"
 
 #include <gtest/gtest.h>
 
-#include "src/core/errors.h"
-#include "src/train/classification.h"
+#include "core/errors.h"
+#include "train/classification.h"
 
 namespace netprobe::train {
 namespace {

@@ -1,0 +1,60 @@
+#include "models/rnn/overlap_trajectory.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/errors.h"
+
+namespace netprobe::models {
+
+Integrator parse_integrator(const std::string& name) {
+  if (name == "map") return Integrator::kMap;
+  if (name == "euler") return Integrator::kEuler;
+  if (name == "rk4") return Integrator::kRk4;
+  throw core::UsageError(fmt::format("--integrator: must be map, euler or rk4, got '{}'", name));
+}
+
+std::string to_string(Integrator integrator) {
+  switch (integrator) {
+    case Integrator::kMap: return "map";
+    case Integrator::kEuler: return "euler";
+    case Integrator::kRk4: return "rk4";
+  }
+  return "map";
+}
+
+std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const RnnTaskData& task, int64_t rank,
+                                             RnnActivation activation, double dt, const GdSchedule& schedule,
+                                             Integrator integrator) {
+  return theory_trajectory(
+      sigma0, [&](int) -> const RnnTaskData& { return task; }, rank, activation, dt, schedule, integrator);
+}
+
+std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const TaskOfEpoch& task_of_epoch,
+                                             int64_t rank, RnnActivation activation, double dt,
+                                             const GdSchedule& schedule, Integrator integrator) {
+  std::vector<OverlapRecord> records;
+  torch::Tensor sigma = sigma0;
+  for (int epoch = 0; epoch < schedule.epochs; ++epoch) {
+    const RnnTaskData& task = task_of_epoch(epoch);
+    double loss = 0;
+    const torch::Tensor e = overlap_gradient(sigma, task, rank, activation, dt, &loss);
+    if (epoch == 0) records.push_back({0, loss, sigma});
+    if (integrator == Integrator::kMap) {
+      sigma = exact_map_step(sigma, e, schedule.eta);
+    } else {
+      sigma = flow_step(sigma, e, task, rank, activation, dt, schedule.eta, 1.0,
+                        integrator == Integrator::kEuler ? FlowMethod::kEuler : FlowMethod::kRk4);
+    }
+    if ((epoch + 1) % schedule.track_every == 0 || epoch + 1 == schedule.epochs) {
+      records.push_back({epoch + 1, loss, sigma});
+    }
+  }
+  return records;
+}
+
+double max_keep_nan(double a, double b) { return std::isnan(a) || std::isnan(b) ? std::nan("") : std::max(a, b); }
+
+}  // namespace netprobe::models

@@ -1,0 +1,60 @@
+#pragma once
+/// `netprobe rnn memory`, memory in invisible overlaps (LOWRANK.md): train A, then B, then A
+/// again, and compare the overlaps after the two A phases. Linear phi: the invisible overlaps
+/// come back up to an O(eta) residual (the conserved spectrum pins them); nonlinear phi: a
+/// residual persists.
+///
+///   MemoryConfig c;  c.b.decay = 0.4;  c.etas = {5e-3, 2.5e-3};
+///   auto runs = run_memory(c, false).runs;   // runs[0].invisible_residual / runs[1]... ~ 2
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "experiments/rnn/run.h"
+
+namespace netprobe::experiments {
+
+struct MemoryConfig {
+  RnnRunConfig a;  ///< network, task A, eta, optimizer and seed; a.epochs is ignored
+  RnnRunConfig b;  ///< task B (same network options)
+  int epochs_a = 3000, epochs_b = 1000, epochs_a2 = 1000;  ///< at the first eta; scaled by eta0 / eta
+  std::vector<double> etas;                                ///< learning rates to compare (e.g. eta and eta/2)
+  /// 0: each phase trains its epochs. > 0: each phase then goes on, in chunks of its epochs / 10,
+  /// until the overlaps move slower than this per unit of learning time (max |dSigma| / (eta x
+  /// epochs) over a chunk), for at most 20 x its epochs; so every eta is compared at the same
+  /// convergence. GD only (Adam's state would restart with every chunk).
+  double converge = 0;
+  std::filesystem::path out;  ///< empty: compute only
+  void validate() const;
+};
+
+struct MemoryRun {
+  double eta = 0;
+  int epochs_a = 0, epochs_b = 0, epochs_a2 = 0;
+  double loss_a = 0, loss_b = 0, loss_a2 = 0;  ///< losses at the end of each phase
+  double loss_a_after_b = 0;                   ///< task A's loss right after learning B
+  torch::Tensor sigma_a, sigma_b, sigma_a2;    ///< overlaps at the end of each phase
+  double invisible_residual = 0;  ///< max |Sigma_A2 - Sigma_A| over invisible entries / max |Sigma_A| there
+  double visible_residual = 0;    ///< the same over visible entries
+  double invisible_moved = 0;     ///< max |Sigma_B - Sigma_A| over invisible entries (what B changed)
+  /// At the end of each phase (A, B, A2): max |dSigma| per unit of learning time over its last
+  /// tracked interval, all entries and the invisible ones: how far from converged the phase stopped.
+  std::vector<double> end_velocity, end_velocity_invisible;
+  bool converged = true;                          ///< with config.converge: every phase reached it within its epoch cap
+  std::vector<models::OverlapRecord> trajectory;  ///< all three phases, epochs counted from the start
+};
+
+struct MemoryResult {
+  std::vector<MemoryRun> runs;  ///< one per eta, in config order
+  core::Json to_json() const;
+  static MemoryResult from_json(const core::Json& json, const std::string& source);
+};
+
+/// One A -> B -> A run per eta, from the same seeded initialization. With config.out, writes
+/// memory.csv, one trajectory per eta, result.json and meta.json atomically.
+MemoryResult run_memory(const MemoryConfig& config, bool progress);
+
+/// The table `rnn memory` prints, with the residual ratios between consecutive etas.
+std::string format_memory(const MemoryConfig& config, const MemoryResult& result);
+
+}  // namespace netprobe::experiments

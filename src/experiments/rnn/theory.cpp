@@ -1,0 +1,181 @@
+#include "experiments/rnn/theory.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/run_dir.h"
+
+namespace netprobe::experiments {
+
+using core::Json;
+
+namespace {
+
+// One GD step from the run's initial network, against one step of the exact map from its Sigma.
+double first_step_error(const RnnRunConfig& config) {
+  RnnRunConfig one = config;
+  one.epochs = 1;
+  one.track_every = 1;
+  models::LowRankRnn rnn(one.rnn_options());
+  const auto sim = train_rnn(one, rnn, false);
+  const auto theory = theory_trajectory(sim.front().sigma, one.task_data(), one);
+  const torch::Tensor step_sim = sim.back().sigma - sim.front().sigma;
+  const torch::Tensor step_theory = theory.back().sigma - theory.front().sigma;
+  return ((step_theory - step_sim).abs().max() / step_sim.abs().max()).item<double>();
+}
+
+Json drifts_to_json(const NamedDrifts& drifts) {
+  Json out = Json::object();
+  for (const auto& [name, value] : drifts) out[name] = value;
+  return out;
+}
+
+NamedDrifts drifts_from_json(const Json& json) {
+  NamedDrifts out;
+  for (const auto& [name, value] : json.items()) out.emplace_back(name, core::number_or_nan(value));
+  return out;
+}
+
+}  // namespace
+
+TheoryComparison compare_with_theory(const RnnRunConfig& config, models::Integrator integrator, bool progress) {
+  models::LowRankRnn rnn(config.rnn_options());
+  const auto sim = train_rnn(config, rnn, progress);
+  const auto theory = theory_trajectory(sim.front().sigma, config.task_data(), config, integrator);
+  TheoryComparison out;
+  out.n = config.n;
+  for (size_t k = 1; k < std::min(sim.size(), theory.size()); ++k) {
+    const torch::Tensor& s = sim[k].sigma;
+    const double err = ((theory[k].sigma - s).abs().max() / s.abs().max()).item<double>();
+    out.overlap_error_by_epoch.push_back(err);
+    out.epochs.push_back(sim[k].epoch);
+    out.max_overlap_error = models::max_keep_nan(out.max_overlap_error, err);
+    out.max_loss_error =
+        models::max_keep_nan(out.max_loss_error, std::abs(theory[k].loss - sim[k].loss) / std::abs(sim[k].loss));
+  }
+  out.sim_invariant_drift =
+      models::invariant_drifts(sim.front().sigma, sim.back().sigma, config.rank, config.activation);
+  out.theory_invariant_drift =
+      models::invariant_drifts(theory.front().sigma, theory.back().sigma, config.rank, config.activation);
+  out.first_step_error = first_step_error(config);
+  return out;
+}
+
+void TheoryConfig::validate() const {
+  base.validate();
+  if (!base.is_gd()) throw core::UsageError("--optimizer: the overlap theory follows GD; use gd");
+  if (sizes.empty()) throw core::UsageError("--n: need at least one network size");
+  for (int64_t n : sizes) {
+    RnnRunConfig c = base;
+    c.n = n;
+    c.validate();
+  }
+}
+
+Json TheoryResult::to_json() const {
+  Json results = Json::array();
+  for (const auto& c : comparisons) {
+    results.push_back({{"n", c.n},
+                       {"max_overlap_error", c.max_overlap_error},
+                       {"max_loss_error", c.max_loss_error},
+                       {"first_step_error", c.first_step_error},
+                       {"sim_invariant_drift", drifts_to_json(c.sim_invariant_drift)},
+                       {"theory_invariant_drift", drifts_to_json(c.theory_invariant_drift)},
+                       {"epochs", c.epochs},
+                       {"overlap_error_by_epoch", c.overlap_error_by_epoch}});
+  }
+  return {{"config", base.to_json()}, {"integrator", models::to_string(integrator)}, {"results", results}};
+}
+
+TheoryResult TheoryResult::from_json(const Json& json, const std::string& source) {
+  TheoryResult r;
+  r.base = RnnRunConfig::from_json(json.at("config"), source);
+  try {
+    r.integrator = models::parse_integrator(json.value("integrator", std::string("map")));
+    for (const auto& j : json.at("results")) {
+      TheoryComparison c;
+      c.n = j.at("n").get<int64_t>();
+      c.max_overlap_error = core::number_or_nan(j.at("max_overlap_error"));
+      c.max_loss_error = core::number_or_nan(j.at("max_loss_error"));
+      c.first_step_error = core::number_or_nan(j.at("first_step_error"));
+      c.sim_invariant_drift = drifts_from_json(j.at("sim_invariant_drift"));
+      c.theory_invariant_drift = drifts_from_json(j.at("theory_invariant_drift"));
+      c.epochs = j.at("epochs").get<std::vector<int>>();
+      for (const auto& e : j.at("overlap_error_by_epoch")) c.overlap_error_by_epoch.push_back(core::number_or_nan(e));
+      r.comparisons.push_back(std::move(c));
+    }
+  } catch (const std::exception& e) {
+    throw core::Error(fmt::format("{}: invalid theory result ({})", source, e.what()));
+  }
+  return r;
+}
+
+TheoryResult run_rnn_theory(const TheoryConfig& config, const std::function<void(const TheoryComparison&)>& on_size) {
+  config.validate();
+  if (!config.out.empty()) core::guard_output_dir(config.out, core::kind::kRnnTheory);
+  TheoryResult result;
+  result.base = config.base;
+  result.integrator = config.integrator;
+  for (int64_t n : config.sizes) {
+    RnnRunConfig c = config.base;
+    c.n = n;
+    result.comparisons.push_back(compare_with_theory(c, config.integrator, config.progress));
+    if (on_size) on_size(result.comparisons.back());
+  }
+  if (config.out.empty()) return result;
+  core::StagedDirectory staged(config.out, core::kind::kRnnTheory);
+  std::string csv = "n,epoch,overlap_error\n";
+  for (const auto& r : result.comparisons) {
+    for (size_t i = 0; i < r.epochs.size(); ++i)
+      csv += fmt::format("{},{},{}\n", r.n, r.epochs[i], r.overlap_error_by_epoch[i]);
+  }
+  core::write_file_atomic(staged.staging() / "theory.csv", csv);
+  core::write_json(staged.staging() / "result.json", result.to_json());
+  core::write_meta(staged.staging(), core::kind::kRnnTheory,
+                   {{"config", config.base.to_json()},
+                    {"sizes", config.sizes},
+                    {"integrator", models::to_string(config.integrator)}});
+  staged.commit();
+  return result;
+}
+
+std::string theory_table_header(models::RnnActivation activation) {
+  std::string header =
+      fmt::format("{:>7} {:>18} {:>16} {:>16}", "N", "max overlap error", "max loss error", "first-step error");
+  const torch::Tensor sigma = torch::eye(4, torch::kFloat64);  // names only
+  for (const auto& q : models::conserved_quantities(sigma, 1, activation)) {
+    header += fmt::format(" {:>26}", fmt::format("drift {} (GD/pred)", q.name));
+  }
+  return header + "\n";
+}
+
+std::string theory_table_line(const TheoryComparison& r) {
+  std::string line = fmt::format("{:>7} {:>18.3e} {:>16.3e} {:>16.3e}", r.n, r.max_overlap_error, r.max_loss_error,
+                                 r.first_step_error);
+  for (size_t i = 0; i < r.sim_invariant_drift.size() && i < r.theory_invariant_drift.size(); ++i) {
+    line += fmt::format(
+        " {:>26}", fmt::format("{:.2e}/{:.2e}", r.sim_invariant_drift[i].second, r.theory_invariant_drift[i].second));
+  }
+  return line + "\n";
+}
+
+double first_step_error_slope(const std::vector<TheoryComparison>& comparisons) {
+  std::vector<double> x, y;
+  for (const auto& c : comparisons) {
+    if (!(c.first_step_error > 0) || c.n <= 0) return std::nan("");
+    x.push_back(std::log(static_cast<double>(c.n)));
+    y.push_back(std::log(c.first_step_error));
+  }
+  if (x.size() < 2) return std::nan("");
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < x.size(); ++i)
+    mx += x[i] / static_cast<double>(x.size()), my += y[i] / static_cast<double>(x.size());
+  double sxy = 0, sxx = 0;
+  for (size_t i = 0; i < x.size(); ++i) sxy += (x[i] - mx) * (y[i] - my), sxx += (x[i] - mx) * (x[i] - mx);
+  return sxx > 0 ? sxy / sxx : std::nan("");
+}
+
+}  // namespace netprobe::experiments

@@ -1,0 +1,66 @@
+#pragma once
+/// `netprobe rnn theory`: full-N gradient descent against the overlap-space prediction from the
+/// same initial Sigma, for several network sizes N (LOWRANK.md: exact for linear phi).
+///
+///   TheoryConfig c;  c.base.task = "filter";  c.sizes = {250, 1000};  c.out = "runs/theory";
+///   TheoryResult r = run_rnn_theory(c);   // r.comparisons[i].max_overlap_error
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "experiments/rnn/run.h"
+
+namespace netprobe::experiments {
+
+/// Drift of each conserved quantity of the activation over a run, by name (models::invariant_drifts).
+using NamedDrifts = std::vector<std::pair<std::string, double>>;
+
+/// One N: simulation against the prediction, tracked every config.track_every epochs.
+struct TheoryComparison {
+  int64_t n = 0;
+  double max_overlap_error = 0;  ///< max over tracked epochs of max |dSigma| / max |Sigma|
+  double max_loss_error = 0;     ///< max over tracked epochs of |dL| / L
+  /// The first GD step: max |dSigma_theory - dSigma_sim| / max |dSigma_sim|, dSigma = Sigma_1 - Sigma_0
+  /// (the exact map). Round-off for linear phi; the Gaussian closure's finite-N error otherwise.
+  double first_step_error = 0;
+  NamedDrifts sim_invariant_drift;     ///< over the simulated GD run
+  NamedDrifts theory_invariant_drift;  ///< over the predicted trajectory (map or flow)
+  std::vector<double> overlap_error_by_epoch;
+  std::vector<int> epochs;
+};
+TheoryComparison compare_with_theory(const RnnRunConfig& config,
+                                     models::Integrator integrator = models::Integrator::kMap, bool progress = false);
+
+struct TheoryConfig {
+  RnnRunConfig base;  ///< everything but N
+  std::vector<int64_t> sizes = {250, 1000};
+  models::Integrator integrator = models::Integrator::kMap;  ///< how the prediction steps
+  std::filesystem::path out;                                 ///< empty: print only
+  bool progress = false;  ///< a progress bar per network size (stderr, terminals only)
+  /// UsageError for Adam, no sizes, or an invalid config at any N.
+  void validate() const;
+};
+
+struct TheoryResult {
+  RnnRunConfig base;
+  models::Integrator integrator = models::Integrator::kMap;
+  std::vector<TheoryComparison> comparisons;
+  core::Json to_json() const;
+  static TheoryResult from_json(const core::Json& json, const std::string& source);
+};
+
+/// Runs every N; with config.out, writes theory.csv, result.json and meta.json atomically.
+/// `on_size` (optional) sees each comparison as soon as it is done (the CLI prints it).
+TheoryResult run_rnn_theory(const TheoryConfig& config,
+                            const std::function<void(const TheoryComparison&)>& on_size = nullptr);
+
+/// The table `rnn theory` prints: its header (the activation's invariants by name), and one line per N.
+std::string theory_table_header(models::RnnActivation activation);
+std::string theory_table_line(const TheoryComparison& c);
+
+/// Least-squares slope of log(first_step_error) against log(N) over the sizes (-0.5 for a
+/// closure error falling like N^-1/2); NaN for fewer than 2 sizes or a non-positive error.
+double first_step_error_slope(const std::vector<TheoryComparison>& comparisons);
+
+}  // namespace netprobe::experiments

@@ -1,0 +1,63 @@
+#include "report/rnn/report.h"
+
+#include <fmt/format.h>
+
+#include "core/errors.h"
+#include "core/json_io.h"
+#include "core/run_dir.h"
+#include "experiments/rnn/decode.h"
+#include "experiments/rnn/memory.h"
+#include "experiments/rnn/probe.h"
+#include "experiments/rnn/theory.h"
+#include "experiments/rnn/twins.h"
+#include "report/rnn/figures.h"
+
+namespace fs = std::filesystem;
+
+namespace netprobe::report {
+
+std::vector<Figure> rnn_run_figures(const fs::path& dir, const std::string& kind) {
+  const core::Json meta = core::open_run(dir, kind, "report");
+  const fs::path result_path = dir / "result.json";
+  std::vector<Figure> figures;
+  if (kind == core::kind::kLowRankRnn) {
+    const auto run = experiments::load_rnn_train_result(dir);
+    const std::string label = run.config.label();
+    figures = rnn_training_figures(run.records, run.config.rank, run.config.activation, label);
+    experiments::RnnRun trained = experiments::load_rnn_run(dir);
+    const models::RnnTaskData task = run.config.task_data();
+    torch::NoGradGuard no_grad;
+    figures.push_back(rnn_output_figure(trained.rnn->forward(task.inputs), task.targets, run.config.dt, label));
+  } else if (kind == core::kind::kRnnTheory) {
+    const auto r = experiments::TheoryResult::from_json(core::read_json(result_path), result_path.string());
+    figures = {rnn_theory_figure(r.comparisons, r.base.label() + " (N varies)")};
+    if (r.base.activation != models::RnnActivation::kLinear && r.comparisons.size() >= 2) {
+      figures.push_back(rnn_closure_figure(r.comparisons, r.base.label() + " (N varies)"));
+    }
+  } else if (kind == core::kind::kRnnTwins) {
+    const auto r = experiments::TwinsResult::from_json(core::read_json(result_path), result_path.string());
+    const auto a = experiments::RnnRunConfig::from_json(meta.at("task_a"), (dir / "meta.json").string());
+    figures = rnn_twins_figures(r, a.rank, a.activation, a.label());
+  } else if (kind == core::kind::kRnnMemory) {
+    const auto r = experiments::MemoryResult::from_json(core::read_json(result_path), result_path.string());
+    const auto a = experiments::RnnRunConfig::from_json(meta.at("task_a"), (dir / "meta.json").string());
+    figures = rnn_memory_figures(r.runs, a.rank, a.activation, a.label());
+  } else if (kind == core::kind::kRnnProbe) {
+    const auto r = experiments::RnnProbeResult::from_json(core::read_json(result_path), result_path.string());
+    figures = rnn_probe_figures(r.rows, r.run.label());
+  } else if (kind == core::kind::kRnnDecode) {
+    const auto r = experiments::DecodeResult::from_json(core::read_json(result_path), result_path.string());
+    const auto config = [&](const char* key) {
+      return experiments::RnnRunConfig::from_json(meta.at(key), (dir / "meta.json").string());
+    };
+    const auto a1 = config("task_a1");
+    figures = {rnn_decode_figure(
+        r.scores, fmt::format("{} or {}, then {}; N={}, R={}, {}", a1.task_label(), config("task_a2").task_label(),
+                              config("task_c").task_label(), a1.n, a1.rank, models::to_string(a1.activation)))};
+  } else {
+    throw core::Error(fmt::format("{}: no RNN figures for a directory of kind '{}'", dir.string(), kind));
+  }
+  return figures;
+}
+
+}  // namespace netprobe::report

@@ -1,0 +1,196 @@
+// `rnn theory` as an experiment: the linear theory matches full-N GD to round-off, and the
+// result directory reads back.
+#include "experiments/rnn/theory.h"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/json_io.h"
+#include "core/run_dir.h"
+#include "tests/support/test_support.h"
+
+namespace netprobe::experiments {
+namespace {
+
+TheoryConfig small_theory(const std::filesystem::path& out) {
+  TheoryConfig c;
+  c.base.steps = 80;
+  c.base.dt = 0.1;
+  c.base.epochs = 30;
+  c.base.track_every = 10;
+  c.sizes = {80, 160};
+  c.out = out;
+  return c;
+}
+
+TEST(RnnTheory, LinearPredictionMatchesSimulationAndTheResultReadsBack) {
+  testing::TempDir tmp;
+  const TheoryResult r = run_rnn_theory(small_theory(tmp / "theory"));
+  ASSERT_EQ(r.comparisons.size(), 2u);
+  for (const auto& c : r.comparisons) {
+    EXPECT_LT(c.max_overlap_error, 1e-10) << c.n;
+    EXPECT_LT(c.max_loss_error, 1e-10) << c.n;
+    EXPECT_EQ(c.epochs, (std::vector<int>{10, 20, 30}));
+  }
+  const std::string csv = core::read_file(tmp / "theory" / "theory.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 3);
+  const core::Json written = core::read_json(tmp / "theory" / "result.json");
+  EXPECT_EQ(TheoryResult::from_json(written, "result.json").to_json().dump(), written.dump());
+  EXPECT_EQ(core::run_kind(tmp / "theory"), core::kind::kRnnTheory);
+}
+
+TEST(RnnTheory, RandomTasksDrawFreshTrialsEachEpochAndTheTheoryStepsOnTheSameTrials) {
+  RnnRunConfig c;
+  c.task = "flipflop";
+  c.n = 60;
+  c.dt = 0.05;
+  c.steps = 260;  // 13 time units: room for one pulse
+  c.trials = 3;
+  c.eta = 0.02;
+  c.epochs = 6;
+  c.track_every = 1;
+  c.validate();
+  EXPECT_FALSE(c.task_data(1).inputs.equal(c.task_data(2).inputs));
+  EXPECT_TRUE(c.task_data(1).inputs.equal(c.task_data(1).inputs));
+  EXPECT_EQ(c.held_out_task().inputs.size(0), 200);
+  RnnRunConfig fixed = c;
+  fixed.fresh_trials = false;
+  EXPECT_TRUE(fixed.task_data(1).inputs.equal(fixed.task_data(2).inputs));
+  RnnRunConfig filter = c;
+  filter.task = "filter";
+  EXPECT_TRUE(filter.task_data(1).inputs.equal(filter.task_data(2).inputs));
+
+  // Linear phi: the exact map is GD on whatever trials each step sees, so the prediction matches
+  // to round-off only if it steps on the run's own fresh trials; on epoch 0's trials throughout it does not.
+  const TheoryComparison fresh = compare_with_theory(c, models::Integrator::kMap, false);
+  EXPECT_LT(fresh.max_overlap_error, 1e-10);
+  EXPECT_LT(fresh.max_loss_error, 1e-10);
+  models::LowRankRnn rnn(c.rnn_options());
+  const auto sim = train_rnn(c, rnn, false);
+  const auto stale = theory_trajectory(sim.front().sigma, c.task_data(), fixed);
+  EXPECT_GT((stale.back().sigma - sim.back().sigma).abs().max().item<double>(), 1e-6);
+
+  // A run continued in chunks (as rnn memory --converge does) sees the same trials as one run.
+  models::LowRankRnn chunked = init_rnn(c);
+  RnnRunConfig half = c;
+  half.epochs = 3;
+  train_rnn_on(chunked, c.task_data(), half, false);
+  const auto second = train_rnn_on(chunked, c.task_data(), half, false, /*first_epoch=*/3);
+  EXPECT_LT((second.back().sigma - sim.back().sigma).abs().max().item<double>(), 1e-12);
+}
+
+TEST(RnnTheory, LinearInvariantsByNameAndAFirstStepExactToRoundOff) {
+  const TheoryResult r = run_rnn_theory(small_theory({}));
+  for (const auto& c : r.comparisons) {
+    EXPECT_LT(c.first_step_error, 1e-10) << c.n;
+    ASSERT_EQ(c.sim_invariant_drift.size(), 3u);
+    EXPECT_EQ(c.sim_invariant_drift[0].first, "spec(S Sigma)");
+    EXPECT_EQ(c.sim_invariant_drift[1].first, "VtV-UtU");
+    EXPECT_EQ(c.sim_invariant_drift[2].first, "|z|^2-|m|^2");
+    // The map is GD to round-off, so it drifts exactly as GD does (GD keeps them to O(eta^2)).
+    for (size_t i = 0; i < 3; ++i) {
+      EXPECT_NEAR(c.theory_invariant_drift[i].second, c.sim_invariant_drift[i].second, 1e-10);
+      EXPECT_LT(c.sim_invariant_drift[i].second, 1e-2);
+    }
+  }
+  EXPECT_NE(theory_table_header(models::RnnActivation::kLinear).find("drift |z|^2-|m|^2 (GD/pred)"), std::string::npos);
+  EXPECT_EQ(theory_table_header(models::RnnActivation::kTanh).find("|z|^2-|m|^2"), std::string::npos);
+}
+
+TEST(RnnTheory, TheFlowConservesWhatGdOnlyNearlyConservesAndDiffersFromGdByOrderEta) {
+  TheoryConfig c = small_theory({});
+  c.sizes = {120};
+  c.integrator = models::Integrator::kRk4;
+  const TheoryComparison rk4 = run_rnn_theory(c).comparisons[0];
+  for (size_t i = 0; i < rk4.theory_invariant_drift.size(); ++i) {
+    EXPECT_LT(rk4.theory_invariant_drift[i].second, 1e-8) << rk4.theory_invariant_drift[i].first;
+  }
+  EXPECT_GT(rk4.sim_invariant_drift[0].second, 1e-6);  // GD moves the spectrum at O(eta^2) per step
+  // The same learning time eta * epochs at half the rate: the flow-GD gap halves (O(eta)).
+  std::vector<double> gaps;
+  for (auto [eta, epochs] : {std::pair{0.01, 15}, std::pair{0.005, 30}}) {
+    c.base.eta = eta;
+    c.base.epochs = epochs;
+    c.base.track_every = epochs;
+    gaps.push_back(run_rnn_theory(c).comparisons[0].max_overlap_error);
+  }
+  EXPECT_GT(gaps[0], 1e-5);
+  EXPECT_NEAR(gaps[0] / gaps[1], 2.0, 0.3) << gaps[0] << " vs " << gaps[1];
+  EXPECT_THROW(models::parse_integrator("leapfrog"), core::UsageError);
+  EXPECT_EQ(models::parse_integrator(models::to_string(models::Integrator::kEuler)), models::Integrator::kEuler);
+}
+
+TEST(RnnTheory, TheClosuresFirstStepErrorFallsWithNAndOnlyVtVMinusUtUIsConservedForTanh) {
+  TheoryConfig c = small_theory({});
+  c.base.activation = models::RnnActivation::kTanh;
+  c.base.epochs = 2;
+  c.base.track_every = 1;
+  c.sizes = {200, 3200};
+  const TheoryResult r = run_rnn_theory(c);
+  // At N^-1/2 the error falls 4x over 16x the neurons; finite-size noise allows 2x to 8x.
+  const double small = r.comparisons[0].first_step_error, large = r.comparisons[1].first_step_error;
+  EXPECT_GT(small, 1e-4);
+  EXPECT_GT(small / large, 2.0) << small << " vs " << large;
+  EXPECT_LT(small / large, 8.0) << small << " vs " << large;
+  EXPECT_NEAR(first_step_error_slope(r.comparisons), -0.5, 0.25);
+  ASSERT_EQ(r.comparisons[0].sim_invariant_drift.size(), 1u);
+  EXPECT_EQ(r.comparisons[0].sim_invariant_drift[0].first, "VtV-UtU");
+  const core::Json j = r.to_json();
+  EXPECT_EQ(TheoryResult::from_json(j, "r").to_json().dump(), j.dump());
+}
+
+TEST(RnnTheory, APrescribedInitialOverlapMatrixIsRealizedExactlyAndChecked) {
+  RnnRunConfig c = small_theory({}).base;
+  c.n = 50;
+  // z, v, m, u: |z|^2 = 2, z.m = 0.5, v.u = 0.3, the rest orthogonal unit vectors.
+  c.init_overlaps = {2, 0, 0.5, 0, 0, 1, 0, 0.3, 0.5, 0, 1, 0, 0, 0.3, 0, 1};
+  c.validate();
+  const models::LowRankRnn rnn = init_rnn(c);
+  const torch::Tensor sigma = models::overlap_matrix(rnn->vectors().detach());
+  testing::expect_close(sigma, c.init_overlap_matrix(), 0, 1e-12);
+  EXPECT_EQ(RnnRunConfig::from_json(c.to_json(), "c").init_overlaps, c.init_overlaps);
+  EXPECT_FALSE(RnnRunConfig().to_json().contains("init_overlaps"));  // random init: the JSON of before
+
+  const auto refused = [&](std::vector<double> values, int64_t n, const std::string& expected) {
+    RnnRunConfig bad = c;
+    bad.init_overlaps = std::move(values);
+    bad.n = n;
+    const std::string message = testing::error_of([&] { bad.validate(); });
+    EXPECT_NE(message.find(expected), std::string::npos) << message;
+    EXPECT_THROW(bad.validate(), core::UsageError);
+  };
+  refused({1, 0, 0, 1}, 50, "--init-overlaps: a rank-1 network needs a 4x4 matrix (16 numbers), got 4");
+  std::vector<double> asymmetric = c.init_overlaps;
+  asymmetric[1] = 0.2;
+  refused(asymmetric, 50, "--init-overlaps: not symmetric");
+  std::vector<double> indefinite = c.init_overlaps;
+  indefinite[2] = indefinite[8] = 3;  // |z.m| > |z| |m|
+  refused(indefinite, 50, "--init-overlaps: not positive definite");
+  refused(c.init_overlaps, 3, "--n: need N >= 4");
+}
+
+TEST(RnnTheory, AdamNoSizesAndAUsersFolderAreRefusedBeforeAnyWork) {
+  testing::TempDir tmp;
+  TheoryConfig c = small_theory(tmp / "t");
+  c.base.optimizer = train::OptimizerKind::kAdam;
+  EXPECT_THROW(run_rnn_theory(c), core::UsageError);
+  c = small_theory(tmp / "t");
+  c.sizes.clear();
+  EXPECT_THROW(run_rnn_theory(c), core::UsageError);
+  c = small_theory(tmp / "t");
+  c.sizes = {80, 0};
+  EXPECT_THROW(run_rnn_theory(c), core::UsageError);
+  std::filesystem::create_directories(tmp / "notes");
+  core::write_file_atomic(tmp / "notes" / "a.txt", "mine");
+  c = small_theory(tmp / "notes");
+  int sizes_done = 0;
+  EXPECT_THROW(run_rnn_theory(c, [&](const TheoryComparison&) { ++sizes_done; }), core::UsageError);
+  EXPECT_EQ(sizes_done, 0);
+  EXPECT_FALSE(std::filesystem::exists(tmp / "t"));
+}
+
+}  // namespace
+}  // namespace netprobe::experiments

@@ -1,0 +1,223 @@
+// Perturbation by learning (twins) and memory in invisible overlaps, on small fast networks.
+#include <gtest/gtest.h>
+
+#include "models/rnn/twins.h"
+#include "core/errors.h"
+#include "core/json_io.h"
+#include "core/run_dir.h"
+#include "core/seeding.h"
+#include "experiments/rnn/memory.h"
+#include "experiments/rnn/twins.h"
+#include "tests/support/test_support.h"
+
+namespace netprobe::experiments {
+
+using models::LowRankRnn;
+using models::LowRankRnnOptions;
+using models::make_twin;
+using models::overlap_matrix;
+using models::RnnActivation;
+using models::visible_mask;
+namespace {
+
+RnnRunConfig small_config(RnnActivation activation, double decay) {
+  RnnRunConfig c;
+  c.n = 150;
+  c.steps = 200;
+  c.dt = 0.1;
+  c.eta = 0.005;
+  c.decay = decay;
+  c.activation = activation;
+  c.seed = 4;
+  return c;
+}
+
+TEST(RnnTwins, LinearTwinComputesTheSameFunctionButLearnsDifferently) {
+  TwinsConfig config;
+  config.first = small_config(RnnActivation::kLinear, 0.2);
+  config.second = small_config(RnnActivation::kLinear, 0.4);
+  config.first.epochs = config.second.epochs = 300;
+  config.pretrain_epochs = 200;
+  config.construction = models::TwinConstruction::kStretch;  // the authors' twin: the test below
+  const TwinsResult stretched = run_twins(config, false);
+  EXPECT_LE(stretched.output_gap, 1e-10);
+  EXPECT_GT(stretched.max_curve_gap, 0.1);
+  config.construction.reset();
+  const TwinsResult r = run_twins(config, false);
+  EXPECT_LE(r.output_gap, 1e-10);
+  EXPECT_LE(r.visible_change, 1e-12);
+  EXPECT_GT(r.invisible_change, 0.1);
+  EXPECT_GT(r.max_curve_gap, 0.1);     // loss curves differ by > 10% somewhere
+  EXPECT_LE(r.theory_error, 1e-8);     // and the exact map predicts both
+  ASSERT_EQ(r.original.size(), 301u);  // every epoch of B, plus the start
+  EXPECT_NEAR(r.original.front().loss, r.twin.front().loss, 1e-10 * r.original.front().loss);
+  EXPECT_TRUE(r.equivalent());
+  EXPECT_EQ(format_twins(config, r).find("WARNING"), std::string::npos);
+  // Twins that start from different functions are flagged (the nonlinear twins' 12-14 % gap).
+  TwinsResult apart = r;
+  apart.output_gap = 0.12;
+  EXPECT_FALSE(apart.equivalent());
+  EXPECT_NE(format_twins(config, apart).find("WARNING: not functionally equivalent twins"), std::string::npos);
+  EXPECT_FALSE(apart.to_json()["equivalent"].get<bool>());
+}
+
+TEST(RnnTwins, NonlinearTwinKeepsTheWriteSideAndTheCrossBlockExactly) {
+  LowRankRnn rnn(LowRankRnnOptions(300, 2).activation(RnnActivation::kTanh));
+  auto gen = core::make_generator(1);
+  rnn->init_random(gen);
+  const torch::Tensor c = rnn->vectors().detach();
+  const torch::Tensor twin = make_twin(c, 2, RnnActivation::kTanh, 3.0, gen);
+  const torch::Tensor s0 = overlap_matrix(c), s1 = overlap_matrix(twin);
+  const torch::Tensor visible = visible_mask(2, RnnActivation::kTanh);  // A-B and B-B blocks
+  EXPECT_LE(((s1 - s0).abs() * visible).max().item<double>(), 1e-12);
+  EXPECT_GT(((s1 - s0).abs() * (1 - visible)).max().item<double>(), 0.1);
+  EXPECT_THROW(make_twin(c, 2, RnnActivation::kTanh, 1.0, gen), core::UsageError);
+}
+
+TEST(RnnTwins, AuthorsTwinMovesUSquaredAndSigmaMuAndKeepsTheCrossBlock) {
+  for (const int64_t rank : {1, 2}) {
+    LowRankRnn rnn(LowRankRnnOptions(400, rank));
+    auto gen = core::make_generator(3);
+    rnn->init_random(gen);
+    const torch::Tensor c = rnn->vectors().detach();
+    for (const models::AuthorsTwinChange change : {models::AuthorsTwinChange{2.0, 0.3}, {0.7, -0.1}, {1.0, 0.2}}) {
+      const torch::Tensor s0 = overlap_matrix(c), s1 = overlap_matrix(models::make_authors_twin(c, rank, change));
+      const int64_t k = rank + 1;
+      // Sigma_AB (z.m, z.u, v.m, v.u) kept; z and m themselves too.
+      const torch::Tensor ab0 = s0.narrow(0, 0, k).narrow(1, k, k), ab1 = s1.narrow(0, 0, k).narrow(1, k, k);
+      EXPECT_LE((ab1 - ab0).abs().max().item<double>(), 1e-12) << rank;
+      EXPECT_NEAR(s1[0][0].item<double>(), s0[0][0].item<double>(), 1e-12);
+      EXPECT_NEAR(s1[k][k].item<double>(), s0[k][k].item<double>(), 1e-12);
+      for (int64_t j = 1; j <= rank; ++j) {  // exactly the requested |u_j|^2 and sigma_{m u_j}
+        EXPECT_NEAR(s1[k + j][k + j].item<double>(), change.u_norm_scale * s0[k + j][k + j].item<double>(), 1e-12);
+        EXPECT_NEAR(s1[k][k + j].item<double>(), s0[k][k + j].item<double>() + change.mu_shift, 1e-12);
+      }
+    }
+    // A linear network and its authors' twin compute the same function.
+    LowRankRnn twin(rnn->options());
+    twin->set_vectors(models::make_authors_twin(c, rank, {2.0, 0.3}));
+    const torch::Tensor x = torch::randn({3, 400}, gen, torch::kFloat64);
+    torch::NoGradGuard no_grad;
+    const torch::Tensor y0 = rnn->forward(x), y1 = twin->forward(x);
+    EXPECT_LE(((y1 - y0).abs().max() / y0.abs().max()).item<double>(), 1e-12) << rank;
+  }
+  LowRankRnn rnn(LowRankRnnOptions(200, 1));
+  auto gen = core::make_generator(5);
+  rnn->init_random(gen);
+  const torch::Tensor c = rnn->vectors().detach();
+  EXPECT_THROW(models::make_authors_twin(c, 1, {0.01, 0.3}), core::UsageError);  // shift alone is longer
+  EXPECT_THROW(models::make_authors_twin(c, 1, {1.0, 0.0}), core::UsageError);   // no change at all
+  EXPECT_THROW(models::make_authors_twin(c, 1, {-1.0, 0.0}), core::UsageError);
+}
+
+TEST(RnnTwins, DefaultConstructionIsTheAuthorsForLinearAndTheStretchForNonlinear) {
+  TwinsConfig config;
+  config.first = small_config(RnnActivation::kLinear, 0.2);
+  EXPECT_EQ(config.construction_used(), models::TwinConstruction::kAuthors);
+  config.first.activation = RnnActivation::kErfS;
+  EXPECT_EQ(config.construction_used(), models::TwinConstruction::kStretch);
+  config.construction = models::TwinConstruction::kAuthors;
+  EXPECT_EQ(config.construction_used(), models::TwinConstruction::kAuthors);
+  EXPECT_EQ(models::parse_twin_construction("stretch"), models::TwinConstruction::kStretch);
+  EXPECT_THROW(models::parse_twin_construction("mirror"), core::UsageError);
+}
+
+TEST(RnnMemory, LinearInvisibleResidualHalvesWithEta) {
+  MemoryConfig config;
+  config.a = small_config(RnnActivation::kLinear, 0.2);
+  config.b = small_config(RnnActivation::kLinear, 0.4);
+  config.a.n = config.b.n = 100;
+  config.a.track_every = 100;
+  config.epochs_a = 1000;
+  config.epochs_b = 300;
+  config.epochs_a2 = 1000;
+  config.etas = {0.005, 0.0025};
+  // Each phase trained until its overlaps settle: an unconverged phase A leaves a residual that
+  // does not shrink with eta (2.2e-4 at every eta <= 0.0025 here after 1000 epochs).
+  config.converge = 1e-5;
+  const auto runs = run_memory(config, false).runs;
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[1].epochs_a, 2 * runs[0].epochs_a);  // same learning time at half the rate
+  for (const auto& r : runs) {
+    EXPECT_LT(r.loss_a2, 1e-10);                              // A is relearned completely...
+    EXPECT_GT(r.loss_a_after_b, 0.1);                         // ...after B had destroyed it
+    EXPECT_GT(r.invisible_moved, 10 * r.invisible_residual);  // B moved the invisible overlaps
+  }
+  const double ratio = runs[0].invisible_residual / runs[1].invisible_residual;
+  EXPECT_GT(ratio, 1.7);
+  EXPECT_LT(ratio, 3.0);
+}
+
+TEST(RnnMemory, WithConvergeEveryPhaseTrainsOnUntilItsOverlapsSettle) {
+  MemoryConfig config;
+  config.a = small_config(RnnActivation::kLinear, 0.2);
+  config.b = small_config(RnnActivation::kLinear, 0.4);
+  config.a.n = config.b.n = 100;
+  config.a.track_every = 10;
+  config.epochs_a = 100;
+  config.epochs_b = 100;
+  config.epochs_a2 = 100;
+  config.etas = {0.005};
+  const MemoryRun fixed = run_memory(config, false).runs[0];
+  ASSERT_EQ(fixed.end_velocity.size(), 3u);
+  EXPECT_GT(fixed.end_velocity[0], 1e-2);  // 100 epochs leave A far from settled
+  config.converge = 1e-3;
+  const MemoryRun settled = run_memory(config, false).runs[0];
+  EXPECT_TRUE(settled.converged);
+  for (size_t p = 0; p < 3; ++p) {
+    EXPECT_LT(settled.end_velocity[p], config.converge) << p;
+    EXPECT_LE(settled.end_velocity_invisible[p], settled.end_velocity[p]) << p;
+  }
+  EXPECT_GT(settled.epochs_a, 100);
+  EXPECT_EQ((settled.epochs_a - 100) % 10, 0);  // in chunks of a tenth of the phase
+  EXPECT_LE(settled.epochs_a, 2000);            // at most 20x
+  EXPECT_EQ(settled.trajectory.back().epoch, settled.epochs_a + settled.epochs_b + settled.epochs_a2);
+  EXPECT_LT(settled.loss_a, fixed.loss_a);
+  config.a.optimizer = train::OptimizerKind::kAdam;
+  EXPECT_THROW(run_memory(config, false), core::UsageError);
+}
+
+TEST(RnnTwins, WrittenResultReadsBackAndAUsersFolderIsRefused) {
+  testing::TempDir tmp;
+  TwinsConfig config;
+  config.first = small_config(RnnActivation::kLinear, 0.2);
+  config.second = small_config(RnnActivation::kLinear, 0.4);
+  config.first.n = config.second.n = 60;
+  config.first.epochs = config.second.epochs = 20;
+  config.pretrain_epochs = 20;
+  config.out = tmp / "twins";
+  const TwinsResult r = run_twins(config, false);
+  const core::Json written = core::read_json(tmp / "twins" / "result.json");
+  EXPECT_EQ(TwinsResult::from_json(written, "result.json").to_json().dump(), written.dump());
+  EXPECT_EQ(written.at("twin").size(), r.twin.size());
+  EXPECT_EQ(core::run_kind(tmp / "twins"), core::kind::kRnnTwins);
+  config.out = tmp / "notes";
+  std::filesystem::create_directories(config.out);
+  core::write_json(config.out / "notes.json", {{"mine", true}});
+  EXPECT_THROW(run_twins(config, false), core::UsageError);
+  EXPECT_TRUE(std::filesystem::exists(config.out / "notes.json"));
+}
+
+TEST(RnnMemory, WrittenResultReadsBackWithThePhaseEndOverlaps) {
+  testing::TempDir tmp;
+  MemoryConfig config;
+  config.a = small_config(RnnActivation::kLinear, 0.2);
+  config.b = small_config(RnnActivation::kLinear, 0.4);
+  config.a.n = config.b.n = 60;
+  config.a.track_every = 7;
+  config.epochs_a = 30;
+  config.epochs_b = 20;
+  config.epochs_a2 = 10;
+  config.etas = {0.005};
+  config.out = tmp / "memory";
+  const MemoryResult r = run_memory(config, false);
+  const core::Json written = core::read_json(tmp / "memory" / "result.json");
+  const MemoryResult back = MemoryResult::from_json(written, "result.json");
+  EXPECT_EQ(back.to_json().dump(), written.dump());
+  ASSERT_EQ(back.runs.size(), 1u);
+  EXPECT_TRUE(back.runs[0].sigma_b.allclose(r.runs[0].sigma_b, 0, 1e-15));
+  EXPECT_TRUE(back.runs[0].sigma_a2.allclose(r.runs[0].sigma_a2, 0, 1e-15));
+}
+
+}  // namespace
+}  // namespace netprobe::experiments
