@@ -7,11 +7,12 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_support.h"
-#include "models/mlp_batched.h"
-#include "models/sparse_input.h"
 #include "core/runtime.h"
 #include "experiments/classifier_run.h"
-#include "experiments/study_sweeps.h"
+#include "experiments/probe_model.h"
+#include "models/mlp_batched.h"
+#include "models/sparse_input.h"
+#include "probes/presets.h"
 
 namespace {
 
@@ -22,7 +23,7 @@ struct Setup {
   experiments::ClassifierRunConfig config;
   models::Mlp model{nullptr};
   core::NamedTensors params;
-  std::vector<probes::SweepSpec> specs = experiments::default_sweeps(experiments::study_probe_names(), 5);
+  std::vector<probes::SweepSpec> specs = probes::study_preset(probes::study_probes(probes::study_probe_names()), 5);
   Setup() {
     core::configure_threads(1);
     model = experiments::train_classifier(config, task, false);
@@ -55,7 +56,9 @@ void BM_SweepsBatched(benchmark::State& state) {
   size_t rows = 0;
   for (auto _ : state) {
     rows = probes::run_sweeps(s.params, s.specs,
-                              [&](const std::vector<core::NamedTensors>& v) { return evaluator.evaluate(v); },
+                              [&](const std::vector<core::NamedTensors>& v) {
+                                return experiments::as_evaluations(evaluator.evaluate(v));
+                              },
                               {"mnist-7v9", 0, 32})
                .size();
   }
@@ -73,7 +76,7 @@ void BM_SweepsEager(benchmark::State& state) {
       out.push_back(train::evaluate_classifier([&](const torch::Tensor& x) { return copy->forward(x); }, s.task.test_x,
                                                s.task.test_y));
     }
-    return out;
+    return experiments::as_evaluations(out);
   };
   size_t rows = 0;
   for (auto _ : state) rows = probes::run_sweeps(s.params, s.specs, one_at_a_time, {"mnist-7v9", 0, 32}).size();
@@ -86,9 +89,9 @@ void BM_GenerateVariants(benchmark::State& state) {
   const Setup& s = setup();
   core::configure_threads(1);
   const probes::SweepSpec& spec = s.specs.at(static_cast<size_t>(state.range(0)));
-  state.SetLabel(spec.probe + "/" + spec.variant);
+  state.SetLabel(spec.probe().name + "/" + spec.variant());
   const probes::BatchEvaluator skip = [](const std::vector<core::NamedTensors>& v) {
-    return std::vector<train::ClassifierMetrics>(v.size());
+    return std::vector<probes::Evaluation>(v.size());
   };
   size_t rows = 0;
   for (auto _ : state) rows = probes::run_sweeps(s.params, {spec}, skip, {"mnist-7v9", 0, 32}).size();
@@ -97,7 +100,9 @@ void BM_GenerateVariants(benchmark::State& state) {
                                                 benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_GenerateVariants)
-    ->DenseRange(0, static_cast<int>(experiments::default_sweeps(experiments::study_probe_names(), 5).size()) - 1)
+    ->DenseRange(0,
+                 static_cast<int>(probes::study_preset(probes::study_probes(probes::study_probe_names()), 5).size()) -
+                     1)
     ->Unit(benchmark::kMillisecond);
 
 // The fused two-layer kernel of one chunk (32 variants) on a test set: arg 0 is Fashion-MNIST

@@ -11,10 +11,10 @@
 #include <torch/script.h>
 
 #include "bench/bench_support.h"
-#include "models/script_classifier.h"
-#include "probes/catalog.h"
 #include "core/runtime.h"
 #include "core/seeding.h"
+#include "models/script_classifier.h"
+#include "probes/noise.h"
 
 namespace {
 
@@ -48,7 +48,7 @@ struct Setup {
   models::ScriptClassifier model{example_cnn(), "cnn"};
   std::vector<core::NamedTensors> variants;
   Setup() {
-    const probes::Probe noise = probes::make_probe("noise", "uniform");
+    const probes::Probe noise = probes::noise_probe().build("uniform");
     const core::NamedTensors params = model.parameters();
     for (int v = 0; v < 40; ++v) {
       auto gen = core::make_generator(static_cast<uint64_t>(v));

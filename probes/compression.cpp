@@ -4,7 +4,10 @@
 
 #include <fmt/format.h>
 
-#include "probes/catalog.h"
+#include "probes/binarize.h"
+#include "probes/noise.h"
+#include "probes/prune.h"
+#include "probes/shuffle.h"
 
 namespace netprobe::probes {
 namespace {
@@ -25,9 +28,9 @@ double sparsity_at(const std::vector<SweepRow>& rows, const RowSelection& select
   return n == 0 ? kUndefined : sum / n;
 }
 
-int64_t entries_of(const std::vector<SweepRow>& rows, const std::string& scope) {
+int64_t entries_of(const std::vector<SweepRow>& rows, const Scope& scope) {
   for (const auto& r : rows) {
-    if (r.scope == scope && r.probe != "none" && r.report.total > 0) return r.report.total;
+    if (r.scope == scope && !r.probe.is_intact() && r.report.total > 0) return r.report.total;
   }
   return 0;
 }
@@ -70,69 +73,56 @@ LayerCompression LayerCompression::from_json(const core::Json& j) {
   return c;
 }
 
-std::vector<SweepSpec> compression_sweeps(const std::vector<std::string>& scopes, int draws) {
-  std::vector<SweepSpec> specs;
-  for (const auto& scope : scopes) {
-    const Scope s{scope == "all" ? "" : scope};
-    specs.push_back({"prune", "magnitude", pruning_grid(), true, false, 1, s});
-    specs.push_back({"prune", "random", pruning_grid(), true, false, draws, s});
-    specs.push_back({"noise", "uniform", default_levels("noise"), true, false, draws, s});
-    specs.push_back({"binarize", "sign", {0.0}, true, false, 1, s});
-    specs.push_back({"shuffle", "B", {0.0}, true, false, draws, s});
-  }
-  return specs;
-}
-
 double largest_level_within(const std::vector<CurvePoint>& curve, double floor) {
   double largest = kUndefined;
   for (const auto& point : curve) {  // levels ascending (a std::map's order)
-    if (!(point.accuracy.median >= floor)) break;
+    if (!(point.value.median >= floor)) break;
     largest = point.level;
   }
   return largest;
 }
 
-double scope_sigma(const core::NamedTensors& params, const std::string& scope) {
-  const Scope s{scope == "all" ? "" : scope};
+double scope_sigma(const core::NamedTensors& params, const Scope& scope) {
   core::NamedTensors selected;
   for (const auto& p : params) {
-    if (s.selects(p.first)) selected.push_back(p);
+    if (scope.selects(p.first)) selected.push_back(p);
   }
   return selected.empty() ? kUndefined : weight_sigma(selected);
 }
 
-std::vector<LayerCompression> compress_by_layer(const std::vector<SweepRow>& rows,
-                                                const std::vector<std::string>& scopes,
+std::vector<LayerCompression> compress_by_layer(const std::vector<SweepRow>& rows, const std::vector<Scope>& scopes,
                                                 const std::map<std::string, double>& sigma_w, int classes,
                                                 double max_drop) {
-  const std::vector<CurvePoint> intact = seed_curve(rows, {"none", "-", "full"});
-  const double full = intact.empty() ? kUndefined : intact.front().accuracy.median;
-  const double full50 = median_flip50(rows, {"none", "-", "full"}, classes);
+  const std::vector<CurvePoint> intact = seed_curve(rows, RowSelection::intact());
+  const double full = intact.empty() ? kUndefined : intact.front().value.median;
+  const double full50 = median_flip50(rows, RowSelection::intact(), classes);
   const double floor = full - max_drop;
   std::vector<LayerCompression> out;
   for (const auto& scope : scopes) {
     LayerCompression c;
-    c.layer = scope;
+    c.layer = scope.label();
     c.entries = entries_of(rows, scope);
-    const auto sigma = sigma_w.find(scope);
+    const auto sigma = sigma_w.find(scope.label());
     if (sigma != sigma_w.end()) c.sigma_w = sigma->second;
     c.full_accuracy = full;
-    const RowSelection magnitude{"prune", "magnitude", "full", scope};
+    const RowSelection magnitude{prune_probe(), "magnitude", Mode::kFull, scope};
     c.max_prune_magnitude = largest_level_within(seed_curve(rows, magnitude), floor);
     if (!std::isnan(c.max_prune_magnitude)) c.sparsity_magnitude = sparsity_at(rows, magnitude, c.max_prune_magnitude);
-    c.max_prune_random = largest_level_within(seed_curve(rows, {"prune", "random", "full", scope}), floor);
-    c.max_noise = largest_level_within(seed_curve(rows, {"noise", "uniform", "full", scope}), floor);
+    c.max_prune_random = largest_level_within(seed_curve(rows, {prune_probe(), "random", Mode::kFull, scope}), floor);
+    c.max_noise = largest_level_within(seed_curve(rows, {noise_probe(), "uniform", Mode::kFull, scope}), floor);
     if (c.sigma_w > 0) c.max_noise_sigma = c.max_noise / c.sigma_w;
-    const auto binarized = seed_curve(rows, {"binarize", "sign", "full", scope});
+    const RowSelection binarize{binarize_probe(), "sign", Mode::kFull, scope};
+    const auto binarized = seed_curve(rows, binarize);
     if (!binarized.empty()) {
-      c.binarized_accuracy = binarized.front().accuracy.median;
+      c.binarized_accuracy = binarized.front().value.median;
       c.binarize_survives = c.binarized_accuracy >= floor;
-      c.delta_bin = full50 - median_flip50(rows, {"binarize", "sign", "full", scope}, classes);
+      c.delta_bin = full50 - median_flip50(rows, binarize, classes);
     }
-    const auto shuffled = seed_curve(rows, {"shuffle", "B", "full", scope});
+    const RowSelection shuffle{shuffle_probe(), "B", Mode::kFull, scope};
+    const auto shuffled = seed_curve(rows, shuffle);
     if (!shuffled.empty()) {
-      c.shuffled_accuracy = shuffled.front().accuracy.median;
-      c.delta_shuf = full50 - median_flip50(rows, {"shuffle", "B", "full", scope}, classes);
+      c.shuffled_accuracy = shuffled.front().value.median;
+      c.delta_shuf = full50 - median_flip50(rows, shuffle, classes);
     }
     out.push_back(c);
   }

@@ -3,9 +3,9 @@
 /// sensitivity analysis does) can be pruned or noised before accuracy drops by more than
 /// `max_drop` points, whether it survives binarization, and its Δ_bin / Δ_shuf.
 ///
-///   auto specs = compression_sweeps({"all", "fc1", "fc2"}, /*draws=*/5);
-///   auto rows = run_sweeps(params, specs, evaluate, context);
-///   auto layers = compress_by_layer(rows, {"all", "fc1", "fc2"}, sigmas, classes, 1.0);
+///   std::vector<Scope> scopes = {Scope::all(), Scope::parse("fc1"), Scope::parse("fc2")};
+///   auto rows = run_sweeps(params, compression_preset(scopes, /*draws=*/5), evaluate, context);
+///   auto layers = compress_by_layer(rows, scopes, sigmas, classes, 1.0);
 ///
 /// With several seeds (a study) every accuracy is the median over seeds of each seed's mean over
 /// draws, as the score's curves are.
@@ -37,21 +37,16 @@ struct LayerCompression {
   static LayerCompression from_json(const core::Json& json);
 };
 
-/// The sweeps of one compression analysis, for each scope: magnitude and random pruning over the
-/// pruning grid, uniform noise over its grid, binarization, and shuffle B (full mode only).
-std::vector<SweepSpec> compression_sweeps(const std::vector<std::string>& scopes, int draws);
-
 /// The largest level up to which every level's median accuracy stays >= floor (see above).
 double largest_level_within(const std::vector<CurvePoint>& curve, double floor);
 
-/// One entry per scope, in the order given. `sigma_w` maps a scope to its weights' std.
-std::vector<LayerCompression> compress_by_layer(const std::vector<SweepRow>& rows,
-                                                const std::vector<std::string>& scopes,
+/// One entry per scope, in the order given. `sigma_w` maps a scope's label to its weights' std.
+std::vector<LayerCompression> compress_by_layer(const std::vector<SweepRow>& rows, const std::vector<Scope>& scopes,
                                                 const std::map<std::string, double>& sigma_w, int classes,
                                                 double max_drop);
 
 /// The std of the weights (biases excluded) that `scope` selects.
-double scope_sigma(const core::NamedTensors& params, const std::string& scope);
+double scope_sigma(const core::NamedTensors& params, const Scope& scope);
 
 /// "1 point", "0.5 points": a --max-drop for text.
 std::string points_text(double max_drop);

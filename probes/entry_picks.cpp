@@ -111,6 +111,17 @@ std::vector<int64_t> magnitude_entries(const torch::Tensor& w, int64_t k, bool l
   return out;
 }
 
+int64_t fraction_count(double fraction, int64_t n) {
+  return std::min<int64_t>(n, static_cast<int64_t>(std::floor(fraction * static_cast<double>(n) + 1e-9)));
+}
+
+torch::Tensor pick_entries(const torch::Tensor& w, int64_t k, Pick pick, at::Generator& gen) {
+  const int64_t n = w.numel();
+  if (k <= 0) return torch::empty({0}, torch::kLong);
+  if (pick == Pick::kRandom) return to_index_tensor(random_permutation_prefix(n, k, gen));
+  return to_index_tensor(magnitude_entries(w, k, pick == Pick::kLargest));
+}
+
 torch::Tensor to_index_tensor(const std::vector<int64_t>& indices) {
   torch::Tensor out = torch::empty({static_cast<int64_t>(indices.size())}, torch::kLong);
   std::copy(indices.begin(), indices.end(), out.data_ptr<int64_t>());

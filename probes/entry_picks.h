@@ -12,6 +12,16 @@
 
 namespace netprobe::probes {
 
+/// Which entries a count-based probe (pruning, sign flipping) picks.
+enum class Pick { kSmallest, kRandom, kLargest };
+
+/// floor(fraction * n), robust to round-off (0.7 * 10 counts as 7, not 6).
+int64_t fraction_count(double fraction, int64_t n);
+
+/// Flat indices of `k` entries of w chosen by |w| (smallest or largest; ties go to the lower flat
+/// index) or uniformly at random (the first k of torch::randperm(numel, gen)).
+torch::Tensor pick_entries(const torch::Tensor& w, int64_t k, Pick pick, at::Generator& gen);
+
 /// The first k entries of torch::randperm(n, gen), leaving the generator in the same state as
 /// randperm does: the same Fisher-Yates steps on the same draws (ATen's CPU algorithm; a test
 /// holds the two equal), without the swaps past k.

@@ -1,25 +1,21 @@
 #include "probes/probe.h"
 
+#include <fmt/format.h>
+
+#include "core/errors.h"
 #include "probes/entry_picks.h"
 
 namespace netprobe::probes {
 
-std::vector<std::string> Scope::names() const {
-  std::vector<std::string> out;
-  for (size_t start = 0; start <= layer.size() && !layer.empty();) {
-    const size_t end = std::min(layer.find('+', start), layer.size());
-    out.push_back(layer.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
+const std::string& to_string(Mode mode) {
+  static const std::string full = "full", signed_ = "signed";
+  return mode == Mode::kFull ? full : signed_;
 }
 
-bool Scope::selects(const std::string& name) const {
-  if (layer.empty()) return true;
-  for (const auto& part : names()) {
-    if (name == part || name.rfind(part + ".", 0) == 0) return true;
-  }
-  return false;
+Mode parse_mode(const std::string& text) {
+  if (text == "full") return Mode::kFull;
+  if (text == "signed") return Mode::kSigned;
+  throw core::Error(fmt::format("unknown mode '{}' (full, signed)", text));
 }
 
 bool is_bias(const std::string& name) {

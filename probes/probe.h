@@ -1,8 +1,10 @@
 #pragma once
-/// What a probe is: a pipeline of per-tensor operations applied to named parameter tensors.
+/// What a probe is: a pipeline of per-tensor steps applied to a model's named parameter tensors,
+/// and the two ways a probed network is evaluated (as is, or sign() of it).
 ///
 ///   auto gen = core::make_generator(7);
-///   ProbeOutput out = apply_probe(make_probe("prune", "magnitude"), params, Scope{}, 0.9, gen);
+///   const Probe& p = prune_probe().build("magnitude");
+///   ProbeOutput out = apply_probe(p, params, Scope::all(), 0.9, gen);
 ///   // out.tensors: same names, fc1.weight with exactly floor(0.1 * n) non-zeros kept
 ///
 /// Probes are pure: the caller's tensors are never modified; untouched tensors are shared.
@@ -13,18 +15,16 @@
 #include <ATen/core/Generator.h>
 
 #include "core/checkpoint.h"
+#include "probes/scope.h"
 
 namespace netprobe::probes {
 
-/// Which tensors a probe acts on: every parameter, or those of one layer ("fc1" selects
-/// fc1.weight and fc1.bias) for a layer profile, or of several joined by '+' (an RNN's "U+V").
-struct Scope {
-  std::string layer;  ///< empty = all layers
-  bool selects(const std::string& name) const;
-  /// The '+'-separated names ("U+V" -> U, V); empty for all layers.
-  std::vector<std::string> names() const;
-  std::string label() const { return layer.empty() ? "all" : layer; }
-};
+/// How a probed network is evaluated: as the probe left it, or "signed" (sign() of every probed
+/// tensor, 0 staying 0). Written "full" and "signed" in rows.
+enum class Mode { kFull, kSigned };
+const std::string& to_string(Mode mode);
+/// "full" or "signed"; core::Error otherwise.
+Mode parse_mode(const std::string& text);
 
 /// True for bias vectors (name ends in ".bias").
 bool is_bias(const std::string& name);
@@ -38,11 +38,10 @@ struct ProbeStage {
   bool on_biases = true;  ///< bipartite randomizations leave biases alone
 };
 
+/// The pipeline of one probe variant.
 struct Probe {
-  std::string name;     ///< "prune", "noise", ..., "prune-shuffle"
-  std::string variant;  ///< "magnitude", "random", "B", ...
   std::vector<ProbeStage> stages;
-  bool stochastic = false;  ///< needs several draws
+  bool stochastic = false;  ///< draws randomness: run several draws per level
 };
 
 /// What a probe did, summed over the selected tensors.

@@ -29,13 +29,13 @@ Spread spread(std::vector<double> values) {
 }
 
 bool RowSelection::matches(const SweepRow& r) const {
-  return r.probe == probe && r.variant == variant && r.mode == mode && r.scope == scope;
+  return r.probe == probe && r.mode == mode && r.variant == variant && r.scope == scope;
 }
 
 LevelSeedValues group_rows(const std::vector<SweepRow>& rows, const RowSelection& selection) {
   LevelSeedValues out;
   for (const auto& r : rows) {
-    if (selection.matches(r)) out[r.level][r.seed].push_back(r.accuracy);
+    if (selection.matches(r)) out[r.level][r.seed].push_back(r.value);
   }
   return out;
 }

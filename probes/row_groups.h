@@ -4,7 +4,7 @@
 /// seed's draws first (one value per model) and take median and IQR over seeds; a single model's
 /// summary pools its draws.
 ///
-///   RowSelection s{"prune", "magnitude", "signed"};          // scope "all" unless named
+///   RowSelection s{prune_probe(), "magnitude", Mode::kSigned};  // scope all unless named
 ///   std::vector<CurvePoint> c = seed_curve(rows, s);         // median/IQR over seeds per level
 #include <cstdint>
 #include <map>
@@ -27,14 +27,18 @@ Spread spread(std::vector<double> values);
 /// One point of a curve.
 struct CurvePoint {
   double level = 0;
-  Spread accuracy;
+  Spread value;  ///< of the rows' metric
 };
 
 /// Which rows to aggregate. Rows of other scopes (a layer profile) never mix into "all".
 struct RowSelection {
-  std::string probe, variant, mode = "full";
-  std::string scope = "all";
+  ProbeId probe;
+  std::string variant;
+  Mode mode = Mode::kFull;
+  Scope scope{};
   bool matches(const SweepRow& row) const;
+  /// The unperturbed model's rows.
+  static RowSelection intact() { return {ProbeId::intact(), "-"}; }
 };
 
 /// level -> seed -> the selected rows' accuracies, in row order.

@@ -6,7 +6,11 @@
 #include <numeric>
 #include <set>
 
-#include "probes/catalog.h"
+#include "probes/binarize.h"
+#include "probes/flip.h"
+#include "probes/noise.h"
+#include "probes/prune.h"
+#include "probes/shuffle.h"
 
 namespace netprobe::probes {
 namespace {
@@ -29,20 +33,15 @@ std::vector<double> ranks(const std::vector<double>& v) {
 
 double flip50(double accuracy, int classes) { return classes == 2 && accuracy < 50 ? 100 - accuracy : accuracy; }
 
-std::vector<CurvePoint> curve(const std::vector<SweepRow>& rows, const std::string& probe, const std::string& variant,
-                              const std::string& mode) {
-  return seed_curve(rows, {probe, variant, mode});
-}
-
 double area_between(const std::vector<CurvePoint>& upper, const std::vector<CurvePoint>& lower, bool log_axis) {
   const size_t n = std::min(upper.size(), lower.size());
   if (n == 0) return 0;
-  if (n == 1) return upper[0].accuracy.median - lower[0].accuracy.median;
+  if (n == 1) return upper[0].value.median - lower[0].value.median;
   const auto x = [&](size_t i) { return log_axis ? std::log2(upper[i].level) : upper[i].level; };
   double area = 0;
   for (size_t i = 0; i + 1 < n; ++i) {
-    const double d0 = upper[i].accuracy.median - lower[i].accuracy.median;
-    const double d1 = upper[i + 1].accuracy.median - lower[i + 1].accuracy.median;
+    const double d0 = upper[i].value.median - lower[i].value.median;
+    const double d1 = upper[i + 1].value.median - lower[i + 1].value.median;
     area += (d0 + d1) / 2 * (x(i + 1) - x(i));
   }
   const double span = x(n - 1) - x(0);
@@ -52,7 +51,7 @@ double area_between(const std::vector<CurvePoint>& upper, const std::vector<Curv
 Peak peak_of(const std::vector<CurvePoint>& c) {
   Peak p;
   for (const auto& point : c) {
-    if (!p.found || point.accuracy.median > p.accuracy) p = {point.accuracy.median, point.level, true};
+    if (!p.found || point.value.median > p.accuracy) p = {point.value.median, point.level, true};
   }
   return p;
 }
@@ -132,34 +131,37 @@ TaskScore score_task(const std::vector<SweepRow>& rows, int classes, const std::
   std::set<uint64_t> seeds;
   for (const auto& r : rows) seeds.insert(r.seed);
   s.seeds = static_cast<int>(seeds.size());
-  const auto single = [&](const std::string& probe, const std::string& variant, const std::string& mode) {
-    const auto c = curve(rows, probe, variant, mode);
-    return c.empty() ? Spread{} : c.front().accuracy;
+  const RowSelection intact = RowSelection::intact();
+  const RowSelection binarized{binarize_probe(), "sign"};
+  const RowSelection shuffled{shuffle_probe(), "B"};
+  const auto single = [&](const RowSelection& selection) {
+    const auto c = seed_curve(rows, selection);
+    return c.empty() ? Spread{} : c.front().value;
   };
-  s.full = single("none", "-", "full");
-  s.binarized = single("binarize", "sign", "full");
-  s.shuffled = single("shuffle", "B", "full");
-  const double full50 = median_flip50(rows, {"none", "-", "full"}, classes);
+  s.full = single(intact);
+  s.binarized = single(binarized);
+  s.shuffled = single(shuffled);
+  const double full50 = median_flip50(rows, intact, classes);
   const double chance = 100.0 / classes;
   if (s.binarized.n > 0) {
-    s.delta_bin = full50 - median_flip50(rows, {"binarize", "sign", "full"}, classes);
+    s.delta_bin = full50 - median_flip50(rows, binarized, classes);
     s.norm_bin = s.delta_bin / (s.full.median - chance);
   }
   if (s.shuffled.n > 0) {
-    s.delta_shuf = full50 - median_flip50(rows, {"shuffle", "B", "full"}, classes);
+    s.delta_shuf = full50 - median_flip50(rows, shuffled, classes);
     s.norm_shuf = s.delta_shuf / (s.full.median - chance);
   }
-  s.prune_binarize = peak_of(curve(rows, "prune", "magnitude", "signed"));
-  s.noise_signed = peak_of(curve(rows, "noise", "uniform", "signed"));
-  s.flip_signed = peak_of(curve(rows, "flip", "smallest", "signed"));
+  s.prune_binarize = peak_of(seed_curve(rows, {prune_probe(), "magnitude", Mode::kSigned}));
+  s.noise_signed = peak_of(seed_curve(rows, {noise_probe(), "uniform", Mode::kSigned}));
+  s.flip_signed = peak_of(seed_curve(rows, {flip_probe(), "smallest", Mode::kSigned}));
   s.sigma_w = spread(sigma_w).median;
   s.areas = core::Json::object();
-  for (const auto& info : probe_catalog()) {
-    for (const auto& variant : info.variants) {
-      const auto full = curve(rows, info.name, variant, "full");
-      const auto sgn = curve(rows, info.name, variant, "signed");
+  for (const ProbeDefinition* probe : registered_probes()) {
+    for (const auto& variant : probe->variants) {
+      const auto full = seed_curve(rows, {*probe, variant, Mode::kFull});
+      const auto sgn = seed_curve(rows, {*probe, variant, Mode::kSigned});
       if (!full.empty() && full.size() == sgn.size()) {
-        s.areas[info.name + "/" + variant] = area_between(full, sgn, info.level_name == "a");
+        s.areas[probe->name + "/" + variant] = area_between(full, sgn, probe->log_axis());
       }
     }
   }

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "core/json_io.h"
 #include "probes/row_groups.h"
 #include "probes/sweep.h"
-#include "core/json_io.h"
 
 namespace netprobe::probes {
 
@@ -20,11 +20,6 @@ double flip50(double accuracy, int classes);
 /// The median over seeds of flip50(each seed's mean accuracy over draws) of the selected rows,
 /// all levels pooled (the score's building block); NaN when no row is selected.
 double median_flip50(const std::vector<SweepRow>& rows, const RowSelection& selection, int classes);
-
-/// The curve of one (probe, variant, mode) in scope "all": at each level, each seed's accuracy
-/// averaged over draws, then median and IQR over seeds (seed_curve).
-std::vector<CurvePoint> curve(const std::vector<SweepRow>& rows, const std::string& probe, const std::string& variant,
-                              const std::string& mode);
 
 /// Area between two curves on the same levels: trapezoids of (upper - lower) over the level
 /// axis, divided by its span, so it reads in accuracy points (log2 axis when `log_axis`).
@@ -57,8 +52,9 @@ struct TaskScore {
   static TaskScore from_json(const core::Json& json);
 };
 
-/// Scores one task from its rows (all seeds; rows of a layer profile are ignored). `sigma_w` per seed converts noise
-/// levels to units of the weights' standard deviation. Missing probes leave their fields undefined.
+/// Scores one task from its rows (all seeds; rows of a layer profile are ignored). `sigma_w` per
+/// seed converts noise levels to units of the weights' standard deviation. Missing probes leave
+/// their fields undefined.
 TaskScore score_task(const std::vector<SweepRow>& rows, int classes, const std::vector<double>& sigma_w);
 
 /// The standard deviation of all weight-matrix entries (biases excluded): the unit of noise

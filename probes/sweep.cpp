@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "probes/catalog.h"
-#include "probes/entry_picks.h"
+#include "core/errors.h"
 #include "core/seeding.h"
+#include "probes/entry_picks.h"
 
 namespace netprobe::probes {
 namespace {
@@ -20,8 +20,6 @@ uint64_t bits_of(double x) {
   return b;
 }
 
-int draws_of(const Probe& probe, const SweepSpec& spec) { return probe.stochastic ? std::max(spec.draws, 1) : 1; }
-
 // A probed network waiting for evaluation, with the row that will describe it.
 struct Pending {
   core::NamedTensors tensors;
@@ -30,16 +28,50 @@ struct Pending {
 
 }  // namespace
 
+SweepSpec::SweepSpec(const ProbeDefinition& probe, const std::string& variant)
+    : probe_(&probe),
+      variant_(variant),
+      pipeline_(probe.build(variant)),
+      levels_(probe.default_levels),
+      signed_(probe.signed_mode) {}
+
+SweepSpec& SweepSpec::levels(std::vector<double> levels) {
+  levels_ = std::move(levels);
+  return *this;
+}
+
+SweepSpec& SweepSpec::full_only() { return with_signed(false); }
+
+SweepSpec& SweepSpec::with_signed(bool on) {
+  signed_ = on && probe_->signed_mode;
+  return *this;
+}
+
+SweepSpec& SweepSpec::draws(int draws) {
+  draws_ = draws;
+  return *this;
+}
+
+SweepSpec& SweepSpec::scope(Scope scope) {
+  scope_ = std::move(scope);
+  return *this;
+}
+
+void SweepSpec::validate() const {
+  probe_->check_levels(levels_);
+  if (draws_ < 1) throw core::UsageError(fmt::format("--draws: must be >= 1, got {}", draws_));
+}
+
 core::Json SweepRow::to_json() const {
   return {{"task", task},
           {"seed", seed},
-          {"probe", probe},
+          {"probe", probe.name()},
           {"variant", variant},
-          {"mode", mode},
-          {"scope", scope},
+          {"mode", to_string(mode)},
+          {"scope", scope.label()},
           {"level", level},
           {"draw", draw},
-          {"accuracy", accuracy},
+          {metric_name(metric), value},
           {"loss", loss},
           {"changed", report.changed},
           {"total", report.total},
@@ -50,39 +82,46 @@ SweepRow SweepRow::from_json(const core::Json& j) {
   SweepRow r;
   r.task = j.at("task");
   r.seed = j.at("seed");
-  r.probe = j.at("probe");
+  r.probe = ProbeId::parse(j.at("probe"));
   r.variant = j.at("variant");
-  r.mode = j.at("mode");
-  r.scope = j.at("scope");
+  r.mode = parse_mode(j.at("mode"));
+  r.scope = Scope::parse(j.at("scope"));
   r.level = j.at("level");
   r.draw = j.at("draw");
-  r.accuracy = core::number_or_nan(j.at("accuracy"));  // a diverged evaluation's NaN is written as null
+  r.metric = j.contains(metric_name(Metric::kAccuracy)) ? Metric::kAccuracy : Metric::kVarianceExplained;
+  r.value = core::number_or_nan(j.at(metric_name(r.metric)));  // a diverged evaluation's NaN is written as null
   r.loss = core::number_or_nan(j.at("loss"));
   r.report = {j.at("total"), j.at("changed"), j.at("zeros")};
   return r;
 }
 
+std::vector<SweepRow> rows_from_json(const core::Json& rows, const std::string& source) {
+  try {
+    std::vector<SweepRow> out;
+    out.reserve(rows.size());
+    for (const auto& row : rows) out.push_back(SweepRow::from_json(row));
+    return out;
+  } catch (const std::exception& e) {
+    throw core::Error(fmt::format("{}: invalid rows ({})", source, core::first_line(e.what())));
+  }
+}
+
 uint64_t draw_seed(uint64_t seed, const SweepSpec& spec, double level, int draw) {
-  return core::derive_seed(seed, {core::tag_of(spec.probe), core::tag_of(spec.variant),
-                                  core::tag_of(spec.scope.label()), bits_of(level), static_cast<uint64_t>(draw)});
+  return core::derive_seed(seed, {core::tag_of(spec.probe().name), core::tag_of(spec.variant()),
+                                  core::tag_of(spec.scope().label()), bits_of(level), static_cast<uint64_t>(draw)});
 }
 
 int64_t count_evaluations(const std::vector<SweepSpec>& specs) {
   int64_t n = 1;  // the unperturbed model
   for (const auto& spec : specs) {
-    const int modes = (spec.full ? 1 : 0) + (spec.signed_ ? 1 : 0);
-    n += static_cast<int64_t>(spec.levels.size()) * draws_of(make_probe(spec.probe, spec.variant), spec) * modes;
+    n += static_cast<int64_t>(spec.levels().size()) * spec.draws_run() * spec.modes();
   }
   return n;
 }
 
 std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::vector<SweepSpec>& specs,
                                  const BatchEvaluator& evaluate, const SweepContext& context) {
-  std::vector<Probe> probes;
-  for (const auto& spec : specs) {
-    validate_levels(spec.probe, spec.levels);
-    probes.push_back(make_probe(spec.probe, spec.variant));
-  }
+  for (const auto& spec : specs) spec.validate();
   const int64_t total = count_evaluations(specs);
   std::vector<SweepRow> rows;
   rows.reserve(static_cast<size_t>(total));
@@ -97,11 +136,11 @@ std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::ve
     std::vector<core::NamedTensors> batch;
     batch.reserve(pending.size());
     for (auto& p : pending) batch.push_back(std::move(p.tensors));
-    const auto metrics = evaluate(batch);
+    const std::vector<Evaluation> scores = evaluate(batch);
     eval_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
     for (size_t i = 0; i < pending.size(); ++i) {
-      pending[i].row.accuracy = metrics[i].accuracy;
-      pending[i].row.loss = metrics[i].loss;
+      pending[i].row.value = scores[i].value;
+      pending[i].row.loss = scores[i].loss;
       rows.push_back(std::move(pending[i].row));
     }
     pending.clear();
@@ -112,36 +151,36 @@ std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::ve
     if (static_cast<int64_t>(pending.size()) >= context.chunk) flush();
   };
 
-  SweepRow base{context.task, context.seed, "none", "-", "full", "all"};
-  base.report.total = 0;
-  for (const auto& [name, t] : params) base.report.total += t.numel();
-  add(params, base);
+  SweepRow intact{context.task, context.seed, ProbeId::intact(), "-", Mode::kFull, Scope::all()};
+  intact.metric = context.metric;
+  for (const auto& [name, t] : params) intact.report.total += t.numel();
+  add(params, intact);
 
-  for (size_t s = 0; s < specs.size(); ++s) {
-    const SweepSpec& spec = specs[s];
-    const int draws = draws_of(probes[s], spec);
-    for (double level : spec.levels) {
-      for (int draw = 0; draw < draws; ++draw) {
+  for (const SweepSpec& spec : specs) {
+    for (double level : spec.levels()) {
+      for (int draw = 0; draw < spec.draws_run(); ++draw) {
         const auto g0 = Clock::now();
         at::Generator gen = core::make_generator(draw_seed(context.seed, spec, level, draw));
-        ProbeOutput out = apply_probe(probes[s], params, spec.scope, level, gen);
-        generate_seconds[spec.probe + "/" + spec.variant] += std::chrono::duration<double>(Clock::now() - g0).count();
-        SweepRow row{context.task, context.seed, spec.probe, spec.variant, "full", spec.scope.label(), level, draw};
+        ProbeOutput out = apply_probe(spec.pipeline(), params, spec.scope(), level, gen);
+        generate_seconds[spec.probe().name + "/" + spec.variant()] +=
+            std::chrono::duration<double>(Clock::now() - g0).count();
+        SweepRow row{context.task, context.seed, spec.probe(), spec.variant(), Mode::kFull, spec.scope(), level, draw};
+        row.metric = context.metric;
         row.report = out.report;
-        if (spec.signed_) {
+        if (spec.evaluates(Mode::kSigned)) {
           SweepRow signed_row = row;
-          signed_row.mode = "signed";
-          core::NamedTensors signed_tensors = signed_copy(out.tensors, spec.scope);
+          signed_row.mode = Mode::kSigned;
+          core::NamedTensors signed_tensors = signed_copy(out.tensors, spec.scope());
           // The sign keeps zeros, so only `changed` needs recounting against the original.
           signed_row.report.changed = 0;
           for (size_t i = 0; i < params.size(); ++i) {
-            if (spec.scope.selects(params[i].first)) {
+            if (spec.scope().selects(params[i].first)) {
               signed_row.report.changed += count_changed(signed_tensors[i].second, params[i].second);
             }
           }
           add(std::move(signed_tensors), std::move(signed_row));
         }
-        if (spec.full) add(std::move(out.tensors), std::move(row));
+        add(std::move(out.tensors), std::move(row));
       }
     }
   }
@@ -153,11 +192,15 @@ std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::ve
   return rows;
 }
 
-std::string rows_to_csv(const std::vector<SweepRow>& rows, const std::string& metric) {
-  std::string csv = "task,seed,probe,variant,mode,scope,level,draw," + metric + ",loss,changed,total,zeros\n";
+std::string rows_to_csv(const std::vector<SweepRow>& rows) {
+  const Metric metric = rows.empty() ? Metric::kAccuracy : rows.front().metric;
+  std::string csv =
+      "task,seed,probe,variant,mode,scope,level,draw," + metric_name(metric) + ",loss,changed,total,zeros\n";
   for (const auto& r : rows) {
-    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.task, r.seed, r.probe, r.variant, r.mode, r.scope,
-                       r.level, r.draw, r.accuracy, r.loss, r.report.changed, r.report.total, r.report.zeros);
+    if (r.metric != metric) throw core::Error("rows_to_csv: rows of two metrics in one table");
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.task, r.seed, r.probe.name(), r.variant,
+                       to_string(r.mode), r.scope.label(), r.level, r.draw, r.value, r.loss, r.report.changed,
+                       r.report.total, r.report.zeros);
   }
   return csv;
 }

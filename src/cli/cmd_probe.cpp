@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "probes/catalog.h"
 #include "cli/model_source_options.h"
 #include "experiments/classifier_probe.h"
+#include "probes/registry.h"
 
 namespace netprobe::cli {
 namespace {
@@ -13,11 +13,17 @@ namespace {
 /// Every probe with its variants, for --help.
 std::string probe_list() {
   std::string out = "Probes and variants (the first is the default):";
-  for (const auto& info : probes::probe_catalog()) {
-    out += fmt::format("\n  {:<14} {}{}{}", info.name, fmt::join(info.variants, ", "),
-                       info.level_name.empty() ? "" : "; level " + info.level_name, "; " + info.description);
+  for (const probes::ProbeDefinition* probe : probes::registered_probes()) {
+    out += fmt::format("\n  {:<14} {}{}; {}", probe->name, fmt::join(probe->variants, ", "),
+                       probe->level_free() ? "" : "; level " + probe->level.symbol, probe->description);
   }
   return out;
+}
+
+std::vector<std::string> probe_names() {
+  std::vector<std::string> names;
+  for (const probes::ProbeDefinition* probe : probes::registered_probes()) names.push_back(probe->name);
+  return names;
 }
 
 }  // namespace
@@ -27,7 +33,7 @@ Command setup_probe(CLI::App& app, const GlobalOptions& global) {
   cmd->footer(probe_list());
   auto o = std::make_shared<experiments::ClassifierProbeConfig>();
   add_model_source_options(cmd, o->source);
-  cmd->add_option("--probe", o->probe, "prune, binarize, noise, flip, shuffle or prune-shuffle")->required();
+  cmd->add_option("--probe", o->probe, fmt::format("{} (see below)", fmt::join(probe_names(), ", ")))->required();
   cmd->add_option("--variant", o->variant, "Variant or control (default: the probe's first)");
   cmd->add_option("--levels", o->levels, "Levels, comma-separated (default: the protocol grid)")->delimiter(',');
   cmd->add_flag("--signed", o->with_signed, "Also evaluate sign() of each probed network");

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "core/errors.h"
@@ -22,7 +23,8 @@ Command setup_study(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--classes", o->tasks.class_sets, "k-class tasks: 'all' or 0,1,2 (repeatable)");
   cmd->add_option("--seeds", o->seeds, "Models per task, with seeds S..S+N-1 (S = --seed, default 0)")
       ->capture_default_str();
-  cmd->add_option("--probes", o->config.probes, "prune,binarize,noise,flip,shuffle,prune-shuffle")->delimiter(',');
+  cmd->add_option("--probes", o->config.probes, fmt::format("{}", fmt::join(probes::study_probe_names(), ",")))
+      ->delimiter(',');
   cmd->add_option("--hidden", o->config.model.hidden, "Hidden layer sizes")->delimiter(',');
   cmd->add_option("--activation", *raw_activation, "relu, tanh or sigmoid")->capture_default_str();
   cmd->add_option("--epochs", o->config.model.epochs, "Training epochs")->capture_default_str();

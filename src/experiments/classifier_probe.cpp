@@ -5,24 +5,21 @@
 
 #include <fmt/format.h>
 
-#include "probes/catalog.h"
-#include "probes/compression.h"
-#include "probes/row_groups.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "probes/compression.h"
+#include "probes/registry.h"
+#include "probes/row_groups.h"
 
 namespace netprobe::experiments {
 namespace {
 
+// UsageError naming --probe or --variant for a name the registry does not have.
 probes::SweepSpec base_sweep(const ClassifierProbeConfig& c) {
-  const probes::ProbeInfo& info = probes::probe_info(c.probe);
-  probes::SweepSpec spec;
-  spec.probe = c.probe;
-  spec.variant = c.variant.empty() ? info.variants.front() : c.variant;
-  spec.levels = c.levels.empty() ? probes::default_levels(c.probe) : c.levels;
-  spec.signed_ = c.with_signed;
-  spec.draws = c.draws;
-  return spec;
+  const probes::ProbeDefinition& probe = probes::find_probe(c.probe);
+  probes::SweepSpec spec(probe, c.variant.empty() ? probe.default_variant() : c.variant);
+  if (!c.levels.empty()) spec.levels(c.levels);
+  return spec.with_signed(c.with_signed).draws(c.draws);
 }
 
 /// Mean and standard deviation (n - 1) of the draws.
@@ -38,23 +35,17 @@ std::pair<double, double> mean_std(const std::vector<double>& v) {
 
 std::vector<probes::SweepSpec> ClassifierProbeConfig::sweeps(const std::vector<std::string>& layers) const {
   probes::SweepSpec spec = base_sweep(*this);
-  spec.scope = probes::Scope{scope == "all" ? "" : scope};
-  std::vector<probes::SweepSpec> specs{spec};
+  std::vector<probes::SweepSpec> specs{spec.scope(probes::Scope::parse(scope))};
   if (layer_profile) {
     for (const auto& layer : layers) {
-      if (layer == scope) continue;
-      spec.scope = probes::Scope{layer};
-      specs.push_back(spec);
+      if (layer != scope) specs.push_back(spec.scope(probes::Scope::parse(layer)));
     }
   }
   return specs;
 }
 
 void ClassifierProbeConfig::validate() const {
-  if (draws < 1) throw core::UsageError(fmt::format("--draws: must be >= 1, got {}", draws));
-  const probes::SweepSpec spec = base_sweep(*this);  // unknown probe: usage error
-  probes::make_probe(spec.probe, spec.variant);      // unknown variant: usage error before any work
-  probes::validate_levels(spec.probe, spec.levels);
+  base_sweep(*this).validate();  // unknown probe or variant, bad levels or draws: before any work
 }
 
 ClassifierProbeResult run_classifier_probe(const ClassifierProbeConfig& config) {
@@ -63,10 +54,7 @@ ClassifierProbeResult run_classifier_probe(const ClassifierProbeConfig& config) 
   check_scope(model, config.scope);
   const std::vector<probes::SweepSpec> specs = config.sweeps(model.layers);
   ClassifierProbeResult result;
-  for (const auto& spec : specs) {
-    const std::string label = spec.scope.label();
-    result.sigma_w[label] = probes::scope_sigma(model.params, label);
-  }
+  for (const auto& spec : specs) result.sigma_w[spec.scope().label()] = probes::scope_sigma(model.params, spec.scope());
   result.rows = probes::run_sweeps(model.params, specs, model.evaluate, {model.task, model.seed});
   if (config.out) core::write_file_atomic(*config.out, probes::rows_to_csv(result.rows));
   return result;
@@ -75,36 +63,38 @@ ClassifierProbeResult run_classifier_probe(const ClassifierProbeConfig& config) 
 std::string format_probe_table(const ClassifierProbeResult& result) {
   const auto& rows = result.rows;
   std::string out;
-  std::vector<std::string> scopes;  // in row order
+  std::vector<probes::Scope> scopes;  // in row order
   const probes::SweepRow* probed = nullptr;
   for (const auto& r : rows) {
-    if (r.probe == "none") out += fmt::format("{}: unperturbed test accuracy {:.2f}%\n", r.task, r.accuracy);
-    if (r.probe == "none") continue;
+    if (r.probe.is_intact()) {
+      out += fmt::format("{}: unperturbed test accuracy {:.2f}%\n", r.task, r.value);
+      continue;
+    }
     if (probed == nullptr) probed = &r;
     if (std::find(scopes.begin(), scopes.end(), r.scope) == scopes.end()) scopes.push_back(r.scope);
   }
   if (probed == nullptr) return out;
-  const probes::ProbeInfo& info = probes::probe_info(probed->probe);
-  const bool noise = info.level_name == "a";
-  const bool level_free = info.level_name.empty();
+  const probes::ProbeDefinition& probe = probed->probe.definition();
+  const bool noise = probe.level.kind == probes::LevelKind::kAmplitude;
+  const bool level_free = probe.level_free();
   for (const auto& scope : scopes) {
-    const auto sigma = result.sigma_w.find(scope);
+    const auto sigma = result.sigma_w.find(scope.label());
     const double sigma_w = sigma == result.sigma_w.end() ? 0.0 : sigma->second;
-    out += fmt::format("probe {}, variant {}, scope {}", probed->probe, probed->variant, scope);
+    out += fmt::format("probe {}, variant {}, scope {}", probe.name, probed->variant, scope.label());
     out += noise ? fmt::format(" (σ(w) = {:.4g})\n", sigma_w) : "\n";
-    std::string header = level_free ? "" : fmt::format("{:>10} ", info.level_name);
+    std::string header = level_free ? "" : fmt::format("{:>10} ", probe.level.symbol);
     if (noise) header += fmt::format("{:>8} ", "a/σ(w)");
     out += header + fmt::format("{:>10} {:>7} {:>10} {:>7} {:>6}\n", "full %", "± sd", "signed %", "± sd", "draws");
     // level -> mode -> every draw's accuracy (one model, so one seed)
-    std::map<double, std::map<std::string, std::vector<double>>> table;
-    for (const char* mode : {"full", "signed"}) {
+    std::map<double, std::map<probes::Mode, std::vector<double>>> table;
+    for (const probes::Mode mode : {probes::Mode::kFull, probes::Mode::kSigned}) {
       const probes::RowSelection selection{probed->probe, probed->variant, mode, scope};
       for (const auto& [level, seeds] : probes::group_rows(rows, selection)) {
         for (const auto& [seed, values] : seeds) table[level][mode] = values;
       }
     }
     for (const auto& [level, modes] : table) {
-      const auto cells = [&](const std::string& m) {
+      const auto cells = [&](probes::Mode m) {
         const auto it = modes.find(m);
         if (it == modes.end()) return fmt::format("{:>10} {:>7}", "-", "-");
         const auto [mean, sd] = mean_std(it->second);
@@ -112,7 +102,8 @@ std::string format_probe_table(const ClassifierProbeResult& result) {
       };
       std::string line = level_free ? "" : fmt::format("{:>10.4g} ", level);
       if (noise) line += sigma_w > 0 ? fmt::format("{:>8.3g} ", level / sigma_w) : fmt::format("{:>8} ", "-");
-      out += line + fmt::format("{} {} {:>6}\n", cells("full"), cells("signed"), modes.begin()->second.size());
+      out += line + fmt::format("{} {} {:>6}\n", cells(probes::Mode::kFull), cells(probes::Mode::kSigned),
+                                modes.begin()->second.size());
     }
   }
   return out;

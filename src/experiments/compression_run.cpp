@@ -7,6 +7,7 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/run_dir.h"
+#include "probes/presets.h"
 #include "train/progress_bar.h"
 
 namespace netprobe::experiments {
@@ -47,7 +48,7 @@ CompressionResult CompressionResult::from_json(const core::Json& j, const std::s
     r.classes = j.at("classes").get<int>();
     r.max_drop = j.at("max_drop").get<double>();
     for (const auto& l : j.at("layers")) r.layers.push_back(probes::LayerCompression::from_json(l));
-    for (const auto& row : j.at("rows")) r.rows.push_back(probes::SweepRow::from_json(row));
+    r.rows = probes::rows_from_json(j.at("rows"), source);
     return r;
   } catch (const core::Json::exception& e) {
     throw core::Error(fmt::format("{}: not a compression result ({})", source, core::first_line(e.what())));
@@ -59,11 +60,11 @@ CompressionResult run_compression(const CompressionConfig& config) {
   if (!config.out.empty()) core::guard_output_dir(config.out, core::kind::kCompression);
   const ProbeModel model = load_probe_model(config.source);
 
-  std::vector<std::string> scopes{"all"};
-  scopes.insert(scopes.end(), model.layers.begin(), model.layers.end());
+  std::vector<probes::Scope> scopes{probes::Scope::all()};
+  for (const auto& layer : model.layers) scopes.push_back(probes::Scope::parse(layer));
   std::map<std::string, double> sigma_w;
-  for (const auto& scope : scopes) sigma_w[scope] = probes::scope_sigma(model.params, scope);
-  const std::vector<probes::SweepSpec> specs = probes::compression_sweeps(scopes, config.draws);
+  for (const auto& scope : scopes) sigma_w[scope.label()] = probes::scope_sigma(model.params, scope);
+  const std::vector<probes::SweepSpec> specs = probes::compression_preset(scopes, config.draws);
 
   train::ProgressBar bar("compress", probes::count_evaluations(specs), config.progress);
   probes::SweepContext context{model.task, model.seed};

@@ -6,13 +6,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "models/mlp_batched.h"
-#include "models/script_classifier.h"
 #include "core/errors.h"
 #include "data/datasets.h"
 #include "data/tensor_file.h"
 #include "experiments/classifier_run.h"
 #include "experiments/study_tasks.h"
+#include "models/mlp_batched.h"
+#include "models/script_classifier.h"
 
 namespace netprobe::experiments {
 namespace {
@@ -98,7 +98,7 @@ ProbeModel load_netprobe_mlp(const ProbeModelSource& source) {
   m.params = core::parameters_of(*run.model);
   m.layers = layers_of(m.params);
   auto evaluator = std::make_shared<models::MlpBatchEvaluator>(run.model->options(), x, test.y);
-  m.evaluate = [evaluator](const std::vector<core::NamedTensors>& v) { return evaluator->evaluate(v); };
+  m.evaluate = [evaluator](const std::vector<core::NamedTensors>& v) { return as_evaluations(evaluator->evaluate(v)); };
   return m;
 }
 
@@ -121,11 +121,18 @@ ProbeModel load_torchscript(const ProbeModelSource& source) {
   m.classes = evaluator->classes();
   m.params = model.parameters();
   m.layers = layers_of(m.params);
-  m.evaluate = [evaluator](const std::vector<core::NamedTensors>& v) { return evaluator->evaluate(v); };
+  m.evaluate = [evaluator](const std::vector<core::NamedTensors>& v) { return as_evaluations(evaluator->evaluate(v)); };
   return m;
 }
 
 }  // namespace
+
+std::vector<probes::Evaluation> as_evaluations(const std::vector<train::ClassifierMetrics>& metrics) {
+  std::vector<probes::Evaluation> out;
+  out.reserve(metrics.size());
+  for (const auto& m : metrics) out.push_back({m.accuracy, m.loss});
+  return out;
+}
 
 std::string layer_of(const std::string& parameter) {
   const size_t dot = parameter.rfind('.');
@@ -145,11 +152,11 @@ ProbeModel load_probe_model(const ProbeModelSource& source) {
 }
 
 void check_scope(const ProbeModel& model, const std::string& scope) {
-  if (scope == "all") return;
-  const probes::Scope s{scope};
-  for (const auto& part : s.names()) {
-    const bool found = std::any_of(model.params.begin(), model.params.end(),
-                                   [&](const auto& p) { return probes::Scope{part}.selects(p.first); });
+  const probes::Scope s = probes::Scope::parse(scope);
+  for (const auto& part : s.layers()) {
+    const probes::Scope layer = probes::Scope::parse(part);
+    const bool found =
+        std::any_of(model.params.begin(), model.params.end(), [&](const auto& p) { return layer.selects(p.first); });
     if (!found) {
       throw UsageError(
           fmt::format("--scope: the model has no layer '{}' (layers: {})", part, fmt::join(model.layers, ", ")));

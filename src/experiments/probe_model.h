@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "probes/sweep.h"
+#include "train/classification.h"
 
 namespace netprobe::experiments {
 
@@ -44,6 +45,9 @@ struct ProbeModel {
 /// UsageError naming the option for a bad --data, --input-shape, --loss or --batch; core::Error
 /// naming the file for an unreadable model or data file, or a model that cannot run on the data.
 ProbeModel load_probe_model(const ProbeModelSource& source);
+
+/// The sweep engine's view of a classifier evaluator's metrics: the accuracy is the value.
+std::vector<probes::Evaluation> as_evaluations(const std::vector<train::ClassifierMetrics>& metrics);
 
 /// The layer of a parameter name (see ProbeModel::layers).
 std::string layer_of(const std::string& parameter);

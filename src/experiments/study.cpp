@@ -15,14 +15,14 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
-#include "models/mlp_batched.h"
-#include "probes/catalog.h"
-#include "probes/tensor_ops.h"
 #include "core/errors.h"
 #include "core/run_dir.h"
 #include "core/runtime.h"
 #include "core/seeding.h"
+#include "experiments/probe_model.h"
 #include "experiments/study_outputs.h"
+#include "models/mlp_batched.h"
+#include "probes/presets.h"
 #include "train/progress_bar.h"
 
 namespace fs = std::filesystem;
@@ -41,13 +41,13 @@ constexpr const char* kSweepFormat = "sweeps-v1";
 Json specs_to_json(const std::vector<SweepSpec>& specs) {
   Json out = Json::array();
   for (const auto& s : specs) {
-    out.push_back({{"probe", s.probe},
-                   {"variant", s.variant},
-                   {"levels", s.levels},
-                   {"full", s.full},
-                   {"signed", s.signed_},
-                   {"draws", s.draws},
-                   {"scope", s.scope.label()}});
+    out.push_back({{"probe", s.probe().name},
+                   {"variant", s.variant()},
+                   {"levels", s.levels()},
+                   {"full", s.evaluates(probes::Mode::kFull)},
+                   {"signed", s.evaluates(probes::Mode::kSigned)},
+                   {"draws", s.draws()},
+                   {"scope", s.scope().label()}});
   }
   return out;
 }
@@ -104,7 +104,7 @@ class StudyRunner {
  public:
   explicit StudyRunner(const StudyConfig& config) : config_(config) {
     specs_ = config.sweeps();
-    for (const auto& spec : specs_) probes::validate_levels(spec.probe, spec.levels);
+    for (const auto& spec : specs_) spec.validate();
     load_datasets();
   }
 
@@ -205,7 +205,7 @@ class StudyRunner {
     const ClassifierRun run = load_classifier_run(model_dir);
     const core::NamedTensors params = core::parameters_of(*run.model);
     result.sigma = probes::weight_sigma(params);
-    for (const auto& scope : profile_scopes()) result.scope_sigma[scope] = probes::scope_sigma(params, scope);
+    for (const auto& scope : profile_scopes()) result.scope_sigma[scope.label()] = probes::scope_sigma(params, scope);
 
     const std::string sweep_hash = fmt::format(
         "{:016x}",
@@ -235,7 +235,8 @@ class StudyRunner {
       reported = done;
     };
     result.rows = probes::run_sweeps(
-        params, specs_, [&](const std::vector<core::NamedTensors>& v) { return evaluator.evaluate(v); }, context);
+        params, specs_, [&](const std::vector<core::NamedTensors>& v) { return as_evaluations(evaluator.evaluate(v)); },
+        context);
     Json rows = Json::array();
     for (const auto& r : result.rows) rows.push_back(r.to_json());
     core::write_json(sweep_file, {{"model", model_dir.string()}, {"specs", specs_to_json(specs_)}, {"rows", rows}});
@@ -243,11 +244,11 @@ class StudyRunner {
     return result;
   }
 
-  /// "all" and fc1, fc2, ... with a layer profile; none without.
-  std::vector<std::string> profile_scopes() const {
+  /// All layers and fc1, fc2, ... with a layer profile; none without.
+  std::vector<probes::Scope> profile_scopes() const {
     if (!config_.layer_profile) return {};
-    std::vector<std::string> scopes{"all"};
-    for (const auto& layer : config_.profile_layers()) scopes.push_back(layer);
+    std::vector<probes::Scope> scopes{probes::Scope::all()};
+    for (const auto& layer : config_.profile_layers()) scopes.push_back(probes::Scope::parse(layer));
     return scopes;
   }
 
@@ -318,12 +319,7 @@ void StudyConfig::validate() const {
     throw core::UsageError(fmt::format("--max-drop: must be in [0, 100] accuracy points, got {}", c.max_drop));
   }
   if (c.probes.empty()) throw core::UsageError("--probes: empty list");
-  for (const auto& p : c.probes) {
-    const auto& names = study_probe_names();
-    if (p != "combined" && std::find(names.begin(), names.end(), p) == names.end()) {
-      throw core::UsageError(fmt::format("--probes: unknown probe '{}' (known: {})", p, fmt::join(names, ", ")));
-    }
-  }
+  probes::study_probes(c.probes);  // UsageError naming an unknown one
   for (const auto& t : c.tasks) data::validate_task(t);
   if (c.shard && c.merge) {
     throw core::UsageError("--merge: a merge takes every shard's models; drop --shard");
@@ -339,7 +335,11 @@ std::vector<std::string> StudyConfig::profile_layers() const {
   return layers;
 }
 
-std::vector<SweepSpec> StudyConfig::sweeps() const { return default_sweeps(probes, draws, profile_layers()); }
+std::vector<SweepSpec> StudyConfig::sweeps() const {
+  std::vector<SweepSpec> specs = probes::study_preset(probes::study_probes(probes), draws);
+  for (auto& spec : probes::layer_profile_preset(profile_layers(), draws)) specs.push_back(std::move(spec));
+  return specs;
+}
 
 core::Json StudyResult::to_json() const {
   Json scores_json = Json::array();

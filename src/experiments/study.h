@@ -25,20 +25,20 @@
 #include <string>
 #include <vector>
 
-#include "probes/compression.h"
-#include "probes/score.h"
-#include "probes/sweep.h"
 #include "experiments/classifier_run.h"
 #include "experiments/study_shard.h"
-#include "experiments/study_sweeps.h"
+#include "probes/compression.h"
+#include "probes/registry.h"
+#include "probes/score.h"
+#include "probes/sweep.h"
 
 namespace netprobe::experiments {
 
 struct StudyConfig {
   std::vector<data::TaskSpec> tasks;
-  std::vector<uint64_t> seeds;  ///< model seeds
-  std::vector<std::string> probes = study_probe_names();
-  ClassifierRunConfig model;  ///< architecture and training (task, seed ignored)
+  std::vector<uint64_t> seeds;                                    ///< model seeds
+  std::vector<std::string> probes = probes::study_probe_names();  ///< names, as --probes takes them
+  ClassifierRunConfig model;                                      ///< architecture and training (task, seed ignored)
   int draws = 5;
   bool layer_profile = false;
   double max_drop = 1.0;  ///< accuracy points: the per-layer compression answer of a layer profile

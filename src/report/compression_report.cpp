@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "probes/noise.h"
+#include "probes/prune.h"
 #include "report/html.h"
 #include "report/layer_curves.h"
 
@@ -19,11 +21,13 @@ std::string cell(double v, const char* spec) {
 std::vector<Figure> compression_figures(const experiments::CompressionResult& r) {
   return {
       layer_curves_figure("compress_prune_magnitude", "Magnitude pruning of one layer at a time (others intact)",
-                          "fraction pruned p", r.rows, r.layers, {"prune", "magnitude"}, r.max_drop),
+                          probes::prune_probe().level.axis_label, r.rows, r.layers,
+                          {probes::prune_probe(), "magnitude"}, r.max_drop),
       layer_curves_figure("compress_prune_random", "Random pruning of one layer at a time (control, mean over draws)",
-                          "fraction pruned p", r.rows, r.layers, {"prune", "random"}, r.max_drop),
+                          probes::prune_probe().level.axis_label, r.rows, r.layers, {probes::prune_probe(), "random"},
+                          r.max_drop),
       layer_curves_figure("compress_noise", "Uniform noise U(-a, a) on one layer at a time", "a / σ(w) of the layer",
-                          r.rows, r.layers, {"noise", "uniform", true}, r.max_drop),
+                          r.rows, r.layers, {probes::noise_probe(), "uniform", true}, r.max_drop),
   };
 }
 

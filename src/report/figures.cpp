@@ -8,9 +8,15 @@
 
 #include <fmt/format.h>
 
-#include "probes/score.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "probes/binarize.h"
+#include "probes/flip.h"
+#include "probes/noise.h"
+#include "probes/prune.h"
+#include "probes/prune_shuffle.h"
+#include "probes/score.h"
+#include "probes/shuffle.h"
 #include "report/layer_curves.h"
 
 namespace fs = std::filesystem;
@@ -39,7 +45,7 @@ class Blocks {
 
 std::string curve_body(const std::vector<CurvePoint>& c) {
   std::string s;
-  for (const auto& p : c) s += fmt::format("{} {} {} {}\n", p.level, p.accuracy.median, p.accuracy.q1, p.accuracy.q3);
+  for (const auto& p : c) s += fmt::format("{} {} {} {}\n", p.level, p.value.median, p.value.q1, p.value.q3);
   return s;
 }
 
@@ -91,7 +97,7 @@ int task_color(const StudyData& d, const std::string& task) {
 std::map<std::string, std::vector<SweepRow>> rows_by_task(const StudyData& d) {
   std::map<std::string, std::vector<SweepRow>> out;
   for (const auto& r : d.rows) {
-    if (r.scope == "all") out[r.task].push_back(r);
+    if (r.scope.is_all()) out[r.task].push_back(r);
   }
   return out;
 }
@@ -145,23 +151,27 @@ std::vector<Figure> pruning_figures(const StudyData& d, const std::map<std::stri
                        const auto& r = rows.at(task);
                        // full solid, signed dash-dot, shuffled dotted, the controls dashed
                        struct Line {
-                         std::string probe, variant, mode, title;
+                         probes::RowSelection selection;
+                         std::string title;
                          int color, dash;
                        };
-                       const std::vector<Line> lines = {{"prune", "magnitude", "full", "full precision", 1, 1},
-                                                        {"prune", "magnitude", "signed", "signed", 2, 4},
-                                                        {"prune-shuffle", "B", "full", "shuffled (B)", 3, 3},
-                                                        {"prune", "random", "full", "random (control)", 4, 2},
-                                                        {"prune", "largest", "full", "largest (control)", 7, 2}};
+                       using probes::Mode;
+                       const std::vector<Line> lines = {
+                           {{probes::prune_probe(), "magnitude", Mode::kFull}, "full precision", 1, 1},
+                           {{probes::prune_probe(), "magnitude", Mode::kSigned}, "signed", 2, 4},
+                           {{probes::prune_shuffle_probe(), "B", Mode::kFull}, "shuffled (B)", 3, 3},
+                           {{probes::prune_probe(), "random", Mode::kFull}, "random (control)", 4, 2},
+                           {{probes::prune_probe(), "largest", Mode::kFull}, "largest (control)", 7, 2}};
                        std::vector<std::string> parts;
                        for (const auto& l : lines) {
-                         const auto c = probes::curve(r, l.probe, l.variant, l.mode);
+                         const auto c = probes::seed_curve(r, l.selection);
                          if (c.empty()) continue;
                          const int b = blocks.add(task + " " + l.title, curve_body(c));
                          parts.push_back(band_and_line(file, b, l.color, l.title, l.dash, kPruneX));
                        }
                        if (parts.empty()) return std::string();
-                       return panel_header(task, "fraction pruned p") + pruning_axis("fraction pruned p") + "plot " +
+                       const std::string& xlabel = probes::prune_probe().level.axis_label;
+                       return panel_header(task, xlabel) + pruning_axis(xlabel) + "plot " +
                               fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
                      });
 }
@@ -172,7 +182,7 @@ std::vector<Figure> prune_binarize_figure(const StudyData& d,
   Blocks blocks;
   std::vector<std::string> parts;
   for (const auto& t : tasks_of(d)) {
-    const auto c = probes::curve(rows.at(t.id), "prune", "magnitude", "signed");
+    const auto c = probes::seed_curve(rows.at(t.id), {probes::prune_probe(), "magnitude", probes::Mode::kSigned});
     if (c.empty()) continue;
     const int b = blocks.add(t.id, curve_body(c));
     parts.push_back(band_and_line(f.name + ".dat", b, task_color(d, t.id), t.id, 1, kPruneX));
@@ -180,8 +190,9 @@ std::vector<Figure> prune_binarize_figure(const StudyData& d,
   }
   if (parts.empty()) return {};
   f.data = blocks.text();
-  f.script = panel_header(f.title, "fraction pruned p, then sign()") + pruning_axis("fraction pruned p, then sign()") +
-             "set key bottom right\nplot " + fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
+  const std::string xlabel = probes::prune_probe().level.axis_label + ", then sign()";
+  f.script = panel_header(f.title, xlabel) + pruning_axis(xlabel) + "set key bottom right\nplot " +
+             fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
   return {f};
 }
 
@@ -196,8 +207,8 @@ std::vector<Figure> noise_figures(const StudyData& d, const std::map<std::string
   return per_dataset(
       d, "noise", "Uniform noise U(-a, a) on the non-zero weights",
       [&](const std::string& task, Blocks& blocks, const std::string& file) {
-        const auto full = probes::curve(rows.at(task), "noise", "uniform", "full");
-        const auto sgn = probes::curve(rows.at(task), "noise", "uniform", "signed");
+        const auto full = probes::seed_curve(rows.at(task), {probes::noise_probe(), "uniform", probes::Mode::kFull});
+        const auto sgn = probes::seed_curve(rows.at(task), {probes::noise_probe(), "uniform", probes::Mode::kSigned});
         if (full.empty()) return std::string();
         const int bf = blocks.add(task + " full", curve_body(full));
         std::string plot = band_and_line(file, bf, 1, "full precision");
@@ -216,8 +227,8 @@ std::vector<Figure> noise_figures(const StudyData& d, const std::map<std::string
             y -= 0.05;
           }
         }
-        return panel_header(task, "noise amplitude a (dotted: 1, 2, 4 sd(w))") + axes + "plot " + plot +
-               "\nset xtics autofreq format '% h' noenhanced\n";
+        return panel_header(task, probes::noise_probe().level.axis_label + " (dotted: 1, 2, 4 sd(w))") + axes +
+               "plot " + plot + "\nset xtics autofreq format '% h' noenhanced\n";
       });
 }
 
@@ -226,42 +237,43 @@ std::vector<Figure> flip_figures(const StudyData& d, const std::map<std::string,
                      [&](const std::string& task, Blocks& blocks, const std::string& file) {
                        std::vector<std::string> parts;
                        int color = 1;
-                       for (const char* variant : {"smallest", "random", "largest"}) {
-                         for (const char* mode : {"full", "signed"}) {
-                           const auto c = probes::curve(rows.at(task), "flip", variant, mode);
+                       for (const auto& variant : probes::flip_probe().variants) {
+                         for (const probes::Mode mode : {probes::Mode::kFull, probes::Mode::kSigned}) {
+                           const auto c = probes::seed_curve(rows.at(task), {probes::flip_probe(), variant, mode});
                            if (c.empty()) continue;
-                           const int b = blocks.add(fmt::format("{} {} {}", task, variant, mode), curve_body(c));
-                           parts.push_back(band_and_line(file, b, color, fmt::format("{} ({})", variant, mode),
-                                                         std::string(mode) == "signed" ? 4 : 1));
+                           const std::string& m = probes::to_string(mode);
+                           const int b = blocks.add(fmt::format("{} {} {}", task, variant, m), curve_body(c));
+                           parts.push_back(band_and_line(file, b, color, fmt::format("{} ({})", variant, m),
+                                                         mode == probes::Mode::kSigned ? 4 : 1));
                          }
                          ++color;
                        }
                        if (parts.empty()) return std::string();
-                       return panel_header(task, "fraction of signs flipped q") + "set xrange [0:1]\nplot " +
+                       return panel_header(task, probes::flip_probe().level.axis_label) + "set xrange [0:1]\nplot " +
                               fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
                      });
 }
 
 std::vector<Figure> randomization_figure(const StudyData& d, const std::map<std::string, std::vector<SweepRow>>& rows) {
   Figure f{"randomizations", "Bipartite randomizations A-G (median over seeds, IQR; filled: full, open: signed)"};
-  const std::vector<std::string> variants = {"A", "B", "C", "D", "E", "F", "G"};
+  const std::vector<std::string>& variants = probes::shuffle_probe().variants;
   Blocks blocks;
   std::vector<std::string> parts;
   const auto tasks = tasks_of(d);
   const size_t shown = std::min<size_t>(tasks.size(), 8);
   for (size_t t = 0; t < shown; ++t) {
-    for (const char* mode : {"full", "signed"}) {
+    for (const probes::Mode mode : {probes::Mode::kFull, probes::Mode::kSigned}) {
+      const bool full = mode == probes::Mode::kFull;
       std::string body;
       for (size_t v = 0; v < variants.size(); ++v) {
-        const auto c = probes::curve(rows.at(tasks[t].id), "shuffle", variants[v], mode);
+        const auto c = probes::seed_curve(rows.at(tasks[t].id), {probes::shuffle_probe(), variants[v], mode});
         if (c.empty()) continue;
         const double x = static_cast<double>(v) + 0.8 * (static_cast<double>(t) + 0.5) / static_cast<double>(shown) -
-                         0.4 + (std::string(mode) == "signed" ? 0.3 / static_cast<double>(shown) : 0.0);
-        body += fmt::format("{} {} {} {}\n", x, c[0].accuracy.median, c[0].accuracy.q1, c[0].accuracy.q3);
+                         0.4 + (full ? 0.0 : 0.3 / static_cast<double>(shown));
+        body += fmt::format("{} {} {} {}\n", x, c[0].value.median, c[0].value.q1, c[0].value.q3);
       }
       if (body.empty()) continue;
-      const int b = blocks.add(tasks[t].id + " " + mode, body);
-      const bool full = std::string(mode) == "full";
+      const int b = blocks.add(tasks[t].id + " " + probes::to_string(mode), body);
       parts.push_back(fmt::format("'{}' index {} using 1:2:3:4 with yerrorbars lc {} pt {} ps 1.2 title {}",
                                   f.name + ".dat", b, t + 1, full ? 7 : 6,
                                   gp_quote(tasks[t].id + (full ? "" : " (signed)"))));
@@ -288,11 +300,10 @@ std::map<uint64_t, double> per_seed(const std::vector<SweepRow>& rows, const pro
 }
 
 // Per-seed score spreads: flip50(full) - flip50(probe) for each seed.
-probes::Spread delta_spread(const std::vector<SweepRow>& rows, const std::string& probe, const std::string& variant,
-                            int classes) {
-  const auto full = per_seed(rows, {"none", "-", "full"});
+probes::Spread delta_spread(const std::vector<SweepRow>& rows, const probes::RowSelection& probed, int classes) {
+  const auto full = per_seed(rows, probes::RowSelection::intact());
   std::vector<double> deltas;
-  for (const auto& [seed, accuracy] : per_seed(rows, {probe, variant, "full"})) {
+  for (const auto& [seed, accuracy] : per_seed(rows, probed)) {
     const auto it = full.find(seed);
     if (it != full.end()) deltas.push_back(probes::flip50(it->second, classes) - probes::flip50(accuracy, classes));
   }
@@ -306,8 +317,8 @@ std::vector<Figure> score_figure(const StudyData& d, const std::map<std::string,
   std::string body;
   int i = 0;
   for (const auto& s : d.result.scores) {
-    const auto bin = delta_spread(rows.at(s.task), "binarize", "sign", s.classes);
-    const auto shuf = delta_spread(rows.at(s.task), "shuffle", "B", s.classes);
+    const auto bin = delta_spread(rows.at(s.task), {probes::binarize_probe(), "sign"}, s.classes);
+    const auto shuf = delta_spread(rows.at(s.task), {probes::shuffle_probe(), "B"}, s.classes);
     // NaN (an undefined score) is skipped by gnuplot.
     body += fmt::format("{} \"{}\" {} {} {} {} {} {}\n", i++, s.task, s.delta_bin, bin.q1, bin.q3, s.delta_shuf,
                         shuf.q1, shuf.q3);
@@ -382,16 +393,20 @@ std::vector<Figure> layer_figure(const StudyData& d) {
   std::map<std::string, std::vector<SweepRow>> task_rows;
   std::set<std::string> scopes;
   for (const auto& r : d.rows) {
-    if (r.scope == "all") continue;
+    if (r.scope.is_all()) continue;
     task_rows[r.task].push_back(r);
-    scopes.insert(r.scope);
+    scopes.insert(r.scope.label());
   }
   std::map<std::string, std::map<std::string, std::map<std::string, double>>> acc;
   for (const auto& [task, rows] : task_rows) {
-    for (const auto& [probe, variant] : {std::pair<std::string, std::string>{"binarize", "sign"}, {"shuffle", "B"}}) {
+    for (const probes::RowSelection& probed :
+         {probes::RowSelection{probes::binarize_probe(), "sign"}, probes::RowSelection{probes::shuffle_probe(), "B"}}) {
       for (const auto& scope : scopes) {
-        const probes::RowSelection selection{probe, variant, "full", scope};
-        if (!probes::group_rows(rows, selection).empty()) acc[task][probe][scope] = pooled_mean(rows, selection);
+        probes::RowSelection selection = probed;
+        selection.scope = probes::Scope::parse(scope);
+        if (!probes::group_rows(rows, selection).empty()) {
+          acc[task][probed.probe.name()][scope] = pooled_mean(rows, selection);
+        }
       }
     }
   }
@@ -504,8 +519,8 @@ std::vector<Figure> binarized_per_seed_figure(const StudyData& d,
   int x = 0;
   for (const auto& s : d.result.scores) {
     const auto& task_rows = rows.at(s.task);
-    const auto bin = probes::seed_means(task_rows, {"binarize", "sign", "full"});
-    const auto full = probes::seed_means(task_rows, {"none", "-", "full"});
+    const auto bin = probes::seed_means(task_rows, {probes::binarize_probe(), "sign"});
+    const auto full = probes::seed_means(task_rows, probes::RowSelection::intact());
     if (bin.empty()) continue;
     const auto& bin_values = bin.begin()->second;
     for (size_t i = 0; i < bin_values.size(); ++i) {
@@ -550,11 +565,11 @@ std::vector<Figure> layer_compression_figures(const StudyData& d) {
     for (const auto& r : d.rows) {
       if (r.task == task) rows.push_back(r);
     }
-    out.push_back(layer_curves_figure("layer_pruning_" + task,
-                                      task + ": magnitude pruning of one layer at a time (median over seeds)",
-                                      "fraction pruned p", rows, layers, {"prune", "magnitude"}, d.result.max_drop));
+    out.push_back(layer_curves_figure(
+        "layer_pruning_" + task, task + ": magnitude pruning of one layer at a time (median over seeds)",
+        probes::prune_probe().level.axis_label, rows, layers, {probes::prune_probe(), "magnitude"}, d.result.max_drop));
     out.push_back(layer_curves_figure("layer_noise_" + task, task + ": uniform noise on one layer at a time",
-                                      "a / σ(w) of the layer", rows, layers, {"noise", "uniform", true},
+                                      "a / σ(w) of the layer", rows, layers, {probes::noise_probe(), "uniform", true},
                                       d.result.max_drop));
   }
   return out;

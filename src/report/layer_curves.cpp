@@ -29,14 +29,15 @@ Figure layer_curves_figure(const std::string& name, const std::string& title, co
   for (const auto& layer : layers) {
     const double scale = curves.per_sigma ? layer.sigma_w : 1.0;
     if (!(scale > 0)) continue;
-    const auto curve = probes::seed_curve(rows, {curves.probe, curves.variant, "full", layer.layer});
+    const auto curve = probes::seed_curve(
+        rows, {curves.probe, curves.variant, probes::Mode::kFull, probes::Scope::parse(layer.layer)});
     if (curve.empty()) continue;
     const bool whole = layer.layer == "all";
     Series s{whole ? "all (whole model)" : layer.layer, {}, {}, "linespoints", whole ? kBlack : color++, whole ? 2 : 1};
     for (const auto& p : curve) {
       const double x = p.level / scale;
       s.x.push_back(x);
-      s.y.push_back(p.accuracy.median);
+      s.y.push_back(p.value.median);
       if (curves.per_sigma && !(x > 0)) continue;
       x0 = std::min(x0, x);
       x1 = std::max(x1, x);

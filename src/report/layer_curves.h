@@ -12,7 +12,8 @@
 namespace netprobe::report {
 
 struct LayerCurves {
-  std::string probe, variant;
+  probes::ProbeId probe;
+  std::string variant;
   bool per_sigma = false;  ///< x = level / the layer's sigma_w (noise), on a log axis
 };
 

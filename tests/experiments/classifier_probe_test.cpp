@@ -40,7 +40,7 @@ TEST_F(ClassifierProbeTest, RowsPerLevelDrawAndModeAndATableLinePerLevel) {
   const auto result = run_classifier_probe(config_);
   const auto& rows = result.rows;
   EXPECT_EQ(rows.size(), 1u + 2 * 3 * 2);  // baseline + levels x draws x modes
-  EXPECT_EQ(rows.front().probe, "none");
+  EXPECT_TRUE(rows.front().probe.is_intact());
   const std::string csv = core::read_file(tmp_ / "rows.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 13);
   const std::string table = format_probe_table(result);

@@ -3,14 +3,17 @@
 // before anything is written.
 #include <gtest/gtest.h>
 
-#include "models/mlp_script.h"
-#include "probes/sweep.h"
+#include "probes/presets.h"
+#include "probes/shuffle.h"
+
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/run_dir.h"
 #include "experiments/classifier_probe.h"
 #include "experiments/classifier_run.h"
 #include "experiments/compression_run.h"
+#include "models/mlp_script.h"
+#include "probes/sweep.h"
 #include "tests/support/script_models.h"
 #include "tests/support/test_support.h"
 
@@ -54,13 +57,16 @@ TEST_F(ScriptProbeTest, AnExportedMlpGivesTheRowsOfTheBatchedEngine) {
     ASSERT_EQ(a.size(), b.size()) << probe;
     EXPECT_EQ(a.size(), probes::count_evaluations(engine.sweeps({"fc1", "fc2", "fc3"})));
     for (size_t i = 0; i < a.size(); ++i) {
-      EXPECT_EQ(a[i].probe + a[i].variant + a[i].mode + a[i].scope, b[i].probe + b[i].variant + b[i].mode + b[i].scope);
+      EXPECT_EQ(a[i].probe, b[i].probe);
+      EXPECT_EQ(a[i].variant, b[i].variant);
+      EXPECT_EQ(a[i].mode, b[i].mode);
+      EXPECT_EQ(a[i].scope, b[i].scope);
       EXPECT_EQ(a[i].level, b[i].level);
       EXPECT_EQ(a[i].draw, b[i].draw);
-      if (a[i].mode == "full") {
-        EXPECT_EQ(a[i].accuracy, b[i].accuracy) << probe << " row " << i << " " << a[i].to_json().dump();
+      if (a[i].mode == probes::Mode::kFull) {
+        EXPECT_EQ(a[i].value, b[i].value) << probe << " row " << i << " " << a[i].to_json().dump();
         EXPECT_NEAR(a[i].loss, b[i].loss, 1e-4 * std::max(1.0, std::abs(a[i].loss))) << probe << " row " << i;
-      } else if (a[i].accuracy != b[i].accuracy) {
+      } else if (a[i].value != b[i].value) {
         // sign() networks of a tiny MLP have exactly tied logits on some examples; the engine's
         // stacked products round differently from a plain forward, so a tie may break the other
         // way (as it does between chunk sizes of the engine itself, see SweepContext::chunk).
@@ -72,7 +78,7 @@ TEST_F(ScriptProbeTest, AnExportedMlpGivesTheRowsOfTheBatchedEngine) {
     EXPECT_LE(signed_differences, 2) << probe;  // measured here: one row, in the noise sweep
     const std::set<std::string> scopes = [&] {
       std::set<std::string> s;
-      for (const auto& r : a) s.insert(r.scope);
+      for (const auto& r : a) s.insert(r.scope.label());
       return s;
     }();
     EXPECT_EQ(scopes, (std::set<std::string>{"all", "fc1", "fc2", "fc3"})) << probe;
@@ -100,7 +106,8 @@ TEST_F(ScriptProbeTest, AConvNetCompressesLayerByLayerAndWritesOneDirectory) {
   EXPECT_EQ(r.layers[0].entries, 30 + 98);
   EXPECT_EQ(r.model_kind, "torchscript");
   EXPECT_EQ(r.task, "test.pt");
-  EXPECT_EQ(r.rows.size(), probes::count_evaluations(probes::compression_sweeps({"all", "conv", "fc"}, 2)));
+  EXPECT_EQ(r.rows.size(), probes::count_evaluations(probes::compression_preset(
+                               {probes::Scope::all(), probes::Scope::parse("conv"), probes::Scope::parse("fc")}, 2)));
   const std::map<std::string, std::vector<int64_t>> sizes = {
       {"all", {27, 3, 96, 2}}, {"conv", {27, 3}}, {"fc", {96, 2}}};
   for (const auto& layer : r.layers) {
@@ -118,7 +125,7 @@ TEST_F(ScriptProbeTest, AConvNetCompressesLayerByLayerAndWritesOneDirectory) {
     EXPECT_GT(layer.sigma_w, 0);
   }
   for (const auto& row : r.rows) {
-    if (row.probe == "shuffle" && row.scope == "conv") {
+    if (row.probe == probes::shuffle_probe() && row.scope == probes::Scope::parse("conv")) {
       EXPECT_EQ(row.report.total, 30);
     }
   }

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "probes/prune.h"
+
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/json_io.h"
@@ -54,7 +56,7 @@ size_t count_files(const fs::path& dir) {
 TEST(StudyTest, RunsEveryModelAndSweepThenResumesFromCache) {
   testing::TempDir tmp;
   const StudyConfig config = small_config(tmp);
-  const int64_t per_model = probes::count_evaluations(default_sweeps(config.probes, config.draws));
+  const int64_t per_model = probes::count_evaluations(config.sweeps());
   // 1 unperturbed + binarize 2 + shuffle 7 variants x 2 draws x 2 modes + prune 3 x 23 levels
   // x (1, 2, 1 draws) x 2 modes.
   EXPECT_EQ(per_model, 1 + 2 + 28 + 23 * 4 * 2);
@@ -117,7 +119,8 @@ TEST(StudyTest, ALayerProfileAnswersPerLayerWithoutChangingTheScores) {
   EXPECT_EQ(layers[2].entries, 2 * 8 + 2);
   for (const auto& l : layers) {
     // each answer is the rule of probes/compression.h applied to the study's own curves
-    const auto curve = probes::seed_curve(profiled.rows, {"prune", "magnitude", "full", l.layer});
+    const auto curve = probes::seed_curve(
+        profiled.rows, {probes::prune_probe(), "magnitude", probes::Mode::kFull, probes::Scope::parse(l.layer)});
     EXPECT_EQ(l.max_prune_magnitude, probes::largest_level_within(curve, l.full_accuracy - 2)) << l.layer;
     EXPECT_FALSE(std::isnan(l.max_prune_random)) << l.layer;
     EXPECT_FALSE(std::isnan(l.delta_bin)) << l.layer;
@@ -262,18 +265,6 @@ TEST(StudyTest, ResultRoundTripsThroughJson) {
   read_back.erase("rows");
   EXPECT_EQ(read_back.dump(), written.dump());
   EXPECT_THROW(StudyResult::from_json(core::Json{{"scores", core::Json::array()}}, "x.json"), core::Error);
-}
-
-TEST(StudyTest, DefaultSweepsCoverEveryProbeWithControlsAndSignedVariants) {
-  const auto specs = default_sweeps(study_probe_names(), 5);
-  // prune 3, binarize 2, noise 1, flip 3, shuffle 7, prune-shuffle 2
-  EXPECT_EQ(specs.size(), 18u);
-  EXPECT_EQ(probes::count_evaluations(specs), 1575);
-  const auto profile = default_sweeps({"prune"}, 5, {"fc1", "fc2"});
-  // per layer: magnitude pruning, binarize, shuffle B, and for the compression answer random
-  // pruning and noise
-  EXPECT_EQ(profile.size(), 3u + 2 * 5);
-  EXPECT_EQ(profile.back().scope.layer, "fc2");
 }
 
 }  // namespace

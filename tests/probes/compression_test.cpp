@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "probes/presets.h"
+
 namespace netprobe::probes {
 namespace {
 
@@ -20,7 +22,8 @@ TEST(CompressionTest, LargestLevelStopsAtTheFirstLevelBelowTheFloor) {
 
 SweepRow row(const std::string& probe, const std::string& variant, const std::string& scope, double level,
              double accuracy, int draw = 0, int64_t zeros = 0) {
-  SweepRow r{"t", 0, probe, variant, "full", scope, level, draw, accuracy, 0.1};
+  SweepRow r{"t",   0,    ProbeId::parse(probe), variant,  Mode::kFull, Scope::parse(scope),
+             level, draw, Metric::kAccuracy,     accuracy, 0.1};
   r.report = {100, zeros, zeros};
   return r;
 }
@@ -43,7 +46,8 @@ TEST(CompressionTest, AnswersPerScopeFromTheirOwnRowsOnly) {
   // Rows of scope "all" must not leak into fc1's answer.
   rows.push_back(row("prune", "magnitude", "all", 0.3, 10));
 
-  const auto layers = compress_by_layer(rows, {"fc1", "fc2"}, {{"fc1", 0.5}}, /*classes=*/2, /*max_drop=*/1.0);
+  const auto layers = compress_by_layer(rows, {Scope::parse("fc1"), Scope::parse("fc2")}, {{"fc1", 0.5}}, /*classes=*/2,
+                                        /*max_drop=*/1.0);
   ASSERT_EQ(layers.size(), 2u);
   const LayerCompression& fc1 = layers[0];
   EXPECT_EQ(fc1.layer, "fc1");
@@ -72,10 +76,11 @@ TEST(CompressionTest, AnswersPerScopeFromTheirOwnRowsOnly) {
 }
 
 TEST(CompressionTest, SweepsCoverEveryScopeWithTheDefaultGrids) {
-  const auto specs = compression_sweeps({"all", "conv"}, 3);
+  const auto specs = compression_preset({Scope::all(), Scope::parse("conv")}, 3);
   ASSERT_EQ(specs.size(), 10u);
-  EXPECT_EQ(specs[0].scope.label(), "all");
-  EXPECT_EQ(specs[5].scope.label(), "conv");
+  EXPECT_EQ(specs[0].scope().label(), "all");
+  EXPECT_EQ(specs[5].scope().label(), "conv");
+  for (const auto& spec : specs) EXPECT_FALSE(spec.evaluates(Mode::kSigned)) << spec.probe().name;
   // per scope: 23 magnitude + 23 x 3 random + 30 x 3 noise + 1 binarize + 3 shuffles
   EXPECT_EQ(count_evaluations(specs), 1 + 2 * (23 + 69 + 90 + 1 + 3));
 }

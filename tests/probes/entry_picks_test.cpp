@@ -88,5 +88,13 @@ TEST(EntryPicksTest, CountsMatchTensorReductionsIncludingNanAndStridedInputs) {
   EXPECT_EQ(count_changed(a.to(torch::kFloat64), b.to(torch::kFloat64)), 3);
 }
 
+TEST(EntryPicksTest, FractionCountIsFloorRobustToRoundOff) {
+  EXPECT_EQ(fraction_count(0.7, 10), 7);
+  EXPECT_EQ(fraction_count(1 - 0.3, 10), 7);
+  EXPECT_EQ(fraction_count(0.999, 50176), 50125);
+  EXPECT_EQ(fraction_count(0.35, 3), 1);
+  EXPECT_EQ(fraction_count(1.0, 64), 64);
+}
+
 }  // namespace
 }  // namespace netprobe::probes

@@ -12,13 +12,12 @@ SweepRow row(uint64_t seed, const std::string& probe, const std::string& variant
   SweepRow r;
   r.task = "t";
   r.seed = seed;
-  r.probe = probe;
+  r.probe = ProbeId::parse(probe);
   r.variant = variant;
-  r.mode = mode;
-  r.scope = "all";
+  r.mode = parse_mode(mode);
   r.level = level;
   r.draw = draw;
-  r.accuracy = accuracy;
+  r.value = accuracy;
   return r;
 }
 
@@ -35,7 +34,7 @@ TEST(ScoreTest, RowsOfALayerProfileNeverEnterTheScores) {
     for (const char* layer : {"fc1", "fc2"}) {
       for (SweepRow r : {row(seed, "binarize", "sign", "full", 0, 95), row(seed, "shuffle", "B", "full", 0, 20),
                          row(seed, "prune", "magnitude", "signed", 0.5, 99)}) {
-        r.scope = layer;
+        r.scope = Scope::parse(layer);
         rows.push_back(r);
       }
     }
@@ -111,15 +110,15 @@ TEST(ScoreTest, CurvesAreasAndPeaks) {
       rows.push_back(row(s, "prune", "magnitude", "signed", p, p == 0.5 ? 80.0 + static_cast<double>(s) : 50.0));
     }
   }
-  const auto signed_curve = curve(rows, "prune", "magnitude", "signed");
+  const auto signed_curve = seed_curve(rows, {ProbeId::parse("prune"), "magnitude", Mode::kSigned});
   ASSERT_EQ(signed_curve.size(), 3u);
-  EXPECT_DOUBLE_EQ(signed_curve[1].accuracy.median, 80.5);
+  EXPECT_DOUBLE_EQ(signed_curve[1].value.median, 80.5);
   const Peak p = peak_of(signed_curve);
   EXPECT_TRUE(p.found);
   EXPECT_DOUBLE_EQ(p.accuracy, 80.5);
   EXPECT_DOUBLE_EQ(p.level, 0.5);
   // Differences 40, 9.5, 40 on [0, 1]: trapezoids (40 + 9.5)/2 * 0.5 twice = 24.75.
-  EXPECT_DOUBLE_EQ(area_between(curve(rows, "prune", "magnitude", "full"), signed_curve, false), 24.75);
+  EXPECT_DOUBLE_EQ(area_between(seed_curve(rows, {ProbeId::parse("prune"), "magnitude"}), signed_curve, false), 24.75);
   EXPECT_DOUBLE_EQ(score_task(rows, 2, {}).areas["prune/magnitude"].get<double>(), 24.75);
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/seeding.h"
 #include "data/idx.h"
 
 namespace fs = std::filesystem;
@@ -44,6 +45,23 @@ void expect_close(const torch::Tensor& a, const torch::Tensor& b, double rtol, d
   const auto tol = atol + rtol * b.to(torch::kFloat64).abs();
   EXPECT_TRUE(diff.le(tol).all().item<bool>()) << "max abs difference " << diff.max().item<double>();
 }
+
+torch::Tensor weight_matrix(int64_t rows, int64_t cols, bool with_zeros) {
+  auto gen = core::make_generator(17);
+  torch::Tensor w = torch::randn({rows, cols}, gen);
+  if (with_zeros) w.masked_fill_(torch::rand({rows, cols}, gen).lt(0.2), 0.0);
+  return w;
+}
+
+core::NamedTensors small_mlp_params() {
+  auto gen = core::make_generator(3);
+  return {{"fc1.weight", torch::randn({8, 20}, gen)},
+          {"fc1.bias", torch::randn({8}, gen)},
+          {"fc2.weight", torch::randn({2, 8}, gen)},
+          {"fc2.bias", torch::randn({2}, gen)}};
+}
+
+torch::Tensor sorted_values(const torch::Tensor& t) { return std::get<0>(t.flatten().sort()); }
 
 std::string error_of(const std::function<void()>& fn) {
   try {

@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "core/checkpoint.h"
+
 namespace netprobe::testing {
 
 /// A fresh directory under the system temp dir, removed when the object dies.
@@ -35,6 +37,17 @@ class SeededTest : public ::testing::Test {
 
 /// Fails the test unless |a - b| <= atol + rtol * |b| elementwise (and shapes match).
 void expect_close(const torch::Tensor& a, const torch::Tensor& b, double rtol = 1e-6, double atol = 1e-8);
+
+/// A weight matrix with distinct magnitudes, mixed signs and (with_zeros) ~20% exact zeros,
+/// the same for the same arguments (drawn from seed 17).
+torch::Tensor weight_matrix(int64_t rows, int64_t cols, bool with_zeros);
+
+/// The parameters of a small 20-8-2 MLP (fc1.weight, fc1.bias, fc2.weight, fc2.bias), N(0, 1)
+/// entries drawn from seed 3.
+core::NamedTensors small_mlp_params();
+
+/// The entries of `t`, flattened and sorted ascending: equal multisets compare equal.
+torch::Tensor sorted_values(const torch::Tensor& t);
 
 /// The message of the exception `fn` throws, or "" if it returns normally.
 std::string error_of(const std::function<void()>& fn);

@@ -6,11 +6,15 @@
 
 #include <fmt/format.h>
 
-#include "probes/catalog.h"
-#include "probes/row_groups.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/run_dir.h"
+#include "probes/binarize.h"
+#include "probes/noise.h"
+#include "probes/presets.h"
+#include "probes/prune.h"
+#include "probes/row_groups.h"
+#include "probes/shuffle.h"
 #include "train/progress_bar.h"
 
 namespace netprobe::experiments {
@@ -21,19 +25,10 @@ using probes::SweepSpec;
 
 namespace {
 
-// Vector entries are O(1) (|a|^2 / N = 1) and a perturbation reaches the overlaps averaged over
-// N neurons, so the grid runs past the MLP's (which stops at 1): 2^-7 .. 2^3, 31 points.
-std::vector<double> noise_grid() {
-  std::vector<double> grid;
-  for (int k = 0; k <= 30; ++k) grid.push_back(std::pow(2.0, -7.0 + k / 3.0));
-  return grid;
-}
-
 // Level -> median explained % over draws, for one probe variant and mode in one scope.
-std::map<double, double> medians(const std::vector<SweepRow>& rows, const std::string& scope, const std::string& probe,
-                                 const std::string& variant, const std::string& mode) {
+std::map<double, double> medians(const std::vector<SweepRow>& rows, const probes::RowSelection& selection) {
   std::map<double, double> out;
-  for (const auto& p : probes::pooled_curve(rows, {probe, variant, mode, scope})) out[p.level] = p.accuracy.median;
+  for (const auto& p : probes::pooled_curve(rows, selection)) out[p.level] = p.value.median;
   return out;
 }
 
@@ -51,59 +46,46 @@ double at_zero(const std::map<double, double>& curve) { return curve.empty() ? 0
 
 }  // namespace
 
-std::vector<SweepSpec> rnn_sweeps(const std::vector<std::string>& scopes) {
-  std::vector<SweepSpec> specs;
-  for (const auto& layer : scopes) {
-    const Scope scope{layer};
-    specs.push_back({"prune", "magnitude", probes::pruning_grid(), true, true, 1, scope});
-    specs.push_back({"prune", "random", probes::pruning_grid(), true, true, 5, scope});
-    specs.push_back({"binarize", "sign", {0}, true, false, 1, scope});
-    specs.push_back({"binarize", "scaled", {0}, true, false, 1, scope});
-    specs.push_back({"noise", "gaussian", noise_grid(), true, false, 5, scope});
-    specs.push_back({"flip", "smallest", probes::default_levels("flip"), true, false, 1, scope});
-    specs.push_back({"flip", "random", probes::default_levels("flip"), true, false, 5, scope});
-    specs.push_back({"shuffle", "A", {0}, true, false, 5, scope});
-    specs.push_back({"shuffle", "B", {0}, true, false, 5, scope});
-  }
-  return specs;
-}
-
 probes::BatchEvaluator rnn_evaluator(const RnnRunConfig& config, const models::RnnTaskData& task) {
   auto rnn = std::make_shared<models::LowRankRnn>(config.rnn_options());
   const double silent = models::rnn_loss(torch::zeros_like(task.targets), task).item<double>();
   return [rnn, task, silent](const std::vector<core::NamedTensors>& sets) {
     torch::NoGradGuard no_grad;
-    std::vector<train::ClassifierMetrics> out;
+    std::vector<probes::Evaluation> out;
     for (const auto& params : sets) {
       for (const auto& [name, value] : params) (*rnn)->named_parameters()[name].copy_(value);
       const double loss = models::rnn_loss((*rnn)->forward(task.inputs), task).item<double>();
-      out.push_back({loss, 100.0 * (1.0 - loss / silent), task.inputs.size(0)});
+      out.push_back({100.0 * (1.0 - loss / silent), loss});
     }
     return out;
   };
 }
 
 std::vector<RnnProbeSummary> summarize_rnn_probes(const std::vector<SweepRow>& rows) {
-  std::vector<std::string> scopes;
+  std::vector<Scope> scopes;
   double full = 0;
   for (const auto& r : rows) {
-    if (r.probe == "none") full = r.accuracy;
-    if (r.probe != "none" && std::find(scopes.begin(), scopes.end(), r.scope) == scopes.end())
+    if (r.probe.is_intact()) {
+      full = r.value;
+    } else if (std::find(scopes.begin(), scopes.end(), r.scope) == scopes.end()) {
       scopes.push_back(r.scope);
+    }
   }
   std::vector<RnnProbeSummary> out;
   for (const auto& scope : scopes) {
     RnnProbeSummary s;
-    s.scope = scope;
+    s.scope = scope.label();
     s.full = full;
-    s.binarized = at_zero(medians(rows, scope, "binarize", "sign", "full"));
-    s.binarized_scaled = at_zero(medians(rows, scope, "binarize", "scaled", "full"));
-    s.shuffled_a = at_zero(medians(rows, scope, "shuffle", "A", "full"));
-    s.shuffled_b = at_zero(medians(rows, scope, "shuffle", "B", "full"));
+    using probes::Mode;
+    s.binarized = at_zero(medians(rows, {probes::binarize_probe(), "sign", Mode::kFull, scope}));
+    s.binarized_scaled = at_zero(medians(rows, {probes::binarize_probe(), "scaled", Mode::kFull, scope}));
+    s.shuffled_a = at_zero(medians(rows, {probes::shuffle_probe(), "A", Mode::kFull, scope}));
+    s.shuffled_b = at_zero(medians(rows, {probes::shuffle_probe(), "B", Mode::kFull, scope}));
     const double floor = 0.9 * full;
-    s.max_prune = largest_level_keeping(medians(rows, scope, "prune", "magnitude", "full"), floor);
-    s.max_prune_signed = largest_level_keeping(medians(rows, scope, "prune", "magnitude", "signed"), floor);
-    s.max_noise = largest_level_keeping(medians(rows, scope, "noise", "gaussian", "full"), floor);
+    s.max_prune = largest_level_keeping(medians(rows, {probes::prune_probe(), "magnitude", Mode::kFull, scope}), floor);
+    s.max_prune_signed =
+        largest_level_keeping(medians(rows, {probes::prune_probe(), "magnitude", Mode::kSigned, scope}), floor);
+    s.max_noise = largest_level_keeping(medians(rows, {probes::noise_probe(), "gaussian", Mode::kFull, scope}), floor);
     out.push_back(s);
   }
   return out;
@@ -111,7 +93,8 @@ std::vector<RnnProbeSummary> summarize_rnn_probes(const std::vector<SweepRow>& r
 
 void RnnProbeConfig::validate() const {
   for (const auto& s : scopes) {
-    for (const auto& part : Scope{s == "all" ? "" : s}.names()) {
+    const Scope scope = Scope::parse(s);
+    for (const auto& part : scope.layers()) {
       if (part != "m" && part != "U" && part != "V" && part != "z") {
         throw core::UsageError(fmt::format("--scopes: unknown vector '{}' in '{}' (m, U, V, z, all)", part, s));
       }
@@ -120,11 +103,13 @@ void RnnProbeConfig::validate() const {
   if (scopes.empty() && !profile) throw core::UsageError("--scopes: need at least one scope");
 }
 
-std::vector<std::string> RnnProbeConfig::scope_layers() const {
-  std::vector<std::string> layers;
-  for (const auto& s : scopes) layers.push_back(s == "all" ? "" : s);
-  if (profile) layers.insert(layers.end(), {"m", "U", "V", "z"});
-  return layers;
+std::vector<Scope> RnnProbeConfig::probed_scopes() const {
+  std::vector<Scope> out;
+  for (const auto& s : scopes) out.push_back(Scope::parse(s));
+  if (profile) {
+    for (const char* vector : {"m", "U", "V", "z"}) out.push_back(Scope::parse(vector));
+  }
+  return out;
 }
 
 core::Json RnnProbeResult::to_json() const {
@@ -148,11 +133,7 @@ core::Json RnnProbeResult::to_json() const {
 RnnProbeResult RnnProbeResult::from_json(const core::Json& json, const std::string& source) {
   RnnProbeResult r;
   r.run = RnnRunConfig::from_json(json.at("config"), source);
-  try {
-    for (const auto& row : json.at("rows")) r.rows.push_back(SweepRow::from_json(row));
-  } catch (const std::exception& e) {
-    throw core::Error(fmt::format("{}: invalid rows ({})", source, e.what()));
-  }
+  r.rows = probes::rows_from_json(json.at("rows"), source);
   r.summary = summarize_rnn_probes(r.rows);  // derived, so it always agrees with the rows
   return r;
 }
@@ -164,16 +145,17 @@ RnnProbeResult run_rnn_probe(const RnnProbeConfig& config) {
   const models::RnnTaskData task = run.config.task_data();
   RnnProbeResult result;
   result.run = run.config;
-  const std::vector<probes::SweepSpec> specs = rnn_sweeps(config.scope_layers());
+  const std::vector<probes::SweepSpec> specs = probes::rnn_preset(config.probed_scopes());
   train::ProgressBar bar("rnn probe", probes::count_evaluations(specs), config.progress);
   probes::SweepContext context{run.config.task, run.config.seed};
+  context.metric = probes::Metric::kVarianceExplained;
   context.progress = [&](int64_t done, int64_t) { bar.update(done, ""); };
   result.rows = probes::run_sweeps(core::parameters_of(*run.rnn), specs, rnn_evaluator(run.config, task), context);
   bar.finish();
   result.summary = summarize_rnn_probes(result.rows);
   if (config.out.empty()) return result;
   core::StagedDirectory staged(config.out, core::kind::kRnnProbe);
-  core::write_file_atomic(staged.staging() / "rows.csv", probes::rows_to_csv(result.rows, "variance_explained"));
+  core::write_file_atomic(staged.staging() / "rows.csv", probes::rows_to_csv(result.rows));
   core::write_json(staged.staging() / "result.json", result.to_json());
   core::write_meta(staged.staging(), core::kind::kRnnProbe,
                    {{"model", config.model.string()}, {"scopes", config.scopes}, {"profile", config.profile}});

@@ -1,8 +1,8 @@
 #pragma once
-/// `netprobe rnn probe`: the probes of PROBES.md on a trained low-rank RNN. Its vectors are the
-/// weights (an N x R matrix is one tensor, like a layer) and the task loss is the metric: a row's
-/// `accuracy` is the variance explained, 100 (1 - L / L_0) with L_0 the loss of a silent network
-/// (y = 0): 100 is perfect, 0 no better than silence.
+/// `netprobe rnn probe`: the probes of PROBES.md on a trained low-rank RNN (probes::rnn_preset).
+/// Its vectors are the weights (an N x R matrix is one tensor, like a layer) and the metric is the
+/// variance explained, 100 (1 - L / L_0) with L_0 the loss of a silent network (y = 0): 100 is
+/// perfect, 0 no better than silence.
 ///
 ///   RnnProbeConfig c;  c.model = "runs/filter";  c.out = "runs/filter-probes";
 ///   RnnProbeResult r = run_rnn_probe(c);   // r.summary[0].binarized
@@ -10,15 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "probes/sweep.h"
 #include "experiments/rnn/run.h"
+#include "probes/sweep.h"
 
 namespace netprobe::experiments {
-
-/// Per scope ("U+V" the connectivity, "" everything, or one vector "m", "U", "V", "z"):
-/// magnitude/random pruning (as is and signed), sign/scaled binarization, Gaussian noise,
-/// smallest/random sign flips, shuffles A and B. Noise runs on 2^-7 .. 2^3.
-std::vector<probes::SweepSpec> rnn_sweeps(const std::vector<std::string>& scopes);
 
 /// Evaluates parameter sets (m, U, V, z) on the task, without gradients.
 probes::BatchEvaluator rnn_evaluator(const RnnRunConfig& config, const models::RnnTaskData& task);
@@ -44,8 +39,8 @@ struct RnnProbeConfig {
   bool progress = false;      ///< a progress bar over the evaluations (stderr, terminals only)
   /// UsageError naming --scopes for an unknown vector.
   void validate() const;
-  /// The scope labels probed, in order ("" for all).
-  std::vector<std::string> scope_layers() const;
+  /// The scopes probed, in order.
+  std::vector<probes::Scope> probed_scopes() const;
 };
 
 struct RnnProbeResult {

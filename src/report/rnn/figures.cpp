@@ -5,6 +5,10 @@
 
 #include <fmt/format.h>
 
+#include "probes/flip.h"
+#include "probes/noise.h"
+#include "probes/prune.h"
+
 #include "probes/row_groups.h"
 #include "report/line_figure.h"
 
@@ -158,25 +162,27 @@ std::vector<Figure> rnn_memory_figures(const std::vector<experiments::MemoryRun>
 
 namespace {
 
-Figure probe_figure(const std::vector<probes::SweepRow>& rows, const std::string& probe, const std::string& xlabel,
-                    bool log_x, const std::string& label) {
+Figure probe_figure(const std::vector<probes::SweepRow>& rows, const probes::ProbeDefinition& probe,
+                    const std::string& xlabel, const std::string& label) {
   // The (variant, mode, scope) combinations of this probe, in label order.
   std::map<std::string, probes::RowSelection> selections;
   for (const auto& r : rows) {
-    if (r.probe == probe)
-      selections[fmt::format("{} {} [{}]", r.variant, r.mode, r.scope)] = {r.probe, r.variant, r.mode, r.scope};
+    if (r.probe == probe) {
+      selections[fmt::format("{} {} [{}]", r.variant, probes::to_string(r.mode), r.scope.label())] = {
+          r.probe, r.variant, r.mode, r.scope};
+    }
   }
   std::vector<Series> out;
   for (const auto& [name, selection] : selections) {
     Series s{name, {}, {}, "linespoints"};
     for (const auto& p : probes::pooled_curve(rows, selection)) {
       s.x.push_back(p.level);
-      s.y.push_back(p.accuracy.median);
+      s.y.push_back(p.value.median);
     }
     out.push_back(std::move(s));
   }
-  return line_figure("rnn_" + probe, label + ": " + probe + ", variance explained (median over draws)", xlabel,
-                     "variance explained (%)", {.log_x = log_x, .key = "bottom left"}, out);
+  return line_figure("rnn_" + probe.name, label + ": " + probe.name + ", variance explained (median over draws)",
+                     xlabel, "variance explained (%)", {.log_x = probe.log_axis(), .key = "bottom left"}, out);
 }
 
 }  // namespace
@@ -210,9 +216,9 @@ Figure rnn_decode_figure(const std::vector<experiments::DecodeScore>& scores, co
 }
 
 std::vector<Figure> rnn_probe_figures(const std::vector<probes::SweepRow>& rows, const std::string& label) {
-  return {probe_figure(rows, "prune", "fraction pruned p", false, label),
-          probe_figure(rows, "noise", "Gaussian noise sigma", true, label),
-          probe_figure(rows, "flip", "fraction of signs flipped q", false, label)};
+  return {probe_figure(rows, probes::prune_probe(), probes::prune_probe().level.axis_label, label),
+          probe_figure(rows, probes::noise_probe(), "Gaussian noise sigma", label),
+          probe_figure(rows, probes::flip_probe(), probes::flip_probe().level.axis_label, label)};
 }
 
 }  // namespace netprobe::report

@@ -3,11 +3,12 @@
 
 #include <gtest/gtest.h>
 
-#include "probes/catalog.h"
 #include "core/errors.h"
 #include "core/json_io.h"
 #include "core/run_dir.h"
 #include "core/seeding.h"
+#include "probes/binarize.h"
+#include "probes/presets.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::experiments {
@@ -38,9 +39,9 @@ TEST(RnnProbes, ExplainedVarianceOfTrainedRandomAndSilentNetworks) {
   const auto metrics = evaluate({core::parameters_of(*rnn), silent});
   const double l0 = models::rnn_loss(torch::zeros_like(task.targets), task).item<double>();
   EXPECT_NEAR(metrics[0].loss, models::rnn_loss(rnn->forward(task.inputs), task).item<double>(), 1e-14);
-  EXPECT_NEAR(metrics[0].accuracy, 100 * (1 - metrics[0].loss / l0), 1e-12);
-  EXPECT_GT(metrics[0].accuracy, 99.9);
-  EXPECT_DOUBLE_EQ(metrics[1].accuracy, 0.0);
+  EXPECT_NEAR(metrics[0].value, 100 * (1 - metrics[0].loss / l0), 1e-12);
+  EXPECT_GT(metrics[0].value, 99.9);
+  EXPECT_DOUBLE_EQ(metrics[1].value, 0.0);
   EXPECT_DOUBLE_EQ(metrics[1].loss, l0);
 }
 
@@ -49,12 +50,12 @@ TEST(RnnProbes, SweepsCoverEveryScopeAndBinarizingTheConnectivityLeavesInputAndR
   models::LowRankRnn rnn(config.rnn_options());
   train_rnn(config, rnn, false);
   const auto params = core::parameters_of(*rnn);
-  const auto specs = rnn_sweeps({"U+V", "m"});
+  const auto specs = probes::rnn_preset({Scope::parse("U+V"), Scope::parse("m")});
   const auto rows = probes::run_sweeps(params, specs, rnn_evaluator(config, config.task_data()), {"filter", 0});
   EXPECT_EQ(static_cast<int64_t>(rows.size()), probes::count_evaluations(specs));
   auto gen = core::make_generator(0);
   const probes::ProbeOutput bin =
-      probes::apply_probe(probes::make_probe("binarize", "sign"), params, Scope{"U+V"}, 0, gen);
+      probes::apply_probe(probes::binarize_probe().build("sign"), params, Scope::parse("U+V"), 0, gen);
   EXPECT_EQ(bin.report.total, 2 * config.n);  // U and V, N x 1 each
   for (size_t i = 0; i < params.size(); ++i) {
     const bool connectivity = params[i].first == "U" || params[i].first == "V";
@@ -79,10 +80,15 @@ TEST(RnnProbes, RunWritesARunDirectoryWhoseResultReadsBack) {
   probe.scopes = {"U+V"};
   probe.out = tmp / "probe";
   const RnnProbeResult result = run_rnn_probe(probe);
-  EXPECT_EQ(static_cast<int64_t>(result.rows.size()), probes::count_evaluations(rnn_sweeps({"U+V"})));
+  EXPECT_EQ(static_cast<int64_t>(result.rows.size()),
+            probes::count_evaluations(probes::rnn_preset({Scope::parse("U+V")})));
   const core::Json written = core::read_json(tmp / "probe" / "result.json");
   const RnnProbeResult back = RnnProbeResult::from_json(written, "result.json");
   EXPECT_EQ(back.to_json().dump(), written.dump());  // dump: NaN is written as null
+  EXPECT_TRUE(written["rows"][0].contains("variance_explained"));
+  EXPECT_EQ(core::read_file(tmp / "probe" / "rows.csv")
+                .rfind("task,seed,probe,variant,mode,scope,level,draw,variance_explained,", 0),
+            0u);
   EXPECT_EQ(core::run_kind(tmp / "probe"), core::kind::kRnnProbe);
   probe.scopes = {"U+W"};
   EXPECT_THROW(run_rnn_probe(probe), core::UsageError);

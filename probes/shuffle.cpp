@@ -1,7 +1,7 @@
-// The bipartite shuffles A-G of tensor_ops.h, in plain loops over the weights: their tensor-op
-// versions spent most of their time in nonzero, index_put and sorts (bench_probes
-// BM_GenerateVariants), and the sweeps repeat them hundreds of times per model.
-#include "probes/tensor_ops.h"
+// The bipartite shuffles A-G in plain loops over the weights: their tensor-op versions spent most
+// of their time in nonzero, index_put and sorts (bench_probes BM_GenerateVariants), and the
+// sweeps repeat them hundreds of times per model.
+#include "probes/shuffle.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,9 +9,10 @@
 #include <random>
 
 #include <ATen/Dispatch.h>
+#include <fmt/format.h>
 
-#include "probes/entry_picks.h"
 #include "core/errors.h"
+#include "probes/entry_picks.h"
 
 namespace netprobe::probes {
 namespace {
@@ -164,6 +165,40 @@ torch::Tensor switch_positive_edges(const torch::Tensor& w, at::Generator& gen, 
     e2 = {u2, v1};
   }
   return m.to(w.scalar_type()).view(w.sizes());
+}
+
+ProbeStage shuffle_stage(const std::string& variant) {
+  if (variant == "G") {
+    return {[](const torch::Tensor& w, double, at::Generator& gen) { return switch_positive_edges(w, gen); }, false};
+  }
+  static const std::vector<std::pair<std::string, ShuffleGroups>> table = {
+      {"A", ShuffleGroups::kAll},        {"B", ShuffleGroups::kSign},          {"C", ShuffleGroups::kInputNode},
+      {"D", ShuffleGroups::kOutputNode}, {"E", ShuffleGroups::kInputNodeSign}, {"F", ShuffleGroups::kOutputNodeSign}};
+  for (const auto& [name, groups] : table) {
+    if (name != variant) continue;
+    return {[groups = groups](const torch::Tensor& w, double, at::Generator& gen) {
+              return shuffle_within_groups(w, groups, gen);
+            },
+            false};
+  }
+  throw core::UsageError(fmt::format("shuffle: unknown variant '{}'", variant));
+}
+
+const ProbeDefinition& shuffle_probe() {
+  static const ProbeDefinition definition{
+      .name = "shuffle",
+      .description = "bipartite randomizations of each weight matrix",
+      .variants = {"A", "B", "C", "D", "E", "F", "G"},
+      .level = {LevelKind::kNone, "", ""},
+      .default_levels = {0.0},
+      .signed_mode = true,
+      .study_variants = {"A", "B", "C", "D", "E", "F", "G"},
+      .make =
+          [](const std::string& variant) {
+            return Probe{{shuffle_stage(variant)}, true};
+          },
+  };
+  return definition;
 }
 
 }  // namespace netprobe::probes
