@@ -108,13 +108,13 @@ void latent_gradient_bench(benchmark::State& state, Gradient gradient) {
 
 void BM_LatentGradientAutograd(benchmark::State& state) {
   latent_gradient_bench(state, [](const torch::Tensor& s, const models::RnnTaskData& t) {
-    return models::latent_overlap_gradient(s, t, 1, models::RnnActivation::kTanh, kDt);
+    return models::latent_overlap_gradient(s, t, {1, models::RnnActivation::kTanh, kDt});
   });
 }
 
 void BM_LatentGradientAdjoint(benchmark::State& state) {
   latent_gradient_bench(state, [](const torch::Tensor& s, const models::RnnTaskData& t) {
-    return models::latent_overlap_gradient_adjoint(s, t, 1, models::RnnActivation::kTanh, kDt);
+    return models::latent_overlap_gradient_adjoint(s, t, {1, models::RnnActivation::kTanh, kDt});
   });
 }
 
@@ -146,9 +146,15 @@ int main(int argc, char** argv) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / calls;
   };
   const double autograd = seconds_per_call(
-      [&] { return models::latent_overlap_gradient(sigma, task, 1, models::RnnActivation::kTanh, kDt); }, 20);
+      [&] {
+        return models::latent_overlap_gradient(sigma, task, {1, models::RnnActivation::kTanh, kDt});
+      },
+      20);
   const double adjoint = seconds_per_call(
-      [&] { return models::latent_overlap_gradient_adjoint(sigma, task, 1, models::RnnActivation::kTanh, kDt); }, 200);
+      [&] {
+        return models::latent_overlap_gradient_adjoint(sigma, task, {1, models::RnnActivation::kTanh, kDt});
+      },
+      200);
   fmt::print("latent overlap gradient (tanh, R=1, T={}): adjoint {:.3f} ms vs autograd {:.2f} ms per epoch: {:.0f}x\n",
              kSteps, 1e3 * adjoint, 1e3 * autograd, autograd / adjoint);
   return 0;

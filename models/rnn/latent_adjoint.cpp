@@ -128,8 +128,9 @@ double closure_gain(RnnActivation activation, double delta, double* dgain) {
   return 1;
 }
 
-torch::Tensor latent_overlap_gradient_adjoint(const torch::Tensor& sigma, const RnnTaskData& task, int64_t rank,
-                                              RnnActivation activation, double dt, double* loss) {
+torch::Tensor latent_overlap_gradient_adjoint(const torch::Tensor& sigma, const RnnTaskData& task,
+                                              const RnnDynamics& dynamics, double* loss) {
+  const auto& [rank, activation, dt] = dynamics;
   const LatentOverlaps o = read_overlaps(sigma, rank);
   LatentOverlaps grad(rank);
   const torch::Tensor x = task.inputs.to(torch::kFloat64).contiguous();

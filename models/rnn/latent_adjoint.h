@@ -4,7 +4,7 @@
 /// trial, so autograd's ~20 graph nodes per time step cost far more than the arithmetic.
 ///
 ///   double loss = 0;
-///   torch::Tensor e = latent_overlap_gradient_adjoint(sigma, task, rank, RnnActivation::kTanh, dt, &loss);
+///   torch::Tensor e = latent_overlap_gradient_adjoint(sigma, task, {rank, RnnActivation::kTanh, dt}, &loss);
 ///
 /// The gain g(Delta) of tanh comes from a table of the same quadrature that `gain` uses, with
 /// cubic Hermite interpolation in Delta (relative error below 1e-9 for Delta <= 64; beyond the
@@ -17,7 +17,7 @@ namespace netprobe::models {
 double closure_gain(RnnActivation activation, double delta, double* dgain);
 
 /// E and (if `loss` is set) the loss, as latent_overlap_gradient computes them with autograd.
-torch::Tensor latent_overlap_gradient_adjoint(const torch::Tensor& sigma, const RnnTaskData& task, int64_t rank,
-                                              RnnActivation activation, double dt, double* loss = nullptr);
+torch::Tensor latent_overlap_gradient_adjoint(const torch::Tensor& sigma, const RnnTaskData& task,
+                                              const RnnDynamics& dynamics, double* loss = nullptr);
 
 }  // namespace netprobe::models

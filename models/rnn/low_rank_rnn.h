@@ -29,6 +29,14 @@ torch::Tensor rnn_activation(RnnActivation activation, const torch::Tensor& x);
 /// model all take it from here.
 int64_t readout_lag(RnnActivation activation);
 
+/// What the latent model and the overlap theory need of a network apart from its size: rank R,
+/// activation phi and Euler step dt (N and T come from the vectors and the data).
+struct RnnDynamics {
+  int64_t rank = 1;
+  RnnActivation activation = RnnActivation::kLinear;
+  double dt = 0.05;
+};
+
 struct LowRankRnnOptions {
   LowRankRnnOptions(int64_t n, int64_t rank) : n_(n), rank_(rank) {}
   TORCH_ARG(int64_t, n);
@@ -36,6 +44,7 @@ struct LowRankRnnOptions {
   TORCH_ARG(RnnActivation, activation) = RnnActivation::kLinear;
   TORCH_ARG(double, dt) = 0.05;
   TORCH_ARG(int64_t, steps) = 400;  ///< T
+  RnnDynamics dynamics() const { return {rank(), activation(), dt()}; }
 };
 
 /// UsageError for rank < 1, N < rank, dt <= 0 or T < 1, naming the option.

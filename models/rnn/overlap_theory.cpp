@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "models/rnn/latent_adjoint.h"
 #include "models/rnn/kernel.h"
+#include "models/rnn/latent_adjoint.h"
 
 namespace netprobe::models {
 namespace {
@@ -68,8 +68,8 @@ torch::Tensor gain(RnnActivation activation, const torch::Tensor& delta) {
   return torch::ones_like(delta);
 }
 
-torch::Tensor latent_outputs(const torch::Tensor& sigma, const torch::Tensor& inputs, int64_t rank,
-                             RnnActivation activation, double dt) {
+torch::Tensor latent_outputs(const torch::Tensor& sigma, const torch::Tensor& inputs, const RnnDynamics& dynamics) {
+  const auto& [rank, activation, dt] = dynamics;
   const OverlapLayout l{rank};
   const torch::Tensor zm = sigma[l.z()][l.m()];
   const torch::Tensor zu = sigma[l.z()].narrow(0, l.u(0), rank);
@@ -123,20 +123,20 @@ torch::Tensor linear_overlap_gradient(const torch::Tensor& sigma, const RnnTaskD
 
 }  // namespace
 
-torch::Tensor overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, int64_t rank,
-                               RnnActivation activation, double dt, double* loss) {
-  if (activation == RnnActivation::kLinear) {
-    torch::Tensor e = linear_overlap_gradient(sigma, task, rank, dt, loss);
+torch::Tensor overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, const RnnDynamics& dynamics,
+                               double* loss) {
+  if (dynamics.activation == RnnActivation::kLinear) {
+    torch::Tensor e = linear_overlap_gradient(sigma, task, dynamics.rank, dynamics.dt, loss);
     if (e.defined()) return e;
   }
-  return latent_overlap_gradient_adjoint(sigma, task, rank, activation, dt, loss);
+  return latent_overlap_gradient_adjoint(sigma, task, dynamics, loss);
 }
 
-torch::Tensor latent_overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, int64_t rank,
-                                      RnnActivation activation, double dt, double* loss) {
+torch::Tensor latent_overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, const RnnDynamics& dynamics,
+                                      double* loss) {
   torch::AutoGradMode grad_on(true);
   torch::Tensor s = sigma.detach().clone().requires_grad_(true);
-  const torch::Tensor l = rnn_loss(latent_outputs(s, task.inputs, rank, activation, dt), task);
+  const torch::Tensor l = rnn_loss(latent_outputs(s, task.inputs, dynamics), task);
   if (loss != nullptr) *loss = l.item<double>();
   return sym(torch::autograd::grad({l}, {s})[0]);
 }
@@ -146,29 +146,26 @@ torch::Tensor exact_map_step(const torch::Tensor& sigma, const torch::Tensor& e,
   return p.matmul(sigma).matmul(p);
 }
 
-torch::Tensor flow_step(const torch::Tensor& sigma, const torch::Tensor& e, const RnnTaskData& task, int64_t rank,
-                        RnnActivation activation, double dt, double eta, double h, FlowMethod method) {
+torch::Tensor flow_step(const torch::Tensor& sigma, const torch::Tensor& e, const RnnTaskData& task,
+                        const RnnDynamics& dynamics, double eta, double h, FlowMethod method) {
   const auto velocity = [&](const torch::Tensor& s, const torch::Tensor& grad) {
     return -2 * eta * (grad.matmul(s) + s.matmul(grad));
   };
-  const auto field = [&](const torch::Tensor& s) {
-    return velocity(s, overlap_gradient(s, task, rank, activation, dt));
-  };
+  const auto field = [&](const torch::Tensor& s) { return velocity(s, overlap_gradient(s, task, dynamics)); };
   const torch::Tensor k1 = velocity(sigma, e);
   if (method == FlowMethod::kEuler) return sigma + h * k1;
   const torch::Tensor k2 = field(sigma + h / 2 * k1), k3 = field(sigma + h / 2 * k2), k4 = field(sigma + h * k3);
   return sigma + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
 }
 
-torch::Tensor integrate_flow(const torch::Tensor& sigma0, const RnnTaskData& task, int64_t rank,
-                             RnnActivation activation, double dt, double eta, int64_t epochs, FlowMethod method,
-                             int64_t substeps) {
+torch::Tensor integrate_flow(const torch::Tensor& sigma0, const RnnTaskData& task, const RnnDynamics& dynamics,
+                             double eta, int64_t epochs, FlowMethod method, int64_t substeps) {
   const double h = 1.0 / static_cast<double>(substeps);
   std::vector<torch::Tensor> out = {sigma0};
   torch::Tensor s = sigma0;
   for (int64_t epoch = 0; epoch < epochs; ++epoch) {
     for (int64_t k = 0; k < substeps; ++k) {
-      s = flow_step(s, overlap_gradient(s, task, rank, activation, dt), task, rank, activation, dt, eta, h, method);
+      s = flow_step(s, overlap_gradient(s, task, dynamics), task, dynamics, eta, h, method);
     }
     out.push_back(s);
   }

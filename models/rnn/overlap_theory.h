@@ -32,31 +32,29 @@ torch::Tensor overlap_matrix(const torch::Tensor& c);
 torch::Tensor visible_mask(int64_t rank, RnnActivation activation);
 
 /// Outputs [batch, T] of the latent (R+1)-dimensional model for overlaps `sigma`.
-torch::Tensor latent_outputs(const torch::Tensor& sigma, const torch::Tensor& inputs, int64_t rank,
-                             RnnActivation activation, double dt);
+torch::Tensor latent_outputs(const torch::Tensor& sigma, const torch::Tensor& inputs, const RnnDynamics& dynamics);
 
 /// E = sym(dL/dSigma). Linear phi: exactly, from the fused kernel on a (2R+2)-neuron network
 /// realizing Sigma; otherwise (or if Sigma is singular) the latent model's hand-written adjoint
 /// (latent_adjoint.h).
-torch::Tensor overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, int64_t rank,
-                               RnnActivation activation, double dt, double* loss = nullptr);
+torch::Tensor overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, const RnnDynamics& dynamics,
+                               double* loss = nullptr);
 /// E by automatic differentiation through the latent model (Gaussian closure for tanh, erf_s):
 /// the reference the adjoint is tested and benchmarked against.
-torch::Tensor latent_overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, int64_t rank,
-                                      RnnActivation activation, double dt, double* loss = nullptr);
+torch::Tensor latent_overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, const RnnDynamics& dynamics,
+                                      double* loss = nullptr);
 
 /// One step of vector gradient descent at rate eta*N, seen in overlap space (exact for linear).
 torch::Tensor exact_map_step(const torch::Tensor& sigma, const torch::Tensor& e, double eta);
 
 enum class FlowMethod { kEuler, kRk4 };
 /// One step of length h (in epochs) of the gradient flow from sigma, whose E is given.
-torch::Tensor flow_step(const torch::Tensor& sigma, const torch::Tensor& e, const RnnTaskData& task, int64_t rank,
-                        RnnActivation activation, double dt, double eta, double h, FlowMethod method);
+torch::Tensor flow_step(const torch::Tensor& sigma, const torch::Tensor& e, const RnnTaskData& task,
+                        const RnnDynamics& dynamics, double eta, double h, FlowMethod method);
 /// Integrates the gradient flow over `epochs` (time in units of GD steps), `substeps` per epoch.
 /// Returns Sigma after each epoch ([epochs + 1, k, k], including the start).
-torch::Tensor integrate_flow(const torch::Tensor& sigma0, const RnnTaskData& task, int64_t rank,
-                             RnnActivation activation, double dt, double eta, int64_t epochs, FlowMethod method,
-                             int64_t substeps = 1);
+torch::Tensor integrate_flow(const torch::Tensor& sigma0, const RnnTaskData& task, const RnnDynamics& dynamics,
+                             double eta, int64_t epochs, FlowMethod method, int64_t substeps = 1);
 
 /// Quantities the gradient flow conserves: eigenvalues of S Sigma with S = diag(+1 on A, -1 on
 /// B) (linear), Sigma_vv - Sigma_uu (any phi), sigma_zz - sigma_mm (linear), flattened.

@@ -25,27 +25,27 @@ std::string to_string(Integrator integrator) {
   return "map";
 }
 
-std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const RnnTaskData& task, int64_t rank,
-                                             RnnActivation activation, double dt, const GdSchedule& schedule,
+std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const RnnTaskData& task,
+                                             const RnnDynamics& dynamics, const GdSchedule& schedule,
                                              Integrator integrator) {
   return theory_trajectory(
-      sigma0, [&](int) -> const RnnTaskData& { return task; }, rank, activation, dt, schedule, integrator);
+      sigma0, [&](int) -> const RnnTaskData& { return task; }, dynamics, schedule, integrator);
 }
 
 std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const TaskOfEpoch& task_of_epoch,
-                                             int64_t rank, RnnActivation activation, double dt,
-                                             const GdSchedule& schedule, Integrator integrator) {
+                                             const RnnDynamics& dynamics, const GdSchedule& schedule,
+                                             Integrator integrator) {
   std::vector<OverlapRecord> records;
   torch::Tensor sigma = sigma0;
   for (int epoch = 0; epoch < schedule.epochs; ++epoch) {
     const RnnTaskData& task = task_of_epoch(epoch);
     double loss = 0;
-    const torch::Tensor e = overlap_gradient(sigma, task, rank, activation, dt, &loss);
+    const torch::Tensor e = overlap_gradient(sigma, task, dynamics, &loss);
     if (epoch == 0) records.push_back({0, loss, sigma});
     if (integrator == Integrator::kMap) {
       sigma = exact_map_step(sigma, e, schedule.eta);
     } else {
-      sigma = flow_step(sigma, e, task, rank, activation, dt, schedule.eta, 1.0,
+      sigma = flow_step(sigma, e, task, dynamics, schedule.eta, 1.0,
                         integrator == Integrator::kEuler ? FlowMethod::kEuler : FlowMethod::kRk4);
     }
     if ((epoch + 1) % schedule.track_every == 0 || epoch + 1 == schedule.epochs) {

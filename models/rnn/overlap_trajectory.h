@@ -2,7 +2,7 @@
 /// Overlap trajectories: the record a training run or the theory leaves every few epochs, and
 /// the theory's own trajectory (the exact discrete map of gradient descent in overlap space).
 ///
-///   auto predicted = theory_trajectory(sigma0, task, rank, activation, dt, {eta, epochs, 10});
+///   auto predicted = theory_trajectory(sigma0, task, {rank, activation, dt}, {eta, epochs, 10});
 #include <functional>
 #include <string>
 #include <vector>
@@ -37,16 +37,16 @@ std::string to_string(Integrator integrator);
 /// The overlap-space prediction of a GD run from sigma0 with E from the latent model (exact for
 /// linear phi, Gaussian closure otherwise). Epoch 0 is the start; epoch k holds the loss before
 /// step k and Sigma after it, as a simulated run records them.
-std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const RnnTaskData& task, int64_t rank,
-                                             RnnActivation activation, double dt, const GdSchedule& schedule,
+std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const RnnTaskData& task,
+                                             const RnnDynamics& dynamics, const GdSchedule& schedule,
                                              Integrator integrator = Integrator::kMap);
 
 /// The trials of each epoch (0-based), for tasks that draw fresh trials every epoch.
 using TaskOfEpoch = std::function<const RnnTaskData&(int epoch)>;
 /// As above, with epoch k's step taken on task_of_epoch(k), as a run with fresh trials trains.
 std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const TaskOfEpoch& task_of_epoch,
-                                             int64_t rank, RnnActivation activation, double dt,
-                                             const GdSchedule& schedule, Integrator integrator = Integrator::kMap);
+                                             const RnnDynamics& dynamics, const GdSchedule& schedule,
+                                             Integrator integrator = Integrator::kMap);
 
 /// max that keeps a NaN: std::max would drop it and report a diverged theory as a perfect match.
 double max_keep_nan(double a, double b);

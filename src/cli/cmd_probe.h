@@ -1,5 +1,5 @@
 #pragma once
-/// `netprobe probe`: one probe sweep on one saved model (experiments/classifier_probe.h).
+/// `netprobe probe`: one probe sweep on one saved model (experiments/probe.h).
 #include "cli/global_options.h"
 
 namespace netprobe::cli {

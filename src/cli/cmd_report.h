@@ -1,9 +1,7 @@
 #pragma once
-/// `netprobe report RESULTS_DIR`: figures and index.html of a study.
-#include <filesystem>
-
+/// `netprobe report RESULTS_DIR`: figures and index.html of a study, a compression or an RNN
+/// run (report/report.h).
 #include "cli/global_options.h"
-#include "report/report.h"
 
 namespace netprobe::cli {
 

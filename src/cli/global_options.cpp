@@ -1,6 +1,7 @@
 #include "cli/global_options.h"
 
 #include <fmt/format.h>
+#include <torch/torch.h>
 
 #include "core/logging.h"
 #include "core/runtime.h"
@@ -41,6 +42,15 @@ void document_global_options(CLI::App& app) {
     text += fmt::format("\n  {:<26} {}", option->get_name(false, true), option->get_description());
   }
   for (CLI::App* sub : app.get_subcommands({})) append_footer(sub, text);
+}
+
+core::RunContext GlobalOptions::context() const {
+  core::RunContext c;
+  c.threads = torch::get_num_threads();
+  if (seed_option != nullptr && seed_option->count() > 0) c.seed = seed;
+  c.progress = !quiet;
+  c.data_dir = data_dir;
+  return c;
 }
 
 int apply_global_options(const GlobalOptions& options) {

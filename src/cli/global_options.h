@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/run_context.h"
+
 namespace netprobe::cli {
 
 struct GlobalOptions {
@@ -17,11 +19,10 @@ struct GlobalOptions {
   std::optional<std::filesystem::path> data_dir;
   CLI::Option* seed_option = nullptr;
 
-  /// --seed when the user gave it (command line or config), else nullopt: commands whose
-  /// default seed comes from elsewhere (probe: the model's training seed) use it only then.
-  std::optional<uint64_t> seed_if_given() const {
-    return seed_option != nullptr && seed_option->count() > 0 ? std::optional<uint64_t>(seed) : std::nullopt;
-  }
+  /// What a command runs with: the threads in effect (after apply_global_options), --seed when
+  /// the user gave it (command line or config; commands whose default seed comes from elsewhere,
+  /// such as a model's training seed, use it only then), progress unless -q, --data-dir.
+  core::RunContext context() const;
 };
 
 /// Adds --threads, --seed, -v, -q, --data-dir, --config and --version to the app.

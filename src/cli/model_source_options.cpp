@@ -1,7 +1,5 @@
 #include "cli/model_source_options.h"
 
-#include <torch/torch.h>
-
 namespace netprobe::cli {
 
 void add_model_source_options(CLI::App* cmd, experiments::ProbeModelSource& source) {
@@ -20,12 +18,6 @@ void add_model_source_options(CLI::App* cmd, experiments::ProbeModelSource& sour
                   "Loss column of a TorchScript model: none, cross-entropy (outputs are logits) or nll "
                   "(log-probabilities)")
       ->capture_default_str();
-}
-
-void apply_global_to_source(const GlobalOptions& global, experiments::ProbeModelSource& source) {
-  source.data_dir = global.data_dir;
-  source.seed = global.seed_if_given();
-  source.workers = torch::get_num_threads();
 }
 
 }  // namespace netprobe::cli

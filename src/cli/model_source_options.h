@@ -8,8 +8,4 @@ namespace netprobe::cli {
 /// Adds --model (required), --data, --input-shape, --batch and --loss to `cmd`.
 void add_model_source_options(CLI::App* cmd, experiments::ProbeModelSource& source);
 
-/// Fills in what the global options decide: data directory, --seed when given, and one
-/// evaluation worker per intra-op thread.
-void apply_global_to_source(const GlobalOptions& global, experiments::ProbeModelSource& source);
-
 }  // namespace netprobe::cli

@@ -35,7 +35,8 @@ std::optional<data::TaskSpec> task_named(const std::string& text) {
   return parse_task_id(text);
 }
 
-TestSet load_test_set(const ProbeModelSource& source, const std::optional<data::TaskSpec>& default_task) {
+TestSet load_test_set(const ProbeModelSource& source, const std::optional<data::TaskSpec>& default_task,
+                      const std::optional<fs::path>& data_dir) {
   TestSet set;
   std::error_code ec;
   if (!source.data.empty() && fs::exists(source.data, ec)) {
@@ -48,7 +49,7 @@ TestSet load_test_set(const ProbeModelSource& source, const std::optional<data::
           fmt::format("--data: '{}' is neither a file nor a task id (mnist-7v9) or dataset name (mnist, fashion-mnist)",
                       source.data));
     }
-    const data::Task task = data::load_task(*spec, source.data_dir);
+    const data::Task task = data::load_task(*spec, data_dir);
     set = {task.test_x, task.test_y, spec->id()};
   }
   if (!source.input_shape.empty()) {
@@ -75,9 +76,9 @@ std::vector<std::string> layers_of(const core::NamedTensors& params) {
   return layers;
 }
 
-ProbeModel load_netprobe_mlp(const ProbeModelSource& source) {
+ProbeModel load_netprobe_mlp(const ProbeModelSource& source, const core::RunContext& context) {
   const ClassifierRun run = load_classifier_run(source.model);
-  TestSet test = load_test_set(source, run.config.task);
+  TestSet test = load_test_set(source, run.config.task, context.data_dir);
   const int64_t input_size = run.model->options().input_size();
   const torch::Tensor x = test.x.reshape({test.x.size(0), -1});
   if (x.size(1) != input_size) {
@@ -93,7 +94,7 @@ ProbeModel load_netprobe_mlp(const ProbeModelSource& source) {
   ProbeModel m;
   m.kind = "netprobe-mlp";
   m.task = test.name;
-  m.seed = source.seed.value_or(run.config.seed);
+  m.seed = context.seed_or(run.config.seed);
   m.classes = classes;
   m.params = core::parameters_of(*run.model);
   m.layers = layers_of(m.params);
@@ -102,7 +103,7 @@ ProbeModel load_netprobe_mlp(const ProbeModelSource& source) {
   return m;
 }
 
-ProbeModel load_torchscript(const ProbeModelSource& source) {
+ProbeModel load_torchscript(const ProbeModelSource& source, const core::RunContext& context) {
   if (source.data.empty()) {
     throw UsageError(
         "--data: required for a TorchScript model (a torch.save file {\"x\": inputs, \"y\": labels}, or a task id "
@@ -111,13 +112,13 @@ ProbeModel load_torchscript(const ProbeModelSource& source) {
   const models::ScriptLoss loss = models::parse_script_loss(source.loss);
   if (source.batch < 1) throw UsageError(fmt::format("--batch: must be >= 1, got {}", source.batch));
   const models::ScriptClassifier model = models::ScriptClassifier::load(source.model);
-  const TestSet test = load_test_set(source, std::nullopt);
+  const TestSet test = load_test_set(source, std::nullopt, context.data_dir);
   auto evaluator = std::make_shared<models::ScriptBatchEvaluator>(
-      model, test.x, test.y, models::ScriptEvalOptions{source.batch, loss, std::max(1, source.workers)}, test.name);
+      model, test.x, test.y, models::ScriptEvalOptions{source.batch, loss, std::max(1, context.threads)}, test.name);
   ProbeModel m;
   m.kind = "torchscript";
   m.task = test.name;
-  m.seed = source.seed.value_or(0);
+  m.seed = context.seed_or(0);
   m.classes = evaluator->classes();
   m.params = model.parameters();
   m.layers = layers_of(m.params);
@@ -139,16 +140,16 @@ std::string layer_of(const std::string& parameter) {
   return dot == std::string::npos ? parameter : parameter.substr(0, dot);
 }
 
-ProbeModel load_probe_model(const ProbeModelSource& source) {
+ProbeModel load_probe_model(const ProbeModelSource& source, const core::RunContext& context) {
   std::error_code ec;
   if (fs::is_directory(source.model, ec)) {
     if (source.loss != "none" && source.loss != "nll") {
       throw UsageError(
           fmt::format("--loss: a netprobe MLP outputs log-probabilities, its loss is nll, got '{}'", source.loss));
     }
-    return load_netprobe_mlp(source);
+    return load_netprobe_mlp(source, context);
   }
-  return load_torchscript(source);
+  return load_torchscript(source, context);
 }
 
 void check_scope(const ProbeModel& model, const std::string& scope) {

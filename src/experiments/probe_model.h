@@ -3,14 +3,15 @@
 /// (its MLP, evaluated by the batched engine) or a user's TorchScript file (evaluated variant
 /// by variant in parallel threads), with its test set.
 ///
-///   ProbeModelSource s;  s.model = "model.pt";  s.data = "test.pt";  s.workers = 2;
-///   ProbeModel m = load_probe_model(s);
+///   ProbeModelSource s;  s.model = "model.pt";  s.data = "test.pt";
+///   ProbeModel m = load_probe_model(s, ctx);   // ctx.threads variants at once, draws from ctx.seed
 ///   auto rows = probes::run_sweeps(m.params, specs, m.evaluate, {m.task, m.seed});
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/run_context.h"
 #include "probes/sweep.h"
 #include "train/classification.h"
 
@@ -24,16 +25,13 @@ struct ProbeModelSource {
   std::vector<int64_t> input_shape;  ///< reshape task images to [n, shape...] (e.g. 1,28,28)
   int64_t batch =
       64;  ///< examples per forward call (TorchScript path); small batches keep a conv net's activations in cache
-  std::string loss = "none";     ///< TorchScript path: none | cross-entropy | nll
-  int workers = 1;               ///< TorchScript path: variants evaluated in parallel
-  std::optional<uint64_t> seed;  ///< draws derive from it; default: the run's seed, else 0
-  std::optional<std::filesystem::path> data_dir;
+  std::string loss = "none";  ///< TorchScript path: none | cross-entropy | nll
 };
 
 struct ProbeModel {
-  std::string kind;  ///< "netprobe-mlp" or "torchscript"
-  std::string task;  ///< the test set's id: a task id, or the data file's name
-  uint64_t seed = 0;
+  std::string kind;   ///< "netprobe-mlp" or "torchscript"
+  std::string task;   ///< the test set's id: a task id, or the data file's name
+  uint64_t seed = 0;  ///< draws derive from it: the context's seed, else the run's, else 0
   int64_t classes = 0;
   core::NamedTensors params;
   probes::BatchEvaluator evaluate;
@@ -44,7 +42,8 @@ struct ProbeModel {
 
 /// UsageError naming the option for a bad --data, --input-shape, --loss or --batch; core::Error
 /// naming the file for an unreadable model or data file, or a model that cannot run on the data.
-ProbeModel load_probe_model(const ProbeModelSource& source);
+/// A TorchScript model evaluates context.threads variants at once.
+ProbeModel load_probe_model(const ProbeModelSource& source, const core::RunContext& context);
 
 /// The sweep engine's view of a classifier evaluator's metrics: the accuracy is the value.
 std::vector<probes::Evaluation> as_evaluations(const std::vector<train::ClassifierMetrics>& metrics);

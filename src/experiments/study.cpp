@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <exception>
 #include <future>
 #include <map>
@@ -102,7 +103,8 @@ struct JobResult {
 
 class StudyRunner {
  public:
-  explicit StudyRunner(const StudyConfig& config) : config_(config) {
+  StudyRunner(const StudyConfig& config, const StudyPlan& plan, const core::RunContext& context)
+      : config_(config), plan_(plan), context_(context) {
     specs_ = config.sweeps();
     for (const auto& spec : specs_) spec.validate();
     load_datasets();
@@ -114,9 +116,9 @@ class StudyRunner {
     if (removed > 0) spdlog::info("study: removed {} staged file(s) left by interrupted runs", removed);
     std::vector<Job> jobs;
     size_t index = 0;
-    for (size_t t = 0; t < config_.tasks.size(); ++t) {
-      for (uint64_t seed : config_.seeds) {
-        if (!config_.shard || config_.shard->owns(index)) jobs.push_back({index, t, seed});
+    for (size_t t = 0; t < plan_.tasks.size(); ++t) {
+      for (uint64_t seed : plan_.seeds) {
+        if (!plan_.shard || plan_.shard->owns(index)) jobs.push_back({index, t, seed});
         ++index;
       }
     }
@@ -124,11 +126,11 @@ class StudyRunner {
     results_.resize(jobs.size());
     const int64_t evals_per_model = probes::count_evaluations(specs_);
     const int64_t total = evals_per_model * static_cast<int64_t>(jobs.size());
-    train::ProgressBar bar("study", total, config_.progress);
-    const int workers = std::max(1, std::min<int>(config_.workers, static_cast<int>(jobs.size())));
-    spdlog::info("study: {} tasks x {} seeds = {} models{}, {} evaluations each, {} worker(s)", config_.tasks.size(),
-                 config_.seeds.size(), models_total_,
-                 config_.shard ? fmt::format(" (shard {}: {} of them)", config_.shard->label(), jobs.size()) : "",
+    train::ProgressBar bar("study", total, context_.progress);
+    const int workers = std::max(1, std::min<int>(plan_.workers, static_cast<int>(jobs.size())));
+    spdlog::info("study: {} tasks x {} seeds = {} models{}, {} evaluations each, {} worker(s)", plan_.tasks.size(),
+                 plan_.seeds.size(), models_total_,
+                 plan_.shard ? fmt::format(" (shard {}: {} of them)", plan_.shard->label(), jobs.size()) : "",
                  evals_per_model, workers);
     std::vector<std::thread> pool;
     for (int w = 0; w < workers; ++w) pool.emplace_back([&] { work(jobs); });
@@ -149,10 +151,10 @@ class StudyRunner {
   void load_datasets() {
     using Split = std::future<data::LabeledImages>;
     std::map<std::string, std::pair<Split, Split>> loading;
-    for (const auto& spec : config_.tasks) {
+    for (const auto& spec : plan_.tasks) {
       if (loading.count(spec.dataset)) continue;
       const auto& info = data::dataset_info(spec.dataset);
-      const fs::path dir = data::resolve_data_dir(info, config_.data_dir);
+      const fs::path dir = data::resolve_data_dir(info, context_.data_dir);
       const auto load = [&info, dir](data::Split split) { return data::load_split(info, split, dir); };
       loading[spec.dataset] = {std::async(std::launch::async, load, data::Split::kTrain),
                                std::async(std::launch::async, load, data::Split::kTest)};
@@ -176,7 +178,7 @@ class StudyRunner {
   }
 
   JobResult run_job(const Job& job) {
-    const data::TaskSpec& spec = config_.tasks[job.task];
+    const data::TaskSpec& spec = plan_.tasks[job.task];
     ClassifierRunConfig run_config = config_.model;
     run_config.task = spec;
     run_config.seed = job.seed;
@@ -256,7 +258,7 @@ class StudyRunner {
     std::vector<MissingModel> missing;
     for (size_t j = 0; j < jobs.size(); ++j) {
       if (results_[j].missing.empty()) continue;
-      missing.push_back({jobs[j].index, config_.tasks[jobs[j].task].id(), jobs[j].seed, results_[j].missing});
+      missing.push_back({jobs[j].index, plan_.tasks[jobs[j].task].id(), jobs[j].seed, results_[j].missing});
     }
     if (!missing.empty()) throw core::Error(describe_missing(missing, models_total_, config_.out));
   }
@@ -265,7 +267,7 @@ class StudyRunner {
     StudyResult out;
     out.max_drop = config_.max_drop;
     out.models_total = models_total_;
-    if (config_.shard) out.shard = config_.shard->label();
+    if (plan_.shard) out.shard = plan_.shard->label();
     std::map<std::string, std::vector<SweepRow>> by_task;
     std::map<std::string, std::vector<double>> sigma_by_task;
     std::map<std::string, std::map<std::string, std::vector<double>>> scope_sigmas;  // task -> scope -> seeds
@@ -281,8 +283,8 @@ class StudyRunner {
     }
     out.models_cached = static_cast<int>(results_.size()) - out.models_trained;
     out.sweeps_cached = static_cast<int>(results_.size()) - out.sweeps_run;
-    for (const auto& spec : config_.tasks) {
-      if (config_.shard) break;  // a shard holds some of each task's seeds: scores come with the merge
+    for (const auto& spec : plan_.tasks) {
+      if (plan_.shard) break;  // a shard holds some of each task's seeds: scores come with the merge
       out.scores.push_back(
           probes::score_task(by_task[spec.id()], static_cast<int>(spec.classes.size()), sigma_by_task[spec.id()]));
       if (!config_.layer_profile) continue;
@@ -296,6 +298,8 @@ class StudyRunner {
   }
 
   const StudyConfig& config_;
+  const StudyPlan& plan_;
+  const core::RunContext& context_;
   std::vector<SweepSpec> specs_;
   std::map<std::string, std::pair<data::LabeledImages, data::LabeledImages>> splits_;
   std::vector<JobResult> results_;
@@ -312,19 +316,54 @@ class StudyRunner {
 
 void StudyConfig::validate() const {
   const StudyConfig& c = *this;
-  if (c.tasks.empty()) throw core::UsageError("study: no tasks selected");
-  if (c.seeds.empty()) throw core::UsageError("--seeds: need at least one seed");
+  if (c.seeds < 1) throw core::UsageError(fmt::format("--seeds: must be >= 1, got {}", c.seeds));
   if (c.draws < 1) throw core::UsageError(fmt::format("--draws: must be >= 1, got {}", c.draws));
   if (!std::isfinite(c.max_drop) || c.max_drop < 0 || c.max_drop > 100) {
     throw core::UsageError(fmt::format("--max-drop: must be in [0, 100] accuracy points, got {}", c.max_drop));
   }
   if (c.probes.empty()) throw core::UsageError("--probes: empty list");
   probes::study_probes(c.probes);  // UsageError naming an unknown one
-  for (const auto& t : c.tasks) data::validate_task(t);
-  if (c.shard && c.merge) {
+  if (c.shard_count && *c.shard_count < 1) {
+    throw core::UsageError(fmt::format("--shard-count: must be >= 1, got {}", *c.shard_count));
+  }
+  if (!c.shard.empty() && c.merge) {
     throw core::UsageError("--merge: a merge takes every shard's models; drop --shard");
   }
   c.model.validate();
+}
+
+namespace {
+
+// --shard, else a SLURM array task's index (not for a merge, which may run inside an array job).
+std::optional<Shard> select_shard(const StudyConfig& c) {
+  if (!c.shard.empty()) {
+    const Shard shard = parse_shard(c.shard);
+    if (c.shard_count && *c.shard_count != shard.count) {
+      throw core::UsageError(fmt::format("--shard-count: {} contradicts --shard {}", *c.shard_count, c.shard));
+    }
+    return shard;
+  }
+  if (c.merge) return std::nullopt;
+  const std::optional<Shard> shard = shard_from_environment(std::getenv, c.shard_count);
+  if (!shard && c.shard_count) {
+    throw core::UsageError("--shard-count: only inside a SLURM array task (SLURM_ARRAY_TASK_ID); else use --shard k/n");
+  }
+  if (shard) spdlog::info("study: shard {} from SLURM_ARRAY_TASK_ID", shard->label());
+  return shard;
+}
+
+}  // namespace
+
+StudyPlan StudyPlan::of(const StudyConfig& config, const core::RunContext& context) {
+  StudyPlan plan;
+  plan.tasks = select_tasks(config.tasks);
+  if (plan.tasks.empty()) throw core::UsageError("study: no tasks selected");
+  for (const auto& t : plan.tasks) data::validate_task(t);
+  const uint64_t first = context.seed_or(0);
+  for (int s = 0; s < config.seeds; ++s) plan.seeds.push_back(first + static_cast<uint64_t>(s));
+  plan.shard = select_shard(config);
+  plan.workers = std::max(1, context.threads);
+  return plan;
 }
 
 std::vector<std::string> StudyConfig::profile_layers() const {
@@ -391,26 +430,27 @@ StudyResult StudyResult::from_json(const core::Json& json, const std::string& so
   }
 }
 
-StudyResult run_study(const StudyConfig& config) {
+StudyResult run_study(const StudyConfig& config, const core::RunContext& context) {
   config.validate();
+  const StudyPlan plan = StudyPlan::of(config, context);
   core::guard_output_dir(config.out, core::kind::kStudy);
   if (config.merge && core::run_kind(config.out) != core::kind::kStudy) {
     throw core::UsageError(
         fmt::format("--merge: {} is not a study's results directory; run the shards first", config.out.string()));
   }
   config.model.check_memory(data::kImagePixels);
-  StudyRunner runner(config);  // loads the datasets: a missing file fails before anything is written
+  StudyRunner runner(config, plan, context);  // loads the datasets: a missing file fails before anything is written
   fs::create_directories(config.out);
   // Shards of one study share the directory; a whole study or a merge has it alone.
-  const core::DirectoryLock lock(config.out, config.shard ? core::LockMode::kShared : core::LockMode::kExclusive);
-  if (!config.merge) write_study_meta(config);  // a merge writes nothing until it has every model
+  const core::DirectoryLock lock(config.out, plan.shard ? core::LockMode::kShared : core::LockMode::kExclusive);
+  if (!config.merge) write_study_meta(config, plan);  // a merge writes nothing until it has every model
   StudyResult result = runner.run();
-  if (config.shard) {
-    write_shard_record(config, result);
+  if (plan.shard) {
+    write_shard_record(config, plan, result);
     return result;
   }
-  if (config.merge) write_study_meta(config);
-  write_study_outputs(config, result);
+  if (config.merge) write_study_meta(config, plan);
+  write_study_outputs(config, plan, result);
   return result;
 }
 

@@ -17,16 +17,18 @@
 ///   locks/<task>-seed<S>-<hash>.lock  held while a process trains or sweeps that model
 ///   shards/shard-<k>-of-<n>.json      what a finished shard did (its models, its time)
 ///
-///   StudyConfig c;  c.tasks = {{"mnist", {7, 9}}};  c.seeds = {0, 1};  c.out = "results/7v9";
-///   StudyResult r = run_study(c);   // r.scores[0].delta_bin
+///   StudyConfig c;  c.tasks.pairs = {"mnist-7v9"};  c.seeds = 2;  c.out = "results/7v9";
+///   StudyResult r = run_study(c, ctx);   // r.scores[0].delta_bin
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/run_context.h"
 #include "experiments/classifier_run.h"
 #include "experiments/study_shard.h"
+#include "experiments/study_tasks.h"
 #include "probes/compression.h"
 #include "probes/registry.h"
 #include "probes/score.h"
@@ -35,19 +37,19 @@
 namespace netprobe::experiments {
 
 struct StudyConfig {
-  std::vector<data::TaskSpec> tasks;
-  std::vector<uint64_t> seeds;                                    ///< model seeds
+  TaskSelection tasks;  ///< empty selection: PROBES.md's four default tasks
+  int seeds = 10;       ///< models per task, seeds S..S+N-1 with S the context's seed (default 0)
   std::vector<std::string> probes = probes::study_probe_names();  ///< names, as --probes takes them
   ClassifierRunConfig model;                                      ///< architecture and training (task, seed ignored)
   int draws = 5;
   bool layer_profile = false;
   double max_drop = 1.0;  ///< accuracy points: the per-layer compression answer of a layer profile
   std::filesystem::path out = "results/study";
-  std::optional<std::filesystem::path> data_dir;
-  int workers = 1;  ///< models processed concurrently, 1 thread each
-  bool progress = true;
-  /// Only this shard's models: trained and swept into the cache; no scores, outputs or report.
-  std::optional<Shard> shard;
+  /// "k/n": only this shard's models, trained and swept into the cache; no scores, outputs or
+  /// report. Empty: inside a SLURM array task, SLURM_ARRAY_TASK_ID of shard_count (or of
+  /// SLURM_ARRAY_TASK_COUNT); else the whole study.
+  std::string shard;
+  std::optional<int> shard_count;
   /// Score and write the outputs from the cache alone; core::Error naming what is missing.
   bool merge = false;
 
@@ -55,8 +57,18 @@ struct StudyConfig {
   void validate() const;
   /// fc1, fc2, ... with a layer profile; none without.
   std::vector<std::string> profile_layers() const;
-  /// The sweeps every model gets (default_sweeps plus the layer profile when asked).
+  /// The sweeps every model gets (the study preset plus the layer profile when asked).
   std::vector<probes::SweepSpec> sweeps() const;
+};
+
+/// A study resolved: its tasks, seeds and shard, as run_study runs and records them.
+struct StudyPlan {
+  std::vector<data::TaskSpec> tasks;
+  std::vector<uint64_t> seeds;
+  std::optional<Shard> shard;
+  int workers = 1;  ///< models processed at once, one intra-op thread each (the context's threads)
+  /// UsageError naming the option (or the SLURM variable) that does not make a study.
+  static StudyPlan of(const StudyConfig& config, const core::RunContext& context);
 };
 
 struct StudyModel {
@@ -82,9 +94,10 @@ struct StudyResult {
   static StudyResult from_json(const core::Json& json, const std::string& source);
 };
 
-/// Validates the config (UsageError), then runs it. Writes everything under config.out: a shard only
-/// its models' files and its record; a merge nothing when a model is missing.
-StudyResult run_study(const StudyConfig& config);
+/// Validates the config (UsageError), then runs it with context.threads models at once (one
+/// intra-op thread each). Writes everything under config.out: a shard only its models' files and
+/// its record; a merge nothing when a model is missing.
+StudyResult run_study(const StudyConfig& config, const core::RunContext& context);
 
 /// The terminal summary table (a shard's: what it did, and how to merge).
 std::string format_summary(const StudyResult& result);

@@ -80,16 +80,16 @@ std::vector<probes::SweepRow> read_rows(const fs::path& path) {
   return rows;
 }
 
-Json study_config_json(const StudyConfig& config) {
+Json study_config_json(const StudyConfig& config, const StudyPlan& plan) {
   Json tasks = Json::array();
-  for (const auto& t : config.tasks) tasks.push_back(t.id());
+  for (const auto& t : plan.tasks) tasks.push_back(t.id());
   Json j = {{"tasks", tasks},
-            {"seeds", config.seeds},
+            {"seeds", plan.seeds},
             {"probes", config.probes},
             {"draws", config.draws},
             {"layer_profile", config.layer_profile},
             {"model", config.model.to_json()},
-            {"workers", config.workers},
+            {"workers", plan.workers},
             {"threads_per_model", 1}};
   if (config.layer_profile) j["max_drop"] = config.max_drop;
   return j;
@@ -97,11 +97,11 @@ Json study_config_json(const StudyConfig& config) {
 
 }  // namespace
 
-void write_study_meta(const StudyConfig& config) {
-  core::write_meta(config.out, core::kind::kStudy, {{"config", study_config_json(config)}});
+void write_study_meta(const StudyConfig& config, const StudyPlan& plan) {
+  core::write_meta(config.out, core::kind::kStudy, {{"config", study_config_json(config, plan)}});
 }
 
-void write_study_outputs(const StudyConfig& config, const StudyResult& result) {
+void write_study_outputs(const StudyConfig& config, const StudyPlan& plan, const StudyResult& result) {
   Json scores = Json::array();
   for (const auto& s : result.scores) {
     Json score = s.to_json();
@@ -109,7 +109,7 @@ void write_study_outputs(const StudyConfig& config, const StudyResult& result) {
     if (layers != result.compression.end()) score["compression_by_layer"] = probes::compression_json(layers->second);
     scores.push_back(score);
   }
-  Json study = study_config_json(config);
+  Json study = study_config_json(config, plan);
   study["result"] = result.to_json();
   study["versions"] = core::versions_json();
   // The same text write_json would write, so the manifest hashes exactly the bytes on disk.
@@ -150,11 +150,11 @@ void write_study_outputs(const StudyConfig& config, const StudyResult& result) {
   core::write_json(config.out / kManifest, {{"files", manifest}});
 }
 
-void write_shard_record(const StudyConfig& config, const StudyResult& result) {
+void write_shard_record(const StudyConfig& config, const StudyPlan& plan, const StudyResult& result) {
   Json record = result.to_json();
   record.erase("scores");
   record["host"] = core::host_name();
-  core::write_json(shard_record_path(config.out, *config.shard), record);
+  core::write_json(shard_record_path(config.out, *plan.shard), record);
 }
 
 StudyOutputs load_study_outputs(const fs::path& dir) {

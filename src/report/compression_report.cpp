@@ -18,7 +18,7 @@ std::string cell(double v, const char* spec) {
 
 }  // namespace
 
-std::vector<Figure> compression_figures(const experiments::CompressionResult& r) {
+std::vector<Figure> compression_figures(const experiments::CompressResult& r) {
   return {
       layer_curves_figure("compress_prune_magnitude", "Magnitude pruning of one layer at a time (others intact)",
                           probes::prune_probe().level.axis_label, r.rows, r.layers,
@@ -50,7 +50,7 @@ std::string compression_table_html(const std::vector<probes::LayerCompression>& 
   return h + "</table>\n";
 }
 
-std::string compression_html(const experiments::CompressionResult& r, const std::vector<Figure>& figures,
+std::string compression_html(const experiments::CompressResult& r, const std::vector<Figure>& figures,
                              const RenderResult& render) {
   std::string h = page_start("netprobe compression report");
   h += fmt::format(

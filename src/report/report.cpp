@@ -27,7 +27,7 @@ ReportSummary write_study_report(const std::filesystem::path& results_dir, const
 }
 
 ReportSummary write_compression_report(const std::filesystem::path& dir) {
-  const experiments::CompressionResult result = experiments::load_compression(dir);
+  const experiments::CompressResult result = experiments::load_compress_result(dir);
   const std::vector<Figure> figures = compression_figures(result);
   ReportSummary summary;
   summary.figures = static_cast<int>(figures.size());
@@ -57,6 +57,15 @@ ReportSummary write_report(const std::filesystem::path& results_dir, const Repor
   std::filesystem::create_directories(results_dir / "figures");
   summary.render = render_figures(results_dir / "figures", figures);
   return summary;
+}
+
+ReportSummary run_report(const ReportConfig& config, const core::RunContext& /*context*/) {
+  return write_report(config.dir, config.options);
+}
+
+std::string format_report(const ReportConfig& config, const ReportSummary& s) {
+  const auto where = s.index.empty() ? (config.dir / "figures") : s.index;
+  return fmt::format("{}: {} figures ({} drawn)\n", where.string(), s.figures, s.render.rendered.size());
 }
 
 }  // namespace netprobe::report

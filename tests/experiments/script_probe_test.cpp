@@ -9,9 +9,9 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/run_dir.h"
-#include "experiments/classifier_probe.h"
 #include "experiments/classifier_run.h"
-#include "experiments/compression_run.h"
+#include "experiments/compress.h"
+#include "experiments/probe.h"
 #include "models/mlp_script.h"
 #include "probes/sweep.h"
 #include "tests/support/script_models.h"
@@ -39,20 +39,21 @@ class ScriptProbeTest : public ::testing::Test {
 
 TEST_F(ScriptProbeTest, AnExportedMlpGivesTheRowsOfTheBatchedEngine) {
   for (const char* probe : {"prune", "noise", "shuffle", "flip"}) {
-    ClassifierProbeConfig engine;
+    ProbeConfig engine;
     engine.source.model = tmp_ / "mlp";
-    engine.source.data_dir = tmp_ / "data";
     engine.probe = probe;
     engine.with_signed = true;
     engine.layer_profile = true;
     engine.draws = 2;
-    ClassifierProbeConfig script = engine;
+    ProbeConfig script = engine;
     script.source.model = tmp_ / "mlp.pt";
     script.source.data = "mnist-1v2";
     script.source.loss = "nll";
-    script.source.seed = 0;  // the run's seed, which the engine path uses by default
-    script.source.workers = 2;
-    const auto a = run_classifier_probe(engine).rows, b = run_classifier_probe(script).rows;
+    core::RunContext context;  // two variants at once on the TorchScript path
+    context.threads = 2;
+    context.seed = 0;  // the run's seed, which the engine path uses by default
+    context.data_dir = tmp_ / "data";
+    const auto a = run_probe(engine, context).rows, b = run_probe(script, context).rows;
     int signed_differences = 0;
     ASSERT_EQ(a.size(), b.size()) << probe;
     EXPECT_EQ(a.size(), probes::count_evaluations(engine.sweeps({"fc1", "fc2", "fc3"})));
@@ -89,14 +90,15 @@ TEST_F(ScriptProbeTest, AConvNetCompressesLayerByLayerAndWritesOneDirectory) {
   testing::tiny_cnn(2, 4).save((tmp_ / "cnn.pt").string());
   const auto [x, y] = testing::tiny_images(60, 5);
   testing::save_test_set(tmp_ / "test.pt", x, y);
-  CompressionConfig c;
+  CompressConfig c;
   c.source.model = tmp_ / "cnn.pt";
   c.source.data = (tmp_ / "test.pt").string();
-  c.source.workers = 2;
   c.draws = 2;
   c.max_drop = 2;
   c.out = tmp_ / "out";
-  const CompressionResult r = run_compression(c);
+  core::RunContext two_workers;
+  two_workers.threads = 2;
+  const CompressResult r = run_compress(c, two_workers);
   ASSERT_EQ(r.layers.size(), 3u);
   EXPECT_EQ(r.layers[0].layer, "all");
   EXPECT_EQ(r.layers[1].layer, "conv");
@@ -130,7 +132,7 @@ TEST_F(ScriptProbeTest, AConvNetCompressesLayerByLayerAndWritesOneDirectory) {
     }
   }
   EXPECT_EQ(core::run_kind(tmp_ / "out"), core::kind::kCompression);
-  const CompressionResult back = load_compression(tmp_ / "out");
+  const CompressResult back = load_compress_result(tmp_ / "out");
   EXPECT_EQ(back.to_json().dump(), r.to_json().dump());
   const std::string csv = core::read_file(tmp_ / "out" / "results.csv");
   EXPECT_EQ(static_cast<size_t>(std::count(csv.begin(), csv.end(), '\n')), 1 + r.rows.size());
@@ -141,12 +143,12 @@ TEST_F(ScriptProbeTest, BadModelsAndDataStopBeforeAnythingIsWritten) {
   testing::save_test_set(tmp_ / "flat.pt", torch::zeros({5, 36}), torch::zeros({5}, torch::kLong));
   testing::write_bytes(tmp_ / "junk.pt", {1, 2, 3});
   const auto attempt = [&](const std::string& model, const std::string& data, const std::string& option = "") {
-    CompressionConfig c;
+    CompressConfig c;
     c.source.model = tmp_ / model;
     c.source.data = data;
     if (!option.empty()) c.source.loss = option;
     c.out = tmp_ / "never";
-    const std::string message = testing::error_of([&] { run_compression(c); });
+    const std::string message = testing::error_of([&] { run_compress(c, {}); });
     EXPECT_FALSE(fs::exists(tmp_ / "never")) << message;
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;
     return message;

@@ -19,20 +19,25 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// What the tests run a study with: two models at once, the datasets written next to --out.
+core::RunContext shard_context_for(const StudyConfig& c) {
+  core::RunContext context;
+  context.threads = 2;
+  context.data_dir = c.out.parent_path() / "data";
+  return context;
+}
+
 StudyConfig shard_study_config(const testing::TempDir& tmp, const std::string& out) {
   testing::write_fake_dataset(tmp / "data" / "mnist", 120, 40, false);
   StudyConfig c;
-  c.tasks = {{"mnist", {1, 2}}, {"mnist", {3, 4}}, {"mnist", {0, 5}}};
-  c.seeds = {0, 1};
+  c.tasks.pairs = {"mnist-1v2", "mnist-3v4", "mnist-0v5"};
+  c.seeds = 2;
   c.probes = {"binarize", "shuffle", "prune"};
   c.model.hidden = {8};
   c.model.epochs = 2;
   c.model.batch = 16;
   c.draws = 2;
   c.out = tmp / out;
-  c.data_dir = tmp / "data";
-  c.workers = 2;
-  c.progress = false;
   return c;
 }
 
@@ -109,28 +114,28 @@ TEST(StudyShardTest, TheShardOfASlurmArrayTask) {
 TEST(StudyShardTest, ShardsThenAMergeGiveTheUnshardedStudysBytes) {
   testing::TempDir tmp;
   StudyConfig whole = shard_study_config(tmp, "whole");
-  run_study(whole);
+  run_study(whole, shard_context_for(whole));
 
   StudyConfig sharded = shard_study_config(tmp, "sharded");
   std::set<std::string> seen;
   for (int k = 0; k < 4; ++k) {  // 6 models over 4 shards: 2, 2, 1, 1
-    sharded.shard = Shard{k, 4};
-    const StudyResult r = run_study(sharded);
-    EXPECT_EQ(r.shard, sharded.shard->label());
+    sharded.shard = fmt::format("{}/4", k);
+    const StudyResult r = run_study(sharded, shard_context_for(sharded));
+    EXPECT_EQ(r.shard, sharded.shard);
     EXPECT_EQ(r.models_total, 6u);
     EXPECT_EQ(r.models.size(), k < 2 ? 2u : 1u);
     EXPECT_EQ(r.models_trained, static_cast<int>(r.models.size()));
     EXPECT_TRUE(r.scores.empty());  // a shard holds only some seeds of a task
     for (const auto& m : r.models) EXPECT_TRUE(seen.insert(m.dir.string()).second) << m.dir;
-    EXPECT_TRUE(fs::exists(shard_record_path(sharded.out, *sharded.shard)));
+    EXPECT_TRUE(fs::exists(shard_record_path(sharded.out, parse_shard(sharded.shard))));
     EXPECT_FALSE(fs::exists(sharded.out / "results.csv"));  // outputs come with the merge
     EXPECT_NE(format_summary(r).find(fmt::format("shard {}/4: {} of 6 models", k, r.models.size())), std::string::npos);
   }
   EXPECT_EQ(seen.size(), 6u);
 
-  sharded.shard.reset();
+  sharded.shard.clear();
   sharded.merge = true;
-  const StudyResult merged = run_study(sharded);
+  const StudyResult merged = run_study(sharded, shard_context_for(sharded));
   EXPECT_EQ(merged.models_trained, 0);
   EXPECT_EQ(merged.sweeps_run, 0);
   EXPECT_EQ(merged.scores.size(), 3u);
@@ -145,37 +150,37 @@ TEST(StudyShardTest, AMergeWithModelsMissingNamesThemAndTheirShardsAndWritesNoth
   StudyConfig config = shard_study_config(tmp, "run");
   config.merge = true;
   // Nothing there yet: not a study directory.
-  EXPECT_THROW(run_study(config), core::UsageError);
+  EXPECT_THROW(run_study(config, shard_context_for(config)), core::UsageError);
   EXPECT_FALSE(fs::exists(config.out));
 
   config.merge = false;
   for (int k : {0, 2}) {  // shards 1 and 3 of 4 never ran: models 1, 5 and 3
-    config.shard = Shard{k, 4};
-    run_study(config);
+    config.shard = fmt::format("{}/4", k);
+    run_study(config, shard_context_for(config));
   }
   const fs::path sweeps = config.out / "sweeps";
-  config.shard.reset();
+  config.shard.clear();
   config.merge = true;
   const auto before = files_below(config.out);
-  const std::string message = testing::error_of([&] { run_study(config); });
+  const std::string message = testing::error_of([&] { run_study(config, shard_context_for(config)); });
   EXPECT_NE(message.find("--merge: models not finished: 3 of 6: mnist-1v2 seed 1 (not trained), "
                          "mnist-3v4 seed 1 (not trained), mnist-0v5 seed 1 (not trained); "
                          "shards to run (again): 1/4 3/4"),
             std::string::npos)
       << message;
-  EXPECT_THROW(run_study(config), core::Error);
+  EXPECT_THROW(run_study(config, shard_context_for(config)), core::Error);
   EXPECT_EQ(files_below(config.out), before);
 
   // A model trained but not probed (a shard killed between the two) is named as such.
   config.merge = false;
-  config.shard = Shard{1, 4};
-  run_study(config);
+  config.shard = "1/4";
+  run_study(config, shard_context_for(config));
   for (const auto& e : fs::directory_iterator(sweeps)) {
     if (e.path().filename().string().rfind("mnist-1v2-seed1-", 0) == 0) fs::remove(e.path());
   }
-  config.shard.reset();
+  config.shard.clear();
   config.merge = true;
-  const std::string second = testing::error_of([&] { run_study(config); });
+  const std::string second = testing::error_of([&] { run_study(config, shard_context_for(config)); });
   EXPECT_NE(second.find("models not finished: 2 of 6: mnist-1v2 seed 1 (not probed), mnist-3v4 seed 1 "
                         "(not trained); shards to run (again): 1/4 3/4"),
             std::string::npos)
@@ -185,37 +190,38 @@ TEST(StudyShardTest, AMergeWithModelsMissingNamesThemAndTheirShardsAndWritesNoth
 TEST(StudyShardTest, ShardsShareTheDirectoryButNotAModelAndAWholeStudyExcludesThem) {
   testing::TempDir tmp;
   StudyConfig config = shard_study_config(tmp, "run");
-  config.tasks = {{"mnist", {1, 2}}};
-  config.seeds = {0};
-  config.shard = Shard{0, 2};
+  config.tasks.pairs = {"mnist-1v2"};
+  config.seeds = 1;
+  config.shard = "0/2";
   fs::create_directories(config.out);
   {
     // Another shard of the same study is running: shards go on side by side.
     const core::DirectoryLock other_shard(config.out, core::LockMode::kShared);
-    EXPECT_EQ(run_study(config).models_trained, 1);
+    EXPECT_EQ(run_study(config, shard_context_for(config)).models_trained, 1);
     // ... but a whole study or a merge does not start beside it.
     StudyConfig merge = config;
-    merge.shard.reset();
+    merge.shard.clear();
     merge.merge = true;
-    EXPECT_NE(testing::error_of([&] { run_study(merge); }).find("another netprobe process"), std::string::npos);
+    EXPECT_NE(testing::error_of([&] { run_study(merge, shard_context_for(merge)); }).find("another netprobe process"),
+              std::string::npos);
   }
   // The same shard running twice: the second stops at the model the first is working on.
-  config.seeds = {0, 1};
-  config.shard = Shard{1, 2};
+  config.seeds = 2;
+  config.shard = "1/2";
   fs::path lock_file;
-  run_study(config);  // makes the locks directory
+  run_study(config, shard_context_for(config));  // makes the locks directory
   for (const auto& e : fs::directory_iterator(config.out / "locks")) {
     if (e.path().filename().string().rfind("mnist-1v2-seed1-", 0) == 0) lock_file = e.path();
   }
   ASSERT_FALSE(lock_file.empty());
   const core::FileLock first(lock_file, core::LockMode::kExclusive, "x", "y");
-  const std::string message = testing::error_of([&] { run_study(config); });
+  const std::string message = testing::error_of([&] { run_study(config, shard_context_for(config)); });
   EXPECT_NE(message.find("seed1-"), std::string::npos) << message;
   EXPECT_NE(message.find("the same shard running twice?"), std::string::npos) << message;
 
   StudyConfig both = config;
   both.merge = true;
-  EXPECT_THROW(run_study(both), core::UsageError);  // --shard with --merge
+  EXPECT_THROW(run_study(both, shard_context_for(both)), core::UsageError);  // --shard with --merge
 }
 
 }  // namespace

@@ -22,27 +22,32 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// What the tests run a study with: two models at once, the datasets written next to --out.
+core::RunContext context_for(const StudyConfig& c) {
+  core::RunContext context;
+  context.threads = 2;
+  context.data_dir = c.out.parent_path() / "data";
+  return context;
+}
+
 StudyConfig small_config(const testing::TempDir& tmp) {
   testing::write_fake_dataset(tmp / "data" / "mnist", 120, 40, false);
   StudyConfig c;
-  c.tasks = {{"mnist", {1, 2}}, {"mnist", {3, 4}}};
-  c.seeds = {0, 1};
+  c.tasks.pairs = {"mnist-1v2", "mnist-3v4"};
+  c.seeds = 2;
   c.probes = {"binarize", "shuffle", "prune"};
   c.model.hidden = {8};
   c.model.epochs = 2;
   c.model.batch = 16;
   c.draws = 2;
   c.out = tmp / "results";
-  c.data_dir = tmp / "data";
-  c.workers = 2;
-  c.progress = false;
   return c;
 }
 
 // The smallest study: one task, binarization only (3 evaluations a model).
 StudyConfig one_task_binarized(const testing::TempDir& tmp) {
   StudyConfig c = small_config(tmp);
-  c.tasks = {{"mnist", {1, 2}}};
+  c.tasks.pairs = {"mnist-1v2"};
   c.probes = {"binarize"};
   return c;
 }
@@ -60,7 +65,7 @@ TEST(StudyTest, RunsEveryModelAndSweepThenResumesFromCache) {
   // 1 unperturbed + binarize 2 + shuffle 7 variants x 2 draws x 2 modes + prune 3 x 23 levels
   // x (1, 2, 1 draws) x 2 modes.
   EXPECT_EQ(per_model, 1 + 2 + 28 + 23 * 4 * 2);
-  const StudyResult first = run_study(config);
+  const StudyResult first = run_study(config, context_for(config));
   EXPECT_EQ(first.models_trained, 4);
   EXPECT_EQ(first.sweeps_run, 4);
   EXPECT_EQ(static_cast<int64_t>(first.rows.size()), 4 * per_model);
@@ -72,7 +77,7 @@ TEST(StudyTest, RunsEveryModelAndSweepThenResumesFromCache) {
   }
 
   // A finished study re-runs from its cache and reproduces every row.
-  const StudyResult again = run_study(config);
+  const StudyResult again = run_study(config, context_for(config));
   EXPECT_EQ(again.models_trained, 0);
   EXPECT_EQ(again.sweeps_cached, 4);
   ASSERT_EQ(again.rows.size(), first.rows.size());
@@ -89,7 +94,7 @@ TEST(StudyTest, RunsEveryModelAndSweepThenResumesFromCache) {
   fs::create_directories(live_stage);
   core::write_file_atomic(config.out / "notes.tmp-1-a", "mine");
   const size_t files_before = count_files(config.out);
-  const StudyResult resumed = run_study(config);
+  const StudyResult resumed = run_study(config, context_for(config));
   EXPECT_EQ(resumed.models_trained, 0);
   EXPECT_EQ(resumed.sweeps_run, 1);
   EXPECT_FALSE(fs::exists(dead_stage));
@@ -102,14 +107,14 @@ TEST(StudyTest, ALayerProfileAnswersPerLayerWithoutChangingTheScores) {
   testing::TempDir tmp;
   StudyConfig config = small_config(tmp);
   config.probes = {"binarize", "shuffle", "prune", "noise"};
-  config.tasks = {{"mnist", {1, 2}}};
-  const StudyResult plain = run_study(config);
+  config.tasks.pairs = {"mnist-1v2"};
+  const StudyResult plain = run_study(config, context_for(config));
   EXPECT_TRUE(plain.compression.empty());
   EXPECT_EQ(plain.to_json().count("compression"), 0u);  // the default outputs keep their format
   config.layer_profile = true;
   config.max_drop = 2;
   config.out = tmp / "profile";
-  const StudyResult profiled = run_study(config);
+  const StudyResult profiled = run_study(config, context_for(config));
   EXPECT_EQ(profiled.scores[0].to_json().dump(), plain.scores[0].to_json().dump());
   ASSERT_EQ(profiled.compression.count("mnist-1v2"), 1u);
   const auto& layers = profiled.compression.at("mnist-1v2");
@@ -139,7 +144,7 @@ TEST(StudyTest, ALayerProfileAnswersPerLayerWithoutChangingTheScores) {
 TEST(StudyTest, ACacheThatDoesNotMatchItsSpecIsRecomputedNotTrusted) {
   testing::TempDir tmp;
   StudyConfig config = one_task_binarized(tmp);
-  const StudyResult first = run_study(config);
+  const StudyResult first = run_study(config, context_for(config));
   std::vector<fs::path> caches;
   for (const auto& e : fs::directory_iterator(config.out / "sweeps")) caches.push_back(e.path());
   std::sort(caches.begin(), caches.end());
@@ -148,22 +153,22 @@ TEST(StudyTest, ACacheThatDoesNotMatchItsSpecIsRecomputedNotTrusted) {
   core::write_json(caches[0], {{"specs", cache["specs"]}, {"rows", core::Json::array()}});  // emptied
   cache["rows"][1].erase("accuracy");                                                       // a key missing
   core::write_json(caches[1], cache);
-  const StudyResult again = run_study(config);
+  const StudyResult again = run_study(config, context_for(config));
   EXPECT_EQ(again.sweeps_run, 2);
   EXPECT_EQ(again.scores.at(0).seeds, 2);
   ASSERT_EQ(again.rows.size(), first.rows.size());
   for (size_t i = 0; i < first.rows.size(); ++i) EXPECT_EQ(again.rows[i].to_json(), first.rows[i].to_json());
-  EXPECT_EQ(run_study(config).sweeps_cached, 2);  // the rewritten caches are trusted again
+  EXPECT_EQ(run_study(config, context_for(config)).sweeps_cached, 2);  // the rewritten caches are trusted again
 }
 
 TEST(StudyTest, ConfigChangesAreNewCacheEntries) {
   testing::TempDir tmp;
   StudyConfig config = small_config(tmp);
-  config.tasks = {{"mnist", {1, 2}}};
-  config.seeds = {0};
-  run_study(config);
+  config.tasks.pairs = {"mnist-1v2"};
+  config.seeds = 1;
+  run_study(config, context_for(config));
   config.model.hidden = {6};
-  const StudyResult other = run_study(config);
+  const StudyResult other = run_study(config, context_for(config));
   EXPECT_EQ(other.models_trained, 1);
 }
 
@@ -171,56 +176,56 @@ TEST(StudyTest, InvalidConfigsAreUsageErrorsAndWriteNothing) {
   testing::TempDir tmp;
   StudyConfig config = small_config(tmp);
   config.probes = {"prune", "dropout"};
-  EXPECT_THROW(run_study(config), core::UsageError);
+  EXPECT_THROW(run_study(config, context_for(config)), core::UsageError);
   config = small_config(tmp);
-  config.seeds.clear();
-  EXPECT_THROW(run_study(config), core::UsageError);
+  config.seeds = 0;
+  EXPECT_THROW(run_study(config, context_for(config)), core::UsageError);
   config = small_config(tmp);
-  config.tasks = {{"mnist", {1, 1}}};
-  EXPECT_THROW(run_study(config), core::UsageError);
+  config.tasks.pairs = {"mnist-1v1"};
+  EXPECT_THROW(run_study(config, context_for(config)), core::UsageError);
   config = small_config(tmp);
   config.draws = 0;
-  EXPECT_THROW(run_study(config), core::UsageError);
+  EXPECT_THROW(run_study(config, context_for(config)), core::UsageError);
   EXPECT_FALSE(fs::exists(config.out));
 }
 
 TEST(StudyTest, RefusesAFolderThatIsNotAStudyAndASecondStudyInTheSameDirectory) {
   testing::TempDir tmp;
   StudyConfig config = small_config(tmp);
-  config.tasks = {{"mnist", {1, 2}}};
-  config.seeds = {0};
+  config.tasks.pairs = {"mnist-1v2"};
+  config.seeds = 1;
   fs::create_directories(config.out);
   core::write_file_atomic(config.out / "notes.txt", "mine");
-  EXPECT_THROW(run_study(config), core::UsageError);
+  EXPECT_THROW(run_study(config, context_for(config)), core::UsageError);
   EXPECT_EQ(count_files(config.out), 1u);
   config.out = tmp / "results2";
   {
     const core::DirectoryLock other(config.out);  // as another study running there holds it
-    const std::string message = testing::error_of([&] { run_study(config); });
+    const std::string message = testing::error_of([&] { run_study(config, context_for(config)); });
     EXPECT_NE(message.find("another netprobe process"), std::string::npos) << message;
   }
-  EXPECT_EQ(run_study(config).models_trained, 1);
+  EXPECT_EQ(run_study(config, context_for(config)).models_trained, 1);
   EXPECT_EQ(core::run_kind(config.out), core::kind::kStudy);
 }
 
 TEST(StudyTest, AnInterruptedOutputSetIsNeverReadAsAResult) {
   testing::TempDir tmp;
   StudyConfig config = one_task_binarized(tmp);
-  config.seeds = {0, 1};
-  run_study(config);
+  config.seeds = 2;
+  run_study(config, context_for(config));
   EXPECT_EQ(load_study_outputs(config.out).result.scores.at(0).seeds, 2);
   // A second study over the finished one stops after writing results.csv, results.json and
   // scores.json (summary.txt cannot be replaced), as a kill at that point would leave it.
-  config.seeds = {0, 1, 2};
+  config.seeds = 3;
   fs::remove(config.out / "summary.txt");
   fs::create_directories(config.out / "summary.txt" / "blocker");
-  EXPECT_THROW(run_study(config), std::exception);
+  EXPECT_THROW(run_study(config, context_for(config)), std::exception);
   EXPECT_NE(core::read_file(config.out / "results.csv").find("mnist-1v2,2,"), std::string::npos);  // 3 seeds
   const std::string message = testing::error_of([&] { load_study_outputs(config.out); });
   EXPECT_NE(message.find("incomplete results"), std::string::npos) << message;
   // Finishing the study makes the set whole again.
   fs::remove_all(config.out / "summary.txt");
-  run_study(config);
+  run_study(config, context_for(config));
   EXPECT_EQ(load_study_outputs(config.out).result.scores.at(0).seeds, 3);
   // A file of another run beside the set is detected too.
   core::write_file_atomic(config.out / "scores.json", "[]\n");
@@ -231,7 +236,7 @@ TEST(StudyTest, AnInterruptedOutputSetIsNeverReadAsAResult) {
 TEST(StudyTest, ReadsBackEveryRowAndNamesAFileWithAnInvalidOne) {
   testing::TempDir tmp;
   StudyConfig config = one_task_binarized(tmp);
-  const StudyResult result = run_study(config);
+  const StudyResult result = run_study(config, context_for(config));
   const StudyOutputs read = load_study_outputs(config.out);
   ASSERT_EQ(read.rows.size(), result.rows.size());
   for (size_t i = 0; i < read.rows.size(); ++i) EXPECT_EQ(read.rows[i].to_json(), result.rows[i].to_json());
@@ -255,7 +260,7 @@ TEST(StudyTest, ReadsBackEveryRowAndNamesAFileWithAnInvalidOne) {
 TEST(StudyTest, ResultRoundTripsThroughJson) {
   testing::TempDir tmp;
   StudyConfig config = one_task_binarized(tmp);
-  const StudyResult result = run_study(config);
+  const StudyResult result = run_study(config, context_for(config));
   EXPECT_TRUE(core::Json::parse(result.to_json().dump())["scores"][0]["delta_shuf"].is_null());  // not run
   const std::string summary = format_summary(result);
   EXPECT_NE(summary.find("     -   "), std::string::npos) << summary;  // shown as "-", not 0.0

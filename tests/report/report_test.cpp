@@ -7,7 +7,7 @@
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
-#include "experiments/compression_run.h"
+#include "experiments/compress.h"
 #include "experiments/rnn/theory.h"
 #include "report/html.h"
 #include "tests/support/script_models.h"
@@ -24,18 +24,18 @@ class ReportTest : public ::testing::Test {
     tmp_ = new testing::TempDir();
     testing::write_fake_dataset(*tmp_ / "data" / "mnist", 100, 40, false);
     experiments::StudyConfig c;
-    c.tasks = {{"mnist", {1, 2}}, {"mnist", {3, 4}}};
-    c.seeds = {0, 1};
+    c.tasks.pairs = {"mnist-1v2", "mnist-3v4"};
+    c.seeds = 2;
     c.model.hidden = {8};
     c.model.epochs = 2;
     c.model.batch = 20;
     c.draws = 1;
     c.layer_profile = true;
     c.out = *tmp_ / "results";
-    c.data_dir = *tmp_ / "data";
-    c.workers = 2;
-    c.progress = false;
-    experiments::run_study(c);
+    core::RunContext context;
+    context.threads = 2;
+    context.data_dir = *tmp_ / "data";
+    experiments::run_study(c, context);
   }
   static void TearDownTestSuite() { delete tmp_; }
   static fs::path results() { return *tmp_ / "results"; }
@@ -134,12 +134,12 @@ TEST(CompressionReportTest, APageWithTheAnswerTableAndOneCurvePerLayer) {
   testing::tiny_cnn(2, 4).save((tmp / "cnn.pt").string());
   const auto [x, y] = testing::tiny_images(40, 5);
   testing::save_test_set(tmp / "test.pt", x, y);
-  experiments::CompressionConfig c;
+  experiments::CompressConfig c;
   c.source.model = tmp / "cnn.pt";
   c.source.data = (tmp / "test.pt").string();
   c.draws = 1;
   c.out = tmp / "out";
-  experiments::run_compression(c);
+  experiments::run_compress(c, {});
   const ReportSummary s = write_report(tmp / "out");
   EXPECT_EQ(s.figures, 3);  // magnitude pruning, random pruning, noise
   EXPECT_EQ(s.render.rendered.size(), 3u);
@@ -163,7 +163,7 @@ TEST(RnnReportTest, DrawsTheFiguresOfRnnRunsFromTheirFiles) {
   config.steps = 50;
   config.epochs = 20;
   config.track_every = 5;
-  experiments::train_rnn_run(config, tmp / "run", 1, false);
+  experiments::run_rnn_train({config, tmp / "run"}, {});
   const ReportSummary run = write_report(tmp / "run");
   EXPECT_EQ(run.figures, 3);  // loss, overlaps, output against target
   EXPECT_TRUE(run.index.empty());
@@ -181,7 +181,7 @@ TEST(RnnReportTest, DrawsTheFiguresOfRnnRunsFromTheirFiles) {
   theory.base = config;
   theory.sizes = {40, 60};
   theory.out = tmp / "theory";
-  experiments::run_rnn_theory(theory);
+  experiments::run_rnn_theory(theory, {});
   const ReportSummary t = write_report(tmp / "theory");
   EXPECT_EQ(t.figures, 1);
   const std::string data = core::read_file(tmp / "theory" / "figures" / "theory_error.dat");
@@ -192,7 +192,7 @@ TEST(RnnReportTest, DrawsTheFiguresOfRnnRunsFromTheirFiles) {
   theory.base.activation = models::RnnActivation::kTanh;
   theory.base.epochs = 2;
   theory.out = tmp / "theory-tanh";
-  experiments::run_rnn_theory(theory);
+  experiments::run_rnn_theory(theory, {});
   EXPECT_EQ(write_report(tmp / "theory-tanh").figures, 2);
   const std::string closure = core::read_file(tmp / "theory-tanh" / "figures" / "closure_error.dat");
   EXPECT_NE(closure.find("\n40 "), std::string::npos) << closure;

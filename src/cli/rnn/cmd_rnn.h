@@ -1,5 +1,5 @@
 #pragma once
-/// `netprobe rnn train|theory|twins|memory|probe`: low-rank RNNs (LOWRANK.md).
+/// `netprobe rnn train|theory|twins|memory|probe|decode`: low-rank RNNs (docs/LOWRANK.md).
 #include <vector>
 
 #include "cli/global_options.h"

@@ -1,100 +1,48 @@
 #include "cli/rnn/options.h"
 
-#include <cctype>
-#include <cmath>
-#include <optional>
-#include <sstream>
-
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "core/atomic_file.h"
-#include "core/errors.h"
+#include "cli/option_binding.h"
 #include "report/report.h"
 
 namespace netprobe::cli {
 
-void add_network_options(CLI::App* cmd, RawNetwork& raw) {
-  cmd->add_option("--rank", raw.run.rank, "Rank R")->capture_default_str();
-  cmd->add_option("--activation", raw.activation, "linear, tanh or erf_s")->capture_default_str();
-  cmd->add_option("--dt", raw.run.dt, "Euler step")->capture_default_str();
-  cmd->add_option("--steps", raw.run.steps, "Time steps T")->capture_default_str();
-  cmd->add_option("--eta", raw.run.eta, "GD: overlaps move at rate eta (vectors at eta*N); Adam: its rate")
-      ->capture_default_str();
-  cmd->add_option("--optimizer", raw.optimizer, "gd or adam")->capture_default_str();
-  cmd->add_option("--trials", raw.run.trials, "Trials per epoch of the flipflop and decision tasks")
-      ->capture_default_str();
-  cmd->add_flag("--fixed-trials", raw.fixed_trials,
-                "Train the random tasks on one fixed batch of trials instead of fresh trials every epoch");
-  cmd->add_option("--track-every", raw.run.track_every, "Record the overlaps every k epochs")->capture_default_str();
-  cmd->add_option("--init-overlaps", raw.init_overlaps,
-                  "Initial overlap matrix Sigma0 instead of a random start: a file, or rows inline "
-                  "('1,0,0.5,0;0,1,0,0;0.5,0,1,0;0,0,0,1' for R=1, order z, v.., m, u..)");
+void add_network_options(CLI::App* cmd, experiments::RnnNetworkOptions& network) {
+  experiments::RnnRunConfig& d = network.defaults;
+  cmd->add_option("--rank", d.rank, "Rank R")->capture_default_str();
+  add_choice<models::RnnActivation>(cmd, "--activation", network.activation, models::parse_rnn_activation,
+                                    models::to_string(d.activation), "linear, tanh or erf_s");
+  cmd->add_option("--dt", network.dt, "Euler step")->default_str(fmt::format("{}", d.dt));
+  cmd->add_option("--steps", network.steps, "Time steps T")->default_str(std::to_string(d.steps));
+  cmd->add_option("--eta", network.eta, "GD: overlaps move at rate eta (vectors at eta*N); Adam: its rate")
+      ->default_str(fmt::format("{}", d.eta));
+  add_choice<train::OptimizerKind>(cmd, "--optimizer", d.optimizer, experiments::parse_rnn_optimizer,
+                                   experiments::rnn_optimizer_name, "gd or adam");
+  cmd->add_option("--trials", network.trials, "Trials per epoch of the flipflop and decision tasks")
+      ->default_str(std::to_string(d.trials));
+  cmd->add_flag_callback(
+      "--fixed-trials", [&d] { d.fresh_trials = false; },
+      "Train the random tasks on one fixed batch of trials instead of fresh trials every epoch");
+  cmd->add_option("--track-every", d.track_every, "Record the overlaps every k epochs")->capture_default_str();
+  cmd->add_option_function<std::string>(
+      "--init-overlaps", [&d](const std::string& text) { d.init_overlaps = experiments::parse_overlap_numbers(text); },
+      "Initial overlap matrix Sigma0 instead of a random start: a file, or rows inline "
+      "('1,0,0.5,0;0,1,0,0;0.5,0,1,0;0,0,0,1' for R=1, order z, v.., m, u..)");
 }
 
-std::vector<double> parse_overlap_numbers(const std::string& text) {
-  std::string numbers = text;
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(text, ec)) numbers = core::read_file(text);
-  for (char& c : numbers) {
-    if (c == ',' || c == ';' || c == '[' || c == ']' || std::isspace(static_cast<unsigned char>(c))) c = ' ';
-  }
-  std::istringstream in(numbers);
-  std::vector<double> out;
-  std::string token;
-  while (in >> token) {
-    size_t used = 0;
-    double value = 0;
-    try {
-      value = std::stod(token, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != token.size() || !std::isfinite(value)) {
-      throw core::UsageError(fmt::format("--init-overlaps: '{}' is not a number (nor is '{}' a file)", token, text));
-    }
-    out.push_back(value);
-  }
-  if (out.empty()) throw core::UsageError(fmt::format("--init-overlaps: no numbers in '{}'", text));
-  return out;
+void add_size_option(CLI::App* cmd, experiments::RnnNetworkOptions& network) {
+  cmd->add_option("--n", network.n, "Neurons N")->default_str(std::to_string(network.defaults.n));
 }
 
-void apply_task_defaults(const CLI::App* cmd, RawNetwork& raw, const std::vector<std::string>& tasks,
-                         TaskDefaults scope) {
-  std::optional<experiments::RnnTaskDefaults> defaults;
-  for (const std::string& task : tasks) {
-    if ((defaults = experiments::rnn_task_defaults(task))) break;
-  }
-  if (!defaults) return;
-  const auto unset = [&](const char* option) {
-    return cmd->get_option_no_throw(option) != nullptr && cmd->count(option) == 0;
-  };
-  if (unset("--n")) raw.run.n = defaults->n;
-  if (unset("--activation")) raw.activation = models::to_string(defaults->activation);
-  if (unset("--dt")) raw.run.dt = defaults->dt;
-  if (unset("--steps")) raw.run.steps = defaults->steps;
-  if (unset("--trials")) raw.run.trials = defaults->trials;
-  if (unset("--eta")) raw.run.eta = defaults->eta;
-  if (scope == TaskDefaults::kWithEpochs && unset("--epochs")) raw.run.epochs = defaults->epochs;
+void add_epochs_option(CLI::App* cmd, experiments::RnnNetworkOptions& network, const std::string& description) {
+  cmd->add_option("--epochs", network.epochs, description)->default_str(std::to_string(network.defaults.epochs));
 }
 
-void add_task_options(CLI::App* cmd, RawTask& task, const std::string& suffix, const std::string& role) {
+void add_task_options(CLI::App* cmd, experiments::RnnTaskChoice& task, const std::string& suffix,
+                      const std::string& role) {
   cmd->add_option("--task" + suffix, task.name, role + ": filter, oscillation (rank-2 target), flipflop or decision")
       ->capture_default_str();
   cmd->add_option("--decay" + suffix, task.decay, role + ": c of the filter target exp(-c t)")->capture_default_str();
-}
-
-experiments::RnnRunConfig finish(const RawNetwork& raw, const RawTask& task, uint64_t seed) {
-  experiments::RnnRunConfig c = raw.run;
-  c.task = task.name;
-  c.decay = task.decay;
-  c.activation = models::parse_rnn_activation(raw.activation);
-  c.optimizer = experiments::parse_rnn_optimizer(raw.optimizer);
-  c.seed = seed;
-  c.fresh_trials = !raw.fixed_trials;
-  if (!raw.init_overlaps.empty()) c.init_overlaps = parse_overlap_numbers(raw.init_overlaps);
-  c.validate();
-  return c;
 }
 
 void report_figures(const std::filesystem::path& dir) {

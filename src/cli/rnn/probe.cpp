@@ -1,4 +1,6 @@
 // `netprobe rnn probe`: the probes on a trained RNN's vectors, scored by the task loss.
+#include <iostream>
+
 #include <fmt/format.h>
 
 #include "cli/rnn/cmd_rnn.h"
@@ -18,8 +20,7 @@ Command setup_rnn_probe(CLI::App* rnn, const GlobalOptions& global) {
   cmd->add_flag("--profile", config->profile, "Also probe m, U, V and z one at a time");
   cmd->add_option("--out", config->out, "Directory for rows.csv, result.json and figures/")->required();
   return {cmd, [config, &global] {
-            config->progress = !global.quiet;
-            const auto result = experiments::run_rnn_probe(*config);
+            const auto result = experiments::run_rnn_probe(*config, global.context());
             report_figures(config->out);
             std::cout << experiments::format_rnn_probe(result)
                       << fmt::format("{} evaluations -> {}\n", result.rows.size(), config->out.string());

@@ -4,12 +4,12 @@
 
 #include <fmt/format.h>
 
-#include "probes/score.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/run_dir.h"
 #include "core/seeding.h"
 #include "experiments/rnn/history_decoder.h"
+#include "probes/score.h"
 #include "train/progress_bar.h"
 
 namespace netprobe::experiments {
@@ -194,11 +194,11 @@ DecodeResult DecodeResult::from_json(const Json& json, const std::string& source
   }
 }
 
-DecodeResult run_decode(const DecodeConfig& config, bool progress) {
+DecodeResult run_rnn_decode(const DecodeConfig& config, const core::RunContext& context) {
   config.validate();
   if (!config.out.empty()) core::guard_output_dir(config.out, core::kind::kRnnDecode);
   DecodeResult result;
-  train::ProgressBar bar("decode", 2 * config.pairs, progress);
+  train::ProgressBar bar("decode", 2 * config.pairs, context.progress);
   for (int pair = 0; pair < config.pairs; ++pair) {
     for (int history = 0; history < 2; ++history) {
       result.networks.push_back(train_twin(config, pair, history));

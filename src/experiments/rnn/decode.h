@@ -53,7 +53,7 @@ struct DecodeResult {
 
 /// Trains 2 x pairs networks and decodes; with config.out, writes decode.csv, networks.csv,
 /// result.json and meta.json atomically.
-DecodeResult run_decode(const DecodeConfig& config, bool progress);
+DecodeResult run_rnn_decode(const DecodeConfig& config, const core::RunContext& context);
 
 std::string format_decode(const DecodeConfig& config, const DecodeResult& result);
 

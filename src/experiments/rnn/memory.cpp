@@ -53,12 +53,16 @@ void write_memory(const MemoryConfig& config, const MemoryResult& result) {
                    {{"task_a", config.a.to_json()},
                     {"task_b", config.b.to_json()},
                     {"epochs", {config.epochs_a, config.epochs_b, config.epochs_a2}},
-                    {"etas", config.etas},
+                    {"etas", config.etas_run()},
                     {"converge", config.converge}});
   staged.commit();
 }
 
 }  // namespace
+
+std::vector<double> MemoryConfig::etas_run() const {
+  return etas.empty() ? std::vector<double>{a.eta, a.eta / 2} : etas;
+}
 
 void MemoryConfig::validate() const {
   a.validate();
@@ -69,12 +73,11 @@ void MemoryConfig::validate() const {
   for (int e : {epochs_a, epochs_b, epochs_a2}) {
     if (e < 1) throw core::UsageError(fmt::format("--epochs-a/-b/-a2: must be >= 1, got {}", e));
   }
-  if (etas.empty()) throw core::UsageError("--etas: need at least one learning rate");
   if (!(converge >= 0)) throw core::UsageError(fmt::format("--converge: must be >= 0, got {}", converge));
   if (converge > 0 && !a.is_gd()) {
     throw core::UsageError("--converge: GD only (Adam would restart its moment estimates with every chunk)");
   }
-  for (double eta : etas) {
+  for (double eta : etas_run()) {
     if (!(eta > 0)) throw core::UsageError(fmt::format("--etas: must be > 0, got {}", eta));
   }
 }
@@ -132,17 +135,19 @@ MemoryResult MemoryResult::from_json(const Json& json, const std::string& source
   }
 }
 
-MemoryResult run_memory(const MemoryConfig& config, bool progress) {
+MemoryResult run_rnn_memory(const MemoryConfig& config, const core::RunContext& context) {
+  const bool progress = context.progress;
+  const std::vector<double> etas = config.etas_run();
   config.validate();
   if (!config.out.empty()) core::guard_output_dir(config.out, core::kind::kRnnMemory);
   const torch::Tensor invisible = 1 - models::visible_mask(config.a.rank, config.a.activation);
   const models::RnnTaskData task_a = config.a.task_data(), task_b = config.b.task_data();
   MemoryResult result;
-  for (double eta : config.etas) {
+  for (double eta : etas) {
     MemoryRun run;
     run.eta = eta;
     // The same learning time eta * epochs at every eta, so only the step size differs.
-    const double scale = config.etas.front() / eta;
+    const double scale = etas.front() / eta;
     auto scaled = [&](int epochs) { return static_cast<int>(std::lround(epochs * scale)); };
     run.epochs_a = scaled(config.epochs_a);
     run.epochs_b = scaled(config.epochs_b);

@@ -18,14 +18,17 @@ struct MemoryConfig {
   RnnRunConfig a;  ///< network, task A, eta, optimizer and seed; a.epochs is ignored
   RnnRunConfig b;  ///< task B (same network options)
   int epochs_a = 3000, epochs_b = 1000, epochs_a2 = 1000;  ///< at the first eta; scaled by eta0 / eta
-  std::vector<double> etas;                                ///< learning rates to compare (e.g. eta and eta/2)
+  std::vector<double> etas;                                ///< learning rates to compare; empty: a.eta and a.eta / 2
   /// 0: each phase trains its epochs. > 0: each phase then goes on, in chunks of its epochs / 10,
   /// until the overlaps move slower than this per unit of learning time (max |dSigma| / (eta x
   /// epochs) over a chunk), for at most 20 x its epochs; so every eta is compared at the same
   /// convergence. GD only (Adam's state would restart with every chunk).
   double converge = 0;
   std::filesystem::path out;  ///< empty: compute only
+  /// UsageError naming the option of an invalid value.
   void validate() const;
+  /// The learning rates run, in order (etas, or a.eta and a.eta / 2).
+  std::vector<double> etas_run() const;
 };
 
 struct MemoryRun {
@@ -52,7 +55,7 @@ struct MemoryResult {
 
 /// One A -> B -> A run per eta, from the same seeded initialization. With config.out, writes
 /// memory.csv, one trajectory per eta, result.json and meta.json atomically.
-MemoryResult run_memory(const MemoryConfig& config, bool progress);
+MemoryResult run_rnn_memory(const MemoryConfig& config, const core::RunContext& context);
 
 /// The table `rnn memory` prints, with the residual ratios between consecutive etas.
 std::string format_memory(const MemoryConfig& config, const MemoryResult& result);

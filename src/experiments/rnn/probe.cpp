@@ -138,7 +138,7 @@ RnnProbeResult RnnProbeResult::from_json(const core::Json& json, const std::stri
   return r;
 }
 
-RnnProbeResult run_rnn_probe(const RnnProbeConfig& config) {
+RnnProbeResult run_rnn_probe(const RnnProbeConfig& config, const core::RunContext& context) {
   config.validate();
   if (!config.out.empty()) core::guard_output_dir(config.out, core::kind::kRnnProbe);
   const RnnRun run = load_rnn_run(config.model);
@@ -146,11 +146,11 @@ RnnProbeResult run_rnn_probe(const RnnProbeConfig& config) {
   RnnProbeResult result;
   result.run = run.config;
   const std::vector<probes::SweepSpec> specs = probes::rnn_preset(config.probed_scopes());
-  train::ProgressBar bar("rnn probe", probes::count_evaluations(specs), config.progress);
-  probes::SweepContext context{run.config.task, run.config.seed};
-  context.metric = probes::Metric::kVarianceExplained;
-  context.progress = [&](int64_t done, int64_t) { bar.update(done, ""); };
-  result.rows = probes::run_sweeps(core::parameters_of(*run.rnn), specs, rnn_evaluator(run.config, task), context);
+  train::ProgressBar bar("rnn probe", probes::count_evaluations(specs), context.progress);
+  probes::SweepContext sweep{run.config.task, run.config.seed};
+  sweep.metric = probes::Metric::kVarianceExplained;
+  sweep.progress = [&](int64_t done, int64_t) { bar.update(done, ""); };
+  result.rows = probes::run_sweeps(core::parameters_of(*run.rnn), specs, rnn_evaluator(run.config, task), sweep);
   bar.finish();
   result.summary = summarize_rnn_probes(result.rows);
   if (config.out.empty()) return result;

@@ -36,7 +36,6 @@ struct RnnProbeConfig {
   std::vector<std::string> scopes = {"U+V", "all"};
   bool profile = false;       ///< also m, U, V and z one at a time
   std::filesystem::path out;  ///< empty: compute only
-  bool progress = false;      ///< a progress bar over the evaluations (stderr, terminals only)
   /// UsageError naming --scopes for an unknown vector.
   void validate() const;
   /// The scopes probed, in order.
@@ -53,7 +52,7 @@ struct RnnProbeResult {
 
 /// Loads the run, sweeps it and, with config.out, writes rows.csv, result.json and meta.json
 /// atomically.
-RnnProbeResult run_rnn_probe(const RnnProbeConfig& config);
+RnnProbeResult run_rnn_probe(const RnnProbeConfig& config, const core::RunContext& context);
 
 /// The table `rnn probe` prints.
 std::string format_rnn_probe(const RnnProbeResult& result);

@@ -28,6 +28,8 @@ train::OptimizerKind parse_rnn_optimizer(const std::string& name) {
   throw core::UsageError(fmt::format("--optimizer: must be gd or adam, got '{}'", name));
 }
 
+std::string rnn_optimizer_name(train::OptimizerKind kind) { return kind == train::OptimizerKind::kSgd ? "gd" : "adam"; }
+
 std::optional<RnnTaskDefaults> rnn_task_defaults(const std::string& task) {
   // Flip-flop: the authors' N and dt, 50 time units (about 6 pulses); at eta 0.5 GD leaves the
   // initial saddle in ~150 epochs (README), at the authors' 0.05 after ~1270.
@@ -73,7 +75,7 @@ core::Json RnnRunConfig::to_json() const {
                   {"dt", dt},
                   {"steps", steps},
                   {"eta", eta},
-                  {"optimizer", is_gd() ? "gd" : "adam"},
+                  {"optimizer", rnn_optimizer_name(optimizer)},
                   {"epochs", epochs},
                   {"track_every", track_every},
                   {"seed", seed}};
@@ -222,8 +224,7 @@ std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const 
     throw core::UsageError("--optimizer: the overlap theory follows gradient descent; Adam has no overlap-space map");
   }
   if (!config.draws_fresh_trials()) {
-    return models::theory_trajectory(sigma0, task, config.rank, config.activation, config.dt, config.gd_schedule(),
-                                     integrator);
+    return models::theory_trajectory(sigma0, task, config.dynamics(), config.gd_schedule(), integrator);
   }
   // The same fresh trials as train_rnn_on draws: epoch 0 is `task`.
   RnnTaskData current;
@@ -232,8 +233,7 @@ std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const 
     current = config.task_data(epoch);
     return current;
   };
-  return models::theory_trajectory(sigma0, task_of_epoch, config.rank, config.activation, config.dt,
-                                   config.gd_schedule(), integrator);
+  return models::theory_trajectory(sigma0, task_of_epoch, config.dynamics(), config.gd_schedule(), integrator);
 }
 
 std::string overlaps_csv(const std::vector<OverlapRecord>& records, int64_t rank) {
@@ -280,14 +280,15 @@ std::vector<OverlapRecord> records_from_json(const core::Json& json) {
   return out;
 }
 
-RnnTrainResult train_rnn_run(const RnnRunConfig& config, const fs::path& out_dir, int threads, bool progress) {
+RnnTrainResult run_rnn_train(const RnnTrainConfig& train, const core::RunContext& context) {
+  const RnnRunConfig& config = train.run;
   config.validate();
-  core::StagedDirectory staged(out_dir, core::kind::kLowRankRnn);
+  core::StagedDirectory staged(train.out, core::kind::kLowRankRnn);
   const auto start = std::chrono::steady_clock::now();
   LowRankRnn rnn(config.rnn_options());
   RnnTrainResult result;
   result.config = config;
-  result.records = train_rnn(config, rnn, progress);
+  result.records = train_rnn(config, rnn, context.progress);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   core::Json held_out = nullptr;
   if (config.random_task()) {
@@ -315,10 +316,28 @@ RnnTrainResult train_rnn_run(const RnnRunConfig& config, const fs::path& out_dir
                                   {"held_out", held_out},
                                   {"train_seconds", seconds},
                                   {"epochs_per_second", config.epochs / seconds},
-                                  {"threads", threads},
+                                  {"threads", context.threads},
                                   {"invariant_drift", invariant_drift_json(config, result.records)}});
   staged.commit();
   return result;
+}
+
+std::string format_rnn_train(const RnnTrainResult& r, const fs::path& out) {
+  const RnnRunConfig& c = r.config;
+  std::string text = fmt::format("rnn {} N={} R={} {}: loss {:.4g} -> {:.4g} in {} epochs ({:.0f} epochs/s) -> {}\n",
+                                 c.task, c.n, c.rank, models::to_string(c.activation), r.initial_loss(), r.final_loss(),
+                                 c.epochs, r.meta["epochs_per_second"].get<double>(), out.string());
+  if (r.meta["held_out"].is_object()) {
+    const auto& h = r.meta["held_out"];
+    text += fmt::format("held-out loss on {} fresh trials: {:.4g} (a network that outputs 0: {:.4g})\n",
+                        h["trials"].get<int64_t>(), h["loss"].get<double>(), h["zero_output_loss"].get<double>());
+  }
+  std::string drifts;
+  for (const auto& [name, drift] : r.meta["invariant_drift"].items()) {
+    drifts += fmt::format("{}{} {:.2e}", drifts.empty() ? "" : ", ", name, drift.get<double>());
+  }
+  return text + fmt::format("drift of what gradient flow conserves ({}, relative to max |Sigma_0|): {}\n",
+                            c.is_gd() ? "GD keeps it to O(eta^2) per step" : "Adam does not keep it", drifts);
 }
 
 core::Json invariant_drift_json(const RnnRunConfig& config, const std::vector<OverlapRecord>& records) {

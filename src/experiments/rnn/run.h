@@ -6,16 +6,17 @@
 /// (epoch, loss), config.json, meta.json (kind "low-rank-rnn", losses, speed, versions).
 ///
 ///   RnnRunConfig c;  c.task = "filter";  c.n = 1000;  c.validate();
-///   RnnTrainResult r = train_rnn_run(c, "runs/filter", 2, true);
+///   RnnTrainResult r = run_rnn_train({c, "runs/filter"}, ctx);
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/json_io.h"
+#include "core/run_context.h"
 #include "models/rnn/low_rank_rnn.h"
 #include "models/rnn/overlap_trajectory.h"
 #include "models/rnn/tasks.h"
-#include "core/json_io.h"
 #include "train/optimizer.h"
 
 namespace netprobe::experiments {
@@ -62,6 +63,7 @@ struct RnnRunConfig {
   /// "filter c=0.2": the task alone.
   std::string task_label() const;
   models::LowRankRnnOptions rnn_options() const;
+  models::RnnDynamics dynamics() const { return {rank, activation, dt}; }
   /// True when `other` is the same network (N, rank, activation, dt, steps): two phases of one
   /// experiment may differ only in task, optimizer and schedule.
   bool same_network(const RnnRunConfig& other) const;
@@ -85,6 +87,8 @@ std::optional<RnnTaskDefaults> rnn_task_defaults(const std::string& task);
 
 /// gd (an alias of sgd: full batch) or adam; UsageError naming --optimizer otherwise.
 train::OptimizerKind parse_rnn_optimizer(const std::string& name);
+/// "gd" (plain full-batch gradient descent) or "adam".
+std::string rnn_optimizer_name(train::OptimizerKind kind);
 
 /// Trains `rnn` in place on `task` with config's optimizer, eta, epochs and track_every (full
 /// batch, shared trainer). Epoch 0 of the trajectory is the starting point. With fresh trials
@@ -115,10 +119,19 @@ struct RnnTrainResult {
 /// (models::invariant_drifts): small for GD (O(eta^2) per step), not for Adam.
 core::Json invariant_drift_json(const RnnRunConfig& config, const std::vector<models::OverlapRecord>& records);
 
-/// Trains and writes the run directory atomically (staged, renamed at the end); an `out_dir`
-/// that is a user's folder is refused before training (UsageError).
-RnnTrainResult train_rnn_run(const RnnRunConfig& config, const std::filesystem::path& out_dir, int threads,
-                             bool progress);
+/// `netprobe rnn train`: a network's run config and the directory to write.
+struct RnnTrainConfig {
+  RnnRunConfig run;
+  std::filesystem::path out;
+};
+
+/// Trains and writes the run directory atomically (staged, renamed at the end); an `out` that is
+/// a user's folder is refused before training (UsageError).
+RnnTrainResult run_rnn_train(const RnnTrainConfig& config, const core::RunContext& context);
+
+/// What `rnn train` prints: the loss before and after, the speed, the held-out loss of a random
+/// task, and the drift of what gradient flow conserves.
+std::string format_rnn_train(const RnnTrainResult& result, const std::filesystem::path& out);
 
 /// The config and trajectory of a `rnn train` run directory (meta.json and overlaps.csv).
 /// UsageError (--model) if `dir` is not such a run, core::Error naming a corrupt file.

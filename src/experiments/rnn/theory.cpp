@@ -113,7 +113,8 @@ TheoryResult TheoryResult::from_json(const Json& json, const std::string& source
   return r;
 }
 
-TheoryResult run_rnn_theory(const TheoryConfig& config, const std::function<void(const TheoryComparison&)>& on_size) {
+TheoryResult run_rnn_theory(const TheoryConfig& config, const core::RunContext& context,
+                            const std::function<void(const TheoryComparison&)>& on_size) {
   config.validate();
   if (!config.out.empty()) core::guard_output_dir(config.out, core::kind::kRnnTheory);
   TheoryResult result;
@@ -122,7 +123,7 @@ TheoryResult run_rnn_theory(const TheoryConfig& config, const std::function<void
   for (int64_t n : config.sizes) {
     RnnRunConfig c = config.base;
     c.n = n;
-    result.comparisons.push_back(compare_with_theory(c, config.integrator, config.progress));
+    result.comparisons.push_back(compare_with_theory(c, config.integrator, context.progress));
     if (on_size) on_size(result.comparisons.back());
   }
   if (config.out.empty()) return result;
@@ -160,6 +161,12 @@ std::string theory_table_line(const TheoryComparison& r) {
         " {:>26}", fmt::format("{:.2e}/{:.2e}", r.sim_invariant_drift[i].second, r.theory_invariant_drift[i].second));
   }
   return line + "\n";
+}
+
+std::string format_theory_slope(const TheoryResult& result) {
+  const double slope = first_step_error_slope(result.comparisons);
+  if (std::isnan(slope) || result.base.activation == models::RnnActivation::kLinear) return "";
+  return fmt::format("first-step error ~ N^{:.2f} (the Gaussian closure's error falls like N^-0.5)\n", slope);
 }
 
 double first_step_error_slope(const std::vector<TheoryComparison>& comparisons) {

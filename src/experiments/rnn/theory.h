@@ -37,7 +37,6 @@ struct TheoryConfig {
   std::vector<int64_t> sizes = {250, 1000};
   models::Integrator integrator = models::Integrator::kMap;  ///< how the prediction steps
   std::filesystem::path out;                                 ///< empty: print only
-  bool progress = false;  ///< a progress bar per network size (stderr, terminals only)
   /// UsageError for Adam, no sizes, or an invalid config at any N.
   void validate() const;
 };
@@ -52,7 +51,7 @@ struct TheoryResult {
 
 /// Runs every N; with config.out, writes theory.csv, result.json and meta.json atomically.
 /// `on_size` (optional) sees each comparison as soon as it is done (the CLI prints it).
-TheoryResult run_rnn_theory(const TheoryConfig& config,
+TheoryResult run_rnn_theory(const TheoryConfig& config, const core::RunContext& context,
                             const std::function<void(const TheoryComparison&)>& on_size = nullptr);
 
 /// The table `rnn theory` prints: its header (the activation's invariants by name), and one line per N.
@@ -62,5 +61,9 @@ std::string theory_table_line(const TheoryComparison& c);
 /// Least-squares slope of log(first_step_error) against log(N) over the sizes (-0.5 for a
 /// closure error falling like N^-1/2); NaN for fewer than 2 sizes or a non-positive error.
 double first_step_error_slope(const std::vector<TheoryComparison>& comparisons);
+
+/// The line `rnn theory` prints after its table for nonlinear phi and several N: the fitted
+/// power of N of the first-step error; "" when there is none.
+std::string format_theory_slope(const TheoryResult& result);
 
 }  // namespace netprobe::experiments

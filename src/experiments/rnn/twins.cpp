@@ -4,11 +4,11 @@
 
 #include <fmt/format.h>
 
-#include "models/rnn/twins.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/run_dir.h"
 #include "core/seeding.h"
+#include "models/rnn/twins.h"
 
 namespace netprobe::experiments {
 namespace {
@@ -115,7 +115,8 @@ TwinsResult TwinsResult::from_json(const Json& json, const std::string& source) 
   }
 }
 
-TwinsResult run_twins(const TwinsConfig& config, bool progress) {
+TwinsResult run_rnn_twins(const TwinsConfig& config, const core::RunContext& context) {
+  const bool progress = context.progress;
   config.validate();
   if (!config.out.empty()) core::guard_output_dir(config.out, core::kind::kRnnTwins);
   models::LowRankRnn original = init_rnn(config.first);
@@ -140,7 +141,7 @@ TwinsResult run_twins(const TwinsConfig& config, bool progress) {
     const torch::Tensor y0 = original->forward(task.inputs), y1 = twin->forward(task.inputs);
     out.output_gap = ((y0 - y1).abs().max() / y0.abs().max()).item<double>();
     const auto latent = [&](const torch::Tensor& s) {
-      return models::latent_outputs(s, task.inputs, config.first.rank, config.first.activation, config.first.dt);
+      return models::latent_outputs(s, task.inputs, config.first.dynamics());
     };
     const torch::Tensor l0 = latent(s0), l1 = latent(s1);
     out.output_gap_theory = ((l0 - l1).abs().max() / l0.abs().max()).item<double>();

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "models/rnn/twins.h"
 #include "experiments/rnn/run.h"
+#include "models/rnn/twins.h"
 
 namespace netprobe::experiments {
 
@@ -58,7 +58,7 @@ torch::Tensor make_twin_of(const TwinsConfig& config, const torch::Tensor& c, at
 
 /// Pretrains, twins and trains both on task B. With config.out, writes twins.csv, both overlap
 /// trajectories, result.json and meta.json atomically.
-TwinsResult run_twins(const TwinsConfig& config, bool progress);
+TwinsResult run_rnn_twins(const TwinsConfig& config, const core::RunContext& context);
 
 /// The lines `rnn twins` prints.
 std::string format_twins(const TwinsConfig& config, const TwinsResult& result);

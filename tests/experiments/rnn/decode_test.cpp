@@ -32,7 +32,7 @@ DecodeConfig small_decode(const std::filesystem::path& out) {
 TEST(RnnDecodeTest, TheInvisibleOverlapsTellTheFirstTaskAndShuffledLabelsDoNot) {
   testing::TempDir tmp;
   const DecodeConfig config = small_decode(tmp / "decode");
-  const DecodeResult r = run_decode(config, false);
+  const DecodeResult r = run_rnn_decode(config, {});
   ASSERT_EQ(r.networks.size(), 16u);
   for (size_t i = 0; i < r.networks.size(); ++i) {
     EXPECT_EQ(r.networks[i].pair, static_cast<int>(i / 2));
@@ -61,13 +61,13 @@ TEST(RnnDecodeTest, InvalidConfigsAreUsageErrorsBeforeAnyTraining) {
   testing::TempDir tmp;
   DecodeConfig c = small_decode(tmp / "d");
   c.pairs = 3;  // fewer pairs than folds
-  EXPECT_THROW(run_decode(c, false), core::UsageError);
+  EXPECT_THROW(run_rnn_decode(c, {}), core::UsageError);
   c = small_decode(tmp / "d");
   c.common.rank = 2;
-  EXPECT_THROW(run_decode(c, false), core::UsageError);
+  EXPECT_THROW(run_rnn_decode(c, {}), core::UsageError);
   c = small_decode(tmp / "d");
   c.ridge = 0;
-  EXPECT_THROW(run_decode(c, false), core::UsageError);
+  EXPECT_THROW(run_rnn_decode(c, {}), core::UsageError);
   EXPECT_FALSE(std::filesystem::exists(tmp / "d"));
 }
 

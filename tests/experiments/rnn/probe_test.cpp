@@ -74,12 +74,12 @@ TEST(RnnProbes, RunWritesARunDirectoryWhoseResultReadsBack) {
   testing::TempDir tmp;
   RnnRunConfig config = small_run();
   config.epochs = 50;
-  train_rnn_run(config, tmp / "run", 1, false);
+  run_rnn_train({config, tmp / "run"}, {});
   RnnProbeConfig probe;
   probe.model = tmp / "run";
   probe.scopes = {"U+V"};
   probe.out = tmp / "probe";
-  const RnnProbeResult result = run_rnn_probe(probe);
+  const RnnProbeResult result = run_rnn_probe(probe, {});
   EXPECT_EQ(static_cast<int64_t>(result.rows.size()),
             probes::count_evaluations(probes::rnn_preset({Scope::parse("U+V")})));
   const core::Json written = core::read_json(tmp / "probe" / "result.json");
@@ -91,10 +91,10 @@ TEST(RnnProbes, RunWritesARunDirectoryWhoseResultReadsBack) {
             0u);
   EXPECT_EQ(core::run_kind(tmp / "probe"), core::kind::kRnnProbe);
   probe.scopes = {"U+W"};
-  EXPECT_THROW(run_rnn_probe(probe), core::UsageError);
+  EXPECT_THROW(run_rnn_probe(probe, {}), core::UsageError);
   probe.scopes = {"U"};
   probe.model = tmp / "probe";  // not a `rnn train` run
-  EXPECT_THROW(run_rnn_probe(probe), core::UsageError);
+  EXPECT_THROW(run_rnn_probe(probe, {}), core::UsageError);
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ TheoryConfig small_theory(const std::filesystem::path& out) {
 
 TEST(RnnTheory, LinearPredictionMatchesSimulationAndTheResultReadsBack) {
   testing::TempDir tmp;
-  const TheoryResult r = run_rnn_theory(small_theory(tmp / "theory"));
+  const TheoryResult r = run_rnn_theory(small_theory(tmp / "theory"), {});
   ASSERT_EQ(r.comparisons.size(), 2u);
   for (const auto& c : r.comparisons) {
     EXPECT_LT(c.max_overlap_error, 1e-10) << c.n;
@@ -83,7 +83,7 @@ TEST(RnnTheory, RandomTasksDrawFreshTrialsEachEpochAndTheTheoryStepsOnTheSameTri
 }
 
 TEST(RnnTheory, LinearInvariantsByNameAndAFirstStepExactToRoundOff) {
-  const TheoryResult r = run_rnn_theory(small_theory({}));
+  const TheoryResult r = run_rnn_theory(small_theory({}), {});
   for (const auto& c : r.comparisons) {
     EXPECT_LT(c.first_step_error, 1e-10) << c.n;
     ASSERT_EQ(c.sim_invariant_drift.size(), 3u);
@@ -104,7 +104,7 @@ TEST(RnnTheory, TheFlowConservesWhatGdOnlyNearlyConservesAndDiffersFromGdByOrder
   TheoryConfig c = small_theory({});
   c.sizes = {120};
   c.integrator = models::Integrator::kRk4;
-  const TheoryComparison rk4 = run_rnn_theory(c).comparisons[0];
+  const TheoryComparison rk4 = run_rnn_theory(c, {}).comparisons[0];
   for (size_t i = 0; i < rk4.theory_invariant_drift.size(); ++i) {
     EXPECT_LT(rk4.theory_invariant_drift[i].second, 1e-8) << rk4.theory_invariant_drift[i].first;
   }
@@ -115,7 +115,7 @@ TEST(RnnTheory, TheFlowConservesWhatGdOnlyNearlyConservesAndDiffersFromGdByOrder
     c.base.eta = eta;
     c.base.epochs = epochs;
     c.base.track_every = epochs;
-    gaps.push_back(run_rnn_theory(c).comparisons[0].max_overlap_error);
+    gaps.push_back(run_rnn_theory(c, {}).comparisons[0].max_overlap_error);
   }
   EXPECT_GT(gaps[0], 1e-5);
   EXPECT_NEAR(gaps[0] / gaps[1], 2.0, 0.3) << gaps[0] << " vs " << gaps[1];
@@ -129,7 +129,7 @@ TEST(RnnTheory, TheClosuresFirstStepErrorFallsWithNAndOnlyVtVMinusUtUIsConserved
   c.base.epochs = 2;
   c.base.track_every = 1;
   c.sizes = {200, 3200};
-  const TheoryResult r = run_rnn_theory(c);
+  const TheoryResult r = run_rnn_theory(c, {});
   // At N^-1/2 the error falls 4x over 16x the neurons; finite-size noise allows 2x to 8x.
   const double small = r.comparisons[0].first_step_error, large = r.comparisons[1].first_step_error;
   EXPECT_GT(small, 1e-4);
@@ -176,18 +176,18 @@ TEST(RnnTheory, AdamNoSizesAndAUsersFolderAreRefusedBeforeAnyWork) {
   testing::TempDir tmp;
   TheoryConfig c = small_theory(tmp / "t");
   c.base.optimizer = train::OptimizerKind::kAdam;
-  EXPECT_THROW(run_rnn_theory(c), core::UsageError);
+  EXPECT_THROW(run_rnn_theory(c, {}), core::UsageError);
   c = small_theory(tmp / "t");
   c.sizes.clear();
-  EXPECT_THROW(run_rnn_theory(c), core::UsageError);
+  EXPECT_THROW(run_rnn_theory(c, {}), core::UsageError);
   c = small_theory(tmp / "t");
   c.sizes = {80, 0};
-  EXPECT_THROW(run_rnn_theory(c), core::UsageError);
+  EXPECT_THROW(run_rnn_theory(c, {}), core::UsageError);
   std::filesystem::create_directories(tmp / "notes");
   core::write_file_atomic(tmp / "notes" / "a.txt", "mine");
   c = small_theory(tmp / "notes");
   int sizes_done = 0;
-  EXPECT_THROW(run_rnn_theory(c, [&](const TheoryComparison&) { ++sizes_done; }), core::UsageError);
+  EXPECT_THROW(run_rnn_theory(c, {}, [&](const TheoryComparison&) { ++sizes_done; }), core::UsageError);
   EXPECT_EQ(sizes_done, 0);
   EXPECT_FALSE(std::filesystem::exists(tmp / "t"));
 }

@@ -1,13 +1,13 @@
 // Perturbation by learning (twins) and memory in invisible overlaps, on small fast networks.
 #include <gtest/gtest.h>
 
-#include "models/rnn/twins.h"
 #include "core/errors.h"
 #include "core/json_io.h"
 #include "core/run_dir.h"
 #include "core/seeding.h"
 #include "experiments/rnn/memory.h"
 #include "experiments/rnn/twins.h"
+#include "models/rnn/twins.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::experiments {
@@ -39,11 +39,11 @@ TEST(RnnTwins, LinearTwinComputesTheSameFunctionButLearnsDifferently) {
   config.first.epochs = config.second.epochs = 300;
   config.pretrain_epochs = 200;
   config.construction = models::TwinConstruction::kStretch;  // the authors' twin: the test below
-  const TwinsResult stretched = run_twins(config, false);
+  const TwinsResult stretched = run_rnn_twins(config, {});
   EXPECT_LE(stretched.output_gap, 1e-10);
   EXPECT_GT(stretched.max_curve_gap, 0.1);
   config.construction.reset();
-  const TwinsResult r = run_twins(config, false);
+  const TwinsResult r = run_rnn_twins(config, {});
   EXPECT_LE(r.output_gap, 1e-10);
   EXPECT_LE(r.visible_change, 1e-12);
   EXPECT_GT(r.invisible_change, 0.1);
@@ -135,7 +135,7 @@ TEST(RnnMemory, LinearInvisibleResidualHalvesWithEta) {
   // Each phase trained until its overlaps settle: an unconverged phase A leaves a residual that
   // does not shrink with eta (2.2e-4 at every eta <= 0.0025 here after 1000 epochs).
   config.converge = 1e-5;
-  const auto runs = run_memory(config, false).runs;
+  const auto runs = run_rnn_memory(config, {}).runs;
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[1].epochs_a, 2 * runs[0].epochs_a);  // same learning time at half the rate
   for (const auto& r : runs) {
@@ -158,11 +158,11 @@ TEST(RnnMemory, WithConvergeEveryPhaseTrainsOnUntilItsOverlapsSettle) {
   config.epochs_b = 100;
   config.epochs_a2 = 100;
   config.etas = {0.005};
-  const MemoryRun fixed = run_memory(config, false).runs[0];
+  const MemoryRun fixed = run_rnn_memory(config, {}).runs[0];
   ASSERT_EQ(fixed.end_velocity.size(), 3u);
   EXPECT_GT(fixed.end_velocity[0], 1e-2);  // 100 epochs leave A far from settled
   config.converge = 1e-3;
-  const MemoryRun settled = run_memory(config, false).runs[0];
+  const MemoryRun settled = run_rnn_memory(config, {}).runs[0];
   EXPECT_TRUE(settled.converged);
   for (size_t p = 0; p < 3; ++p) {
     EXPECT_LT(settled.end_velocity[p], config.converge) << p;
@@ -174,7 +174,7 @@ TEST(RnnMemory, WithConvergeEveryPhaseTrainsOnUntilItsOverlapsSettle) {
   EXPECT_EQ(settled.trajectory.back().epoch, settled.epochs_a + settled.epochs_b + settled.epochs_a2);
   EXPECT_LT(settled.loss_a, fixed.loss_a);
   config.a.optimizer = train::OptimizerKind::kAdam;
-  EXPECT_THROW(run_memory(config, false), core::UsageError);
+  EXPECT_THROW(run_rnn_memory(config, {}), core::UsageError);
 }
 
 TEST(RnnTwins, WrittenResultReadsBackAndAUsersFolderIsRefused) {
@@ -186,7 +186,7 @@ TEST(RnnTwins, WrittenResultReadsBackAndAUsersFolderIsRefused) {
   config.first.epochs = config.second.epochs = 20;
   config.pretrain_epochs = 20;
   config.out = tmp / "twins";
-  const TwinsResult r = run_twins(config, false);
+  const TwinsResult r = run_rnn_twins(config, {});
   const core::Json written = core::read_json(tmp / "twins" / "result.json");
   EXPECT_EQ(TwinsResult::from_json(written, "result.json").to_json().dump(), written.dump());
   EXPECT_EQ(written.at("twin").size(), r.twin.size());
@@ -194,7 +194,7 @@ TEST(RnnTwins, WrittenResultReadsBackAndAUsersFolderIsRefused) {
   config.out = tmp / "notes";
   std::filesystem::create_directories(config.out);
   core::write_json(config.out / "notes.json", {{"mine", true}});
-  EXPECT_THROW(run_twins(config, false), core::UsageError);
+  EXPECT_THROW(run_rnn_twins(config, {}), core::UsageError);
   EXPECT_TRUE(std::filesystem::exists(config.out / "notes.json"));
 }
 
@@ -210,7 +210,7 @@ TEST(RnnMemory, WrittenResultReadsBackWithThePhaseEndOverlaps) {
   config.epochs_a2 = 10;
   config.etas = {0.005};
   config.out = tmp / "memory";
-  const MemoryResult r = run_memory(config, false);
+  const MemoryResult r = run_rnn_memory(config, {});
   const core::Json written = core::read_json(tmp / "memory" / "result.json");
   const MemoryResult back = MemoryResult::from_json(written, "result.json");
   EXPECT_EQ(back.to_json().dump(), written.dump());

@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "core/seeding.h"
 #include "models/rnn/overlap_theory.h"
 #include "models/rnn/tasks.h"
-#include "core/seeding.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::models {
@@ -68,7 +68,7 @@ TEST(FusedKernel, ReadoutFollowsTheAuthorsConventionPerActivation) {
     torch::NoGradGuard no_grad;
     const torch::Tensor y = rnn->forward(x);
     const torch::Tensor read_m = rnn_activation(activation, rnn->m).dot(rnn->z) / 80.0;
-    const torch::Tensor latent = latent_outputs(overlap_matrix(rnn->vectors()), x, 1, activation, 0.1);
+    const torch::Tensor latent = latent_outputs(overlap_matrix(rnn->vectors()), x, {1, activation, 0.1});
     if (activation == RnnActivation::kLinear) {
       EXPECT_EQ(readout_lag(activation), 1);
       EXPECT_NEAR(y[0][0].item<double>(), read_m.item<double>(), 1e-14);

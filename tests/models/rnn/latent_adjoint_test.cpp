@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "models/rnn/low_rank_rnn.h"
 #include "core/seeding.h"
+#include "models/rnn/low_rank_rnn.h"
 
 namespace netprobe::models {
 namespace {
@@ -32,8 +32,8 @@ TEST(LatentAdjoint, GradientAndLossEqualAutogradForEveryActivationRankAndTask) {
       for (const RnnTaskData* task : {&filter, &flip}) {
         const torch::Tensor sigma = adjoint_test_overlaps(rank, 3 + static_cast<uint64_t>(rank), 1.5);
         double fast_loss = 0, slow_loss = 0;
-        const torch::Tensor fast = latent_overlap_gradient_adjoint(sigma, *task, rank, act, kAdjointDt, &fast_loss);
-        const torch::Tensor slow = latent_overlap_gradient(sigma, *task, rank, act, kAdjointDt, &slow_loss);
+        const torch::Tensor fast = latent_overlap_gradient_adjoint(sigma, *task, {rank, act, kAdjointDt}, &fast_loss);
+        const torch::Tensor slow = latent_overlap_gradient(sigma, *task, {rank, act, kAdjointDt}, &slow_loss);
         // tanh's gain is interpolated from a table (relative error ~1e-9); the others are exact.
         const double tol = act == RnnActivation::kTanh ? 1e-7 : 1e-11;
         const std::string what = to_string(act) + " rank " + std::to_string(rank);

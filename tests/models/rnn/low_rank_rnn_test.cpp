@@ -3,11 +3,11 @@
 
 #include <gtest/gtest.h>
 
-#include "models/rnn/overlap_theory.h"
 #include "core/errors.h"
 #include "core/seeding.h"
-#include "train/trainer.h"
+#include "models/rnn/overlap_theory.h"
 #include "tests/support/test_support.h"
+#include "train/trainer.h"
 
 namespace netprobe::models {
 namespace {
@@ -48,7 +48,7 @@ std::vector<torch::Tensor> exact_map(torch::Tensor sigma, const RnnTaskData& tas
                                      int epochs) {
   std::vector<torch::Tensor> out = {sigma};
   for (int k = 0; k < epochs; ++k) {
-    sigma = exact_map_step(sigma, overlap_gradient(sigma, task, rank, RnnActivation::kLinear, kDt), eta);
+    sigma = exact_map_step(sigma, overlap_gradient(sigma, task, {rank, RnnActivation::kLinear, kDt}), eta);
     out.push_back(sigma);
   }
   return out;
@@ -93,7 +93,7 @@ TEST(LowRankRnnTest, LinearNetworkOutputEqualsTheLatentModel) {
     const RnnTaskData task = filter_task(0.2, kDt, kSteps);
     const torch::Tensor y = rnn->forward(task.inputs).detach();
     const torch::Tensor latent =
-        latent_outputs(overlap_matrix(rnn->vectors().detach()), task.inputs, rank, RnnActivation::kLinear, kDt);
+        latent_outputs(overlap_matrix(rnn->vectors().detach()), task.inputs, {rank, RnnActivation::kLinear, kDt});
     testing::expect_close(y, latent, 1e-10, 1e-12);
   }
 }
@@ -104,8 +104,8 @@ TEST(LowRankRnnTest, LinearOverlapGradientFromMinimalRealizationEqualsLatentAuto
     const torch::Tensor sigma = overlap_matrix(rnn->vectors().detach());
     const RnnTaskData task = rank == 1 ? filter_task(0.2, kDt, kSteps) : oscillation_task(kDt, kSteps);
     double fast_loss = 0, latent_loss = 0;
-    const torch::Tensor fast = overlap_gradient(sigma, task, rank, RnnActivation::kLinear, kDt, &fast_loss);
-    const torch::Tensor slow = latent_overlap_gradient(sigma, task, rank, RnnActivation::kLinear, kDt, &latent_loss);
+    const torch::Tensor fast = overlap_gradient(sigma, task, {rank, RnnActivation::kLinear, kDt}, &fast_loss);
+    const torch::Tensor slow = latent_overlap_gradient(sigma, task, {rank, RnnActivation::kLinear, kDt}, &latent_loss);
     EXPECT_LE((fast - slow).abs().max().item<double>(), 1e-11 * slow.abs().max().item<double>()) << "rank " << rank;
     EXPECT_NEAR(fast_loss, latent_loss, 1e-12 * latent_loss);
     EXPECT_GT(slow.abs().max().item<double>(), 1e-3);  // a real gradient, not two zeros
@@ -137,7 +137,7 @@ TEST(LowRankRnnTest, EulerFlowGapToGradientDescentHalvesWithEta) {
   for (auto [eta, epochs] : {std::pair{0.01, 10}, std::pair{0.005, 20}}) {
     const auto map = exact_map(sigma0, task, 1, eta, epochs);
     const torch::Tensor flow =
-        integrate_flow(sigma0, task, 1, RnnActivation::kLinear, kDt, eta, epochs, FlowMethod::kEuler);
+        integrate_flow(sigma0, task, {1, RnnActivation::kLinear, kDt}, eta, epochs, FlowMethod::kEuler);
     gaps.push_back(((flow[epochs] - map.back()).abs().max() / map.back().abs().max()).item<double>());
   }
   EXPECT_NEAR(gaps[0] / gaps[1], 2.0, 0.3) << gaps[0] << " vs " << gaps[1];
@@ -148,7 +148,7 @@ TEST(LowRankRnnTest, GradientFlowConservesTheInvariantsAndAdamDoesNot) {
   const RnnTaskData task = filter_task(0.2, kDt, kSteps);
   const torch::Tensor sigma0 = overlap_matrix(rnn->vectors().detach());
   const torch::Tensor flow =
-      integrate_flow(sigma0, task, 1, RnnActivation::kLinear, kDt, 0.005, 10, FlowMethod::kRk4, 2);
+      integrate_flow(sigma0, task, {1, RnnActivation::kLinear, kDt}, 0.005, 10, FlowMethod::kRk4, 2);
   const torch::Tensor before = flow_invariants(sigma0, 1), after = flow_invariants(flow[10], 1);
   EXPECT_LE(((after - before).abs().max() / before.abs().max()).item<double>(), 1e-6);
   EXPECT_GT((flow[10] - sigma0).abs().max().item<double>(), 1e-3);  // while the overlaps move

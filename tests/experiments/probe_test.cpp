@@ -1,5 +1,5 @@
 // `netprobe probe` as an experiment: exact row counts, the table, and usage errors before work.
-#include "experiments/classifier_probe.h"
+#include "experiments/probe.h"
 
 #include <gtest/gtest.h>
 
@@ -24,10 +24,11 @@ class ClassifierProbeTest : public ::testing::Test {
     c.batch = 16;
     train_classifier_run(c, data::load_task(c.task, tmp_ / "data"), tmp_ / "model", 1, false);
     config_.source.model = tmp_ / "model";
-    config_.source.data_dir = tmp_ / "data";
+    context_.data_dir = tmp_ / "data";
   }
   testing::TempDir tmp_;
-  ClassifierProbeConfig config_;
+  ProbeConfig config_;
+  core::RunContext context_;
 };
 
 TEST_F(ClassifierProbeTest, RowsPerLevelDrawAndModeAndATableLinePerLevel) {
@@ -37,7 +38,7 @@ TEST_F(ClassifierProbeTest, RowsPerLevelDrawAndModeAndATableLinePerLevel) {
   config_.draws = 3;
   config_.with_signed = true;
   config_.out = tmp_ / "rows.csv";
-  const auto result = run_classifier_probe(config_);
+  const auto result = run_probe(config_, context_);
   const auto& rows = result.rows;
   EXPECT_EQ(rows.size(), 1u + 2 * 3 * 2);  // baseline + levels x draws x modes
   EXPECT_TRUE(rows.front().probe.is_intact());
@@ -51,13 +52,13 @@ TEST_F(ClassifierProbeTest, RowsPerLevelDrawAndModeAndATableLinePerLevel) {
 
 TEST_F(ClassifierProbeTest, BadOptionsAreUsageErrorsAndWriteNothing) {
   config_.out = tmp_ / "never.csv";
-  for (const auto& change : std::vector<std::function<void(ClassifierProbeConfig&)>>{
+  for (const auto& change : std::vector<std::function<void(ProbeConfig&)>>{
            [](auto& c) { c.probe = "dropout"; }, [](auto& c) { c.probe = "flip", c.variant = "middle"; },
            [](auto& c) { c.probe = "prune", c.levels = {1.5}; }, [](auto& c) { c.probe = "prune", c.draws = 0; },
            [](auto& c) { c.probe = "prune", c.scope = "fc9"; }}) {
-    ClassifierProbeConfig c = config_;
+    ProbeConfig c = config_;
     change(c);
-    EXPECT_THROW(run_classifier_probe(c), core::UsageError);
+    EXPECT_THROW(run_probe(c, context_), core::UsageError);
   }
   EXPECT_FALSE(fs::exists(tmp_ / "never.csv"));
 }

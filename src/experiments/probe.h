@@ -2,20 +2,20 @@
 /// `netprobe probe`: one probe sweep (every level, draw and mode) on one classifier: a netprobe
 /// run directory or a TorchScript file (experiments/probe_model.h), whole or layer by layer.
 ///
-///   ClassifierProbeConfig c;  c.source.model = "runs/7v9";  c.probe = "prune";  c.with_signed = true;
-///   std::vector<probes::SweepRow> rows = run_classifier_probe(c);
+///   ProbeConfig c;  c.source.model = "runs/7v9";  c.probe = "prune";  c.with_signed = true;
+///   ProbeResult r = run_probe(c, ctx);   // r.rows
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "probes/sweep.h"
 #include "experiments/probe_model.h"
+#include "probes/sweep.h"
 
 namespace netprobe::experiments {
 
-struct ClassifierProbeConfig {
+struct ProbeConfig {
   ProbeModelSource source;
   std::string probe;
   std::string variant;         ///< empty = the probe's default variant
@@ -33,17 +33,17 @@ struct ClassifierProbeConfig {
   std::vector<probes::SweepSpec> sweeps(const std::vector<std::string>& layers) const;
 };
 
-struct ClassifierProbeResult {
+struct ProbeResult {
   std::vector<probes::SweepRow> rows;
   std::map<std::string, double> sigma_w;  ///< scope -> std of its weights (the unit of noise levels)
 };
 
 /// Loads the model and its test set, runs the sweeps, and writes config.out atomically.
 /// UsageError (--scope) when the model has no such layer.
-ClassifierProbeResult run_classifier_probe(const ClassifierProbeConfig& config);
+ProbeResult run_probe(const ProbeConfig& config, const core::RunContext& context);
 
 /// Per scope, the mean accuracy per level and mode (full, signed) over draws with the draws'
 /// standard deviation, one line per level; noise levels also in units of the weights' std.
-std::string format_probe_table(const ClassifierProbeResult& result);
+std::string format_probe_table(const ProbeResult& result);
 
 }  // namespace netprobe::experiments

@@ -1,4 +1,4 @@
-#include "experiments/compression_run.h"
+#include "experiments/compress.h"
 
 #include <cmath>
 
@@ -12,14 +12,14 @@
 
 namespace netprobe::experiments {
 
-void CompressionConfig::validate() const {
+void CompressConfig::validate() const {
   if (!std::isfinite(max_drop) || max_drop < 0 || max_drop > 100) {
     throw core::UsageError(fmt::format("--max-drop: must be in [0, 100] accuracy points, got {}", max_drop));
   }
   if (draws < 1) throw core::UsageError(fmt::format("--draws: must be >= 1, got {}", draws));
 }
 
-core::Json CompressionConfig::to_json() const {
+core::Json CompressConfig::to_json() const {
   core::Json j = {{"model", source.model.string()},
                   {"data", source.data},
                   {"input_shape", source.input_shape},
@@ -27,11 +27,10 @@ core::Json CompressionConfig::to_json() const {
                   {"loss", source.loss},
                   {"max_drop", max_drop},
                   {"draws", draws}};
-  if (source.seed) j["seed"] = *source.seed;
   return j;
 }
 
-core::Json CompressionResult::to_json() const {
+core::Json CompressResult::to_json() const {
   core::Json rows_json = core::Json::array();
   for (const auto& r : rows) rows_json.push_back(r.to_json());
   return {{"model_kind", model_kind}, {"task", task},         {"seed", seed},
@@ -39,9 +38,9 @@ core::Json CompressionResult::to_json() const {
           {"rows", rows_json}};
 }
 
-CompressionResult CompressionResult::from_json(const core::Json& j, const std::string& source) {
+CompressResult CompressResult::from_json(const core::Json& j, const std::string& source) {
   try {
-    CompressionResult r;
+    CompressResult r;
     r.model_kind = j.at("model_kind").get<std::string>();
     r.task = j.at("task").get<std::string>();
     r.seed = j.at("seed").get<uint64_t>();
@@ -55,10 +54,10 @@ CompressionResult CompressionResult::from_json(const core::Json& j, const std::s
   }
 }
 
-CompressionResult run_compression(const CompressionConfig& config) {
+CompressResult run_compress(const CompressConfig& config, const core::RunContext& context) {
   config.validate();
   if (!config.out.empty()) core::guard_output_dir(config.out, core::kind::kCompression);
-  const ProbeModel model = load_probe_model(config.source);
+  const ProbeModel model = load_probe_model(config.source, context);
 
   std::vector<probes::Scope> scopes{probes::Scope::all()};
   for (const auto& layer : model.layers) scopes.push_back(probes::Scope::parse(layer));
@@ -66,16 +65,16 @@ CompressionResult run_compression(const CompressionConfig& config) {
   for (const auto& scope : scopes) sigma_w[scope.label()] = probes::scope_sigma(model.params, scope);
   const std::vector<probes::SweepSpec> specs = probes::compression_preset(scopes, config.draws);
 
-  train::ProgressBar bar("compress", probes::count_evaluations(specs), config.progress);
-  probes::SweepContext context{model.task, model.seed};
-  context.progress = [&](int64_t done, int64_t) { bar.update(done, ""); };
-  CompressionResult result;
+  train::ProgressBar bar("compress", probes::count_evaluations(specs), context.progress);
+  probes::SweepContext sweep{model.task, model.seed};
+  sweep.progress = [&](int64_t done, int64_t) { bar.update(done, ""); };
+  CompressResult result;
   result.model_kind = model.kind;
   result.task = model.task;
   result.seed = model.seed;
   result.classes = static_cast<int>(model.classes);
   result.max_drop = config.max_drop;
-  result.rows = probes::run_sweeps(model.params, specs, model.evaluate, context);
+  result.rows = probes::run_sweeps(model.params, specs, model.evaluate, sweep);
   bar.finish();
   result.layers = probes::compress_by_layer(result.rows, scopes, sigma_w, result.classes, config.max_drop);
   if (config.out.empty()) return result;
@@ -83,15 +82,17 @@ CompressionResult run_compression(const CompressionConfig& config) {
   core::StagedDirectory staged(config.out, core::kind::kCompression);
   core::write_file_atomic(staged.staging() / "results.csv", probes::rows_to_csv(result.rows));
   core::write_json(staged.staging() / "compression.json", result.to_json());
-  core::write_meta(staged.staging(), core::kind::kCompression, {{"config", config.to_json()}});
+  core::Json config_json = config.to_json();
+  config_json["seed"] = model.seed;  // the draws' seed: --seed, else the run's
+  core::write_meta(staged.staging(), core::kind::kCompression, {{"config", config_json}});
   staged.commit();
   return result;
 }
 
-CompressionResult load_compression(const std::filesystem::path& dir) {
+CompressResult load_compress_result(const std::filesystem::path& dir) {
   core::open_run(dir, core::kind::kCompression, "DIR");
   const std::filesystem::path file = dir / "compression.json";
-  return CompressionResult::from_json(core::read_json(file), file.string());
+  return CompressResult::from_json(core::read_json(file), file.string());
 }
 
 }  // namespace netprobe::experiments

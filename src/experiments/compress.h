@@ -7,31 +7,30 @@
 /// compression.json (config, one answer per layer, and the rows again for the report),
 /// meta.json (kind "compression").
 ///
-///   CompressionConfig c;  c.source.model = "model.pt";  c.source.data = "test.pt";  c.out = "results/m";
-///   CompressionResult r = run_compression(c);
+///   CompressConfig c;  c.source.model = "model.pt";  c.source.data = "test.pt";  c.out = "results/m";
+///   CompressResult r = run_compress(c, ctx);
 ///   std::cout << probes::format_compression_table(r.layers, c.max_drop);
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "probes/compression.h"
 #include "experiments/probe_model.h"
+#include "probes/compression.h"
 
 namespace netprobe::experiments {
 
-struct CompressionConfig {
+struct CompressConfig {
   ProbeModelSource source;
   double max_drop = 1.0;      ///< accuracy points below the intact model still counted as surviving
   int draws = 5;              ///< draws of the stochastic probes (random pruning, noise, shuffle)
   std::filesystem::path out;  ///< empty: nothing written
-  bool progress = false;
 
   /// UsageError naming --max-drop or --draws.
   void validate() const;
   core::Json to_json() const;
 };
 
-struct CompressionResult {
+struct CompressResult {
   std::string model_kind;  ///< netprobe-mlp | torchscript
   std::string task;        ///< the test set's id
   uint64_t seed = 0;
@@ -42,14 +41,14 @@ struct CompressionResult {
 
   core::Json to_json() const;
   /// Throws core::Error naming `source` on missing or ill-typed fields.
-  static CompressionResult from_json(const core::Json& json, const std::string& source);
+  static CompressResult from_json(const core::Json& json, const std::string& source);
 };
 
 /// Guards config.out before any work, runs the sweeps, and writes the directory atomically.
-CompressionResult run_compression(const CompressionConfig& config);
+CompressResult run_compress(const CompressConfig& config, const core::RunContext& context);
 
 /// Reads compression.json of a compression directory back (its rows included); core::Error
 /// naming the file when it is missing or malformed, UsageError when DIR is another kind.
-CompressionResult load_compression(const std::filesystem::path& dir);
+CompressResult load_compress_result(const std::filesystem::path& dir);
 
 }  // namespace netprobe::experiments

@@ -1,4 +1,4 @@
-#include "experiments/classifier_probe.h"
+#include "experiments/probe.h"
 
 #include <cmath>
 #include <map>
@@ -15,7 +15,7 @@ namespace netprobe::experiments {
 namespace {
 
 // UsageError naming --probe or --variant for a name the registry does not have.
-probes::SweepSpec base_sweep(const ClassifierProbeConfig& c) {
+probes::SweepSpec base_sweep(const ProbeConfig& c) {
   const probes::ProbeDefinition& probe = probes::find_probe(c.probe);
   probes::SweepSpec spec(probe, c.variant.empty() ? probe.default_variant() : c.variant);
   if (!c.levels.empty()) spec.levels(c.levels);
@@ -33,7 +33,7 @@ std::pair<double, double> mean_std(const std::vector<double>& v) {
 
 }  // namespace
 
-std::vector<probes::SweepSpec> ClassifierProbeConfig::sweeps(const std::vector<std::string>& layers) const {
+std::vector<probes::SweepSpec> ProbeConfig::sweeps(const std::vector<std::string>& layers) const {
   probes::SweepSpec spec = base_sweep(*this);
   std::vector<probes::SweepSpec> specs{spec.scope(probes::Scope::parse(scope))};
   if (layer_profile) {
@@ -44,23 +44,23 @@ std::vector<probes::SweepSpec> ClassifierProbeConfig::sweeps(const std::vector<s
   return specs;
 }
 
-void ClassifierProbeConfig::validate() const {
+void ProbeConfig::validate() const {
   base_sweep(*this).validate();  // unknown probe or variant, bad levels or draws: before any work
 }
 
-ClassifierProbeResult run_classifier_probe(const ClassifierProbeConfig& config) {
+ProbeResult run_probe(const ProbeConfig& config, const core::RunContext& context) {
   config.validate();
-  const ProbeModel model = load_probe_model(config.source);
+  const ProbeModel model = load_probe_model(config.source, context);
   check_scope(model, config.scope);
   const std::vector<probes::SweepSpec> specs = config.sweeps(model.layers);
-  ClassifierProbeResult result;
+  ProbeResult result;
   for (const auto& spec : specs) result.sigma_w[spec.scope().label()] = probes::scope_sigma(model.params, spec.scope());
   result.rows = probes::run_sweeps(model.params, specs, model.evaluate, {model.task, model.seed});
   if (config.out) core::write_file_atomic(*config.out, probes::rows_to_csv(result.rows));
   return result;
 }
 
-std::string format_probe_table(const ClassifierProbeResult& result) {
+std::string format_probe_table(const ProbeResult& result) {
   const auto& rows = result.rows;
   std::string out;
   std::vector<probes::Scope> scopes;  // in row order
