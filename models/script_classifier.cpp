@@ -1,14 +1,12 @@
 #include "models/script_classifier.h"
 
-#include <atomic>
 #include <limits>
-#include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "core/errors.h"
+#include "core/parallel.h"
 
 namespace netprobe::models {
 namespace {
@@ -149,26 +147,17 @@ std::vector<train::ClassifierMetrics> ScriptBatchEvaluator::evaluate(
     return out;
   }
   const int saved_threads = torch::get_num_threads();
-  std::atomic<size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  std::vector<std::thread> pool;
-  for (int w = 0; w < workers; ++w) {
-    pool.emplace_back([&, w] {
+  try {
+    core::parallel_for(variants.size(), workers, [&](size_t i, int w) {
       torch::set_num_threads(1);  // parallel across variants, not inside one forward
       torch::NoGradGuard no_grad;
-      try {
-        for (size_t i = next++; i < variants.size(); i = next++) out[i] = evaluate_one(clones_[w], variants[i]);
-      } catch (...) {
-        const std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
-        next = variants.size();
-      }
+      out[i] = evaluate_one(clones_[static_cast<size_t>(w)], variants[i]);
     });
+  } catch (...) {
+    torch::set_num_threads(saved_threads);
+    throw;
   }
-  for (auto& t : pool) t.join();
   torch::set_num_threads(saved_threads);
-  if (error) std::rethrow_exception(error);
   return out;
 }
 

@@ -37,42 +37,6 @@ int64_t entries_of(const std::vector<SweepRow>& rows, const Scope& scope) {
 
 }  // namespace
 
-core::Json LayerCompression::to_json() const {
-  return {{"layer", layer},
-          {"entries", entries},
-          {"sigma_w", sigma_w},
-          {"full_accuracy", full_accuracy},
-          {"max_prune_magnitude", max_prune_magnitude},
-          {"sparsity_magnitude", sparsity_magnitude},
-          {"max_prune_random", max_prune_random},
-          {"max_noise", max_noise},
-          {"max_noise_sigma", max_noise_sigma},
-          {"binarized_accuracy", binarized_accuracy},
-          {"binarize_survives", binarize_survives},
-          {"shuffled_accuracy", shuffled_accuracy},
-          {"delta_bin", delta_bin},
-          {"delta_shuf", delta_shuf}};
-}
-
-LayerCompression LayerCompression::from_json(const core::Json& j) {
-  LayerCompression c;
-  c.layer = j.at("layer").get<std::string>();
-  c.entries = j.at("entries").get<int64_t>();
-  c.sigma_w = core::number_or_nan(j.at("sigma_w"));
-  c.full_accuracy = core::number_or_nan(j.at("full_accuracy"));
-  c.max_prune_magnitude = core::number_or_nan(j.at("max_prune_magnitude"));
-  c.sparsity_magnitude = core::number_or_nan(j.at("sparsity_magnitude"));
-  c.max_prune_random = core::number_or_nan(j.at("max_prune_random"));
-  c.max_noise = core::number_or_nan(j.at("max_noise"));
-  c.max_noise_sigma = core::number_or_nan(j.at("max_noise_sigma"));
-  c.binarized_accuracy = core::number_or_nan(j.at("binarized_accuracy"));
-  c.binarize_survives = j.at("binarize_survives").get<bool>();
-  c.shuffled_accuracy = core::number_or_nan(j.at("shuffled_accuracy"));
-  c.delta_bin = core::number_or_nan(j.at("delta_bin"));
-  c.delta_shuf = core::number_or_nan(j.at("delta_shuf"));
-  return c;
-}
-
 double largest_level_within(const std::vector<CurvePoint>& curve, double floor) {
   double largest = kUndefined;
   for (const auto& point : curve) {  // levels ascending (a std::map's order)
@@ -133,7 +97,7 @@ std::string points_text(double max_drop) { return fmt::format("{} point{}", max_
 
 core::Json compression_json(const std::vector<LayerCompression>& layers) {
   core::Json out = core::Json::array();
-  for (const auto& l : layers) out.push_back(l.to_json());
+  for (const auto& l : layers) out.push_back(l);
   return out;
 }
 

@@ -32,10 +32,10 @@ struct LayerCompression {
   double binarized_accuracy = kUndefined, shuffled_accuracy = kUndefined;
   bool binarize_survives = false;  ///< binarized accuracy >= full - max_drop
   double delta_bin = kUndefined, delta_shuf = kUndefined;
-
-  core::Json to_json() const;
-  static LayerCompression from_json(const core::Json& json);
 };
+NETPROBE_JSON_FIELDS(LayerCompression, layer, entries, sigma_w, full_accuracy, max_prune_magnitude, max_prune_random,
+                     sparsity_magnitude, max_noise, max_noise_sigma, binarized_accuracy, shuffled_accuracy,
+                     binarize_survives, delta_bin, delta_shuf)
 
 /// The largest level up to which every level's median accuracy stays >= floor (see above).
 double largest_level_within(const std::vector<CurvePoint>& curve, double floor);
@@ -51,7 +51,7 @@ double scope_sigma(const core::NamedTensors& params, const Scope& scope);
 /// "1 point", "0.5 points": a --max-drop for text.
 std::string points_text(double max_drop);
 
-/// The layers as a JSON array (LayerCompression::to_json each).
+/// The layers as a JSON array.
 core::Json compression_json(const std::vector<LayerCompression>& layers);
 
 /// A fixed-width table, one line per layer ("-" for undefined values).

@@ -16,13 +16,6 @@ double percentile(const std::vector<double>& sorted, double q) {
 
 }  // namespace
 
-core::Json Spread::to_json() const { return {{"median", median}, {"q1", q1}, {"q3", q3}, {"n", n}}; }
-
-Spread Spread::from_json(const core::Json& json) {
-  return {core::number_or_nan(json.at("median")), core::number_or_nan(json.at("q1")),
-          core::number_or_nan(json.at("q3")), json.at("n").get<int>()};
-}
-
 Spread spread(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   return {percentile(values, 0.5), percentile(values, 0.25), percentile(values, 0.75), static_cast<int>(values.size())};

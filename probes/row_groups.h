@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json_io.h"
 #include "probes/sweep.h"
 
 namespace netprobe::probes {
@@ -19,9 +20,8 @@ namespace netprobe::probes {
 struct Spread {
   double median = 0, q1 = 0, q3 = 0;
   int n = 0;
-  core::Json to_json() const;
-  static Spread from_json(const core::Json& json);
 };
+NETPROBE_JSON_FIELDS(Spread, median, q1, q3, n)
 Spread spread(std::vector<double> values);
 
 /// One point of a curve.

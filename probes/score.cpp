@@ -63,9 +63,9 @@ core::Json TaskScore::to_json() const {
   return {{"task", task},
           {"classes", classes},
           {"seeds", seeds},
-          {"full", full.to_json()},
-          {"binarized", binarized.to_json()},
-          {"shuffled_B", shuffled.to_json()},
+          {"full", full},
+          {"binarized", binarized},
+          {"shuffled_B", shuffled},
           {"delta_bin", delta_bin},
           {"delta_shuf", delta_shuf},
           {"norm_bin", norm_bin},
@@ -92,17 +92,17 @@ TaskScore TaskScore::from_json(const core::Json& j) {
   s.task = j.at("task").get<std::string>();
   s.classes = j.at("classes").get<int>();
   s.seeds = j.at("seeds").get<int>();
-  s.full = Spread::from_json(j.at("full"));
-  s.binarized = Spread::from_json(j.at("binarized"));
-  s.shuffled = Spread::from_json(j.at("shuffled_B"));
-  s.delta_bin = core::number_or_nan(j.at("delta_bin"));
-  s.delta_shuf = core::number_or_nan(j.at("delta_shuf"));
-  s.norm_bin = core::number_or_nan(j.at("norm_bin"));
-  s.norm_shuf = core::number_or_nan(j.at("norm_shuf"));
+  j.at("full").get_to(s.full);
+  j.at("binarized").get_to(s.binarized);
+  j.at("shuffled_B").get_to(s.shuffled);
+  core::read_field(j, "delta_bin", s.delta_bin);
+  core::read_field(j, "delta_shuf", s.delta_shuf);
+  core::read_field(j, "norm_bin", s.norm_bin);
+  core::read_field(j, "norm_shuf", s.norm_shuf);
   s.prune_binarize = peak_from_json(j.at("prune_binarize_peak"));
   s.noise_signed = peak_from_json(j.at("noise_signed_peak"));
   s.flip_signed = peak_from_json(j.at("flip_signed_peak"));
-  s.sigma_w = core::number_or_nan(j.at("sigma_w"));
+  core::read_field(j, "sigma_w", s.sigma_w);
   s.areas = j.at("areas_full_minus_signed");
   return s;
 }

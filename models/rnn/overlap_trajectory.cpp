@@ -57,4 +57,35 @@ std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const 
 
 double max_keep_nan(double a, double b) { return std::isnan(a) || std::isnan(b) ? std::nan("") : std::max(a, b); }
 
+core::Json overlap_matrix_to_json(const torch::Tensor& sigma) {
+  const torch::Tensor s = sigma.to(torch::kFloat64).contiguous();
+  std::vector<std::vector<double>> rows(static_cast<size_t>(s.size(0)));
+  for (int64_t a = 0; a < s.size(0); ++a) {
+    for (int64_t b = 0; b < s.size(1); ++b) rows[static_cast<size_t>(a)].push_back(s[a][b].item<double>());
+  }
+  return rows;
+}
+
+torch::Tensor overlap_matrix_from_json(const core::Json& json) {
+  const auto rows = json.get<std::vector<std::vector<double>>>();
+  const auto k = static_cast<int64_t>(rows.size());
+  torch::Tensor s = torch::empty({k, k}, torch::kFloat64);
+  for (int64_t a = 0; a < k; ++a) {
+    const auto& row = rows[static_cast<size_t>(a)];
+    if (static_cast<int64_t>(row.size()) != k) throw core::Error("sigma is not a square matrix");
+    for (int64_t b = 0; b < k; ++b) s[a][b] = row[static_cast<size_t>(b)];
+  }
+  return s;
+}
+
+void to_json(core::Json& json, const OverlapRecord& record) {
+  json = {{"epoch", record.epoch}, {"loss", record.loss}, {"sigma", overlap_matrix_to_json(record.sigma)}};
+}
+
+void from_json(const core::Json& json, OverlapRecord& record) {
+  core::read_field(json, "epoch", record.epoch);
+  core::read_field(json, "loss", record.loss);
+  record.sigma = overlap_matrix_from_json(json.at("sigma"));
+}
+
 }  // namespace netprobe::models

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/json_io.h"
+
 #include "models/rnn/overlap_theory.h"
 
 namespace netprobe::models {
@@ -17,6 +19,13 @@ struct OverlapRecord {
   double loss = 0;
   torch::Tensor sigma;
 };
+
+/// An overlap matrix as JSON rows [[...], ...] and back (core::Error unless square).
+core::Json overlap_matrix_to_json(const torch::Tensor& sigma);
+torch::Tensor overlap_matrix_from_json(const core::Json& rows);
+/// {"epoch", "loss" (NaN as null), "sigma": rows}, for nlohmann (vectors of records convert too).
+void to_json(core::Json& json, const OverlapRecord& record);
+void from_json(const core::Json& json, OverlapRecord& record);
 
 /// Gradient descent at rate eta * N on the vectors (rate eta on the overlaps), `epochs` steps,
 /// recorded every `track_every` epochs and at the end.

@@ -105,7 +105,6 @@ Mlp fit_classifier(const ClassifierRunConfig& config, const data::Task& task, bo
   };
   train::TrainConfig train_config;
   train_config.epochs = config.epochs;
-  train_config.lr = config.lr;
   train_config.schedule = config.schedule;
   train_config.progress = progress;
   train_config.label = task.spec.id();

@@ -46,7 +46,7 @@ CompressResult CompressResult::from_json(const core::Json& j, const std::string&
     r.seed = j.at("seed").get<uint64_t>();
     r.classes = j.at("classes").get<int>();
     r.max_drop = j.at("max_drop").get<double>();
-    for (const auto& l : j.at("layers")) r.layers.push_back(probes::LayerCompression::from_json(l));
+    for (const auto& l : j.at("layers")) r.layers.push_back(l.get<probes::LayerCompression>());
     r.rows = probes::rows_from_json(j.at("rows"), source);
     return r;
   } catch (const core::Json::exception& e) {

@@ -5,18 +5,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <exception>
 #include <future>
 #include <map>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "core/errors.h"
+#include "core/parallel.h"
 #include "core/run_dir.h"
 #include "core/runtime.h"
 #include "core/seeding.h"
@@ -132,15 +130,15 @@ class StudyRunner {
                  plan_.seeds.size(), models_total_,
                  plan_.shard ? fmt::format(" (shard {}: {} of them)", plan_.shard->label(), jobs.size()) : "",
                  evals_per_model, workers);
-    std::vector<std::thread> pool;
-    for (int w = 0; w < workers; ++w) pool.emplace_back([&] { work(jobs); });
-    while (finished_.load() < workers) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      bar.update(done_evals_.load(), fmt::format("{}/{} models", models_done_.load(), jobs.size()));
-    }
-    for (auto& t : pool) t.join();
+    core::parallel_for(
+        jobs.size(), workers,
+        [&](size_t j, int) {
+          torch::set_num_threads(1);  // parallelism is across models; see StudyPlan::workers
+          results_[j] = run_job(jobs[j]);
+          ++models_done_;
+        },
+        [&] { bar.update(done_evals_.load(), fmt::format("{}/{} models", models_done_.load(), jobs.size())); });
     bar.finish();
-    if (error_) std::rethrow_exception(error_);
     if (config_.merge) throw_if_missing(jobs);
     return collect(start);
   }
@@ -160,21 +158,6 @@ class StudyRunner {
                                std::async(std::launch::async, load, data::Split::kTest)};
     }
     for (auto& [name, splits] : loading) splits_[name] = {splits.first.get(), splits.second.get()};
-  }
-
-  void work(const std::vector<Job>& jobs) {
-    torch::set_num_threads(1);  // parallelism is across models; see StudyConfig::workers
-    try {
-      for (size_t j = next_job_++; j < jobs.size() && !error_flag_.load(); j = next_job_++) {
-        results_[j] = run_job(jobs[j]);
-        ++models_done_;
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex_);
-      if (!error_) error_ = std::current_exception();
-      error_flag_ = true;
-    }
-    ++finished_;
   }
 
   JobResult run_job(const Job& job) {
@@ -304,12 +287,8 @@ class StudyRunner {
   std::map<std::string, std::pair<data::LabeledImages, data::LabeledImages>> splits_;
   std::vector<JobResult> results_;
   size_t models_total_ = 0;
-  std::atomic<size_t> next_job_{0};
   std::atomic<int64_t> done_evals_{0};
-  std::atomic<int> models_done_{0}, finished_{0};
-  std::atomic<bool> error_flag_{false};
-  std::mutex error_mutex_;
-  std::exception_ptr error_;
+  std::atomic<int> models_done_{0};
 };
 
 }  // namespace
@@ -421,7 +400,7 @@ StudyResult StudyResult::from_json(const core::Json& json, const std::string& so
     if (json.contains("compression")) {
       r.max_drop = json.at("max_drop").get<double>();
       for (const auto& [task, layers] : json.at("compression").items()) {
-        for (const auto& l : layers) r.compression[task].push_back(probes::LayerCompression::from_json(l));
+        for (const auto& l : layers) r.compression[task].push_back(l.get<probes::LayerCompression>());
       }
     }
     return r;

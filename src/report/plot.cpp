@@ -1,14 +1,13 @@
 #include "report/plot.h"
 
-#include <atomic>
 #include <cstdlib>
 #include <set>
-#include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "core/atomic_file.h"
+#include "core/parallel.h"
 #include "core/runtime.h"
 
 namespace fs = std::filesystem;
@@ -92,26 +91,18 @@ RenderResult render_figures(const fs::path& dir, const std::vector<Figure>& figu
     for (const char* format : {"svg", "png"}) jobs.emplace_back(i, format);
   }
   std::vector<char> job_ok(jobs.size(), 0);
-  std::atomic<size_t> next{0};
-  const auto worker = [&] {
-    for (size_t j = next++; j < jobs.size(); j = next++) {
-      const auto& [i, format] = jobs[j];
-      const Figure& f = figures[i];
-      const fs::path image = dir / (f.name + "." + format);
-      std::error_code ec;
-      fs::remove(image, ec);
-      const std::string cmd =
-          fmt::format("cd {} && {} -e {} {} >{} 2>&1", shell_quote(dir.string()), shell_quote(gnuplot),
-                      shell_quote(fmt::format("fmt='{}'{}", format, variables.empty() ? "" : "; " + variables)),
-                      shell_quote(f.name + ".gp"), shell_quote(f.name + "." + format + ".log"));
-      job_ok[j] = std::system(cmd.c_str()) == 0 && non_empty_file(image);
-    }
-  };
-  std::vector<std::thread> pool;
-  const size_t workers = std::min(jobs.size(), static_cast<size_t>(std::max(1, core::available_cores())));
-  for (size_t w = 1; w < workers; ++w) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  core::parallel_for(jobs.size(), std::max(1, core::available_cores()), [&](size_t j, int) {
+    const auto& [i, format] = jobs[j];
+    const Figure& f = figures[i];
+    const fs::path image = dir / (f.name + "." + format);
+    std::error_code ec;
+    fs::remove(image, ec);
+    const std::string cmd =
+        fmt::format("cd {} && {} -e {} {} >{} 2>&1", shell_quote(dir.string()), shell_quote(gnuplot),
+                    shell_quote(fmt::format("fmt='{}'{}", format, variables.empty() ? "" : "; " + variables)),
+                    shell_quote(f.name + ".gp"), shell_quote(f.name + "." + format + ".log"));
+    job_ok[j] = std::system(cmd.c_str()) == 0 && non_empty_file(image);
+  });
   for (size_t i = 0; i < figures.size(); ++i) {
     const Figure& f = figures[i];
     if (job_ok[2 * i] && job_ok[2 * i + 1]) {

@@ -14,7 +14,8 @@ OptimizerKind parse_optimizer(const std::string& name) {
 
 std::string to_string(OptimizerKind kind) { return kind == OptimizerKind::kAdam ? "adam" : "sgd"; }
 
-Optimizer::Optimizer(const std::vector<ParamGroup>& groups, const OptimizerConfig& config) : kind_(config.kind) {
+Optimizer::Optimizer(const std::vector<ParamGroup>& groups, const OptimizerConfig& config)
+    : kind_(config.kind), base_lr_(config.lr) {
   if (!(config.lr > 0)) throw core::UsageError(fmt::format("--lr: must be > 0, got {}", config.lr));
   std::vector<torch::optim::OptimizerParamGroup> torch_groups;
   for (const auto& g : groups) {

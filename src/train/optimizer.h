@@ -29,6 +29,8 @@ struct ParamGroup {
 class Optimizer {
  public:
   Optimizer(const std::vector<ParamGroup>& groups, const OptimizerConfig& config);
+  /// The rate it was made with: the one place a run's learning rate is set (a schedule scales it).
+  double base_lr() const { return base_lr_; }
   /// Sets each group's rate to base_lr * group scale.
   void set_lr(double base_lr);
   void zero_grad() { impl_->zero_grad(); }
@@ -38,6 +40,7 @@ class Optimizer {
   std::unique_ptr<torch::optim::Optimizer> impl_;
   std::vector<double> scales_;
   OptimizerKind kind_;
+  double base_lr_;
 };
 
 }  // namespace netprobe::train

@@ -19,7 +19,7 @@ std::vector<core::Json> fit(Optimizer& optimizer, DataSource& source, const Step
   const auto run_start = std::chrono::steady_clock::now();
   for (int epoch = 0; epoch < config.epochs; ++epoch) {
     const auto epoch_start = std::chrono::steady_clock::now();
-    const double lr = lr_at(config.schedule, config.lr, epoch, config.epochs);
+    const double lr = lr_at(config.schedule, optimizer.base_lr(), epoch, config.epochs);
     optimizer.set_lr(lr);
     source.start_epoch(epoch);
     double loss_sum = 0.0;

@@ -32,7 +32,6 @@ using EpochCallback = std::function<void(const core::Json& record)>;
 
 struct TrainConfig {
   int epochs = 10;
-  double lr = 0.01;  ///< base rate, scaled per group by the optimizer
   LrScheduleKind schedule = LrScheduleKind::kCosine;
   bool progress = true;  ///< progress bar on stderr (only if it is a terminal)
   std::string label = "train";

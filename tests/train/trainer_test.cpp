@@ -32,7 +32,6 @@ Result run(const Problem& p, int epochs, double lr, uint64_t seed, OptimizerKind
   const ForwardFn forward = [&](const torch::Tensor& x) { return torch::log_softmax(layer->forward(x), 1); };
   TrainConfig config;
   config.epochs = epochs;
-  config.lr = lr;
   config.progress = false;
   auto history = fit(opt, source, classification_step(forward), config, [&](int) {
     return core::Json{{"test_acc", evaluate_classifier(forward, p.x, p.y).accuracy}};

@@ -158,17 +158,9 @@ Json DecodeResult::to_json() const {
                     {"history", n.history},
                     {"loss_first", n.loss_first},
                     {"loss_common", n.loss_common},
-                    {"sigma", records_to_json({{0, 0, n.sigma}})[0]["sigma"]}});
+                    {"sigma", models::overlap_matrix_to_json(n.sigma)}});
   }
-  Json scores_json = Json::array();
-  for (const auto& s : scores) {
-    scores_json.push_back({{"features", s.features},
-                           {"entries", s.entries},
-                           {"accuracy", s.accuracy},
-                           {"shuffled_mean", s.shuffled_mean},
-                           {"shuffled_sd", s.shuffled_sd}});
-  }
-  return {{"networks", nets}, {"scores", scores_json}};
+  return {{"networks", nets}, {"scores", scores}};
 }
 
 DecodeResult DecodeResult::from_json(const Json& json, const std::string& source) {
@@ -176,18 +168,14 @@ DecodeResult DecodeResult::from_json(const Json& json, const std::string& source
     DecodeResult r;
     for (const auto& j : json.at("networks")) {
       DecodeNetwork n;
-      n.pair = j.at("pair").get<int>();
-      n.history = j.at("history").get<int>();
-      n.loss_first = core::number_or_nan(j.at("loss_first"));
-      n.loss_common = core::number_or_nan(j.at("loss_common"));
-      n.sigma = records_from_json(Json::array({{{"epoch", 0}, {"loss", 0}, {"sigma", j.at("sigma")}}}))[0].sigma;
+      core::read_field(j, "pair", n.pair);
+      core::read_field(j, "history", n.history);
+      core::read_field(j, "loss_first", n.loss_first);
+      core::read_field(j, "loss_common", n.loss_common);
+      n.sigma = models::overlap_matrix_from_json(j.at("sigma"));
       r.networks.push_back(std::move(n));
     }
-    for (const auto& j : json.at("scores")) {
-      r.scores.push_back({j.at("features").get<std::string>(), j.at("entries").get<std::vector<std::string>>(),
-                          core::number_or_nan(j.at("accuracy")), core::number_or_nan(j.at("shuffled_mean")),
-                          core::number_or_nan(j.at("shuffled_sd"))});
-    }
+    core::read_field(json, "scores", r.scores);
     return r;
   } catch (const std::exception& e) {
     throw core::Error(fmt::format("{}: invalid decode result ({})", source, e.what()));

@@ -36,6 +36,7 @@ struct DecodeScore {
   double accuracy = 0;
   double shuffled_mean = 0, shuffled_sd = 0;  ///< the same decoder on permuted labels
 };
+NETPROBE_JSON_FIELDS(DecodeScore, features, entries, accuracy, shuffled_mean, shuffled_sd)
 
 struct DecodeNetwork {
   int pair = 0;

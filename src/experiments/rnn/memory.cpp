@@ -97,7 +97,7 @@ Json MemoryResult::to_json() const {
                    {"end_velocity", r.end_velocity},
                    {"end_velocity_invisible", r.end_velocity_invisible},
                    {"converged", r.converged},
-                   {"trajectory", records_to_json(r.trajectory)}});
+                   {"trajectory", r.trajectory}});
   }
   return {{"runs", out}};
 }
@@ -113,17 +113,17 @@ MemoryResult MemoryResult::from_json(const Json& json, const std::string& source
       r.epochs_a = epochs[0];
       r.epochs_b = epochs[1];
       r.epochs_a2 = epochs[2];
-      r.loss_a = core::number_or_nan(j.at("loss_a"));
-      r.loss_a_after_b = core::number_or_nan(j.at("loss_a_after_b"));
-      r.loss_b = core::number_or_nan(j.at("loss_b"));
-      r.loss_a2 = core::number_or_nan(j.at("loss_a2"));
-      r.invisible_residual = core::number_or_nan(j.at("invisible_residual"));
-      r.visible_residual = core::number_or_nan(j.at("visible_residual"));
-      r.invisible_moved = core::number_or_nan(j.at("invisible_moved_by_b"));
-      for (const auto& v : j.at("end_velocity")) r.end_velocity.push_back(core::number_or_nan(v));
-      for (const auto& v : j.at("end_velocity_invisible")) r.end_velocity_invisible.push_back(core::number_or_nan(v));
+      core::read_field(j, "loss_a", r.loss_a);
+      core::read_field(j, "loss_a_after_b", r.loss_a_after_b);
+      core::read_field(j, "loss_b", r.loss_b);
+      core::read_field(j, "loss_a2", r.loss_a2);
+      core::read_field(j, "invisible_residual", r.invisible_residual);
+      core::read_field(j, "visible_residual", r.visible_residual);
+      core::read_field(j, "invisible_moved_by_b", r.invisible_moved);
+      core::read_field(j, "end_velocity", r.end_velocity);
+      core::read_field(j, "end_velocity_invisible", r.end_velocity_invisible);
       r.converged = j.at("converged").get<bool>();
-      r.trajectory = records_from_json(j.at("trajectory"));
+      core::read_field(j, "trajectory", r.trajectory);
       r.sigma_a = sigma_at_epoch(r.trajectory, r.epochs_a);
       r.sigma_b = sigma_at_epoch(r.trajectory, r.epochs_a + r.epochs_b);
       r.sigma_a2 = sigma_at_epoch(r.trajectory, r.epochs_a + r.epochs_b + r.epochs_a2);

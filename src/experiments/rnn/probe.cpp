@@ -104,12 +104,12 @@ void RnnProbeConfig::validate() const {
 }
 
 std::vector<Scope> RnnProbeConfig::probed_scopes() const {
-  std::vector<Scope> out;
-  for (const auto& s : scopes) out.push_back(Scope::parse(s));
+  std::vector<Scope> probed;
+  for (const auto& s : scopes) probed.push_back(Scope::parse(s));
   if (profile) {
-    for (const char* vector : {"m", "U", "V", "z"}) out.push_back(Scope::parse(vector));
+    for (const char* vector : {"m", "U", "V", "z"}) probed.push_back(Scope::parse(vector));
   }
-  return out;
+  return probed;
 }
 
 core::Json RnnProbeResult::to_json() const {

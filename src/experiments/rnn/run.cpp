@@ -181,7 +181,6 @@ std::vector<OverlapRecord> train_rnn_on(LowRankRnn& rnn, const RnnTaskData& task
   };
   train::TrainConfig tc;
   tc.epochs = config.epochs;
-  tc.lr = lr;
   tc.schedule = train::LrScheduleKind::kConstant;
   tc.progress = progress;
   tc.label = fmt::format("rnn-{}-N{}", config.task, rnn->options().n());
@@ -249,35 +248,6 @@ std::string overlaps_csv(const std::vector<OverlapRecord>& records, int64_t rank
     csv += "\n";
   }
   return csv;
-}
-
-core::Json records_to_json(const std::vector<OverlapRecord>& records) {
-  core::Json out = core::Json::array();
-  for (const auto& r : records) {
-    const torch::Tensor s = r.sigma.to(torch::kFloat64).contiguous();
-    std::vector<std::vector<double>> rows(static_cast<size_t>(s.size(0)));
-    for (int64_t a = 0; a < s.size(0); ++a) {
-      for (int64_t b = 0; b < s.size(1); ++b) rows[static_cast<size_t>(a)].push_back(s[a][b].item<double>());
-    }
-    out.push_back({{"epoch", r.epoch}, {"loss", r.loss}, {"sigma", rows}});
-  }
-  return out;
-}
-
-std::vector<OverlapRecord> records_from_json(const core::Json& json) {
-  std::vector<OverlapRecord> out;
-  for (const auto& r : json) {
-    const auto rows = r.at("sigma").get<std::vector<std::vector<double>>>();
-    const auto k = static_cast<int64_t>(rows.size());
-    torch::Tensor s = torch::empty({k, k}, torch::kFloat64);
-    for (int64_t a = 0; a < k; ++a) {
-      const auto& row = rows[static_cast<size_t>(a)];
-      if (static_cast<int64_t>(row.size()) != k) throw core::Error("sigma is not a square matrix");
-      for (int64_t b = 0; b < k; ++b) s[a][b] = row[static_cast<size_t>(b)];
-    }
-    out.push_back({r.at("epoch").get<int>(), core::number_or_nan(r.at("loss")), s});
-  }
-  return out;
 }
 
 RnnTrainResult run_rnn_train(const RnnTrainConfig& train, const core::RunContext& context) {

@@ -148,8 +148,4 @@ RnnRun load_rnn_run(const std::filesystem::path& dir);
 /// CSV: epoch, loss, then every upper-triangle overlap by name.
 std::string overlaps_csv(const std::vector<models::OverlapRecord>& records, int64_t rank);
 
-/// Records as JSON ({"epoch", "loss", "sigma": [[...]]}) and back, for result files.
-core::Json records_to_json(const std::vector<models::OverlapRecord>& records);
-std::vector<models::OverlapRecord> records_from_json(const core::Json& json);
-
 }  // namespace netprobe::experiments

@@ -98,13 +98,13 @@ TheoryResult TheoryResult::from_json(const Json& json, const std::string& source
     for (const auto& j : json.at("results")) {
       TheoryComparison c;
       c.n = j.at("n").get<int64_t>();
-      c.max_overlap_error = core::number_or_nan(j.at("max_overlap_error"));
-      c.max_loss_error = core::number_or_nan(j.at("max_loss_error"));
-      c.first_step_error = core::number_or_nan(j.at("first_step_error"));
+      core::read_field(j, "max_overlap_error", c.max_overlap_error);
+      core::read_field(j, "max_loss_error", c.max_loss_error);
+      core::read_field(j, "first_step_error", c.first_step_error);
       c.sim_invariant_drift = drifts_from_json(j.at("sim_invariant_drift"));
       c.theory_invariant_drift = drifts_from_json(j.at("theory_invariant_drift"));
       c.epochs = j.at("epochs").get<std::vector<int>>();
-      for (const auto& e : j.at("overlap_error_by_epoch")) c.overlap_error_by_epoch.push_back(core::number_or_nan(e));
+      core::read_field(j, "overlap_error_by_epoch", c.overlap_error_by_epoch);
       r.comparisons.push_back(std::move(c));
     }
   } catch (const std::exception& e) {

@@ -88,27 +88,28 @@ Json TwinsResult::to_json() const {
           {"final_loss", final_loss},
           {"final_loss_twin", final_loss_twin},
           {"max_theory_loss_error", theory_error},
-          {"original", records_to_json(original)},
-          {"twin", records_to_json(twin)},
-          {"original_theory", records_to_json(original_theory)},
-          {"twin_theory", records_to_json(twin_theory)}};
+          {"original", original},
+          {"twin", twin},
+          {"original_theory", original_theory},
+          {"twin_theory", twin_theory}};
 }
 
 TwinsResult TwinsResult::from_json(const Json& json, const std::string& source) {
   try {
     TwinsResult r;
-    r.output_gap = core::number_or_nan(json.at("output_gap_before"));
-    r.output_gap_theory = core::number_or_nan(json.at("output_gap_before_theory"));
-    r.visible_change = core::number_or_nan(json.at("visible_change"));
-    r.invisible_change = core::number_or_nan(json.at("invisible_change"));
-    r.max_curve_gap = core::number_or_nan(json.at("max_loss_curve_gap"));
-    r.final_loss = core::number_or_nan(json.at("final_loss"));
-    r.final_loss_twin = core::number_or_nan(json.at("final_loss_twin"));
-    r.theory_error = core::number_or_nan(json.at("max_theory_loss_error"));
-    r.original = records_from_json(json.at("original"));
-    r.twin = records_from_json(json.at("twin"));
-    r.original_theory = records_from_json(json.at("original_theory"));
-    r.twin_theory = records_from_json(json.at("twin_theory"));
+    using core::read_field;
+    read_field(json, "output_gap_before", r.output_gap);
+    read_field(json, "output_gap_before_theory", r.output_gap_theory);
+    read_field(json, "visible_change", r.visible_change);
+    read_field(json, "invisible_change", r.invisible_change);
+    read_field(json, "max_loss_curve_gap", r.max_curve_gap);
+    read_field(json, "final_loss", r.final_loss);
+    read_field(json, "final_loss_twin", r.final_loss_twin);
+    read_field(json, "max_theory_loss_error", r.theory_error);
+    read_field(json, "original", r.original);
+    read_field(json, "twin", r.twin);
+    read_field(json, "original_theory", r.original_theory);
+    read_field(json, "twin_theory", r.twin_theory);
     return r;
   } catch (const std::exception& e) {
     throw core::Error(fmt::format("{}: invalid twins result ({})", source, e.what()));

@@ -35,7 +35,6 @@ std::vector<torch::Tensor> train_full_n(LowRankRnn& rnn, const RnnTaskData& task
   };
   train::TrainConfig config;
   config.epochs = epochs;
-  config.lr = lr;
   config.schedule = train::LrScheduleKind::kConstant;
   config.progress = false;
   std::vector<torch::Tensor> sigmas = {overlap_matrix(rnn->vectors().detach())};
