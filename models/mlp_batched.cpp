@@ -23,9 +23,8 @@ bool shared(const std::vector<torch::Tensor>& ts) {
 }
 
 constexpr double kSparseDensity = 0.6;
-// Grouped rows pay fill() times the multiply-adds for a quarter of the weight loads. bench_probes
-// (1 thread): Fashion-MNIST 3v2 at fill 1.15 is 2.8x faster grouped, MNIST 7v9 at fill 1.51 1.2x
-// (1.1x at fill 1.70); break-even near 1.9.
+// Grouped rows pay fill() times the multiply-adds for a quarter of the weight loads; bench_probes
+// BM_FusedSparse measures where that stops paying (the README has the numbers).
 constexpr double kMaxGroupFill = 1.8;
 
 void activate_(Activation activation, torch::Tensor& z) {

@@ -43,8 +43,7 @@ class ScriptClassifier {
 };
 
 struct ScriptEvalOptions {
-  int64_t batch = 64;  ///< examples per forward call (bounds activation memory; on one thread a small CNN ran 1.2x
-                       ///< faster at 64 than at 1024)
+  int64_t batch = 64;  ///< examples per forward call (small batches keep a conv net's activations in cache)
   ScriptLoss loss = ScriptLoss::kNone;
   int workers = 1;  ///< parallel variants, each on its own module clone
 };

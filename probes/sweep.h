@@ -116,7 +116,7 @@ std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::ve
 /// when there are no rows). core::Error when the rows mix metrics.
 std::string rows_to_csv(const std::vector<SweepRow>& rows);
 /// The text of the JSON array of every row's to_json(), as Json::dump(2) writes it, made one row
-/// at a time: the whole array as one Json took ~1.3 KB per row (0.9 GB for 45 pairs x 10 seeds).
+/// at a time: the whole array as one Json costs about a kilobyte per row, GBs for all pairs.
 /// `write_rows_json` hands the text to `sink` in pieces, in order, so it can go straight to a file.
 void write_rows_json(const std::vector<SweepRow>& rows, const std::function<void(std::string_view)>& sink);
 std::string rows_to_json_text(const std::vector<SweepRow>& rows);

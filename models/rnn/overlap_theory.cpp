@@ -104,7 +104,8 @@ namespace {
 // C = sqrt(K) chol(Sigma)^T (C^T C / K = Sigma) has the loss of every network with overlaps Sigma.
 // Since L(C) = L(C^T C / K), dL/dC = 2 C E / K, so E = (K / 2) C^-1 dL/dC: one pass of the fused
 // kernel on K neurons instead of ~10 autograd nodes per time step of the latent model (about
-// 1000x faster at T = 400). Returns an undefined tensor if Sigma is not positive definite.
+// three orders of magnitude faster, bench_rnn). Returns an undefined tensor if Sigma is not
+// positive definite.
 torch::Tensor linear_overlap_gradient(const torch::Tensor& sigma, const RnnTaskData& task, int64_t rank, double dt,
                                       double* loss) {
   const auto [chol, info] = torch::linalg_cholesky_ex(sigma.detach());

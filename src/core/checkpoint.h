@@ -1,6 +1,6 @@
 #pragma once
 /// Model-agnostic checkpoints: an ordered list of named tensors in one file.
-/// Models, probes and reports key on the stable parameter names ("fc1.weight", "rnn.U").
+/// Models, probes and reports key on the stable parameter names ("fc1.weight"; an RNN's "m", "U").
 #include <filesystem>
 #include <string>
 #include <utility>

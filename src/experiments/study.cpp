@@ -144,8 +144,8 @@ class StudyRunner {
   }
 
  private:
-  // Every split of every dataset read side by side: reading and inflating them one after the
-  // other took ~1.5 s of the default study's start.
+  // Every split of every dataset read side by side: inflating them one after the other was most
+  // of a cached study's start.
   void load_datasets() {
     using Split = std::future<data::LabeledImages>;
     std::map<std::string, std::pair<Split, Split>> loading;

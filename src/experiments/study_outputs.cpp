@@ -55,8 +55,8 @@ void check_manifest(const fs::path& dir, const std::map<std::string, std::string
 }
 
 // The rows of results.json, parsed from the file as it is read. Each row is converted as soon as
-// it is parsed and then dropped, so neither the text (~1 KB a row) nor the array as one Json
-// (~1.3 KB a row) is ever held whole: 0.7 and 0.9 GB for 45 pairs x 10 seeds.
+// it is parsed and then dropped, so neither the text nor the array as one Json is ever held whole
+// (both grow with every row: peak memory of all pairs in the README).
 std::vector<probes::SweepRow> read_rows(const fs::path& path) {
   std::ifstream text = core::open_for_reading(path);
   std::vector<probes::SweepRow> rows;

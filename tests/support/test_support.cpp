@@ -1,5 +1,7 @@
 #include "tests/support/test_support.h"
 
+#include <regex>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +64,15 @@ core::NamedTensors small_mlp_params() {
 }
 
 torch::Tensor sorted_values(const torch::Tensor& t) { return std::get<0>(t.flatten().sort()); }
+
+std::vector<std::string> links_of(const std::string& html) {
+  std::vector<std::string> out;
+  const std::regex link(R"re((?:src|href)="([^"]+)")re");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), link); it != std::sregex_iterator(); ++it) {
+    out.push_back((*it)[1]);
+  }
+  return out;
+}
 
 std::string error_of(const std::function<void()>& fn) {
   try {

@@ -49,6 +49,9 @@ core::NamedTensors small_mlp_params();
 /// The entries of `t`, flattened and sorted ascending: equal multisets compare equal.
 torch::Tensor sorted_values(const torch::Tensor& t);
 
+/// Every src= and href= of an HTML page, in order.
+std::vector<std::string> links_of(const std::string& html);
+
 /// The message of the exception `fn` throws, or "" if it returns normally.
 std::string error_of(const std::function<void()>& fn);
 

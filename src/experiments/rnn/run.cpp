@@ -32,7 +32,8 @@ std::string rnn_optimizer_name(train::OptimizerKind kind) { return kind == train
 
 std::optional<RnnTaskDefaults> rnn_task_defaults(const std::string& task) {
   // Flip-flop: the authors' N and dt, 50 time units (about 6 pulses); at eta 0.5 GD leaves the
-  // initial saddle in ~150 epochs (README), at the authors' 0.05 after ~1270.
+  // initial saddle within the default epochs, at the authors' 0.05 it takes several times more
+  // (README, measured).
   if (task == "flipflop") return RnnTaskDefaults{1000, models::RnnActivation::kTanh, 0.025, 2000, 10, 0.5, 400};
   // Decision: the authors' 20 time units (1 / 9 / 1 / 9) at dt 0.05; with 10 trials an epoch's
   // gradient is too noisy to settle, 50 trials at eta 0.1 learn it (README).

@@ -1,16 +1,13 @@
-// The report of a small study on generated data: figures, validity, links, and no gnuplot.
+// The report of a small study on generated data: figures, validity, links, and no gnuplot. The
+// suite runs a study first (label e2e).
 #include "report/report.h"
-
-#include <regex>
 
 #include <gtest/gtest.h>
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
-#include "experiments/compress.h"
-#include "experiments/rnn/theory.h"
+#include "experiments/study.h"
 #include "report/html.h"
-#include "tests/support/script_models.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::report {
@@ -18,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ReportTest : public ::testing::Test {
+class StudyReportE2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     tmp_ = new testing::TempDir();
@@ -41,19 +38,9 @@ class ReportTest : public ::testing::Test {
   static fs::path results() { return *tmp_ / "results"; }
   static testing::TempDir* tmp_;
 };
-testing::TempDir* ReportTest::tmp_ = nullptr;
+testing::TempDir* StudyReportE2E::tmp_ = nullptr;
 
-// Every src= and href= of the page, relative to its directory.
-std::vector<std::string> links_of(const std::string& html) {
-  std::vector<std::string> out;
-  const std::regex link(R"re((?:src|href)="([^"]+)")re");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), link); it != std::sregex_iterator(); ++it) {
-    out.push_back((*it)[1]);
-  }
-  return out;
-}
-
-TEST_F(ReportTest, DrawsEveryFigureAsValidSvgAndPngAndLinksOnlyExistingFiles) {
+TEST_F(StudyReportE2E, DrawsEveryFigureAsValidSvgAndPngAndLinksOnlyExistingFiles) {
   const ReportSummary s = write_report(results());
   ASSERT_TRUE(s.render.gnuplot_available) << "gnuplot is installed by the set-up";
   // pruning, noise, flip (one dataset), prune-then-binarize, randomizations, scores, Δ_bin
@@ -77,13 +64,13 @@ TEST_F(ReportTest, DrawsEveryFigureAsValidSvgAndPngAndLinksOnlyExistingFiles) {
   EXPECT_NE(html.find("mnist-1v2"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http"), std::string::npos);  // nothing external
-  const auto links = links_of(html);
+  const auto links = testing::links_of(html);
   EXPECT_GE(links.size(), 8u * 4);
   for (const auto& l : links) EXPECT_TRUE(fs::exists(results() / l)) << l;
   EXPECT_NE(std::find(links.begin(), links.end(), "figures/layer_profile.svg"), links.end());
 }
 
-TEST_F(ReportTest, FiguresOfAnEarlierRunAreRemovedAndTheConfigurationIsATable) {
+TEST_F(StudyReportE2E, FiguresOfAnEarlierRunAreRemovedAndTheConfigurationIsATable) {
   testing::TempDir copy;
   fs::copy(results(), copy / "r", fs::copy_options::recursive);
   const fs::path figures = copy / "r" / "figures";
@@ -105,7 +92,7 @@ TEST_F(ReportTest, FiguresOfAnEarlierRunAreRemovedAndTheConfigurationIsATable) {
   EXPECT_NE(core::read_file(figures / "pruning_mnist.gp").find("if (!exists(\"logp\")) logp = 0"), std::string::npos);
 }
 
-TEST_F(ReportTest, WithoutGnuplotWritesDataScriptsAndACompletePageWithoutImages) {
+TEST_F(StudyReportE2E, WithoutGnuplotWritesDataScriptsAndACompletePageWithoutImages) {
   testing::TempDir copy;
   fs::copy(results(), copy / "r", fs::copy_options::recursive);
   fs::remove_all(copy / "r" / "figures");
@@ -118,95 +105,19 @@ TEST_F(ReportTest, WithoutGnuplotWritesDataScriptsAndACompletePageWithoutImages)
   EXPECT_NE(html.find("apt-get install gnuplot-nox"), std::string::npos);
   EXPECT_EQ(html.find("<img"), std::string::npos);
   EXPECT_NE(html.find("</html>"), std::string::npos);
-  for (const auto& l : links_of(html)) EXPECT_TRUE(fs::exists(copy / "r" / l)) << l;
+  for (const auto& l : testing::links_of(html)) EXPECT_TRUE(fs::exists(copy / "r" / l)) << l;
   EXPECT_TRUE(fs::exists(copy / "r" / "figures" / "scores.gp"));
 }
 
-TEST_F(ReportTest, NotAResultsDirectoryIsAnError) {
+TEST_F(StudyReportE2E, NotAResultsDirectoryIsAnError) {
   testing::TempDir empty;
   EXPECT_THROW(write_report(empty.path()), core::Error);
   EXPECT_THROW(write_report(empty / "missing"), core::Error);
   EXPECT_EQ(html_escape("<a href=\"x\">&</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
 }
 
-TEST(CompressionReportTest, APageWithTheAnswerTableAndOneCurvePerLayer) {
-  testing::TempDir tmp;
-  testing::tiny_cnn(2, 4).save((tmp / "cnn.pt").string());
-  const auto [x, y] = testing::tiny_images(40, 5);
-  testing::save_test_set(tmp / "test.pt", x, y);
-  experiments::CompressConfig c;
-  c.source.model = tmp / "cnn.pt";
-  c.source.data = (tmp / "test.pt").string();
-  c.draws = 1;
-  c.out = tmp / "out";
-  experiments::run_compress(c, {});
-  const ReportSummary s = write_report(tmp / "out");
-  EXPECT_EQ(s.figures, 3);  // magnitude pruning, random pruning, noise
-  EXPECT_EQ(s.render.rendered.size(), 3u);
-  const std::string html = core::read_file(s.index);
-  for (const char* layer : {"<td>all</td>", "<td>conv</td>", "<td>fc</td>"}) {
-    EXPECT_NE(html.find(layer), std::string::npos) << layer;
-  }
-  EXPECT_NE(html.find("within 1 point of the intact model"), std::string::npos);
-  for (const auto& l : links_of(html)) EXPECT_TRUE(fs::exists(tmp / "out" / l)) << l;
-  // one curve per scope plus the intact line and the floor
-  const std::string data = core::read_file(tmp / "out" / "figures" / "compress_prune_magnitude.dat");
-  for (const char* block : {"# all (whole model)", "# conv", "# fc", "# intact\n", "# intact - 1 point"}) {
-    EXPECT_NE(data.find(block), std::string::npos) << block;
-  }
-}
-
-TEST(RnnReportTest, DrawsTheFiguresOfRnnRunsFromTheirFiles) {
-  testing::TempDir tmp;
-  experiments::RnnRunConfig config;
-  config.n = 60;
-  config.steps = 50;
-  config.epochs = 20;
-  config.track_every = 5;
-  experiments::run_rnn_train({config, tmp / "run"}, {});
-  const ReportSummary run = write_report(tmp / "run");
-  EXPECT_EQ(run.figures, 3);  // loss, overlaps, output against target
-  EXPECT_TRUE(run.index.empty());
-  EXPECT_EQ(run.render.rendered.size(), 3u);
-  EXPECT_TRUE(fs::exists(tmp / "run" / "figures" / "overlaps.svg"));
-  // The title names task, N, rank and activation; the output figure has the target of every
-  // drawn trial, at times dt .. steps * dt.
-  EXPECT_NE(core::read_file(tmp / "run" / "figures" / "loss.gp").find("filter c=0.2, N=60, R=1, linear: training loss"),
-            std::string::npos);
-  const std::string output = core::read_file(tmp / "run" / "figures" / "output_vs_target.dat");
-  EXPECT_NE(output.find("# target (trial 0)\n0.05 "), std::string::npos) << output.substr(0, 200);
-  EXPECT_NE(output.find("\n2.5 "), std::string::npos);  // t = 50 * 0.05
-
-  experiments::TheoryConfig theory;
-  theory.base = config;
-  theory.sizes = {40, 60};
-  theory.out = tmp / "theory";
-  experiments::run_rnn_theory(theory, {});
-  const ReportSummary t = write_report(tmp / "theory");
-  EXPECT_EQ(t.figures, 1);
-  const std::string data = core::read_file(tmp / "theory" / "figures" / "theory_error.dat");
-  EXPECT_NE(data.find("N = 40"), std::string::npos) << data;
-  EXPECT_NE(data.find("N = 60"), std::string::npos) << data;
-
-  // A nonlinear theory also draws the closure's first-step error against N.
-  theory.base.activation = models::RnnActivation::kTanh;
-  theory.base.epochs = 2;
-  theory.out = tmp / "theory-tanh";
-  experiments::run_rnn_theory(theory, {});
-  EXPECT_EQ(write_report(tmp / "theory-tanh").figures, 2);
-  const std::string closure = core::read_file(tmp / "theory-tanh" / "figures" / "closure_error.dat");
-  EXPECT_NE(closure.find("\n40 "), std::string::npos) << closure;
-  EXPECT_NE(closure.find("N^-1/2"), std::string::npos) << closure;
-}
-
-}  // namespace
-}  // namespace netprobe::report
-
-namespace netprobe::report {
-namespace {
-
 // Opens the report in headless Chromium when it is installed (Debian package chromium).
-class ReportBrowserE2E : public ReportTest {};
+class ReportBrowserE2E : public StudyReportE2E {};
 
 TEST_F(ReportBrowserE2E, ChromiumRendersThePageWithItsTableAndFigures) {
   if (!fs::exists("/usr/bin/chromium")) GTEST_SKIP() << "chromium not installed (apt-get install chromium)";
