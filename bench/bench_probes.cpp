@@ -23,11 +23,13 @@ struct Setup {
   experiments::ClassifierRunConfig config;
   models::Mlp model{nullptr};
   core::NamedTensors params;
+  probes::ProbeTarget target;  // the study's: weights and biases
   std::vector<probes::SweepSpec> specs = probes::study_preset(probes::study_probes(probes::study_probe_names()), 5);
   Setup() {
     core::configure_threads(1);
     model = experiments::train_classifier(config, task, false);
     params = core::parameters_of(*model);
+    target = {params, models::layers_of_named_parameters(params), probes::RoleSet::weights_and_biases()};
   }
 };
 
@@ -55,7 +57,7 @@ void BM_SweepsBatched(benchmark::State& state) {
   const models::MlpBatchEvaluator evaluator(s.config.mlp_options(784), s.task.test_x, s.task.test_y);
   size_t rows = 0;
   for (auto _ : state) {
-    rows = probes::run_sweeps(s.params, s.specs,
+    rows = probes::run_sweeps(s.target, s.specs,
                               [&](const std::vector<core::NamedTensors>& v) {
                                 return experiments::as_evaluations(evaluator.evaluate(v));
                               },
@@ -79,7 +81,7 @@ void BM_SweepsEager(benchmark::State& state) {
     return experiments::as_evaluations(out);
   };
   size_t rows = 0;
-  for (auto _ : state) rows = probes::run_sweeps(s.params, s.specs, one_at_a_time, {"mnist-7v9", 0, 32}).size();
+  for (auto _ : state) rows = probes::run_sweeps(s.target, s.specs, one_at_a_time, {"mnist-7v9", 0, 32}).size();
   report(state, static_cast<int64_t>(rows));
 }
 
@@ -94,7 +96,7 @@ void BM_GenerateVariants(benchmark::State& state) {
     return std::vector<probes::Evaluation>(v.size());
   };
   size_t rows = 0;
-  for (auto _ : state) rows = probes::run_sweeps(s.params, {spec}, skip, {"mnist-7v9", 0, 32}).size();
+  for (auto _ : state) rows = probes::run_sweeps(s.target, {spec}, skip, {"mnist-7v9", 0, 32}).size();
   // Rows made per second: a variant's full and signed rows.
   state.counters["rows/s"] = benchmark::Counter(static_cast<double>(rows) * static_cast<double>(state.iterations()),
                                                 benchmark::Counter::kIsRate);

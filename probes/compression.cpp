@@ -46,14 +46,6 @@ double largest_level_within(const std::vector<CurvePoint>& curve, double floor) 
   return largest;
 }
 
-double scope_sigma(const core::NamedTensors& params, const Scope& scope) {
-  core::NamedTensors selected;
-  for (const auto& p : params) {
-    if (scope.selects(p.first)) selected.push_back(p);
-  }
-  return selected.empty() ? kUndefined : weight_sigma(selected);
-}
-
 std::vector<LayerCompression> compress_by_layer(const std::vector<SweepRow>& rows, const std::vector<Scope>& scopes,
                                                 const std::map<std::string, double>& sigma_w, int classes,
                                                 double max_drop) {

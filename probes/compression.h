@@ -45,9 +45,6 @@ std::vector<LayerCompression> compress_by_layer(const std::vector<SweepRow>& row
                                                 const std::map<std::string, double>& sigma_w, int classes,
                                                 double max_drop);
 
-/// The std of the weights (biases excluded) that `scope` selects.
-double scope_sigma(const core::NamedTensors& params, const Scope& scope);
-
 /// "1 point", "0.5 points": a --max-drop for text.
 std::string points_text(double max_drop);
 

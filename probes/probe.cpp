@@ -18,38 +18,62 @@ Mode parse_mode(const std::string& text) {
   throw core::Error(fmt::format("unknown mode '{}' (full, signed)", text));
 }
 
-bool is_bias(const std::string& name) {
-  static const std::string suffix = ".bias";
-  return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+namespace {
+
+bool leaves_alone(const ProbeStage& stage, models::TensorRole role) {
+  return !stage.on_biases && (role == models::TensorRole::kBias || role == models::TensorRole::kNormShift);
 }
 
-ProbeOutput apply_probe(const Probe& probe, const core::NamedTensors& params, const Scope& scope, double level,
-                        at::Generator& gen) {
-  torch::NoGradGuard no_grad;
-  ProbeOutput out;
-  out.tensors.reserve(params.size());
-  for (const auto& [name, w] : params) {
-    if (!scope.selects(name)) {
-      out.tensors.emplace_back(name, w);
+// `params` with the selected parts replaced by `make(part tensor, part)`: a whole tensor is
+// replaced, a block of rows is written into a copy of its parameter.
+template <typename Make>
+core::NamedTensors with_parts_replaced(const core::NamedTensors& params, const Selection& selection, Make&& make) {
+  core::NamedTensors out = params;  // untouched tensors are shared
+  std::vector<bool> copied(params.size(), false);
+  for (const auto& part : selection.parts) {
+    torch::Tensor replaced = make(part_of(params, part), part);
+    torch::Tensor& target = out[part.parameter].second;
+    if (part.whole) {
+      target = replaced;
       continue;
     }
-    torch::Tensor t = w;
-    for (const ProbeStage& stage : probe.stages) {
-      if (stage.on_biases || !is_bias(name)) t = stage.op(t, level, gen);
+    if (!copied[part.parameter]) {
+      target = target.clone(at::MemoryFormat::Contiguous);
+      copied[part.parameter] = true;
     }
-    out.report.total += w.numel();
-    out.report.changed += count_changed(t, w);
-    out.report.zeros += count_zeros(t);
-    out.tensors.emplace_back(name, t);
+    target.narrow(0, part.row_begin, part.row_end - part.row_begin).copy_(replaced);
   }
   return out;
 }
 
-core::NamedTensors signed_copy(const core::NamedTensors& params, const Scope& scope) {
-  core::NamedTensors out;
-  out.reserve(params.size());
-  for (const auto& [name, w] : params) out.emplace_back(name, scope.selects(name) ? w.sign() : w);
+}  // namespace
+
+ProbeOutput apply_probe(const Probe& probe, const core::NamedTensors& params, const Selection& selection, double level,
+                        at::Generator& gen) {
+  torch::NoGradGuard no_grad;
+  ProbeOutput out;
+  out.tensors = with_parts_replaced(params, selection, [&](const torch::Tensor& w, const models::TensorPart& part) {
+    torch::Tensor t = w;
+    for (const ProbeStage& stage : probe.stages) {
+      if (!leaves_alone(stage, part.role)) t = stage.op(t, level, gen);
+    }
+    out.report.total += w.numel();
+    out.report.changed += count_changed(t, w);
+    out.report.zeros += count_zeros(t);
+    return t;
+  });
   return out;
+}
+
+core::NamedTensors signed_copy(const core::NamedTensors& params, const Selection& selection) {
+  return with_parts_replaced(params, selection,
+                             [](const torch::Tensor& w, const models::TensorPart&) { return w.sign(); });
+}
+
+int64_t count_changed(const core::NamedTensors& a, const core::NamedTensors& b, const Selection& selection) {
+  int64_t changed = 0;
+  for (const auto& part : selection.parts) changed += count_changed(part_of(a, part), part_of(b, part));
+  return changed;
 }
 
 }  // namespace netprobe::probes

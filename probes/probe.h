@@ -4,7 +4,7 @@
 ///
 ///   auto gen = core::make_generator(7);
 ///   const Probe& p = prune_probe().build("magnitude");
-///   ProbeOutput out = apply_probe(p, params, Scope::all(), 0.9, gen);
+///   ProbeOutput out = apply_probe(p, params, target.select(Scope::all()), 0.9, gen);
 ///   // out.tensors: same names, fc1.weight with exactly floor(0.1 * n) non-zeros kept
 ///
 /// Probes are pure: the caller's tensors are never modified; untouched tensors are shared.
@@ -15,7 +15,7 @@
 #include <ATen/core/Generator.h>
 
 #include "core/checkpoint.h"
-#include "probes/scope.h"
+#include "probes/selection.h"
 
 namespace netprobe::probes {
 
@@ -26,16 +26,13 @@ const std::string& to_string(Mode mode);
 /// "full" or "signed"; core::Error otherwise.
 Mode parse_mode(const std::string& text);
 
-/// True for bias vectors (name ends in ".bias").
-bool is_bias(const std::string& name);
-
 /// One step of a probe on one tensor; `level` is the probe's level (p, a, q; ignored by
 /// level-free steps).
 using TensorOp = std::function<torch::Tensor(const torch::Tensor& w, double level, at::Generator& gen)>;
 
 struct ProbeStage {
   TensorOp op;
-  bool on_biases = true;  ///< bipartite randomizations leave biases alone
+  bool on_biases = true;  ///< bipartite randomizations leave biases (and norm shifts) alone
 };
 
 /// The pipeline of one probe variant.
@@ -56,12 +53,15 @@ struct ProbeOutput {
   ProbeReport report;
 };
 
-/// Applies every stage to each selected tensor separately (per layer, biases with their own
-/// counts) and returns new tensors; unselected tensors are passed through unchanged.
-ProbeOutput apply_probe(const Probe& probe, const core::NamedTensors& params, const Scope& scope, double level,
+/// Applies every stage to each selected part separately (per layer, biases with their own counts)
+/// and returns new tensors; unselected tensors (and rows) are passed through unchanged.
+ProbeOutput apply_probe(const Probe& probe, const core::NamedTensors& params, const Selection& selection, double level,
                         at::Generator& gen);
 
-/// sign() of every selected tensor (0 stays 0): the "signed" evaluation of a probed network.
-core::NamedTensors signed_copy(const core::NamedTensors& params, const Scope& scope);
+/// sign() of every selected part (0 stays 0): the "signed" evaluation of a probed network.
+core::NamedTensors signed_copy(const core::NamedTensors& params, const Selection& selection);
+
+/// Entries of the selected parts that differ between `a` and `b` (same names and shapes).
+int64_t count_changed(const core::NamedTensors& a, const core::NamedTensors& b, const Selection& selection);
 
 }  // namespace netprobe::probes

@@ -14,12 +14,4 @@ Scope Scope::parse(const std::string& label) {
   return s;
 }
 
-bool Scope::selects(const std::string& parameter) const {
-  if (is_all()) return true;
-  for (const auto& layer : layers_) {
-    if (parameter == layer || parameter.rfind(layer + ".", 0) == 0) return true;
-  }
-  return false;
-}
-
 }  // namespace netprobe::probes

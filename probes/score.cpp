@@ -107,14 +107,6 @@ TaskScore TaskScore::from_json(const core::Json& j) {
   return s;
 }
 
-double weight_sigma(const core::NamedTensors& params) {
-  std::vector<torch::Tensor> weights;
-  for (const auto& [name, t] : params) {
-    if (!is_bias(name)) weights.push_back(t.flatten());
-  }
-  return weights.empty() ? 0.0 : torch::cat(weights).to(torch::kFloat64).std().item<double>();
-}
-
 double median_flip50(const std::vector<SweepRow>& rows, const RowSelection& selection, int classes) {
   // flip50 applies to each seed's accuracy before the median is taken, as the score defines.
   std::vector<double> v;

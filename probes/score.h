@@ -57,10 +57,6 @@ struct TaskScore {
 /// their fields undefined.
 TaskScore score_task(const std::vector<SweepRow>& rows, int classes, const std::vector<double>& sigma_w);
 
-/// The standard deviation of all weight-matrix entries (biases excluded): the unit of noise
-/// levels.
-double weight_sigma(const core::NamedTensors& params);
-
 /// Spearman rank correlation (average ranks for ties).
 double spearman(const std::vector<double>& a, const std::vector<double>& b);
 

@@ -119,9 +119,14 @@ int64_t count_evaluations(const std::vector<SweepSpec>& specs) {
   return n;
 }
 
-std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::vector<SweepSpec>& specs,
+std::vector<SweepRow> run_sweeps(const ProbeTarget& target, const std::vector<SweepSpec>& specs,
                                  const BatchEvaluator& evaluate, const SweepContext& context) {
-  for (const auto& spec : specs) spec.validate();
+  const core::NamedTensors& params = target.params;
+  std::vector<Selection> selections;  // each spec's parts, resolved once
+  for (const auto& spec : specs) {
+    spec.validate();
+    selections.push_back(target.select(spec.scope()));
+  }
   const int64_t total = count_evaluations(specs);
   std::vector<SweepRow> rows;
   rows.reserve(static_cast<size_t>(total));
@@ -156,12 +161,14 @@ std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::ve
   for (const auto& [name, t] : params) intact.report.total += t.numel();
   add(params, intact);
 
-  for (const SweepSpec& spec : specs) {
+  for (size_t s = 0; s < specs.size(); ++s) {
+    const SweepSpec& spec = specs[s];
+    const Selection& selection = selections[s];
     for (double level : spec.levels()) {
       for (int draw = 0; draw < spec.draws_run(); ++draw) {
         const auto g0 = Clock::now();
         at::Generator gen = core::make_generator(draw_seed(context.seed, spec, level, draw));
-        ProbeOutput out = apply_probe(spec.pipeline(), params, spec.scope(), level, gen);
+        ProbeOutput out = apply_probe(spec.pipeline(), params, selection, level, gen);
         generate_seconds[spec.probe().name + "/" + spec.variant()] +=
             std::chrono::duration<double>(Clock::now() - g0).count();
         SweepRow row{context.task, context.seed, spec.probe(), spec.variant(), Mode::kFull, spec.scope(), level, draw};
@@ -170,14 +177,9 @@ std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::ve
         if (spec.evaluates(Mode::kSigned)) {
           SweepRow signed_row = row;
           signed_row.mode = Mode::kSigned;
-          core::NamedTensors signed_tensors = signed_copy(out.tensors, spec.scope());
+          core::NamedTensors signed_tensors = signed_copy(out.tensors, selection);
           // The sign keeps zeros, so only `changed` needs recounting against the original.
-          signed_row.report.changed = 0;
-          for (size_t i = 0; i < params.size(); ++i) {
-            if (spec.scope().selects(params[i].first)) {
-              signed_row.report.changed += count_changed(signed_tensors[i].second, params[i].second);
-            }
-          }
+          signed_row.report.changed = count_changed(signed_tensors, params, selection);
           add(std::move(signed_tensors), std::move(signed_row));
         }
         add(std::move(out.tensors), std::move(row));

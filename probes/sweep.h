@@ -5,7 +5,7 @@
 ///
 ///   std::vector<SweepSpec> specs = {SweepSpec(prune_probe(), "magnitude")};   // default grid, both modes
 ///   specs.push_back(SweepSpec(noise_probe(), "uniform").full_only().draws(5).scope(Scope::parse("fc1")));
-///   auto rows = run_sweeps(params, specs, evaluator, {"mnist-7v9", seed});
+///   auto rows = run_sweeps(target, specs, evaluator, {"mnist-7v9", seed});
 #include <functional>
 #include <string>
 #include <string_view>
@@ -107,9 +107,10 @@ uint64_t draw_seed(uint64_t seed, const SweepSpec& spec, double level, int draw)
 /// included.
 int64_t count_evaluations(const std::vector<SweepSpec>& specs);
 
-/// Runs every spec on `params` (never modified). The first row is always the unperturbed model
-/// (probe "none", mode "full"). Throws UsageError for levels a probe cannot take.
-std::vector<SweepRow> run_sweeps(const core::NamedTensors& params, const std::vector<SweepSpec>& specs,
+/// Runs every spec on the target's parameters (never modified), each on the parts its scope
+/// selects. The first row is always the unperturbed model (probe "none", mode "full"). Throws
+/// UsageError for levels a probe cannot take or a scope that names no layer of the target.
+std::vector<SweepRow> run_sweeps(const ProbeTarget& target, const std::vector<SweepSpec>& specs,
                                  const BatchEvaluator& evaluate, const SweepContext& context);
 
 /// Long-format CSV with a header row; the metric column is named by the rows' metric (accuracy

@@ -18,6 +18,13 @@ void add_model_source_options(CLI::App* cmd, experiments::ProbeModelSource& sour
                   "Loss column of a TorchScript model: none, cross-entropy (outputs are logits) or nll "
                   "(log-probabilities)")
       ->capture_default_str();
+  cmd->add_option("--include", source.include,
+                  "Also probe these roles, comma-separated: biases, norms (scale and shift), others (default: the "
+                  "weights and embeddings only, tensors of rank >= 2)");
+  cmd->add_flag("--split-attention", source.split_attention,
+                "An attention's in_proj as three layers q, k, v (TorchScript models)");
+  cmd->add_flag("--split-gates", source.split_gates,
+                "A recurrent layer's gates as layers (LSTM i, f, g, o; GRU r, z, n; TorchScript models)");
 }
 
 }  // namespace netprobe::cli

@@ -5,7 +5,8 @@
 
 namespace netprobe::cli {
 
-/// Adds --model (required), --data, --input-shape, --batch and --loss to `cmd`.
+/// Adds --model (required), --data, --input-shape, --batch, --loss, --include, --split-attention and
+/// --split-gates to `cmd`.
 void add_model_source_options(CLI::App* cmd, experiments::ProbeModelSource& source);
 
 }  // namespace netprobe::cli

@@ -17,6 +17,7 @@ void CompressConfig::validate() const {
     throw core::UsageError(fmt::format("--max-drop: must be in [0, 100] accuracy points, got {}", max_drop));
   }
   if (draws < 1) throw core::UsageError(fmt::format("--draws: must be >= 1, got {}", draws));
+  probes::RoleSet::parse_include(source.include);
 }
 
 core::Json CompressConfig::to_json() const {
@@ -58,11 +59,14 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
   config.validate();
   if (!config.out.empty()) core::guard_output_dir(config.out, core::kind::kCompression);
   const ProbeModel model = load_probe_model(config.source, context);
+  check_scope(model.target, "all");  // a model with nothing to probe: UsageError naming its layers
 
   std::vector<probes::Scope> scopes{probes::Scope::all()};
-  for (const auto& layer : model.layers) scopes.push_back(probes::Scope::parse(layer));
+  for (const auto& layer : model.target.probed_layers()) scopes.push_back(probes::Scope::parse(layer));
   std::map<std::string, double> sigma_w;
-  for (const auto& scope : scopes) sigma_w[scope.label()] = probes::scope_sigma(model.params, scope);
+  for (const auto& scope : scopes) {
+    sigma_w[scope.label()] = probes::weight_sigma(model.target.params, model.target.select(scope));
+  }
   const std::vector<probes::SweepSpec> specs = probes::compression_preset(scopes, config.draws);
 
   train::ProgressBar bar("compress", probes::count_evaluations(specs), context.progress);
@@ -74,7 +78,7 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
   result.seed = model.seed;
   result.classes = static_cast<int>(model.classes);
   result.max_drop = config.max_drop;
-  result.rows = probes::run_sweeps(model.params, specs, model.evaluate, sweep);
+  result.rows = probes::run_sweeps(model.target, specs, model.evaluate, sweep);
   bar.finish();
   result.layers = probes::compress_by_layer(result.rows, scopes, sigma_w, result.classes, config.max_drop);
   if (config.out.empty()) return result;

@@ -46,16 +46,19 @@ std::vector<probes::SweepSpec> ProbeConfig::sweeps(const std::vector<std::string
 
 void ProbeConfig::validate() const {
   base_sweep(*this).validate();  // unknown probe or variant, bad levels or draws: before any work
+  probes::RoleSet::parse_include(source.include);
 }
 
 ProbeResult run_probe(const ProbeConfig& config, const core::RunContext& context) {
   config.validate();
   const ProbeModel model = load_probe_model(config.source, context);
-  check_scope(model, config.scope);
-  const std::vector<probes::SweepSpec> specs = config.sweeps(model.layers);
+  check_scope(model.target, config.scope);
+  const std::vector<probes::SweepSpec> specs = config.sweeps(model.target.probed_layers());
   ProbeResult result;
-  for (const auto& spec : specs) result.sigma_w[spec.scope().label()] = probes::scope_sigma(model.params, spec.scope());
-  result.rows = probes::run_sweeps(model.params, specs, model.evaluate, {model.task, model.seed});
+  for (const auto& spec : specs) {
+    result.sigma_w[spec.scope().label()] = probes::weight_sigma(model.target.params, model.target.select(spec.scope()));
+  }
+  result.rows = probes::run_sweeps(model.target, specs, model.evaluate, {model.task, model.seed});
   if (config.out) core::write_file_atomic(*config.out, probes::rows_to_csv(result.rows));
   return result;
 }

@@ -13,6 +13,7 @@
 #include "experiments/study_tasks.h"
 #include "models/mlp_batched.h"
 #include "models/script_classifier.h"
+#include "models/script_layers.h"
 
 namespace netprobe::experiments {
 namespace {
@@ -67,15 +68,6 @@ TestSet load_test_set(const ProbeModelSource& source, const std::optional<data::
   return set;
 }
 
-std::vector<std::string> layers_of(const core::NamedTensors& params) {
-  std::vector<std::string> layers;
-  for (const auto& [name, t] : params) {
-    const std::string layer = layer_of(name);
-    if (std::find(layers.begin(), layers.end(), layer) == layers.end()) layers.push_back(layer);
-  }
-  return layers;
-}
-
 ProbeModel load_netprobe_mlp(const ProbeModelSource& source, const core::RunContext& context) {
   const ClassifierRun run = load_classifier_run(source.model);
   TestSet test = load_test_set(source, run.config.task, context.data_dir);
@@ -96,8 +88,8 @@ ProbeModel load_netprobe_mlp(const ProbeModelSource& source, const core::RunCont
   m.task = test.name;
   m.seed = context.seed_or(run.config.seed);
   m.classes = classes;
-  m.params = core::parameters_of(*run.model);
-  m.layers = layers_of(m.params);
+  const core::NamedTensors params = core::parameters_of(*run.model);
+  m.target = {params, models::layers_of_named_parameters(params), probes::RoleSet::parse_include(source.include)};
   auto evaluator = std::make_shared<models::MlpBatchEvaluator>(run.model->options(), x, test.y);
   m.evaluate = [evaluator](const std::vector<core::NamedTensors>& v) { return as_evaluations(evaluator->evaluate(v)); };
   return m;
@@ -120,8 +112,9 @@ ProbeModel load_torchscript(const ProbeModelSource& source, const core::RunConte
   m.task = test.name;
   m.seed = context.seed_or(0);
   m.classes = evaluator->classes();
-  m.params = model.parameters();
-  m.layers = layers_of(m.params);
+  m.target = {model.parameters(),
+              models::layers_of_script_module(model.module(), {source.split_attention, source.split_gates}),
+              probes::RoleSet::parse_include(source.include)};
   m.evaluate = [evaluator](const std::vector<core::NamedTensors>& v) { return as_evaluations(evaluator->evaluate(v)); };
   return m;
 }
@@ -133,11 +126,6 @@ std::vector<probes::Evaluation> as_evaluations(const std::vector<train::Classifi
   out.reserve(metrics.size());
   for (const auto& m : metrics) out.push_back({m.accuracy, m.loss});
   return out;
-}
-
-std::string layer_of(const std::string& parameter) {
-  const size_t dot = parameter.rfind('.');
-  return dot == std::string::npos ? parameter : parameter.substr(0, dot);
 }
 
 ProbeModel load_probe_model(const ProbeModelSource& source, const core::RunContext& context) {
@@ -152,15 +140,33 @@ ProbeModel load_probe_model(const ProbeModelSource& source, const core::RunConte
   return load_torchscript(source, context);
 }
 
-void check_scope(const ProbeModel& model, const std::string& scope) {
+probes::ProbeTarget load_probe_target(const ProbeModelSource& source) {
+  std::error_code ec;
+  if (fs::is_directory(source.model, ec)) {
+    const core::NamedTensors params = core::parameters_of(*load_classifier_run(source.model).model);
+    return {params, models::layers_of_named_parameters(params), probes::RoleSet::parse_include(source.include)};
+  }
+  const models::ScriptClassifier model = models::ScriptClassifier::load(source.model);
+  return {model.parameters(),
+          models::layers_of_script_module(model.module(), {source.split_attention, source.split_gates}),
+          probes::RoleSet::parse_include(source.include)};
+}
+
+void check_scope(const probes::ProbeTarget& target, const std::string& scope) {
   const probes::Scope s = probes::Scope::parse(scope);
-  for (const auto& part : s.layers()) {
-    const probes::Scope layer = probes::Scope::parse(part);
-    const bool found =
-        std::any_of(model.params.begin(), model.params.end(), [&](const auto& p) { return layer.selects(p.first); });
-    if (!found) {
+  if (s.label().empty()) throw UsageError("--scope: empty; name a layer or all");
+  const std::vector<std::string> probed = target.probed_layers();
+  if (probed.empty()) {
+    throw UsageError(fmt::format("{}: no layer holds a tensor in the probed roles ({}); its layers: {}", "--include",
+                                 target.roles.label(), fmt::join(target.layers.names(), ", ")));
+  }
+  for (const auto& name : s.layers()) {
+    const probes::Selection one = target.select(probes::Scope::parse(name));  // UsageError for an unknown name
+    if (one.empty()) {
       throw UsageError(
-          fmt::format("--scope: the model has no layer '{}' (layers: {})", part, fmt::join(model.layers, ", ")));
+          fmt::format("--scope: layer '{}' holds no tensor in the probed roles ({}; add --include biases or norms); "
+                      "layers that can be probed: {}",
+                      name, target.roles.label(), fmt::join(probed, ", ")));
     }
   }
 }

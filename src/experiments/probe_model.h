@@ -5,7 +5,7 @@
 ///
 ///   ProbeModelSource s;  s.model = "model.pt";  s.data = "test.pt";
 ///   ProbeModel m = load_probe_model(s, ctx);   // ctx.threads variants at once, draws from ctx.seed
-///   auto rows = probes::run_sweeps(m.params, specs, m.evaluate, {m.task, m.seed});
+///   auto rows = probes::run_sweeps(m.target, specs, m.evaluate, {m.task, m.seed});
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -26,6 +26,10 @@ struct ProbeModelSource {
   int64_t batch =
       64;  ///< examples per forward call (TorchScript path); small batches keep a conv net's activations in cache
   std::string loss = "none";  ///< TorchScript path: none | cross-entropy | nll
+  /// Roles probed besides weights and embeddings: "biases", "norms", "others", comma-separated.
+  std::string include;
+  bool split_attention = false;  ///< an attention's q, k, v as three layers (TorchScript path)
+  bool split_gates = false;      ///< a recurrent layer's gates as layers (TorchScript path)
 };
 
 struct ProbeModel {
@@ -33,11 +37,10 @@ struct ProbeModel {
   std::string task;   ///< the test set's id: a task id, or the data file's name
   uint64_t seed = 0;  ///< draws derive from it: the context's seed, else the run's, else 0
   int64_t classes = 0;
-  core::NamedTensors params;
+  /// Its parameters, its layers (from the module tree; a netprobe MLP's fc1, fc2, ...) and the
+  /// roles probed.
+  probes::ProbeTarget target;
   probes::BatchEvaluator evaluate;
-  /// Layer names in module order: a parameter's name without its last component
-  /// ("features.0" for features.0.weight), or the name itself when it has none.
-  std::vector<std::string> layers;
 };
 
 /// UsageError naming the option for a bad --data, --input-shape, --loss or --batch; core::Error
@@ -48,10 +51,13 @@ ProbeModel load_probe_model(const ProbeModelSource& source, const core::RunConte
 /// The sweep engine's view of a classifier evaluator's metrics: the accuracy is the value.
 std::vector<probes::Evaluation> as_evaluations(const std::vector<train::ClassifierMetrics>& metrics);
 
-/// The layer of a parameter name (see ProbeModel::layers).
-std::string layer_of(const std::string& parameter);
+/// The model's parameters and layers without a test set (`netprobe layers`): the same table
+/// load_probe_model builds. UsageError for bad --include; core::Error naming an unreadable model.
+probes::ProbeTarget load_probe_target(const ProbeModelSource& source);
 
-/// UsageError (--scope) when `scope` ("all", a layer, or layers joined by '+') selects no parameter.
-void check_scope(const ProbeModel& model, const std::string& scope);
+/// UsageError naming --scope when `scope` ("all", a layer, or layers joined by '+') names a layer
+/// the model does not have, or selects nothing in the probed roles (a batch norm without
+/// --include norms); the message lists the layers that can be probed.
+void check_scope(const probes::ProbeTarget& target, const std::string& scope);
 
 }  // namespace netprobe::experiments

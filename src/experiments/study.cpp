@@ -188,9 +188,14 @@ class StudyRunner {
       result.trained = true;
     }
     const ClassifierRun run = load_classifier_run(model_dir);
+    // PROBES.md's protocol probes the biases too (the layer rules of user models would not).
     const core::NamedTensors params = core::parameters_of(*run.model);
-    result.sigma = probes::weight_sigma(params);
-    for (const auto& scope : profile_scopes()) result.scope_sigma[scope.label()] = probes::scope_sigma(params, scope);
+    const probes::ProbeTarget target{params, models::layers_of_named_parameters(params),
+                                     probes::RoleSet::weights_and_biases()};
+    result.sigma = probes::weight_sigma(params, target.select(probes::Scope::all()));
+    for (const auto& scope : profile_scopes()) {
+      result.scope_sigma[scope.label()] = probes::weight_sigma(params, target.select(scope));
+    }
 
     const std::string sweep_hash = fmt::format(
         "{:016x}",
@@ -220,7 +225,7 @@ class StudyRunner {
       reported = done;
     };
     result.rows = probes::run_sweeps(
-        params, specs_, [&](const std::vector<core::NamedTensors>& v) { return as_evaluations(evaluator.evaluate(v)); },
+        target, specs_, [&](const std::vector<core::NamedTensors>& v) { return as_evaluations(evaluator.evaluate(v)); },
         context);
     Json rows = Json::array();
     for (const auto& r : result.rows) rows.push_back(r.to_json());

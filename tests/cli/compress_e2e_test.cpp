@@ -44,7 +44,7 @@ TEST_F(CompressE2E, TheExportedModelGivesTheRunDirectorysAnswerLayerByLayer) {
   const core::Json ja = core::read_json(a / "compression.json"), jb = core::read_json(b / "compression.json");
   ASSERT_EQ(ja["layers"].size(), 3u);  // all, fc1, fc2
   EXPECT_EQ(ja["layers"][1]["layer"], "fc1");
-  EXPECT_EQ(ja["layers"][1]["entries"], 784 * 64 + 64);
+  EXPECT_EQ(ja["layers"][1]["entries"], 784 * 64);      // the weight; the bias only with --include biases
   EXPECT_EQ(ja["layers"].dump(), jb["layers"].dump());  // full-mode answers: identical numbers
   EXPECT_GT(ja["layers"][0]["full_accuracy"].get<double>(), 90.0);
   // The table on stdout names every layer; the report has its page and three figures' data.
@@ -115,8 +115,8 @@ TEST(PythonCnnE2E, TheExampleCnnCompressesLayerByLayer) {
   std::vector<std::string> layers;
   for (const auto& l : j["layers"]) layers.push_back(l["layer"].get<std::string>());
   EXPECT_EQ(layers, (std::vector<std::string>{"all", "features.0", "features.3", "classifier"}));
-  EXPECT_EQ(j["layers"][1]["entries"], 8 * 1 * 3 * 3 + 8);
-  EXPECT_EQ(j["layers"][2]["entries"], 16 * 8 * 3 * 3 + 16);
+  EXPECT_EQ(j["layers"][1]["entries"], 8 * 1 * 3 * 3);
+  EXPECT_EQ(j["layers"][2]["entries"], 16 * 8 * 3 * 3);
   EXPECT_GT(j["layers"][0]["full_accuracy"].get<double>(), 90.0);  // 7 vs 9 after one short epoch
   EXPECT_FALSE(j["rows"][1]["loss"].is_null());                    // --loss cross-entropy fills the column
 }

@@ -11,6 +11,7 @@
 #include "probes/noise.h"
 #include "probes/prune.h"
 #include "probes/shuffle.h"
+#include "tests/support/probe_targets.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::probes {
@@ -48,21 +49,21 @@ TEST(SweepTest, RowsCoverTheGridWithBaselineFirstAndAreReproducible) {
       SweepSpec(noise_probe(), "uniform").levels({0.01, 0.1}).full_only().draws(3),  // 2 levels x 3 draws
       SweepSpec(shuffle_probe(), "B").draws(2)};                                     // 2 draws x 2 modes
   EXPECT_EQ(count_evaluations(specs), 1 + 6 + 6 + 4);
-  const auto rows = run_sweeps(base, specs, evaluate, {"toy", 11, 4});
+  const auto rows = run_sweeps(testing::target_of(base), specs, evaluate, {"toy", 11, 4});
   ASSERT_EQ(rows.size(), 17u);
   EXPECT_TRUE(rows[0].probe.is_intact());
   EXPECT_DOUBLE_EQ(rows[0].value, f.one_at_a_time(base).accuracy);
-  const auto again = run_sweeps(base, specs, evaluate, {"toy", 11, 4});
+  const auto again = run_sweeps(testing::target_of(base), specs, evaluate, {"toy", 11, 4});
   for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i].to_json(), again[i].to_json()) << i;
   // Another chunking stacks other matrices together; BLAS may then round differently, and a
   // near-tie of two logits can flip one of the 50 predictions.
-  const auto rechunked = run_sweeps(base, specs, evaluate, {"toy", 11, 16});
+  const auto rechunked = run_sweeps(testing::target_of(base), specs, evaluate, {"toy", 11, 16});
   for (size_t i = 0; i < rows.size(); ++i) {
     EXPECT_NEAR(rows[i].loss, rechunked[i].loss, 1e-4 * std::max(1.0, rows[i].loss)) << i;
     EXPECT_NEAR(rows[i].value, rechunked[i].value, 2.0 + 1e-9) << i;
     EXPECT_EQ(rows[i].report.changed, rechunked[i].report.changed) << i;
   }
-  const auto other_seed = run_sweeps(base, specs, evaluate, {"toy", 12, 4});
+  const auto other_seed = run_sweeps(testing::target_of(base), specs, evaluate, {"toy", 12, 4});
   EXPECT_NE(rows[10].loss, other_seed[10].loss);  // a noise row depends on the seed
 
   // Magnitude pruning at p = 0 changes nothing; its signed row is the binarized network.
@@ -84,8 +85,11 @@ TEST(SweepTest, InvalidSpecsFailBeforeAnyWork) {
     return std::vector<Evaluation>(v.size());
   };
   const auto base = core::parameters_of(*f.net);
-  EXPECT_THROW(run_sweeps(base, {SweepSpec(prune_probe(), "magnitude").levels({1.5})}, evaluate, {}), core::UsageError);
-  EXPECT_THROW(run_sweeps(base, {SweepSpec(noise_probe(), "uniform").draws(0)}, evaluate, {}), core::UsageError);
+  EXPECT_THROW(
+      run_sweeps(testing::target_of(base), {SweepSpec(prune_probe(), "magnitude").levels({1.5})}, evaluate, {}),
+      core::UsageError);
+  EXPECT_THROW(run_sweeps(testing::target_of(base), {SweepSpec(noise_probe(), "uniform").draws(0)}, evaluate, {}),
+               core::UsageError);
   EXPECT_THROW(SweepSpec(prune_probe(), "nope"), core::UsageError);
   EXPECT_EQ(calls, 0);
 }

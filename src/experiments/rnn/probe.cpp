@@ -150,7 +150,9 @@ RnnProbeResult run_rnn_probe(const RnnProbeConfig& config, const core::RunContex
   probes::SweepContext sweep{run.config.task, run.config.seed};
   sweep.metric = probes::Metric::kVarianceExplained;
   sweep.progress = [&](int64_t done, int64_t) { bar.update(done, ""); };
-  result.rows = probes::run_sweeps(core::parameters_of(*run.rnn), specs, rnn_evaluator(run.config, task), sweep);
+  const core::NamedTensors params = core::parameters_of(*run.rnn);
+  const probes::ProbeTarget target{params, models::layers_of_named_parameters(params), probes::RoleSet::weights()};
+  result.rows = probes::run_sweeps(target, specs, rnn_evaluator(run.config, task), sweep);
   bar.finish();
   result.summary = summarize_rnn_probes(result.rows);
   if (config.out.empty()) return result;

@@ -9,6 +9,7 @@
 #include "core/seeding.h"
 #include "probes/binarize.h"
 #include "probes/presets.h"
+#include "tests/support/probe_targets.h"
 #include "tests/support/test_support.h"
 
 namespace netprobe::experiments {
@@ -51,11 +52,12 @@ TEST(RnnProbes, SweepsCoverEveryScopeAndBinarizingTheConnectivityLeavesInputAndR
   train_rnn(config, rnn, false);
   const auto params = core::parameters_of(*rnn);
   const auto specs = probes::rnn_preset({Scope::parse("U+V"), Scope::parse("m")});
-  const auto rows = probes::run_sweeps(params, specs, rnn_evaluator(config, config.task_data()), {"filter", 0});
+  const auto rows = probes::run_sweeps(testing::target_of(params, probes::RoleSet::weights()), specs,
+                                       rnn_evaluator(config, config.task_data()), {"filter", 0});
   EXPECT_EQ(static_cast<int64_t>(rows.size()), probes::count_evaluations(specs));
   auto gen = core::make_generator(0);
   const probes::ProbeOutput bin =
-      probes::apply_probe(probes::binarize_probe().build("sign"), params, Scope::parse("U+V"), 0, gen);
+      probes::apply_probe(probes::binarize_probe().build("sign"), params, testing::selection_of(params, "U+V"), 0, gen);
   EXPECT_EQ(bin.report.total, 2 * config.n);  // U and V, N x 1 each
   for (size_t i = 0; i < params.size(); ++i) {
     const bool connectivity = params[i].first == "U" || params[i].first == "V";
