@@ -28,6 +28,10 @@ struct TensorPart {
   bool whole = true;  ///< the whole tensor (any rank); else rows [row_begin, row_end) of dim 0
   int64_t row_begin = 0, row_end = 0;
   std::vector<int64_t> shape;  ///< of the part
+  /// An attention projection: its rows form `heads` heads in each of `head_blocks` blocks (3 for
+  /// in_proj's q, k, v; 1 for one of them): head h is rows [b E + h d, b E + (h + 1) d) of every
+  /// block b, with E = rows / head_blocks and d = E / heads. 0: not an attention projection.
+  int64_t heads = 0, head_blocks = 1;
   int64_t entries() const;
 };
 

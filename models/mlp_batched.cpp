@@ -46,11 +46,9 @@ MlpBatchEvaluator::MlpBatchEvaluator(MlpOptions options, torch::Tensor x, torch:
   use_groups_ = grouped_x_.fill() < kMaxGroupFill;
 }
 
-std::vector<train::ClassifierMetrics> MlpBatchEvaluator::evaluate(
-    const std::vector<core::NamedTensors>& variants) const {
+torch::Tensor MlpBatchEvaluator::log_probs(const std::vector<core::NamedTensors>& variants) const {
   torch::NoGradGuard no_grad;
   const auto V = static_cast<int64_t>(variants.size());
-  if (V == 0) return {};
   const int64_t n = xt_.size(1);
   const size_t layers = options_.hidden().size() + 1;
   // Activations are kept as features x samples: shared by all variants [in, n], or per variant
@@ -120,7 +118,32 @@ std::vector<train::ClassifierMetrics> MlpBatchEvaluator::evaluate(
   }
   const int64_t k = h.size(-2);
   if (h_shared) h = h.unsqueeze(0).expand({V, k, n});
-  const torch::Tensor log_probs = torch::log_softmax(h, 1);  // [V, k, n]
+  return torch::log_softmax(h, 1);  // [V, k, n]
+}
+
+void MlpBatchEvaluator::compare_with(const core::NamedTensors& reference, TallyOptions options) {
+  torch::NoGradGuard no_grad;
+  reference_ = ClassifierTally::correct_of(log_probs({reference})[0].t(), y_);
+  tally_ = options;
+}
+
+std::vector<train::ClassifierMetrics> MlpBatchEvaluator::evaluate(
+    const std::vector<core::NamedTensors>& variants) const {
+  torch::NoGradGuard no_grad;
+  const auto V = static_cast<int64_t>(variants.size());
+  if (V == 0) return {};
+  const torch::Tensor log_probs = this->log_probs(variants);  // [V, k, n]
+  const int64_t n = log_probs.size(2);
+  if (tally_) {
+    std::vector<train::ClassifierMetrics> metrics;
+    for (int64_t v = 0; v < V; ++v) {
+      const torch::Tensor scores = log_probs[v].t();  // [n, k]
+      ClassifierTally tally(scores.size(1), *tally_, &reference_);
+      tally.add(scores, y_, 0);
+      metrics.push_back(tally.metrics(-scores.gather(1, y_.unsqueeze(1)).sum().item<double>()));
+    }
+    return metrics;
+  }
   const torch::Tensor target = y_.view({1, 1, n}).expand({V, 1, n});
   const torch::Tensor loss = -log_probs.gather(1, target).squeeze(1).mean(1);    // [V]
   const torch::Tensor correct = log_probs.argmax(1).eq(y_.view({1, n})).sum(1);  // [V]

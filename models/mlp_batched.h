@@ -9,9 +9,12 @@
 ///   std::vector<train::ClassifierMetrics> m = eval.evaluate(variants);   // one entry per variant
 #include <vector>
 
+#include <optional>
+
+#include "core/checkpoint.h"
+#include "models/classifier_tally.h"
 #include "models/mlp.h"
 #include "models/sparse_input.h"
-#include "core/checkpoint.h"
 #include "train/classification.h"
 
 namespace netprobe::models {
@@ -23,7 +26,16 @@ class MlpBatchEvaluator {
   /// core::parameters_of(*mlp) lists them. Throws core::Error on a missing parameter.
   std::vector<train::ClassifierMetrics> evaluate(const std::vector<core::NamedTensors>& variants) const;
 
+  /// From now on every evaluation also counts `options`' metrics and its examples lost and gained
+  /// against `reference` (the intact model), as ClassifierTally does.
+  void compare_with(const core::NamedTensors& reference, TallyOptions options);
+
  private:
+  /// Log-probabilities [V, classes, n] of every variant.
+  torch::Tensor log_probs(const std::vector<core::NamedTensors>& variants) const;
+  std::optional<TallyOptions> tally_;
+  ReferenceCorrect reference_;
+
   MlpOptions options_;
   torch::Tensor xt_;  // inputs transposed: features x samples
   torch::Tensor y_;

@@ -114,13 +114,13 @@ train::ClassifierMetrics ScriptBatchEvaluator::evaluate_one(torch::jit::Module& 
                                                             const core::NamedTensors& variant) const {
   load_variant(module, variant);
   const int64_t n = x_.size(0);
-  int64_t correct = 0;
+  ClassifierTally tally(classes_, tally_, reference_ ? &*reference_ : nullptr);
   double loss_sum = 0;
   for (int64_t start = 0; start < n; start += options_.batch) {
     const int64_t len = std::min(options_.batch, n - start);
     const torch::Tensor scores = forward_tensor(module, x_.narrow(0, start, len));
     const torch::Tensor target = y_.narrow(0, start, len);
-    correct += scores.argmax(1).eq(target).sum().item<int64_t>();
+    tally.add(scores, target, start);
     if (options_.loss == ScriptLoss::kCrossEntropy) {
       loss_sum += torch::nn::functional::cross_entropy(
                       scores, target, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
@@ -129,12 +129,23 @@ train::ClassifierMetrics ScriptBatchEvaluator::evaluate_one(torch::jit::Module& 
       loss_sum += torch::nll_loss(scores, target, {}, at::Reduction::Sum).item<double>();
     }
   }
-  train::ClassifierMetrics m;
-  m.examples = n;
-  m.accuracy = 100.0 * static_cast<double>(correct) / static_cast<double>(n);
-  m.loss =
-      options_.loss == ScriptLoss::kNone ? std::numeric_limits<double>::quiet_NaN() : loss_sum / static_cast<double>(n);
-  return m;
+  return tally.metrics(options_.loss == ScriptLoss::kNone ? std::numeric_limits<double>::quiet_NaN() : loss_sum);
+}
+
+void ScriptBatchEvaluator::compare_with(const core::NamedTensors& reference, TallyOptions options) {
+  torch::NoGradGuard no_grad;
+  torch::jit::Module& module = clones_.front();
+  load_variant(module, reference);
+  std::vector<torch::Tensor> top1, top5;
+  for (int64_t start = 0; start < x_.size(0); start += options_.batch) {
+    const int64_t len = std::min(options_.batch, x_.size(0) - start);
+    const ReferenceCorrect c =
+        ClassifierTally::correct_of(forward_tensor(module, x_.narrow(0, start, len)), y_.narrow(0, start, len));
+    top1.push_back(c.top1);
+    top5.push_back(c.top5);
+  }
+  reference_ = ReferenceCorrect{torch::cat(top1), torch::cat(top5)};
+  tally_ = options;
 }
 
 std::vector<train::ClassifierMetrics> ScriptBatchEvaluator::evaluate(

@@ -15,7 +15,10 @@
 
 #include <torch/script.h>
 
+#include <optional>
+
 #include "core/checkpoint.h"
+#include "models/classifier_tally.h"
 #include "train/classification.h"
 
 namespace netprobe::models {
@@ -59,10 +62,16 @@ class ScriptBatchEvaluator {
   /// Each variant lists the model's parameters in the order of ScriptClassifier::parameters().
   std::vector<train::ClassifierMetrics> evaluate(const std::vector<core::NamedTensors>& variants) const;
 
+  /// From now on every evaluation also counts `options`' metrics and its examples lost and gained
+  /// against `reference` (the intact model), as ClassifierTally does.
+  void compare_with(const core::NamedTensors& reference, TallyOptions options);
+
   int64_t classes() const { return classes_; }
 
  private:
   train::ClassifierMetrics evaluate_one(torch::jit::Module& module, const core::NamedTensors& variant) const;
+  TallyOptions tally_;
+  std::optional<ReferenceCorrect> reference_;
 
   std::vector<std::string> names_;
   mutable std::vector<torch::jit::Module> clones_;  // one per worker; each thread uses only its own

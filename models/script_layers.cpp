@@ -34,6 +34,9 @@ class ModuleLayers {
       l = &table_.layers.back();
     }
     TensorPart part{index_.at(full(param)), full(param), role, begin < 0, 0, 0, t.sizes().vec()};
+    part.heads = heads;
+    part.head_blocks = heads > 0 && begin < 0 && param == "in_proj_weight" ? 3 : 1;
+    if (heads > 0 && param == "in_proj_bias" && begin < 0) part.head_blocks = 3;
     if (begin >= 0) {
       part.row_begin = begin;
       part.row_end = end;
@@ -59,14 +62,14 @@ void attention_layers(ModuleLayers& m, const torch::jit::Module& module,
   const char* qkv[] = {"q", "k", "v"};
   const auto bias_rows = [&](const std::string& layer, int i, int64_t e) {
     const auto b = own.find("in_proj_bias");
-    if (b != own.end()) m.add(layer, "in_proj_bias", b->second, TensorRole::kBias, i * e, (i + 1) * e);
+    if (b != own.end()) m.add(layer, "in_proj_bias", b->second, TensorRole::kBias, i * e, (i + 1) * e, heads);
   };
   if (own.count("in_proj_weight")) {
     const torch::Tensor& w = own.at("in_proj_weight");
     if (!o.split_attention) {
       m.add(m.full("in_proj"), "in_proj_weight", w, TensorRole::kWeight, -1, -1, heads);
       if (own.count("in_proj_bias"))
-        m.add(m.full("in_proj"), "in_proj_bias", own.at("in_proj_bias"), TensorRole::kBias);
+        m.add(m.full("in_proj"), "in_proj_bias", own.at("in_proj_bias"), TensorRole::kBias, -1, -1, heads);
     } else {
       const int64_t e = w.size(0) / 3;
       for (int i = 0; i < 3; ++i) {

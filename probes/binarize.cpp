@@ -9,7 +9,7 @@ const ProbeDefinition& binarize_probe() {
       .name = "binarize",
       .description = "W -> sign(W) (scaled: times mean |w|)",
       .variants = {"sign", "scaled"},
-      .level = {LevelKind::kNone, "", ""},
+      .level = LevelMeaning::none(),
       .default_levels = {0.0},
       .signed_mode = false,
       .study_variants = {"sign", "scaled"},

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 #include "probes/binarize.h"
 #include "probes/noise.h"
 #include "probes/prune.h"
@@ -11,10 +13,6 @@
 
 namespace netprobe::probes {
 namespace {
-
-std::string cell(double v, const char* spec) {
-  return std::isnan(v) ? std::string("-") : fmt::format(fmt::runtime(spec), v);
-}
 
 /// Mean realized sparsity (zeros / entries) of the selected rows at one level.
 double sparsity_at(const std::vector<SweepRow>& rows, const RowSelection& selection, double level) {
@@ -103,12 +101,13 @@ std::string format_compression_table(const std::vector<LayerCompression>& layers
       fmt::format("{:<16} {:>9} {:>8} {:>8} {:>9} {:>8} {:>9} {:>9} {:>8} {:>8} {:>8}\n", "layer", "entries", "prune_p",
                   "sparsity", "random_p", "noise_a", "noise/σw", "binarized", "bin_ok", "Δ_bin", "Δ_shuf");
   for (const auto& c : layers) {
-    out += fmt::format("{:<16} {:>9} {:>8} {:>8} {:>9} {:>8} {:>9} {:>9} {:>8} {:>8} {:>8}\n", c.layer, c.entries,
-                       cell(c.max_prune_magnitude, "{:.3g}"), cell(c.sparsity_magnitude, "{:.3f}"),
-                       cell(c.max_prune_random, "{:.3g}"), cell(c.max_noise, "{:.3g}"),
-                       cell(c.max_noise_sigma, "{:.3g}"), cell(c.binarized_accuracy, "{:.2f}"),
-                       std::isnan(c.binarized_accuracy) ? "-" : (c.binarize_survives ? "yes" : "no"),
-                       cell(c.delta_bin, "{:.2f}"), cell(c.delta_shuf, "{:.2f}"));
+    out += fmt::format(
+        "{:<16} {:>9} {:>8} {:>8} {:>9} {:>8} {:>9} {:>9} {:>8} {:>8} {:>8}\n", c.layer, c.entries,
+        core::number_or_dash(c.max_prune_magnitude, "{:.3g}"), core::number_or_dash(c.sparsity_magnitude, "{:.3f}"),
+        core::number_or_dash(c.max_prune_random, "{:.3g}"), core::number_or_dash(c.max_noise, "{:.3g}"),
+        core::number_or_dash(c.max_noise_sigma, "{:.3g}"), core::number_or_dash(c.binarized_accuracy, "{:.2f}"),
+        std::isnan(c.binarized_accuracy) ? "-" : (c.binarize_survives ? "yes" : "no"),
+        core::number_or_dash(c.delta_bin, "{:.2f}"), core::number_or_dash(c.delta_shuf, "{:.2f}"));
   }
   return out;
 }

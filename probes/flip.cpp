@@ -21,7 +21,7 @@ const ProbeDefinition& flip_probe() {
       .name = "flip",
       .description = "flip the sign of the floor(q*n) smallest-|w| entries",
       .variants = {"smallest", "random", "largest"},
-      .level = {LevelKind::kFraction, "q", "fraction of signs flipped q"},
+      .level = LevelMeaning::fraction("q", "fraction of signs flipped q"),
       .default_levels = flip_grid(),
       .signed_mode = true,
       .study_variants = {"smallest", "random", "largest"},

@@ -25,7 +25,7 @@ const ProbeDefinition& noise_probe() {
       .name = "noise",
       .description = "add U(-a, a) to every non-zero entry",
       .variants = {"uniform", "gaussian", "multiplicative"},
-      .level = {LevelKind::kAmplitude, "a", "noise amplitude a"},
+      .level = LevelMeaning::amplitude("a", "noise amplitude a"),
       .default_levels = noise_grid(),
       .signed_mode = true,
       .study_variants = {"uniform"},

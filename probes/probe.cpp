@@ -52,10 +52,18 @@ ProbeOutput apply_probe(const Probe& probe, const core::NamedTensors& params, co
                         at::Generator& gen) {
   torch::NoGradGuard no_grad;
   ProbeOutput out;
+  std::vector<torch::Tensor> jointly;  // a joint stage's results, in selection order
+  if (probe.joint) {
+    for (const auto& part : selection.parts) jointly.push_back(part_of(params, part).clone());
+    probe.joint(jointly, level, gen);
+  }
+  size_t next = 0;
   out.tensors = with_parts_replaced(params, selection, [&](const torch::Tensor& w, const models::TensorPart& part) {
     torch::Tensor t = w;
-    for (const ProbeStage& stage : probe.stages) {
-      if (!leaves_alone(stage, part.role)) t = stage.op(t, level, gen);
+    if (probe.joint) t = jointly[next++];
+    for (const ProbeStage& stage : probe.joint ? std::vector<ProbeStage>{} : probe.stages) {
+      if (leaves_alone(stage, part.role)) continue;
+      t = stage.part_op ? stage.part_op(t, part, level, gen) : stage.op(t, level, gen);
     }
     out.report.total += w.numel();
     out.report.changed += count_changed(t, w);

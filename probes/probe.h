@@ -30,15 +30,25 @@ Mode parse_mode(const std::string& text);
 /// level-free steps).
 using TensorOp = std::function<torch::Tensor(const torch::Tensor& w, double level, at::Generator& gen)>;
 
+/// A step that needs to know what its tensor is (an attention projection's heads).
+using PartOp = std::function<torch::Tensor(const torch::Tensor& w, const models::TensorPart& part, double level,
+                                           at::Generator& gen)>;
+
 struct ProbeStage {
   TensorOp op;
-  bool on_biases = true;  ///< bipartite randomizations leave biases (and norm shifts) alone
+  bool on_biases = true;     ///< bipartite randomizations leave biases (and norm shifts) alone
+  PartOp part_op = nullptr;  ///< used instead of `op` when set
 };
 
-/// The pipeline of one probe variant.
+/// A step on every selected tensor at once (one ranking across layers): it replaces `tensors`'
+/// entries in place.
+using JointOp = std::function<void(std::vector<torch::Tensor>& tensors, double level, at::Generator& gen)>;
+
+/// The pipeline of one probe variant: per-tensor stages, or one joint stage.
 struct Probe {
   std::vector<ProbeStage> stages;
   bool stochastic = false;  ///< draws randomness: run several draws per level
+  JointOp joint = nullptr;  ///< when set, `stages` are not used
 };
 
 /// What a probe did, summed over the selected tensors.

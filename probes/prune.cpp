@@ -21,7 +21,7 @@ const ProbeDefinition& prune_probe() {
       .name = "prune",
       .description = "zero the floor(p*n) smallest-|w| entries of each tensor",
       .variants = {"magnitude", "random", "largest"},
-      .level = {LevelKind::kFraction, "p", "fraction pruned p"},
+      .level = LevelMeaning::fraction("p", "fraction pruned p"),
       .default_levels = pruning_grid(),
       .signed_mode = true,  // signed magnitude pruning is prune-then-binarize
       .study_variants = {"magnitude", "random", "largest"},

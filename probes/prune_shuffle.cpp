@@ -10,7 +10,7 @@ const ProbeDefinition& prune_shuffle_probe() {
       .name = "prune-shuffle",
       .description = "magnitude-prune p, then shuffle A or B",
       .variants = {"A", "B"},
-      .level = {LevelKind::kFraction, "p", "fraction pruned p"},
+      .level = LevelMeaning::fraction("p", "fraction pruned p"),
       .default_levels = pruning_grid(),
       .signed_mode = true,
       .study_variants = {"A", "B"},

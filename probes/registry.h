@@ -27,6 +27,15 @@ struct LevelMeaning {
   LevelKind kind = LevelKind::kNone;
   std::string symbol;      ///< "p", "q", "a"; "" for a level-free probe
   std::string axis_label;  ///< a figure's x axis: "fraction pruned p"
+
+  /// A level-free probe's (its only level is 0).
+  static LevelMeaning none() { return {}; }
+  static LevelMeaning fraction(std::string symbol, std::string axis_label) {
+    return {LevelKind::kFraction, std::move(symbol), std::move(axis_label)};
+  }
+  static LevelMeaning amplitude(std::string symbol, std::string axis_label) {
+    return {LevelKind::kAmplitude, std::move(symbol), std::move(axis_label)};
+  }
 };
 
 struct ProbeDefinition {

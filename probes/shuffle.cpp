@@ -189,7 +189,7 @@ const ProbeDefinition& shuffle_probe() {
       .name = "shuffle",
       .description = "bipartite randomizations of each weight matrix",
       .variants = {"A", "B", "C", "D", "E", "F", "G"},
-      .level = {LevelKind::kNone, "", ""},
+      .level = LevelMeaning::none(),
       .default_levels = {0.0},
       .signed_mode = true,
       .study_variants = {"A", "B", "C", "D", "E", "F", "G"},

@@ -63,19 +63,27 @@ void SweepSpec::validate() const {
 }
 
 core::Json SweepRow::to_json() const {
-  return {{"task", task},
-          {"seed", seed},
-          {"probe", probe.name()},
-          {"variant", variant},
-          {"mode", to_string(mode)},
-          {"scope", scope.label()},
-          {"level", level},
-          {"draw", draw},
-          {metric_name(metric), value},
-          {"loss", loss},
-          {"changed", report.changed},
-          {"total", report.total},
-          {"zeros", report.zeros}};
+  core::Json j = {{"task", task},
+                  {"seed", seed},
+                  {"probe", probe.name()},
+                  {"variant", variant},
+                  {"mode", to_string(mode)},
+                  {"scope", scope.label()},
+                  {"level", level},
+                  {"draw", draw},
+                  {metric_name(metric), value},
+                  {"loss", loss},
+                  {"changed", report.changed},
+                  {"total", report.total},
+                  {"zeros", report.zeros}};
+  if (metric == Metric::kLoss) j["metric"] = metric_name(metric);
+  if (has_counts()) {
+    j["examples"] = examples;
+    j["lost"] = lost;
+    j["gained"] = gained;
+    j["nonfinite"] = nonfinite;
+  }
+  return j;
 }
 
 SweepRow SweepRow::from_json(const core::Json& j) {
@@ -88,10 +96,25 @@ SweepRow SweepRow::from_json(const core::Json& j) {
   r.scope = Scope::parse(j.at("scope"));
   r.level = j.at("level");
   r.draw = j.at("draw");
-  r.metric = j.contains(metric_name(Metric::kAccuracy)) ? Metric::kAccuracy : Metric::kVarianceExplained;
+  // A row names its metric by its value's key; the loss, whose key is the loss column's, says so.
+  if (j.value("metric", std::string()) == metric_name(Metric::kLoss)) {
+    r.metric = Metric::kLoss;
+  } else {
+    bool found = false;
+    for (Metric m : {Metric::kAccuracy, Metric::kTop5, Metric::kMacroF1, Metric::kVarianceExplained}) {
+      if (j.contains(metric_name(m))) r.metric = m, found = true;
+    }
+    if (!found) throw core::Error("a row without its metric (accuracy, top5, macro_f1, variance_explained)");
+  }
   r.value = core::number_or_nan(j.at(metric_name(r.metric)));  // a diverged evaluation's NaN is written as null
   r.loss = core::number_or_nan(j.at("loss"));
   r.report = {j.at("total"), j.at("changed"), j.at("zeros")};
+  if (j.contains("lost")) {
+    core::read_field(j, "examples", r.examples);
+    core::read_field(j, "lost", r.lost);
+    core::read_field(j, "gained", r.gained);
+    core::read_field(j, "nonfinite", r.nonfinite);
+  }
   return r;
 }
 
@@ -146,6 +169,10 @@ std::vector<SweepRow> run_sweeps(const ProbeTarget& target, const std::vector<Sw
     for (size_t i = 0; i < pending.size(); ++i) {
       pending[i].row.value = scores[i].value;
       pending[i].row.loss = scores[i].loss;
+      pending[i].row.examples = scores[i].examples;
+      pending[i].row.lost = scores[i].lost;
+      pending[i].row.gained = scores[i].gained;
+      pending[i].row.nonfinite = scores[i].nonfinite;
       rows.push_back(std::move(pending[i].row));
     }
     pending.clear();
@@ -196,13 +223,21 @@ std::vector<SweepRow> run_sweeps(const ProbeTarget& target, const std::vector<Sw
 
 std::string rows_to_csv(const std::vector<SweepRow>& rows) {
   const Metric metric = rows.empty() ? Metric::kAccuracy : rows.front().metric;
-  std::string csv =
-      "task,seed,probe,variant,mode,scope,level,draw," + metric_name(metric) + ",loss,changed,total,zeros\n";
+  const bool counts = !rows.empty() && rows.front().has_counts();
+  // With the loss as the metric, a separate loss column would repeat the value column.
+  std::string csv = "task,seed,probe,variant,mode,scope,level,draw," + metric_name(metric) +
+                    (metric == Metric::kLoss ? "" : ",loss") + ",changed,total,zeros" +
+                    (counts ? ",examples,lost,gained,nonfinite" : "") + "\n";
   for (const auto& r : rows) {
-    if (r.metric != metric) throw core::Error("rows_to_csv: rows of two metrics in one table");
-    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.task, r.seed, r.probe.name(), r.variant,
-                       to_string(r.mode), r.scope.label(), r.level, r.draw, r.value, r.loss, r.report.changed,
-                       r.report.total, r.report.zeros);
+    if (r.metric != metric || r.has_counts() != counts) {
+      throw core::Error("rows_to_csv: rows of two metrics (or with and without paired counts) in one table");
+    }
+    csv += fmt::format("{},{},{},{},{},{},{},{},{}", r.task, r.seed, r.probe.name(), r.variant, to_string(r.mode),
+                       r.scope.label(), r.level, r.draw, r.value);
+    if (metric != Metric::kLoss) csv += fmt::format(",{}", r.loss);
+    csv += fmt::format(",{},{},{}", r.report.changed, r.report.total, r.report.zeros);
+    if (counts) csv += fmt::format(",{},{},{},{}", r.examples, r.lost, r.gained, r.nonfinite);
+    csv += "\n";
   }
   return csv;
 }

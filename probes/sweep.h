@@ -58,10 +58,14 @@ class SweepSpec {
 };
 
 /// One evaluation of a parameter set: the metric the evaluator computes (see SweepContext) and
-/// the loss (NaN when the evaluator has none).
+/// the loss (NaN when the evaluator has none). An evaluator that compares every variant with the
+/// intact model example by example also gives the paired counts of the metric (probes/intervals.h).
 struct Evaluation {
   double value = 0;
   double loss = 0;
+  int64_t examples = 0;
+  int64_t lost = -1, gained = -1;  ///< examples the intact model got right and this one wrong, and back; -1: none
+  int64_t nonfinite = 0;           ///< examples whose outputs were not all finite (scored wrong)
 };
 
 /// Evaluates many parameter sets of one model (same names and shapes) at once.
@@ -81,9 +85,13 @@ struct SweepRow {
   double value = 0;  ///< the metric (percent)
   double loss = 0;
   ProbeReport report{};
+  /// The evaluation's paired counts against the intact model (Evaluation); lost < 0: none.
+  int64_t examples = 0, lost = -1, gained = -1, nonfinite = 0;
 
+  bool has_counts() const { return lost >= 0; }
   /// Keys task, seed, probe, variant, mode, scope, level, draw, the metric's name, loss, changed,
-  /// total, zeros (NaN written as null).
+  /// total, zeros (NaN written as null); with paired counts also examples, lost, gained, nonfinite;
+  /// a loss-metric row (whose value is its loss) also "metric": "loss".
   core::Json to_json() const;
   /// The inverse; core::Error (or nlohmann's exception) for a missing key or an unknown name.
   static SweepRow from_json(const core::Json& json);

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "cli/model_source_options.h"
 #include "experiments/compress.h"
@@ -15,15 +16,31 @@ Command setup_compress(CLI::App& app, const GlobalOptions& global) {
       "compress", "Per layer: the largest pruning and noise levels within --max-drop points, binarization, Δ");
   auto c = std::make_shared<experiments::CompressConfig>();
   add_model_source_options(cmd, c->source);
-  cmd->add_option("--max-drop", c->max_drop, "Accuracy points below the intact model that still count as surviving")
+  cmd->add_option("--metric", c->source.metric, "What is compared: accuracy, top5, macro_f1 or loss")
+      ->capture_default_str();
+  cmd->add_option("--max-drop", c->max_drop,
+                  "The allowed drop from the intact model, in the metric's units (points; for loss its own)")
       ->capture_default_str();
   cmd->add_option("--draws", c->draws, "Draws of random pruning, noise and shuffle")->capture_default_str();
+  cmd->add_option("--probes", c->probes,
+                  "Compression probes: magnitude, random, noise, binarize, shuffle (the default), structured (L1 "
+                  "filters), structured-l2, global (one ranking over all layers), heads (attention)")
+      ->delimiter(',');
+  cmd->add_option("--levels", c->levels, "Pruning levels p of every pruning probe (default: the protocol grid)")
+      ->delimiter(',');
+  cmd->add_flag("--exhaustive", c->exhaustive,
+                "Every level and draw, for full curves (the answers are the same; by default a sweep stops at its "
+                "answer)");
+  cmd->add_flag("--plan", c->plan,
+                "Apply every layer's safe magnitude pruning at once, back off until the joint model is within "
+                "--max-drop, write pruned.pt and masks.pt");
   cmd->add_option("--out", c->out, "Results directory (results.csv, compression.json, figures, index.html)");
   auto no_report = std::make_shared<bool>(false);
   cmd->add_flag("--no-report", *no_report, "Skip figures and index.html");
   return {cmd, [c, no_report, &global] {
+            if (c->out.empty()) spdlog::warn("compress: no --out, so nothing is written (the table only)");
             const experiments::CompressResult result = experiments::run_compress(*c, global.context());
-            std::cout << probes::format_compression_table(result.layers, c->max_drop);
+            std::cout << experiments::format_compress(result);
             if (!c->out.empty() && !*no_report) {
               const report::ReportSummary summary = report::write_report(c->out);
               std::cout << fmt::format("report: {} ({} figures)\n", (c->out / "index.html").string(), summary.figures);

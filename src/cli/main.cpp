@@ -9,6 +9,7 @@
 #include "cli/cmd_data.h"
 #include "cli/cmd_eval.h"
 #include "cli/cmd_export.h"
+#include "cli/cmd_layers.h"
 #include "cli/cmd_probe.h"
 #include "cli/cmd_report.h"
 #include "cli/cmd_study.h"
@@ -31,9 +32,9 @@ int main(int argc, char** argv) {
   cli::GlobalOptions global;
   cli::add_global_options(app, global);
   std::vector<cli::Command> commands = {
-      cli::setup_data(app, global),  cli::setup_train(app, global),    cli::setup_eval(app, global),
-      cli::setup_probe(app, global), cli::setup_compress(app, global), cli::setup_export(app, global),
-      cli::setup_study(app, global), cli::setup_report(app, global),
+      cli::setup_data(app, global),   cli::setup_train(app, global),  cli::setup_eval(app, global),
+      cli::setup_probe(app, global),  cli::setup_layers(app, global), cli::setup_compress(app, global),
+      cli::setup_export(app, global), cli::setup_study(app, global),  cli::setup_report(app, global),
   };
   for (auto& command : cli::setup_rnn(app, global)) commands.push_back(std::move(command));
   cli::document_global_options(app);

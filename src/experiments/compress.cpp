@@ -7,50 +7,185 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/run_dir.h"
-#include "probes/presets.h"
+#include "core/text.h"
+#include "probes/adaptive_sweep.h"
+#include "probes/compression.h"
+#include "probes/prune.h"
 #include "train/progress_bar.h"
 
 namespace netprobe::experiments {
+namespace {
+
+namespace fs = std::filesystem;
+using probes::Scope;
+
+// The metric of one evaluation as a drop from the intact model, and its verdict.
+struct Judged {
+  double value = 0;
+  probes::Drop drop;
+  probes::Verdict verdict = probes::Verdict::kFailed;
+};
+
+Judged judge(const probes::Evaluation& e, const probes::Evaluation& intact, probes::Metric metric, double max_drop) {
+  Judged j{e.value, {}, probes::Verdict::kFailed};
+  if (e.lost >= 0 && (metric == probes::Metric::kAccuracy || metric == probes::Metric::kTop5)) {
+    j.drop = probes::paired_drop(e.lost, e.gained, e.examples);
+  } else {
+    const double d = probes::drop_of(metric, intact.value, e.value);
+    j.drop = {d, d, d, false};
+  }
+  j.verdict = probes::verdict(j.drop, max_drop);
+  return j;
+}
+
+// The level just below `p` in `grid` (0 below its first).
+double step_down(const std::vector<double>& grid, double p) {
+  double below = 0;
+  for (double g : grid) {
+    if (g < p) below = g;
+  }
+  return below;
+}
+
+// Every layer's safe magnitude pruning at once, each layer one grid step lower until the joint
+// model is safe; writes pruned.pt and masks.pt into `dir`.
+CompressPlan make_plan(const ProbeModel& model, const std::vector<probes::LayerAnswer>& answers,
+                       const std::vector<double>& grid, const probes::Evaluation& intact, double max_drop,
+                       const fs::path& dir) {
+  const probes::Probe magnitude = probes::prune_probe().build("magnitude");
+  CompressPlan plan;
+  for (const auto& a : answers) {
+    if (a.layer == "all") continue;
+    const probes::ProbeAnswer* m = a.find("magnitude");
+    plan.layers.push_back({a.layer, m != nullptr && !std::isnan(m->safe_level) ? m->safe_level : 0.0, 0});
+  }
+  core::NamedTensors joint;
+  for (;;) {
+    joint = model.target.params;
+    for (const auto& l : plan.layers) {
+      if (l.p <= 0) continue;
+      at::Generator unused = core::make_generator(0);  // magnitude pruning draws nothing
+      joint = probes::apply_probe(magnitude, joint, model.target.select(Scope::parse(l.layer)), l.p, unused).tensors;
+    }
+    const Judged j = judge(model.evaluate({joint}).front(), intact, model.metric, max_drop);
+    plan.value = j.value;
+    plan.drop = j.drop.point;
+    plan.drop_low = j.drop.low;
+    plan.drop_high = j.drop.high;
+    plan.verdict = probes::verdict_name(j.verdict);
+    const bool all_zero = std::all_of(plan.layers.begin(), plan.layers.end(), [](const auto& l) { return l.p <= 0; });
+    if (j.verdict == probes::Verdict::kSafe || all_zero) break;
+    for (auto& l : plan.layers) l.p = step_down(grid, l.p);
+    ++plan.backoff_steps;
+  }
+  int64_t zeros = 0, entries = 0;
+  for (auto& l : plan.layers) {
+    int64_t layer_zeros = 0, layer_entries = 0;
+    for (const auto& part : model.target.select(Scope::parse(l.layer)).parts) {
+      layer_zeros += probes::count_zeros(probes::part_of(joint, part).contiguous());
+      layer_entries += part.entries();
+    }
+    l.sparsity = layer_entries > 0 ? static_cast<double>(layer_zeros) / static_cast<double>(layer_entries) : 0;
+    zeros += layer_zeros;
+    entries += layer_entries;
+  }
+  plan.sparsity = entries > 0 ? static_cast<double>(zeros) / static_cast<double>(entries) : 0;
+  // The masked model, and the masks (True: kept) of every parameter the plan pruned, for torch.load.
+  core::write_atomically(dir / "pruned.pt",
+                         [&](const fs::path& staged) { model.as_script(joint).save(staged.string()); });
+  c10::Dict<std::string, at::Tensor> masks;
+  for (size_t i = 0; i < joint.size(); ++i) {
+    if (!joint[i].second.is_same(model.target.params[i].second)) masks.insert(joint[i].first, joint[i].second.ne(0));
+  }
+  const std::vector<char> bytes = torch::pickle_save(c10::IValue(masks));
+  core::write_file_atomic(dir / "masks.pt", std::string(bytes.begin(), bytes.end()));
+  return plan;
+}
+
+}  // namespace
 
 void CompressConfig::validate() const {
   if (!std::isfinite(max_drop) || max_drop < 0 || max_drop > 100) {
-    throw core::UsageError(fmt::format("--max-drop: must be in [0, 100] accuracy points, got {}", max_drop));
+    throw core::UsageError(fmt::format("--max-drop: must be in [0, 100], got {}", max_drop));
   }
   if (draws < 1) throw core::UsageError(fmt::format("--draws: must be >= 1, got {}", draws));
+  if (first_round < 1) throw core::UsageError(fmt::format("--first-round: must be >= 1, got {}", first_round));
+  if (probes.empty()) throw core::UsageError("--probes: empty list");
+  for (const auto& p : probes) probes::find_compress_probe(p);
+  if (!levels.empty()) probes::prune_probe().check_levels(levels);
+  if (plan && out.empty()) throw core::UsageError("--plan: needs --out, where pruned.pt and masks.pt are written");
+  if (plan && std::find(probes.begin(), probes.end(), "magnitude") == probes.end()) {
+    throw core::UsageError("--plan: needs the magnitude probe's answers (add magnitude to --probes)");
+  }
+  probes::parse_classifier_metric(source.metric);
   probes::RoleSet::parse_include(source.include);
 }
 
 core::Json CompressConfig::to_json() const {
-  core::Json j = {{"model", source.model.string()},
-                  {"data", source.data},
-                  {"input_shape", source.input_shape},
-                  {"batch", source.batch},
-                  {"loss", source.loss},
-                  {"max_drop", max_drop},
-                  {"draws", draws}};
-  return j;
+  return {{"model", source.model.string()},
+          {"data", source.data},
+          {"input_shape", source.input_shape},
+          {"batch", source.batch},
+          {"loss", source.loss},
+          {"include", source.include},
+          {"split_attention", source.split_attention},
+          {"split_gates", source.split_gates},
+          {"metric", source.metric},
+          {"max_drop", max_drop},
+          {"draws", draws},
+          {"probes", probes},
+          {"levels", levels},
+          {"exhaustive", exhaustive},
+          {"first_round", first_round},
+          {"plan", plan}};
 }
 
 core::Json CompressResult::to_json() const {
+  core::Json j = {{"model_kind", model_kind},
+                  {"task", task},
+                  {"seed", seed},
+                  {"classes", classes},
+                  {"metric", metric},
+                  {"max_drop", max_drop},
+                  {"intact", intact},
+                  {"intact_low", intact_low},
+                  {"intact_high", intact_high},
+                  {"examples", examples},
+                  {"evaluations", evaluations},
+                  {"exhaustive_evaluations", exhaustive_evaluations},
+                  {"roles", roles},
+                  {"layers", layers},
+                  {"plan", plan ? core::Json(*plan) : core::Json(nullptr)}};
   core::Json rows_json = core::Json::array();
   for (const auto& r : rows) rows_json.push_back(r.to_json());
-  return {{"model_kind", model_kind}, {"task", task},         {"seed", seed},
-          {"classes", classes},       {"max_drop", max_drop}, {"layers", probes::compression_json(layers)},
-          {"rows", rows_json}};
+  j["rows"] = rows_json;
+  return j;
 }
 
 CompressResult CompressResult::from_json(const core::Json& j, const std::string& source) {
   try {
     CompressResult r;
-    r.model_kind = j.at("model_kind").get<std::string>();
-    r.task = j.at("task").get<std::string>();
-    r.seed = j.at("seed").get<uint64_t>();
-    r.classes = j.at("classes").get<int>();
-    r.max_drop = j.at("max_drop").get<double>();
-    for (const auto& l : j.at("layers")) r.layers.push_back(l.get<probes::LayerCompression>());
+    using core::read_field;
+    read_field(j, "model_kind", r.model_kind);
+    read_field(j, "task", r.task);
+    read_field(j, "seed", r.seed);
+    read_field(j, "classes", r.classes);
+    read_field(j, "metric", r.metric);
+    read_field(j, "max_drop", r.max_drop);
+    read_field(j, "intact", r.intact);
+    read_field(j, "intact_low", r.intact_low);
+    read_field(j, "intact_high", r.intact_high);
+    read_field(j, "examples", r.examples);
+    read_field(j, "evaluations", r.evaluations);
+    read_field(j, "exhaustive_evaluations", r.exhaustive_evaluations);
+    read_field(j, "roles", r.roles);
+    read_field(j, "layers", r.layers);
+    if (!j.at("plan").is_null()) r.plan = j.at("plan").get<CompressPlan>();
     r.rows = probes::rows_from_json(j.at("rows"), source);
     return r;
-  } catch (const core::Json::exception& e) {
+  } catch (const core::Error&) {
+    throw;
+  } catch (const std::exception& e) {
     throw core::Error(fmt::format("{}: not a compression result ({})", source, core::first_line(e.what())));
   }
 }
@@ -58,32 +193,55 @@ CompressResult CompressResult::from_json(const core::Json& j, const std::string&
 CompressResult run_compress(const CompressConfig& config, const core::RunContext& context) {
   config.validate();
   if (!config.out.empty()) core::guard_output_dir(config.out, core::kind::kCompression);
-  const ProbeModel model = load_probe_model(config.source, context);
+  ProbeModelSource source = config.source;
+  source.compare = true;  // paired counts: every drop gets its interval
+  const ProbeModel model = load_probe_model(source, context);
   check_scope(model.target, "all");  // a model with nothing to probe: UsageError naming its layers
 
-  std::vector<probes::Scope> scopes{probes::Scope::all()};
-  for (const auto& layer : model.target.probed_layers()) scopes.push_back(probes::Scope::parse(layer));
-  std::map<std::string, double> sigma_w;
-  for (const auto& scope : scopes) {
-    sigma_w[scope.label()] = probes::weight_sigma(model.target.params, model.target.select(scope));
-  }
-  const std::vector<probes::SweepSpec> specs = probes::compression_preset(scopes, config.draws);
+  std::vector<Scope> scopes{Scope::all()};
+  for (const auto& layer : model.target.probed_layers()) scopes.push_back(Scope::parse(layer));
+  const std::vector<probes::SweepSpec> specs =
+      probes::compress_specs(model.target, config.probes, scopes, config.draws, config.levels);
 
-  train::ProgressBar bar("compress", probes::count_evaluations(specs), context.progress);
-  probes::SweepContext sweep{model.task, model.seed};
-  sweep.progress = [&](int64_t done, int64_t) { bar.update(done, ""); };
   CompressResult result;
   result.model_kind = model.kind;
   result.task = model.task;
   result.seed = model.seed;
   result.classes = static_cast<int>(model.classes);
+  result.metric = probes::metric_name(model.metric);
   result.max_drop = config.max_drop;
-  result.rows = probes::run_sweeps(model.target, specs, model.evaluate, sweep);
+  result.roles = model.target.roles.label();
+  result.exhaustive_evaluations = probes::count_evaluations(specs);
+
+  train::ProgressBar bar("compress", result.exhaustive_evaluations, context.progress);
+  probes::SweepContext sweep{model.task, model.seed};
+  sweep.metric = model.metric;
+  sweep.progress = [&](int64_t done, int64_t) { bar.update(done, ""); };
+  result.rows = probes::run_adaptive_sweeps(model.target, specs, model.evaluate, sweep,
+                                            probes::compress_judge(config.max_drop, config.first_round),
+                                            {config.first_round, config.exhaustive});
   bar.finish();
-  result.layers = probes::compress_by_layer(result.rows, scopes, sigma_w, result.classes, config.max_drop);
+  result.evaluations = static_cast<int64_t>(result.rows.size());
+  const probes::SweepRow& intact = result.rows.front();
+  result.intact = intact.value;
+  result.examples = intact.examples;
+  const bool proportion = model.metric == probes::Metric::kAccuracy || model.metric == probes::Metric::kTop5;
+  const probes::Interval ci =
+      proportion
+          ? probes::wilson(std::llround(intact.value * static_cast<double>(intact.examples) / 100), intact.examples)
+          : probes::Interval{std::nan(""), std::nan("")};
+  result.intact_low = ci.low;
+  result.intact_high = ci.high;
+  result.layers =
+      probes::answer_layers(result.rows, scopes, model.target, config.probes, config.max_drop, config.first_round);
   if (config.out.empty()) return result;
 
   core::StagedDirectory staged(config.out, core::kind::kCompression);
+  if (config.plan) {
+    const probes::Evaluation intact_eval{intact.value, intact.loss, intact.examples, 0, 0, 0};
+    result.plan = make_plan(model, result.layers, config.levels.empty() ? probes::pruning_grid() : config.levels,
+                            intact_eval, config.max_drop, staged.staging());
+  }
   core::write_file_atomic(staged.staging() / "results.csv", probes::rows_to_csv(result.rows));
   core::write_json(staged.staging() / "compression.json", result.to_json());
   core::Json config_json = config.to_json();
@@ -93,10 +251,76 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
   return result;
 }
 
-CompressResult load_compress_result(const std::filesystem::path& dir) {
+CompressResult load_compress_result(const fs::path& dir) {
   core::open_run(dir, core::kind::kCompression, "DIR");
-  const std::filesystem::path file = dir / "compression.json";
+  const fs::path file = dir / "compression.json";
   return CompressResult::from_json(core::read_json(file), file.string());
+}
+
+namespace {
+
+std::string level_cell(const probes::ProbeAnswer* a, const char* spec) {
+  if (a == nullptr) return "";
+  std::string cell = std::isnan(a->safe_level) ? "-" : fmt::format(fmt::runtime(spec), a->safe_level);
+  if (a->next_verdict == "uncertain") cell += fmt::format(" ({}?)", fmt::format(fmt::runtime(spec), a->next_level));
+  return cell;
+}
+
+std::string verdict_cell(const probes::ProbeAnswer* a) {
+  if (a == nullptr) return "";
+  const std::string verdict = std::isnan(a->safe_level) ? a->next_verdict : "safe";
+  return fmt::format("{:.2f} {}", a->only_value(), verdict == "safe" ? "yes" : verdict == "failed" ? "no" : "?");
+}
+
+}  // namespace
+
+std::string format_compress(const CompressResult& r) {
+  const bool points = r.metric != "loss";
+  std::string out =
+      fmt::format("{} on {} ({} examples): {} {:.4g}", r.model_kind, r.task, r.examples, r.metric, r.intact);
+  if (!std::isnan(r.intact_low)) out += fmt::format(" [95% {:.2f}, {:.2f}]", r.intact_low, r.intact_high);
+  out += fmt::format("; allowed drop {}; probed: {}; {} of {} evaluations\n",
+                     points ? probes::points_text(r.max_drop) : fmt::format("{}", r.max_drop), r.roles, r.evaluations,
+                     r.exhaustive_evaluations);
+  out +=
+      "largest safe level of each probe: every level up to it within the allowed drop on its 95% interval; "
+      "(x?): the next level's interval straddles the limit; binarize and shuffle: value, and whether it is "
+      "within the limit\n";
+  std::vector<std::string> probes, headers = {"layer", "type", "entries"};
+  if (!r.layers.empty()) {
+    for (const auto& p : r.layers.front().probes) {
+      probes.push_back(p.probe);
+      headers.push_back(p.probe);
+      if (p.probe == "magnitude") headers.push_back("sparsity");
+      if (p.probe == "noise") headers.push_back("a/σ(w)");
+    }
+  }
+  core::TextTable table(headers, "ll");
+  for (const auto& l : r.layers) {
+    std::vector<std::string> row = {l.layer, l.module_type.empty() ? "-" : l.module_type, std::to_string(l.entries)};
+    for (const auto& p : probes) {
+      const probes::ProbeAnswer* a = l.find(p);
+      const bool level_free = p == "binarize" || p == "shuffle";
+      row.push_back(level_free ? verdict_cell(a) : level_cell(a, "{:.3g}"));
+      if (p == "magnitude") row.push_back(a == nullptr ? "" : core::number_or_dash(a->sparsity, "{:.3f}"));
+      if (p == "noise") {
+        row.push_back(a == nullptr || !(l.sigma_w > 0) ? "-"
+                                                       : core::number_or_dash(a->safe_level / l.sigma_w, "{:.3g}"));
+      }
+    }
+    table.add(row);
+  }
+  out += table.str();
+  if (r.plan) {
+    const CompressPlan& p = *r.plan;
+    out += fmt::format("plan: every layer at its safe magnitude pruning{}: {} {:.4g}, drop {:.3g}",
+                       p.backoff_steps > 0 ? fmt::format(", backed off {} grid step(s)", p.backoff_steps) : "",
+                       r.metric, p.value, p.drop);
+    if (!std::isnan(p.drop_low)) out += fmt::format(" [95% {:.2f}, {:.2f}]", p.drop_low, p.drop_high);
+    out +=
+        fmt::format(" ({}); sparsity {:.3f} over the probed tensors -> pruned.pt, masks.pt\n", p.verdict, p.sparsity);
+  }
+  return out;
 }
 
 }  // namespace netprobe::experiments

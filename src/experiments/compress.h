@@ -1,43 +1,77 @@
 #pragma once
 /// `netprobe compress`: the compression analysis of one model (a netprobe run or a TorchScript
-/// file) on its test set. Every layer is probed alone, the others intact, plus the whole model
-/// ("all"): magnitude and random pruning, uniform noise, binarization and shuffle B.
+/// file) on its test set. Every layer alone (the others intact) and the whole model ("all"), by
+/// each compression probe (probes/compress_answer.h): how far it can go before the metric drops by
+/// more than --max-drop, decided on 95 % intervals. Sweeps stop once their answer is known
+/// (--exhaustive runs every level and draw, for full curves, with the same answers). With --plan,
+/// every layer's safe magnitude pruning applied at once, backed off until the joint model is
+/// within --max-drop, and written out as pruned.pt and masks.pt.
 ///
-/// Layout of --out DIR: results.csv (every sweep row, long format as the study writes),
-/// compression.json (config, one answer per layer, and the rows again for the report),
-/// meta.json (kind "compression").
+/// Layout of --out DIR: results.csv (every evaluation, long format), compression.json (config,
+/// answers, plan, rows), meta.json (kind "compression"), pruned.pt and masks.pt with --plan.
 ///
 ///   CompressConfig c;  c.source.model = "model.pt";  c.source.data = "test.pt";  c.out = "results/m";
 ///   CompressResult r = run_compress(c, ctx);
-///   std::cout << probes::format_compression_table(r.layers, c.max_drop);
+///   std::cout << format_compress(r);
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "experiments/probe_model.h"
-#include "probes/compression.h"
+#include "probes/compress_answer.h"
 
 namespace netprobe::experiments {
 
 struct CompressConfig {
   ProbeModelSource source;
-  double max_drop = 1.0;      ///< accuracy points below the intact model still counted as surviving
-  int draws = 5;              ///< draws of the stochastic probes (random pruning, noise, shuffle)
-  std::filesystem::path out;  ///< empty: nothing written
+  double max_drop = 1.0;  ///< the allowed drop, in the metric's units (points; the loss's own for loss)
+  int draws = 5;          ///< draws of the random probes (random pruning, noise, shuffle)
+  std::vector<std::string> probes = probes::default_compress_probes();
+  std::vector<double> levels;  ///< the pruning grid for every pruning probe; empty: PROBES.md's
+  bool exhaustive = false;     ///< every level and draw (full curves); the answers are the same
+  int first_round = 2;         ///< draws of a random level that decide alone when they fail clearly
+  bool plan = false;           ///< the joint plan: pruned.pt and masks.pt
+  std::filesystem::path out;   ///< empty: nothing written
 
-  /// UsageError naming --max-drop or --draws.
+  /// UsageError naming --max-drop, --draws, --probes, --levels, --metric or --include.
   void validate() const;
   core::Json to_json() const;
 };
+
+/// Every layer's safe magnitude pruning applied at once.
+struct PlanLayer {
+  std::string layer;
+  double p = 0;         ///< the level applied (after backing off)
+  double sparsity = 0;  ///< zeros / entries of the layer's probed tensors in the joint model
+};
+NETPROBE_JSON_FIELDS(PlanLayer, layer, p, sparsity)
+
+struct CompressPlan {
+  std::vector<PlanLayer> layers;
+  int backoff_steps = 0;  ///< grid steps every layer went down before the joint model was safe
+  double value = 0;       ///< the metric of the joint model
+  double drop = 0, drop_low = 0, drop_high = 0;
+  std::string verdict;  ///< of the joint model: "safe", or "failed"/"uncertain" when even p = 0 everywhere was not
+  double sparsity = 0;  ///< zeros / entries over every probed tensor
+};
+NETPROBE_JSON_FIELDS(CompressPlan, layers, backoff_steps, value, drop, drop_low, drop_high, verdict, sparsity)
 
 struct CompressResult {
   std::string model_kind;  ///< netprobe-mlp | torchscript
   std::string task;        ///< the test set's id
   uint64_t seed = 0;
   int classes = 0;
+  std::string metric = "accuracy";
   double max_drop = 1.0;
+  double intact = 0;                       ///< the intact model's metric
+  double intact_low = 0, intact_high = 0;  ///< its 95 % (Wilson) interval over the test examples; NaN for F1, loss
+  int64_t examples = 0;
+  int64_t evaluations = 0, exhaustive_evaluations = 0;  ///< run, and what every level and draw would take
+  std::string roles;                                    ///< the probed roles, "weight+embedding"
+  std::vector<probes::LayerAnswer> layers;              ///< "all" first, then each layer in module order
+  std::optional<CompressPlan> plan;
   std::vector<probes::SweepRow> rows;
-  std::vector<probes::LayerCompression> layers;  ///< "all" first, then each layer in module order
 
   core::Json to_json() const;
   /// Throws core::Error naming `source` on missing or ill-typed fields.
@@ -50,5 +84,9 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
 /// Reads compression.json of a compression directory back (its rows included); core::Error
 /// naming the file when it is missing or malformed, UsageError when DIR is another kind.
 CompressResult load_compress_result(const std::filesystem::path& dir);
+
+/// The table `compress` prints: the intact metric, one line per layer with each probe's safe level
+/// ("0.6" safe, "0.6 (0.65?)" when the next level is uncertain), and the plan.
+std::string format_compress(const CompressResult& result);
 
 }  // namespace netprobe::experiments

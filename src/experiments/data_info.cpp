@@ -17,7 +17,7 @@ DataInfoResult run_data_info(const DataInfoConfig& config, const core::RunContex
   }
   DataInfoResult result;
   for (const data::DatasetInfo* info : selected) {
-    DatasetCounts counts{info->name, data::resolve_data_dir(*info, context.data_dir), info->class_names};
+    DatasetCounts counts{info->name, data::resolve_data_dir(*info, context.data_dir), info->class_names, {}, {}};
     const int k = static_cast<int>(info->class_names.size());
     counts.train = data::class_counts(data::load_split(*info, data::Split::kTrain, counts.dir), k);
     counts.test = data::class_counts(data::load_split(*info, data::Split::kTest, counts.dir), k);

@@ -12,6 +12,7 @@
 #include "experiments/classifier_run.h"
 #include "experiments/study_tasks.h"
 #include "models/mlp_batched.h"
+#include "models/mlp_script.h"
 #include "models/script_classifier.h"
 #include "models/script_layers.h"
 
@@ -68,6 +69,26 @@ TestSet load_test_set(const ProbeModelSource& source, const std::optional<data::
   return set;
 }
 
+// The metric and its checks, the comparison with the intact model, and the sweep engine's evaluator.
+template <typename Evaluator>
+void finish(ProbeModel& m, const std::shared_ptr<Evaluator>& evaluator, const ProbeModelSource& source) {
+  m.metric = probes::parse_classifier_metric(source.metric);
+  if (m.metric == probes::Metric::kTop5 && m.classes <= 5) {
+    throw UsageError(fmt::format("--metric: top5 needs more than 5 classes; the model has {}", m.classes));
+  }
+  if (m.metric == probes::Metric::kLoss && m.kind == "torchscript" && source.loss == "none") {
+    throw UsageError(
+        "--metric loss: name the model's loss with --loss cross-entropy (logits) or nll (log-probabilities)");
+  }
+  if (source.compare) {
+    evaluator->compare_with(m.target.params, {m.metric == probes::Metric::kTop5, m.metric == probes::Metric::kMacroF1});
+  }
+  const probes::Metric metric = m.metric;
+  m.evaluate = [evaluator, metric](const std::vector<core::NamedTensors>& v) {
+    return as_evaluations(evaluator->evaluate(v), metric);
+  };
+}
+
 ProbeModel load_netprobe_mlp(const ProbeModelSource& source, const core::RunContext& context) {
   const ClassifierRun run = load_classifier_run(source.model);
   TestSet test = load_test_set(source, run.config.task, context.data_dir);
@@ -91,7 +112,13 @@ ProbeModel load_netprobe_mlp(const ProbeModelSource& source, const core::RunCont
   const core::NamedTensors params = core::parameters_of(*run.model);
   m.target = {params, models::layers_of_named_parameters(params), probes::RoleSet::parse_include(source.include)};
   auto evaluator = std::make_shared<models::MlpBatchEvaluator>(run.model->options(), x, test.y);
-  m.evaluate = [evaluator](const std::vector<core::NamedTensors>& v) { return as_evaluations(evaluator->evaluate(v)); };
+  finish(m, evaluator, source);
+  const models::MlpOptions options = run.model->options();
+  m.as_script = [options](const core::NamedTensors& values) {
+    models::Mlp mlp(options);
+    core::load_into(*mlp, values, "the pruned model");
+    return models::script_mlp(*mlp);
+  };
   return m;
 }
 
@@ -115,16 +142,38 @@ ProbeModel load_torchscript(const ProbeModelSource& source, const core::RunConte
   m.target = {model.parameters(),
               models::layers_of_script_module(model.module(), {source.split_attention, source.split_gates}),
               probes::RoleSet::parse_include(source.include)};
-  m.evaluate = [evaluator](const std::vector<core::NamedTensors>& v) { return as_evaluations(evaluator->evaluate(v)); };
+  finish(m, evaluator, source);
+  m.as_script = [model](const core::NamedTensors& params) {
+    torch::jit::Module copy = model.module().clone();
+    size_t i = 0;
+    torch::NoGradGuard no_grad;
+    for (const auto& p : copy.named_parameters(/*recurse=*/true)) p.value.detach().copy_(params.at(i++).second);
+    return copy;
+  };
   return m;
 }
 
 }  // namespace
 
-std::vector<probes::Evaluation> as_evaluations(const std::vector<train::ClassifierMetrics>& metrics) {
+std::vector<probes::Evaluation> as_evaluations(const std::vector<train::ClassifierMetrics>& metrics,
+                                               probes::Metric metric) {
   std::vector<probes::Evaluation> out;
   out.reserve(metrics.size());
-  for (const auto& m : metrics) out.push_back({m.accuracy, m.loss});
+  for (const auto& m : metrics) {
+    probes::Evaluation e{m.accuracy, m.loss, m.examples, -1, -1, m.nonfinite};
+    switch (metric) {
+      case probes::Metric::kAccuracy: e.lost = m.lost, e.gained = m.gained; break;
+      case probes::Metric::kTop5: e.value = m.top5, e.lost = m.lost_top5, e.gained = m.gained_top5; break;
+      case probes::Metric::kMacroF1: e.value = m.macro_f1; break;
+      case probes::Metric::kLoss: e.value = m.loss; break;
+      case probes::Metric::kVarianceExplained: break;
+    }
+    // Without a comparison every count stays -1 (no paired counts); with one, the metric without
+    // counts still records its examples.
+    if (m.lost < 0) e.lost = e.gained = -1;
+    if (e.lost < 0 && m.lost >= 0) e.lost = e.gained = 0;
+    out.push_back(e);
+  }
   return out;
 }
 

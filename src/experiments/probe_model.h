@@ -11,7 +11,10 @@
 #include <string>
 #include <vector>
 
+#include <torch/script.h>
 #include "core/run_context.h"
+
+#include "probes/metric.h"
 #include "probes/sweep.h"
 #include "train/classification.h"
 
@@ -28,8 +31,12 @@ struct ProbeModelSource {
   std::string loss = "none";  ///< TorchScript path: none | cross-entropy | nll
   /// Roles probed besides weights and embeddings: "biases", "norms", "others", comma-separated.
   std::string include;
-  bool split_attention = false;  ///< an attention's q, k, v as three layers (TorchScript path)
-  bool split_gates = false;      ///< a recurrent layer's gates as layers (TorchScript path)
+  bool split_attention = false;     ///< an attention's q, k, v as three layers (TorchScript path)
+  bool split_gates = false;         ///< a recurrent layer's gates as layers (TorchScript path)
+  std::string metric = "accuracy";  ///< accuracy, top5, macro_f1 or loss: what the rows' value is
+  /// Compare every variant with the intact model example by example: rows get the paired counts
+  /// (examples lost and gained) behind the drop's interval.
+  bool compare = false;
 };
 
 struct ProbeModel {
@@ -40,7 +47,10 @@ struct ProbeModel {
   /// Its parameters, its layers (from the module tree; a netprobe MLP's fc1, fc2, ...) and the
   /// roles probed.
   probes::ProbeTarget target;
+  probes::Metric metric = probes::Metric::kAccuracy;
   probes::BatchEvaluator evaluate;
+  /// The model with other parameter values (same names and shapes) as a TorchScript module.
+  std::function<torch::jit::Module(const core::NamedTensors&)> as_script;
 };
 
 /// UsageError naming the option for a bad --data, --input-shape, --loss or --batch; core::Error
@@ -48,8 +58,10 @@ struct ProbeModel {
 /// A TorchScript model evaluates context.threads variants at once.
 ProbeModel load_probe_model(const ProbeModelSource& source, const core::RunContext& context);
 
-/// The sweep engine's view of a classifier evaluator's metrics: the accuracy is the value.
-std::vector<probes::Evaluation> as_evaluations(const std::vector<train::ClassifierMetrics>& metrics);
+/// The sweep engine's view of a classifier evaluator's metrics: `metric` is the value, with its
+/// paired counts when the evaluator compared (accuracy: top-1, top5: top-5).
+std::vector<probes::Evaluation> as_evaluations(const std::vector<train::ClassifierMetrics>& metrics,
+                                               probes::Metric metric = probes::Metric::kAccuracy);
 
 /// The model's parameters and layers without a test set (`netprobe layers`): the same table
 /// load_probe_model builds. UsageError for bad --include; core::Error naming an unreadable model.

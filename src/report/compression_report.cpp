@@ -4,48 +4,85 @@
 
 #include <fmt/format.h>
 
-#include "probes/noise.h"
-#include "probes/prune.h"
+#include "core/text.h"
+
+#include "probes/compress_answer.h"
+#include "probes/score.h"
 #include "report/html.h"
 #include "report/layer_curves.h"
 
 namespace netprobe::report {
 namespace {
 
-std::string cell(double v, const char* spec) {
-  return std::isnan(v) ? std::string("-") : fmt::format(fmt::runtime(spec), v);
+std::string level_cell(const probes::ProbeAnswer* a) {
+  if (a == nullptr) return "";
+  std::string c = core::number_or_dash(a->safe_level, "{:.3g}");
+  if (a->next_verdict == "uncertain") c += fmt::format(" <small>({:.3g}?)</small>", a->next_level);
+  return c;
 }
+
+std::string verdict_cell(const probes::ProbeAnswer* a) {
+  if (a == nullptr) return "";
+  const std::string verdict = std::isnan(a->safe_level) ? a->next_verdict : "safe";
+  return fmt::format("{} ({})", core::number_or_dash(a->only_value(), "{:.2f}"),
+                     verdict == "safe"     ? "yes"
+                     : verdict == "failed" ? "no"
+                                           : "uncertain");
+}
+
+bool level_free(const std::string& probe) { return probe == "binarize" || probe == "shuffle"; }
 
 }  // namespace
 
 std::vector<Figure> compression_figures(const experiments::CompressResult& r) {
-  return {
-      layer_curves_figure("compress_prune_magnitude", "Magnitude pruning of one layer at a time (others intact)",
-                          probes::prune_probe().level.axis_label, r.rows, r.layers,
-                          {probes::prune_probe(), "magnitude"}, r.max_drop),
-      layer_curves_figure("compress_prune_random", "Random pruning of one layer at a time (control, mean over draws)",
-                          probes::prune_probe().level.axis_label, r.rows, r.layers, {probes::prune_probe(), "random"},
-                          r.max_drop),
-      layer_curves_figure("compress_noise", "Uniform noise U(-a, a) on one layer at a time", "a / σ(w) of the layer",
-                          r.rows, r.layers, {probes::noise_probe(), "uniform", true}, r.max_drop),
-  };
+  std::vector<CurveScope> scopes;
+  for (const auto& l : r.layers) scopes.push_back({l.layer, l.sigma_w});
+  const std::string ylabel = r.metric == "loss" ? "test loss" : fmt::format("test {} (%)", r.metric);
+  const bool higher = r.metric != "loss";
+  const double floor = higher ? r.intact - r.max_drop : r.intact + r.max_drop;
+  const std::string floor_label = fmt::format("intact {} {} (allowed drop)", higher ? "-" : "+", r.max_drop);
+  std::vector<Figure> out;
+  for (const auto& c : probes::compress_probes()) {
+    if (level_free(c.name) || r.layers.empty() || r.layers.front().find(c.name) == nullptr) continue;
+    const bool noise = c.probe->level.kind == probes::LevelKind::kAmplitude;
+    const std::string title =
+        fmt::format("{} of one layer at a time (others intact){}", c.probe->description,
+                    c.whole_model_only ? "" : (c.probe->build(c.variant).stochastic ? ", mean over draws" : ""));
+    out.push_back(layer_curves_figure("compress_" + c.name, title,
+                                      noise ? "a / σ(w) of the layer" : c.probe->level.axis_label, r.rows, scopes,
+                                      {*c.probe, c.variant, noise}, r.intact, floor, ylabel, floor_label));
+  }
+  return out;
 }
 
-std::string compression_table_html(const std::vector<probes::LayerCompression>& layers) {
-  std::string h;
-  h += "<table>\n<tr><th>layer</th><th>entries</th><th>prune p (magnitude)</th><th>realized sparsity</th>"
-       "<th>prune p (random)</th><th>noise a</th><th>a / &sigma;<sub>w</sub></th><th>binarized %</th>"
-       "<th>survives binarization</th><th>shuffled (B) %</th><th>&Delta;<sub>bin</sub></th>"
-       "<th>&Delta;<sub>shuf</sub></th></tr>\n";
-  for (const auto& c : layers) {
-    h += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-        "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
-        html_escape(c.layer), c.entries, cell(c.max_prune_magnitude, "{:.3g}"), cell(c.sparsity_magnitude, "{:.3f}"),
-        cell(c.max_prune_random, "{:.3g}"), cell(c.max_noise, "{:.3g}"), cell(c.max_noise_sigma, "{:.3g}"),
-        cell(c.binarized_accuracy, "{:.2f}"),
-        std::isnan(c.binarized_accuracy) ? "-" : (c.binarize_survives ? "yes" : "no"),
-        cell(c.shuffled_accuracy, "{:.2f}"), cell(c.delta_bin, "{:.2f}"), cell(c.delta_shuf, "{:.2f}"));
+std::string compression_table_html(const experiments::CompressResult& r) {
+  std::vector<std::string> probes;
+  if (!r.layers.empty()) {
+    for (const auto& p : r.layers.front().probes) probes.push_back(p.probe);
+  }
+  std::string h = "<table>\n<tr><th>layer</th><th>type</th><th>entries</th><th>&sigma;<sub>w</sub></th>";
+  for (const auto& p : probes) {
+    h += level_free(p) ? fmt::format("<th>{} ({}, survives)</th>", p, r.metric) : fmt::format("<th>{} p</th>", p);
+    if (p == "magnitude") h += "<th>realized sparsity</th>";
+    if (p == "noise") h += "<th>noise a / &sigma;<sub>w</sub></th>";
+  }
+  h += "</tr>\n";
+  for (const auto& l : r.layers) {
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>", html_escape(l.layer),
+                     html_escape(l.module_type.empty() ? "-" : l.module_type), l.entries,
+                     core::number_or_dash(l.sigma_w, "{:.3g}"));
+    for (const auto& p : probes) {
+      const probes::ProbeAnswer* a = l.find(p);
+      h += fmt::format("<td>{}</td>", level_free(p) ? verdict_cell(a) : level_cell(a));
+      if (p == "magnitude")
+        h += fmt::format("<td>{}</td>", a == nullptr ? "" : core::number_or_dash(a->sparsity, "{:.3f}"));
+      if (p == "noise") {
+        h += fmt::format("<td>{}</td>", a == nullptr || !(l.sigma_w > 0)
+                                            ? "-"
+                                            : core::number_or_dash(a->safe_level / l.sigma_w, "{:.3g}"));
+      }
+    }
+    h += "</tr>\n";
   }
   return h + "</table>\n";
 }
@@ -54,19 +91,43 @@ std::string compression_html(const experiments::CompressResult& r, const std::ve
                              const RenderResult& render) {
   std::string h = page_start("netprobe compression report");
   h += fmt::format(
-      "<h1>netprobe compression report</h1>\n<p>Model kind {}, test set {}, {} classes, draws seeded from {}. "
-      "A layer's answer is the largest level up to which every level of the grid keeps the accuracy within {} "
-      "of the intact model; only that layer is perturbed.</p>\n",
-      html_escape(r.model_kind), html_escape(r.task), r.classes, r.seed, probes::points_text(r.max_drop));
-  h += compression_table_html(r.layers);
+      "<h1>netprobe compression report</h1>\n<p>Model kind {}, test set {} ({} examples), {} classes, draws seeded "
+      "from {}; probed: {}. Intact {} {:.2f}",
+      html_escape(r.model_kind), html_escape(r.task), r.examples, r.classes, r.seed, html_escape(r.roles),
+      html_escape(r.metric), r.intact);
+  if (!std::isnan(r.intact_low)) h += fmt::format(" (95% interval {:.2f} to {:.2f})", r.intact_low, r.intact_high);
   h += fmt::format(
-      "<p><small>Intact accuracy {:.2f}%. Sparsity is the realized fraction of zeros at the safe level "
-      "(masking zeros; a dense model file does not shrink). &Delta; = flip50(intact) &minus; flip50(probed) in "
-      "accuracy points; \"-\": the probe was not run or its first level already drops further.</small></p>\n",
-      r.layers.empty() ? NAN : r.layers.front().full_accuracy);
-  h += "<p>In each figure, where a layer's curve leaves the dotted line (intact accuracy minus the allowed drop) is "
-       "that layer's largest safe level; the gap between magnitude and random pruning is what the magnitudes "
-       "carry. Noise levels are in units of each layer's weight standard deviation.</p>\n";
+      ". A layer's answer is the largest level up to which every level's drop from the intact model stays within {} "
+      "on its 95% interval; only that layer is perturbed. {} of {} evaluations were run (a sweep stops at its "
+      "answer).</p>\n",
+      r.metric == "loss" ? fmt::format("{}", r.max_drop) : probes::points_text(r.max_drop), r.evaluations,
+      r.exhaustive_evaluations);
+  h += compression_table_html(r);
+  h += "<p><small>(x?): the next level x is uncertain: its interval straddles the allowed drop, so more test "
+       "examples could move the answer. Sparsity is the realized fraction of zeros at the safe level (masking zeros; a "
+       "dense model file does not shrink).";
+  if (r.classes == 2) {
+    h += " For two classes, the task-complexity scores are &Delta;<sub>bin</sub> = flip50(intact) &minus; "
+         "flip50(binarized) and &Delta;<sub>shuf</sub> likewise (docs/PROBES.md).";
+  }
+  h += "</small></p>\n";
+  if (r.plan) {
+    const auto& p = *r.plan;
+    h += fmt::format(
+        "<h2>Plan</h2>\n<p>Every layer at its safe magnitude pruning at once{}: {} {:.2f}, drop {:.3g} ({}); realized "
+        "sparsity {:.3f}. <a href=\"pruned.pt\">pruned.pt</a> (TorchScript, masked) and <a href=\"masks.pt\">masks.pt"
+        "</a> (torch.load: a dict of boolean masks, True = kept).</p>\n<table><tr><th>layer</th><th>p</th>"
+        "<th>sparsity</th></tr>\n",
+        p.backoff_steps > 0 ? fmt::format(", backed off {} grid step(s)", p.backoff_steps) : "", html_escape(r.metric),
+        p.value, p.drop, p.verdict, p.sparsity);
+    for (const auto& l : p.layers) {
+      h += fmt::format("<tr><td>{}</td><td>{:.3g}</td><td>{:.3f}</td></tr>\n", html_escape(l.layer), l.p, l.sparsity);
+    }
+    h += "</table>\n";
+  }
+  h += "<p>In each figure, where a layer's curve leaves the dotted line (the allowed drop) is that layer's largest "
+       "safe level on the point estimates; the answer itself uses the intervals. Noise levels are in units of each "
+       "layer's weight standard deviation.</p>\n";
   h += figures_section(figures, render, "figures");
   h += "<h2>Files</h2>\n<ul><li><a href=\"results.csv\">results.csv</a> (every evaluation, long format)</li>"
        "<li><a href=\"compression.json\">compression.json</a></li><li><a href=\"meta.json\">meta.json</a></li></ul>\n";

@@ -565,12 +565,17 @@ std::vector<Figure> layer_compression_figures(const StudyData& d) {
     for (const auto& r : d.rows) {
       if (r.task == task) rows.push_back(r);
     }
+    const double intact = layers.empty() ? 0.0 : layers.front().full_accuracy;
+    const double floor = intact - d.result.max_drop;
+    const std::string floor_label = "intact - " + probes::points_text(d.result.max_drop);
     out.push_back(layer_curves_figure(
         "layer_pruning_" + task, task + ": magnitude pruning of one layer at a time (median over seeds)",
-        probes::prune_probe().level.axis_label, rows, layers, {probes::prune_probe(), "magnitude"}, d.result.max_drop));
+        probes::prune_probe().level.axis_label, rows, curve_scopes(layers), {probes::prune_probe(), "magnitude"},
+        intact, floor, "test accuracy (%)", floor_label));
     out.push_back(layer_curves_figure("layer_noise_" + task, task + ": uniform noise on one layer at a time",
-                                      "a / σ(w) of the layer", rows, layers, {probes::noise_probe(), "uniform", true},
-                                      d.result.max_drop));
+                                      "a / σ(w) of the layer", rows, curve_scopes(layers),
+                                      {probes::noise_probe(), "uniform", true}, intact, floor, "test accuracy (%)",
+                                      floor_label));
   }
   return out;
 }

@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include <fmt/format.h>
+
 #include <fmt/ranges.h>
+#include "core/text.h"
 
 #include "report/compression_report.h"
 
@@ -127,6 +129,32 @@ std::string configuration_table(const StudyData& data) {
   return h + "</table>\n<p><small>Everything, as written: <a href=\"study.json\">study.json</a>.</small></p>\n";
 }
 
+namespace {
+
+// A layer profile's answer (probes/compression.h), one row per layer.
+std::string layer_profile_table_html(const std::vector<probes::LayerCompression>& layers) {
+  std::string h;
+  h += "<table>\n<tr><th>layer</th><th>entries</th><th>prune p (magnitude)</th><th>realized sparsity</th>"
+       "<th>prune p (random)</th><th>noise a</th><th>a / &sigma;<sub>w</sub></th><th>binarized %</th>"
+       "<th>survives binarization</th><th>shuffled (B) %</th><th>&Delta;<sub>bin</sub></th>"
+       "<th>&Delta;<sub>shuf</sub></th></tr>\n";
+  for (const auto& c : layers) {
+    h += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        html_escape(c.layer), c.entries, core::number_or_dash(c.max_prune_magnitude, "{:.3g}"),
+        core::number_or_dash(c.sparsity_magnitude, "{:.3f}"), core::number_or_dash(c.max_prune_random, "{:.3g}"),
+        core::number_or_dash(c.max_noise, "{:.3g}"), core::number_or_dash(c.max_noise_sigma, "{:.3g}"),
+        core::number_or_dash(c.binarized_accuracy, "{:.2f}"),
+        std::isnan(c.binarized_accuracy) ? "-" : (c.binarize_survives ? "yes" : "no"),
+        core::number_or_dash(c.shuffled_accuracy, "{:.2f}"), core::number_or_dash(c.delta_bin, "{:.2f}"),
+        core::number_or_dash(c.delta_shuf, "{:.2f}"));
+  }
+  return h + "</table>\n";
+}
+
+}  // namespace
+
 std::string render_html(const StudyData& data, const std::vector<Figure>& figures, const RenderResult& render,
                         const std::string& figures_dir) {
   std::string h = page_start("netprobe study report");
@@ -162,7 +190,7 @@ std::string render_html(const StudyData& data, const std::vector<Figure>& figure
         "largest level up to which every level keeps the median accuracy within {} of the "
         "intact model.</p>\n",
         html_escape(task), probes::points_text(data.result.max_drop));
-    h += compression_table_html(layers);
+    h += layer_profile_table_html(layers);
   }
   h += figures_section(figures, render, figures_dir);
 

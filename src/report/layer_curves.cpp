@@ -19,21 +19,27 @@ Series level_line(const std::string& label, double y, double x0, double x1, int 
 
 }  // namespace
 
+std::vector<CurveScope> curve_scopes(const std::vector<probes::LayerCompression>& layers) {
+  std::vector<CurveScope> out;
+  for (const auto& l : layers) out.push_back({l.layer, l.sigma_w});
+  return out;
+}
+
 Figure layer_curves_figure(const std::string& name, const std::string& title, const std::string& xlabel,
-                           const std::vector<probes::SweepRow>& rows,
-                           const std::vector<probes::LayerCompression>& layers, const LayerCurves& curves,
-                           double max_drop) {
+                           const std::vector<probes::SweepRow>& rows, const std::vector<CurveScope>& scopes,
+                           const LayerCurves& curves, double intact, double floor, const std::string& ylabel,
+                           const std::string& floor_label) {
   std::vector<Series> series;
   int color = 1;
   double x0 = INFINITY, x1 = -INFINITY;
-  for (const auto& layer : layers) {
-    const double scale = curves.per_sigma ? layer.sigma_w : 1.0;
+  for (const auto& scope : scopes) {
+    const double scale = curves.per_sigma ? scope.sigma_w : 1.0;
     if (!(scale > 0)) continue;
-    const auto curve = probes::seed_curve(
-        rows, {curves.probe, curves.variant, probes::Mode::kFull, probes::Scope::parse(layer.layer)});
+    const auto curve =
+        probes::seed_curve(rows, {curves.probe, curves.variant, probes::Mode::kFull, probes::Scope::parse(scope.name)});
     if (curve.empty()) continue;
-    const bool whole = layer.layer == "all";
-    Series s{whole ? "all (whole model)" : layer.layer, {}, {}, "linespoints", whole ? kBlack : color++, whole ? 2 : 1};
+    const bool whole = scope.name == "all";
+    Series s{whole ? "all (whole model)" : scope.name, {}, {}, "linespoints", whole ? kBlack : color++, whole ? 2 : 1};
     for (const auto& p : curve) {
       const double x = p.level / scale;
       s.x.push_back(x);
@@ -44,14 +50,11 @@ Figure layer_curves_figure(const std::string& name, const std::string& title, co
     }
     series.push_back(std::move(s));
   }
-  if (!layers.empty() && std::isfinite(x0)) {
-    const double full = layers.front().full_accuracy;
-    series.push_back(level_line("intact", full, x0, x1, 1));
-    series.push_back(level_line("intact - " + probes::points_text(max_drop), full - max_drop, x0, x1, 3));
+  if (std::isfinite(x0)) {
+    series.push_back(level_line("intact", intact, x0, x1, 1));
+    series.push_back(level_line(floor_label, floor, x0, x1, 3));
   }
-  Figure f = line_figure(name, title, xlabel, "test accuracy (%)",
-                         Axes{.log_x = curves.per_sigma, .key = "outside right"}, series);
-  return f;
+  return line_figure(name, title, xlabel, ylabel, Axes{.log_x = curves.per_sigma, .key = "outside right"}, series);
 }
 
 }  // namespace netprobe::report

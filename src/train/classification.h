@@ -1,6 +1,7 @@
 #pragma once
 /// Classification on top of the generic trainer: NLL loss on log-probabilities, accuracy.
 #include <functional>
+#include <limits>
 
 #include <torch/torch.h>
 
@@ -18,6 +19,13 @@ struct ClassifierMetrics {
   double loss = 0;      ///< mean NLL
   double accuracy = 0;  ///< percent correct
   int64_t examples = 0;
+  // Filled by the evaluators of `probe` and `compress` when asked (models/classifier_tally.h):
+  double top5 = std::numeric_limits<double>::quiet_NaN();      ///< percent with the label in the 5 highest scores
+  double macro_f1 = std::numeric_limits<double>::quiet_NaN();  ///< percent: mean F1 over the classes present
+  /// Against the intact model's per-example correctness (top-1, or top-5 for that metric): examples
+  /// it got right and this one wrong, and the other way round; -1 when not compared.
+  int64_t lost = -1, gained = -1, lost_top5 = -1, gained_top5 = -1;
+  int64_t nonfinite = 0;  ///< examples whose scores were not all finite (counted wrong, never argmax'd)
 };
 
 /// Evaluates without gradients in chunks of `chunk` examples.

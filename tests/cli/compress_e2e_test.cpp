@@ -2,6 +2,8 @@
 // real MNIST (label e2e); the Python CNN example when Debian's python3-torch is installed.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "core/atomic_file.h"
 #include "core/json_io.h"
 #include "tests/support/script_models.h"
@@ -46,15 +48,16 @@ TEST_F(CompressE2E, TheExportedModelGivesTheRunDirectorysAnswerLayerByLayer) {
   EXPECT_EQ(ja["layers"][1]["layer"], "fc1");
   EXPECT_EQ(ja["layers"][1]["entries"], 784 * 64);      // the weight; the bias only with --include biases
   EXPECT_EQ(ja["layers"].dump(), jb["layers"].dump());  // full-mode answers: identical numbers
-  EXPECT_GT(ja["layers"][0]["full_accuracy"].get<double>(), 90.0);
+  EXPECT_GT(ja["intact"].get<double>(), 90.0);
   // The table on stdout names every layer; the report has its page and three figures' data.
   EXPECT_NE(rb.out.find("fc2"), std::string::npos) << rb.out;
   EXPECT_TRUE(fs::exists(b / "index.html"));
-  EXPECT_TRUE(fs::exists(b / "figures" / "compress_prune_magnitude.dat"));
+  EXPECT_TRUE(fs::exists(b / "figures" / "compress_magnitude.dat"));
   EXPECT_FALSE(fs::exists(a / "index.html"));  // --no-report
   const std::string csv = core::read_file(b / "results.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
-            "task,seed,probe,variant,mode,scope,level,draw,accuracy,loss,changed,total,zeros");
+            "task,seed,probe,variant,mode,scope,level,draw,accuracy,loss,changed,total,zeros,examples,lost,gained,"
+            "nonfinite");
 }
 
 TEST_F(CompressE2E, ProbeOnATorchScriptModelNamesScopesAndNoiseInSigmaUnits) {
@@ -95,6 +98,114 @@ TEST_F(CompressE2E, BadModelsAndDataGiveOneLineAndWriteNothing) {
   EXPECT_NE(r.err.find("5x10 and 784x64"), std::string::npos) << r.err;
 }
 
+// The plan: every layer's safe magnitude pruning at once, within the allowed drop, written as a
+// masked TorchScript model and its masks; PyTorch reads both back where it is installed.
+TEST_F(CompressE2E, ThePlanWritesAMaskedModelAndMasksWithinTheAllowedDrop) {
+  const fs::path out = *tmp_ / "plan";
+  const auto r = run_netprobe("compress --model " + model_.string() + " --probes magnitude,binarize --plan -q " +
+                              "--no-report --out " + out.string() + testing::real_data_arg());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const core::Json j = core::read_json(out / "compression.json");
+  const core::Json& plan = j["plan"];
+  ASSERT_TRUE(plan.is_object()) << j.dump();
+  EXPECT_EQ(plan["verdict"], "safe");
+  EXPECT_LE(plan["drop_high"].get<double>(), j["max_drop"].get<double>());
+  EXPECT_GT(plan["sparsity"].get<double>(), 0.1);
+  for (const auto& l : plan["layers"]) {  // never beyond the layer's own answer
+    for (const auto& layer : j["layers"]) {
+      if (layer["layer"] != l["layer"]) continue;
+      EXPECT_LE(l["p"].get<double>(), layer["probes"][0]["safe_level"].get<double>()) << l.dump();
+    }
+  }
+  EXPECT_NE(r.out.find("plan: every layer at its safe magnitude pruning"), std::string::npos) << r.out;
+  ASSERT_TRUE(fs::exists(out / "pruned.pt"));
+  ASSERT_TRUE(fs::exists(out / "masks.pt"));
+  // netprobe reads its own pruned model: its accuracy is the plan's.
+  const auto again = run_netprobe("probe --model " + (out / "pruned.pt").string() +
+                                  " --data mnist-7v9 --probe binarize -q" + testing::real_data_arg());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find(fmt::format("unperturbed test accuracy {:.2f}%", plan["value"].get<double>())),
+            std::string::npos)
+      << again.out;
+  if (std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "python3-torch is not installed: masks.pt not read back with torch.load";
+  }
+  const std::string check =
+      "/usr/bin/python3 -c \"import torch; m = torch.load('" + (out / "masks.pt").string() +
+      "'); p = dict(torch.jit.load('" + (out / "pruned.pt").string() +
+      "').named_parameters()); assert m and all(torch.equal(p[k] != 0, v) for k, v in m.items()); "
+      "print(sorted(m))\" > " +
+      (*tmp_ / "masks.txt").string() + " 2>&1";
+  ASSERT_EQ(std::system(check.c_str()), 0) << core::read_file(*tmp_ / "masks.txt");
+  EXPECT_EQ(core::read_file(*tmp_ / "masks.txt"), "['fc1.weight', 'fc2.weight']\n");
+}
+
+TEST_F(CompressE2E, LayersListsWhatTheProbesSeeAsATableOrJson) {
+  const auto t = run_netprobe("layers --model " + (*tmp_ / "mlp.pt").string());
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("fc1    Linear  [64, 784]   50176  weight*, bias"), std::string::npos) << t.out;
+  const auto j = run_netprobe("layers --model " + (*tmp_ / "mlp.pt").string() +
+                              " --data mnist-7v9 --include biases --format json" + testing::real_data_arg());
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  const core::Json json = core::Json::parse(j.out);
+  EXPECT_EQ(json["layers"][0]["probed_entries"], 64 * 784 + 64);
+  EXPECT_EQ(json["layers"][1]["tensors"][1]["role"], "bias");
+  EXPECT_TRUE(json["layers"][1]["tensors"][1]["probed"].get<bool>());
+  EXPECT_GT(json["intact"]["value"].get<double>(), 90.0);
+}
+
+TEST_F(CompressE2E, OtherMetricsAndTheirChecks) {
+  const fs::path ten = *tmp_ / "ten";
+  ASSERT_EQ(
+      run_netprobe("train --classes all --epochs 1 --threads 1 -q --out " + ten.string() + testing::real_data_arg())
+          .exit_code,
+      0);
+  for (const char* metric : {"top5", "macro_f1", "loss"}) {
+    const fs::path out = *tmp_ / (std::string("m_") + metric);
+    const auto r = run_netprobe(std::string("compress --model ") + ten.string() + " --metric " + metric +
+                                " --probes magnitude,binarize --max-drop 2 -q --no-report --out " + out.string() +
+                                testing::real_data_arg());
+    ASSERT_EQ(r.exit_code, 0) << metric << ": " << r.err;
+    const core::Json j = core::read_json(out / "compression.json");
+    EXPECT_EQ(j["metric"], metric);
+    const std::string csv = core::read_file(out / "results.csv");
+    EXPECT_NE(csv.find(std::string(",draw,") + metric + ","), std::string::npos) << csv.substr(0, 120);
+    // The unperturbed model's metric is what the rows start with; binarizing makes it worse.
+    const double binarized = j["layers"][0]["probes"][1]["next_value"].is_null()
+                                 ? j["layers"][0]["probes"][1]["value"].get<double>()
+                                 : j["layers"][0]["probes"][1]["next_value"].get<double>();
+    if (std::string(metric) == "loss") {
+      EXPECT_GT(binarized, j["intact"].get<double>());
+    } else {
+      EXPECT_LT(binarized, j["intact"].get<double>());
+    }
+  }
+  // top5 of two classes says nothing; a TorchScript model's loss needs its name.
+  const auto two = run_netprobe("compress --model " + model_.string() + " --metric top5 -q" + testing::real_data_arg());
+  EXPECT_EQ(two.exit_code, 2);
+  EXPECT_NE(two.err.find("--metric: top5 needs more than 5 classes"), std::string::npos) << two.err;
+  const auto loss = run_netprobe("compress --model " + (*tmp_ / "mlp.pt").string() +
+                                 " --data mnist-7v9 --metric loss -q" + testing::real_data_arg());
+  EXPECT_EQ(loss.exit_code, 2);
+  EXPECT_NE(loss.err.find("--metric loss: name the model's loss with --loss"), std::string::npos) << loss.err;
+}
+
+TEST_F(CompressE2E, ABadIncludeOrScopeNamesWhatExistsAndWritesNothing) {
+  const fs::path out = *tmp_ / "never";
+  for (const std::string& args : {std::string(" --include weights"), std::string(" --include biases,norm")}) {
+    const auto r = run_netprobe("compress --model " + model_.string() + args + " -q --out " + out.string() +
+                                testing::real_data_arg());
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_NE(r.err.find("is not a role to include (known: biases, norms, others"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+  }
+  const auto scope =
+      run_netprobe("probe --model " + model_.string() + " --probe binarize --scope fc3 -q" + testing::real_data_arg());
+  EXPECT_EQ(scope.exit_code, 2);
+  EXPECT_NE(scope.err.find("--scope: the model has no layer 'fc3' (layers: fc1, fc2)"), std::string::npos) << scope.err;
+  EXPECT_EQ(std::count(scope.err.begin(), scope.err.end(), '\n'), 1);
+}
+
 // The Python example trains a CNN on MNIST and exports it; netprobe compresses it. Debian's
 // python3-torch is optional (the set-up installs it for this test and the benchmarks).
 TEST(PythonCnnE2E, TheExampleCnnCompressesLayerByLayer) {
@@ -117,8 +228,8 @@ TEST(PythonCnnE2E, TheExampleCnnCompressesLayerByLayer) {
   EXPECT_EQ(layers, (std::vector<std::string>{"all", "features.0", "features.3", "classifier"}));
   EXPECT_EQ(j["layers"][1]["entries"], 8 * 1 * 3 * 3);
   EXPECT_EQ(j["layers"][2]["entries"], 16 * 8 * 3 * 3);
-  EXPECT_GT(j["layers"][0]["full_accuracy"].get<double>(), 90.0);  // 7 vs 9 after one short epoch
-  EXPECT_FALSE(j["rows"][1]["loss"].is_null());                    // --loss cross-entropy fills the column
+  EXPECT_GT(j["intact"].get<double>(), 90.0);    // 7 vs 9 after one short epoch
+  EXPECT_FALSE(j["rows"][1]["loss"].is_null());  // --loss cross-entropy fills the column
 }
 
 }  // namespace

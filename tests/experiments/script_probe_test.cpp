@@ -109,21 +109,24 @@ TEST_F(ScriptProbeTest, AConvNetCompressesLayerByLayerAndWritesOneDirectory) {
   EXPECT_EQ(r.layers[0].entries, 27 + 96);
   EXPECT_EQ(r.model_kind, "torchscript");
   EXPECT_EQ(r.task, "test.pt");
-  EXPECT_EQ(r.rows.size(), probes::count_evaluations(probes::compression_preset(
-                               {probes::Scope::all(), probes::Scope::parse("conv"), probes::Scope::parse("fc")}, 2)));
+  // Early stopped: no more evaluations than every level and draw would take.
+  EXPECT_LE(r.evaluations, r.exhaustive_evaluations);
+  EXPECT_EQ(static_cast<int64_t>(r.rows.size()), r.evaluations);
   const std::map<std::string, std::vector<int64_t>> sizes = {{"all", {27, 96}}, {"conv", {27}}, {"fc", {96}}};
   for (const auto& layer : r.layers) {
     // The realized sparsity at the safe level is exactly what pruning p of each tensor leaves:
     // every tensor keeps floor((1 - p) n) entries (the tiny CNN has no zero weights of its own).
-    ASSERT_FALSE(std::isnan(layer.max_prune_magnitude)) << layer.layer;  // p = 0 is always safe
+    const probes::ProbeAnswer* magnitude = layer.find("magnitude");
+    ASSERT_NE(magnitude, nullptr) << layer.layer;
+    ASSERT_FALSE(std::isnan(magnitude->safe_level)) << layer.layer;  // p = 0 changes nothing: always safe
     int64_t zeros = 0;
     for (int64_t n : sizes.at(layer.layer)) {
-      zeros += n - static_cast<int64_t>(std::floor((1 - layer.max_prune_magnitude) * static_cast<double>(n) + 1e-9));
+      zeros += n - static_cast<int64_t>(std::floor((1 - magnitude->safe_level) * static_cast<double>(n) + 1e-9));
     }
-    EXPECT_DOUBLE_EQ(layer.sparsity_magnitude, static_cast<double>(zeros) / static_cast<double>(layer.entries))
+    EXPECT_DOUBLE_EQ(magnitude->sparsity, static_cast<double>(zeros) / static_cast<double>(layer.entries))
         << layer.layer;
-    EXPECT_FALSE(std::isnan(layer.delta_bin));
-    EXPECT_FALSE(std::isnan(layer.delta_shuf));
+    for (const char* probe : {"random", "noise", "binarize", "shuffle"}) EXPECT_NE(layer.find(probe), nullptr) << probe;
+    EXPECT_FALSE(std::isnan(layer.find("binarize")->only_value()));
     EXPECT_GT(layer.sigma_w, 0);
   }
   for (const auto& row : r.rows) {

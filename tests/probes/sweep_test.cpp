@@ -128,6 +128,15 @@ TEST(SweepTest, RowsCarryTheirMetricName) {
   SweepRow accuracy_row = r;
   accuracy_row.metric = Metric::kAccuracy;
   EXPECT_THROW(rows_to_csv({r, accuracy_row}), core::Error);  // one table, one metric
+  // The loss as the metric says so (its key is the loss column's); a row without its metric is not read.
+  SweepRow loss_row = r;
+  loss_row.metric = Metric::kLoss;
+  loss_row.value = loss_row.loss = 0.25;
+  EXPECT_EQ(SweepRow::from_json(loss_row.to_json()).metric, Metric::kLoss);
+  EXPECT_EQ(rows_to_csv({loss_row}).rfind("task,seed,probe,variant,mode,scope,level,draw,loss,changed,", 0), 0u);
+  core::Json no_metric = accuracy_row.to_json();
+  no_metric.erase("accuracy");
+  EXPECT_THROW(SweepRow::from_json(no_metric), core::Error);
 }
 
 }  // namespace

@@ -1,0 +1,46 @@
+#pragma once
+/// How sure a compression answer is: 95 % intervals for a metric measured on n test examples, and
+/// for its drop from the intact model on the same examples, and the verdict of a level against
+/// the allowed drop (docs/USER_MODELS.md, "Uncertainty").
+///
+///   Interval i = wilson(850, 1000);                     // accuracy 85 % of 1000 images: [82.65, 87.08]
+///   Drop d = paired_drop(12, 3, 1000);                  // 12 images lost, 3 gained: 0.9 points, [0.12, 1.68]
+///   verdict(d, 1.0) == Verdict::kUncertain;             // the interval straddles the 1-point budget
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace netprobe::probes {
+
+struct Interval {
+  double low = 0, high = 0;
+};
+
+/// The 95 % Wilson score interval of k successes in n trials, in percent.
+Interval wilson(int64_t k, int64_t n);
+
+/// A drop from the intact model (positive: worse), with its 95 % interval, in the metric's units.
+struct Drop {
+  double point = 0, low = 0, high = 0;
+  bool has_interval = false;  ///< false when the metric has no paired counts (macro-F1, loss)
+};
+
+/// The accuracy drop of a variant evaluated on the same n examples as the intact model: `lost`
+/// examples it gets wrong that the intact model got right, `gained` the other way round. The
+/// interval is Agresti and Min's adjusted Wald interval for a paired difference (a half count
+/// added to each cell of the 2 x 2 table), which keeps its coverage when lost and gained are small.
+Drop paired_drop(int64_t lost, int64_t gained, int64_t n);
+
+/// The mean drop of several draws of one level. The draws share the test images, so the sampling
+/// error does not average out over them (their mean squared half-width is kept); the spread of the
+/// draws does (its variance over the number of draws is added).
+Drop mean_drop(const std::vector<Drop>& draws);
+
+/// A level against the allowed drop: safe when the whole interval is within it, failed when the
+/// whole interval exceeds it, uncertain when it straddles. Without an interval, the point decides
+/// (safe or failed).
+enum class Verdict { kSafe, kUncertain, kFailed };
+Verdict verdict(const Drop& drop, double max_drop);
+const std::string& verdict_name(Verdict verdict);  ///< "safe", "uncertain", "failed"
+
+}  // namespace netprobe::probes
