@@ -12,7 +12,7 @@ packages=(
   libgtest-dev googletest libbenchmark-dev
   dataset-fashion-mnist gnuplot-nox
   chromium       # the report's browser test
-  python3-torch  # tests and benchmarks only: the CNN example (scripts/examples) and the PyTorch peer
+  python3-torch python3-torchvision  # tests and benchmarks only: the CNN example, the PyTorch peer, the compress benchmarks
   slurmctld slurmd slurm-client munge  # the SLURM e2e test only (scripts/slurm/local_cluster.sh)
 )
 command -v npm >/dev/null 2>&1 || packages+=(npm)
