@@ -1,6 +1,8 @@
 #include "models/script_classifier.h"
 
 #include <limits>
+#include <map>
+#include <mutex>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -15,24 +17,12 @@ using core::Error;
 
 std::string shape_of(const torch::Tensor& t) { return fmt::format("[{}]", fmt::join(t.sizes(), ", ")); }
 
-/// Copies a variant into a module's parameters (same order as ScriptClassifier::parameters()).
-void load_variant(torch::jit::Module& module, const core::NamedTensors& variant) {
-  size_t i = 0;
-  for (const auto& p : module.named_parameters(/*recurse=*/true)) {
-    if (i >= variant.size() || variant[i].first != p.name) {
-      throw Error(fmt::format("parameter set does not match the model at '{}'", p.name));
-    }
-    p.value.detach().copy_(variant[i].second);
-    ++i;
-  }
-  if (i != variant.size()) throw Error(fmt::format("parameter set has {} tensors, the model {}", variant.size(), i));
-}
-
-torch::Tensor forward_tensor(torch::jit::Module& module, const torch::Tensor& x) {
-  const torch::IValue out = module.forward({x});
+torch::Tensor tensor_of(const torch::IValue& out) {
   if (!out.isTensor()) throw Error(fmt::format("forward returned a {}, expected a tensor of scores", out.tagKind()));
   return out.toTensor();
 }
+
+torch::Tensor forward_tensor(torch::jit::Module& module, const torch::Tensor& x) { return tensor_of(module.forward({x})); }
 
 }  // namespace
 
@@ -81,19 +71,107 @@ core::NamedTensors ScriptClassifier::parameters() const {
   return out;
 }
 
+// One thread's module clone and which of its parameters currently differ from the intact ones.
+struct ScriptBatchEvaluator::Worker {
+  torch::jit::Module module;
+  std::vector<bool> differs;
+  const core::NamedTensors* loaded = nullptr;  // the variant loaded during the current call
+};
+
+// The values entering each cut, per test batch; the least recently used cut goes first when the
+// memory budget is reached.
+struct ScriptBatchEvaluator::PrefixCache {
+  using Values = std::vector<std::vector<c10::IValue>>;
+  struct Entry {
+    std::shared_ptr<const Values> values;
+    int64_t bytes = 0;
+    uint64_t used = 0;
+  };
+  std::mutex mutex;
+  std::map<size_t, Entry> entries;
+  int64_t bytes = 0, budget = 0;
+  uint64_t clock = 0;
+
+  std::shared_ptr<const Values> find(size_t at) {
+    std::lock_guard<std::mutex> lock(mutex);
+    const auto it = entries.find(at);
+    if (it == entries.end()) return nullptr;
+    it->second.used = ++clock;
+    return it->second.values;
+  }
+  void keep(size_t at, std::shared_ptr<const Values> values, int64_t size) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (size > budget) return;  // used for this call only
+    while (bytes + size > budget && !entries.empty()) {
+      auto oldest = std::min_element(entries.begin(), entries.end(),
+                                     [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
+      bytes -= oldest->second.bytes;
+      entries.erase(oldest);
+    }
+    entries[at] = {std::move(values), size, ++clock};
+    bytes += size;
+  }
+};
+
+namespace {
+
+int64_t bytes_of(const c10::IValue& v) {
+  if (v.isTensor()) return static_cast<int64_t>(v.toTensor().nbytes());
+  int64_t sum = 0;
+  if (v.isList()) {
+    for (const c10::IValue& e : v.toList()) sum += bytes_of(e);
+  } else if (v.isTuple()) {
+    for (const c10::IValue& e : v.toTupleRef().elements()) sum += bytes_of(e);
+  }
+  return sum;
+}
+
+// Runs `f(i, worker)` for i < n on `workers` threads of one intra-op thread each (or inline).
+void run_parallel(size_t n, int workers, const std::function<void(size_t, int)>& f) {
+  if (workers <= 1 || n <= 1) {
+    c10::InferenceMode inference;
+    for (size_t i = 0; i < n; ++i) f(i, 0);
+    return;
+  }
+  const int saved_threads = torch::get_num_threads();
+  try {
+    core::parallel_for(n, workers, [&](size_t i, int w) {
+      torch::set_num_threads(1);  // parallel across variants or batches, not inside one forward
+      c10::InferenceMode inference;
+      f(i, w);
+    });
+  } catch (...) {
+    torch::set_num_threads(saved_threads);
+    throw;
+  }
+  torch::set_num_threads(saved_threads);
+}
+
+}  // namespace
+
 ScriptBatchEvaluator::ScriptBatchEvaluator(const ScriptClassifier& model, torch::Tensor x, torch::Tensor y,
                                            ScriptEvalOptions options, std::string data_source)
-    : x_(std::move(x)), y_(std::move(y)), options_(options), source_(std::move(data_source)) {
+    : intact_(model.parameters()),
+      intact_module_(model.module().clone()),
+      cuts_(std::make_unique<ForwardCuts>(model.module())),
+      cache_(std::make_unique<PrefixCache>()),
+      x_(std::move(x)),
+      y_(std::move(y)),
+      options_(options),
+      source_(std::move(data_source)) {
   if (options_.batch < 1) throw core::UsageError(fmt::format("--batch: must be >= 1, got {}", options_.batch));
   if (options_.workers < 1) throw core::UsageError(fmt::format("workers must be >= 1, got {}", options_.workers));
-  for (const auto& p : model.module().named_parameters(true)) names_.push_back(p.name);
-  for (int w = 0; w < options_.workers; ++w) clones_.push_back(model.module().clone());
+  for (const auto& [name, t] : intact_) names_.push_back(name);
+  for (int w = 0; w < options_.workers; ++w) {
+    workers_.push_back({model.module().clone(), std::vector<bool>(names_.size(), false), nullptr});
+  }
+  cache_->budget = options_.cache_bytes;
 
   torch::NoGradGuard no_grad;
   const torch::Tensor first = x_.narrow(0, 0, std::min<int64_t>(options_.batch, x_.size(0)));
   torch::Tensor out;
   try {
-    out = forward_tensor(clones_.front(), first);
+    out = forward_tensor(workers_.front().module, first);
   } catch (const std::exception& e) {
     throw Error(fmt::format("{}: forward fails on x of shape {} from {}: {}", model.source(), shape_of(first), source_,
                             torch_error_line(e)));
@@ -110,39 +188,120 @@ ScriptBatchEvaluator::ScriptBatchEvaluator(const ScriptClassifier& model, torch:
   }
 }
 
-train::ClassifierMetrics ScriptBatchEvaluator::evaluate_one(torch::jit::Module& module,
-                                                            const core::NamedTensors& variant) const {
-  load_variant(module, variant);
+ScriptBatchEvaluator::~ScriptBatchEvaluator() = default;
+
+std::vector<std::string> ScriptBatchEvaluator::whole_network_parameters() const {
+  std::vector<std::string> out;
+  for (size_t i : cuts_->from_input()) out.push_back(names_[i]);
+  return out;
+}
+
+std::shared_ptr<const std::vector<std::vector<c10::IValue>>> ScriptBatchEvaluator::prefix_values(size_t at) const {
+  if (auto found = cache_->find(at)) return found;
   const int64_t n = x_.size(0);
+  const auto batches = static_cast<size_t>((n + options_.batch - 1) / options_.batch);
+  auto values = std::make_shared<PrefixCache::Values>(batches);
+  run_parallel(batches, options_.workers, [&](size_t b, int) {
+    const auto start = static_cast<int64_t>(b) * options_.batch;
+    (*values)[b] = cuts_->run_prefix(at, intact_module_, x_.narrow(0, start, std::min(options_.batch, n - start)));
+  });
+  int64_t size = 0;
+  for (const auto& batch : *values) {
+    for (const auto& v : batch) size += bytes_of(v);
+  }
+  cache_->keep(at, values, size);
+  return values;
+}
+
+std::vector<std::vector<torch::Tensor>> ScriptBatchEvaluator::scores_of(
+    const std::vector<core::NamedTensors>& variants) const {
+  const int64_t n = x_.size(0);
+  const auto batches = static_cast<size_t>((n + options_.batch - 1) / options_.batch);
+  // Where each variant starts: after the last cut before its first changed parameter.
+  std::vector<size_t> cut(variants.size(), 0);
+  std::map<size_t, std::shared_ptr<const PrefixCache::Values>> prefixes;
+  for (size_t v = 0; v < variants.size(); ++v) {
+    const core::NamedTensors& variant = variants[v];
+    if (variant.size() != names_.size()) {
+      throw Error(fmt::format("parameter set has {} tensors, the model {}", variant.size(), names_.size()));
+    }
+    std::vector<size_t> changed;
+    for (size_t i = 0; i < names_.size(); ++i) {
+      if (variant[i].first != names_[i]) throw Error(fmt::format("parameter set does not match the model at '{}'", names_[i]));
+      if (!variant[i].second.is_same(intact_[i].second)) changed.push_back(i);
+    }
+    cut[v] = options_.reuse_prefix ? cuts_->cut_of(changed) : 0;
+    if (cut[v] > 0 && prefixes.count(cut[v]) == 0) prefixes[cut[v]] = prefix_values(cut[v]);
+  }
+  // Work items: whole variants, or ranges of batches when there are fewer variants than workers.
+  struct Item {
+    size_t variant, first, last;
+  };
+  std::vector<Item> items;
+  const size_t pieces = std::min(batches, std::max<size_t>(1, static_cast<size_t>(options_.workers) / std::max<size_t>(variants.size(), 1)));
+  for (size_t v = 0; v < variants.size(); ++v) {
+    for (size_t p = 0; p < pieces; ++p) items.push_back({v, batches * p / pieces, batches * (p + 1) / pieces});
+  }
+  for (auto& w : workers_) w.loaded = nullptr;
+  std::vector<std::vector<torch::Tensor>> scores(variants.size(), std::vector<torch::Tensor>(batches));
+  run_parallel(items.size(), std::min<int>(options_.workers, static_cast<int>(items.size())), [&](size_t i, int w) {
+    const Item& item = items[i];
+    Worker& worker = workers_[static_cast<size_t>(w)];
+    const core::NamedTensors& variant = variants[item.variant];
+    if (worker.loaded != &variant) {
+      size_t k = 0;
+      for (const auto& p : worker.module.named_parameters(/*recurse=*/true)) {
+        const bool same = variant[k].second.is_same(intact_[k].second);
+        if (!same || worker.differs[k]) p.value.detach().copy_(variant[k].second);
+        worker.differs[k] = !same;
+        ++k;
+      }
+      worker.loaded = &variant;
+    }
+    const size_t at = cut[item.variant];
+    for (size_t b = item.first; b < item.last; ++b) {
+      const auto start = static_cast<int64_t>(b) * options_.batch;
+      const torch::Tensor x = x_.narrow(0, start, std::min(options_.batch, n - start));
+      if (at == 0) {
+        scores[item.variant][b] = forward_tensor(worker.module, x);
+        continue;
+      }
+      std::vector<c10::IValue> live;
+      for (const c10::IValue& v : prefixes.at(at)->at(b)) live.push_back(fresh_copy(v));
+      scores[item.variant][b] = tensor_of(cuts_->run_suffix(at, worker.module, x, std::move(live)));
+    }
+  });
+  return scores;
+}
+
+train::ClassifierMetrics ScriptBatchEvaluator::tally(const std::vector<torch::Tensor>& scores) const {
   ClassifierTally tally(classes_, tally_, reference_ ? &*reference_ : nullptr);
   double loss_sum = 0;
-  for (int64_t start = 0; start < n; start += options_.batch) {
-    const int64_t len = std::min(options_.batch, n - start);
-    const torch::Tensor scores = forward_tensor(module, x_.narrow(0, start, len));
-    const torch::Tensor target = y_.narrow(0, start, len);
-    tally.add(scores, target, start);
+  int64_t start = 0;
+  for (const torch::Tensor& s : scores) {
+    const torch::Tensor target = y_.narrow(0, start, s.size(0));
+    tally.add(s, target, start);
     if (options_.loss == ScriptLoss::kCrossEntropy) {
       loss_sum += torch::nn::functional::cross_entropy(
-                      scores, target, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                      s, target, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                       .item<double>();
     } else if (options_.loss == ScriptLoss::kNll) {
-      loss_sum += torch::nll_loss(scores, target, {}, at::Reduction::Sum).item<double>();
+      loss_sum += torch::nll_loss(s, target, {}, at::Reduction::Sum).item<double>();
     }
+    start += s.size(0);
   }
   return tally.metrics(options_.loss == ScriptLoss::kNone ? std::numeric_limits<double>::quiet_NaN() : loss_sum);
 }
 
 void ScriptBatchEvaluator::compare_with(const core::NamedTensors& reference, TallyOptions options) {
-  torch::NoGradGuard no_grad;
-  torch::jit::Module& module = clones_.front();
-  load_variant(module, reference);
   std::vector<torch::Tensor> top1, top5;
-  for (int64_t start = 0; start < x_.size(0); start += options_.batch) {
-    const int64_t len = std::min(options_.batch, x_.size(0) - start);
-    const ReferenceCorrect c =
-        ClassifierTally::correct_of(forward_tensor(module, x_.narrow(0, start, len)), y_.narrow(0, start, len));
+  int64_t start = 0;
+  const std::vector<std::vector<torch::Tensor>> scores = scores_of({reference});
+  for (const torch::Tensor& s : scores.front()) {
+    const ReferenceCorrect c = ClassifierTally::correct_of(s, y_.narrow(0, start, s.size(0)));
     top1.push_back(c.top1);
     top5.push_back(c.top5);
+    start += s.size(0);
   }
   reference_ = ReferenceCorrect{torch::cat(top1), torch::cat(top5)};
   tally_ = options;
@@ -150,25 +309,11 @@ void ScriptBatchEvaluator::compare_with(const core::NamedTensors& reference, Tal
 
 std::vector<train::ClassifierMetrics> ScriptBatchEvaluator::evaluate(
     const std::vector<core::NamedTensors>& variants) const {
-  std::vector<train::ClassifierMetrics> out(variants.size());
-  const int workers = std::min<int>(options_.workers, static_cast<int>(variants.size()));
-  if (workers <= 1) {
-    torch::NoGradGuard no_grad;
-    for (size_t i = 0; i < variants.size(); ++i) out[i] = evaluate_one(clones_.front(), variants[i]);
-    return out;
-  }
-  const int saved_threads = torch::get_num_threads();
-  try {
-    core::parallel_for(variants.size(), workers, [&](size_t i, int w) {
-      torch::set_num_threads(1);  // parallel across variants, not inside one forward
-      torch::NoGradGuard no_grad;
-      out[i] = evaluate_one(clones_[static_cast<size_t>(w)], variants[i]);
-    });
-  } catch (...) {
-    torch::set_num_threads(saved_threads);
-    throw;
-  }
-  torch::set_num_threads(saved_threads);
+  const std::vector<std::vector<torch::Tensor>> scores = scores_of(variants);
+  std::vector<train::ClassifierMetrics> out;
+  out.reserve(scores.size());
+  c10::InferenceMode inference;
+  for (const auto& s : scores) out.push_back(tally(s));
   return out;
 }
 

@@ -8,7 +8,10 @@
 ///
 /// An arbitrary module cannot stack variants into one larger product the way the MLP engine
 /// does, so variants run in parallel threads, each on its own clone of the module (one
-/// intra-op thread per worker: the parallelism is across variants).
+/// intra-op thread per worker: the parallelism is across variants, or across the test batches
+/// of a variant when there are fewer variants than workers). A variant that changes only
+/// parameters read late in the forward graph runs only from there: the values entering that
+/// point are computed once per test batch on the intact model and kept (ForwardCuts).
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -19,6 +22,7 @@
 
 #include "core/checkpoint.h"
 #include "models/classifier_tally.h"
+#include "models/script_graph_cut.h"
 #include "train/classification.h"
 
 namespace netprobe::models {
@@ -49,6 +53,10 @@ struct ScriptEvalOptions {
   int64_t batch = 64;  ///< examples per forward call (small batches keep a conv net's activations in cache)
   ScriptLoss loss = ScriptLoss::kNone;
   int workers = 1;  ///< parallel variants, each on its own module clone
+  /// Run a variant only from its first changed parameter on; false: always the whole network.
+  bool reuse_prefix = true;
+  /// Memory for the values kept at cuts (least recently used cut dropped first).
+  int64_t cache_bytes = int64_t{1} << 30;
 };
 
 class ScriptBatchEvaluator {
@@ -58,9 +66,18 @@ class ScriptBatchEvaluator {
   /// [n, classes], or the labels exceed the classes.
   ScriptBatchEvaluator(const ScriptClassifier& model, torch::Tensor x, torch::Tensor y, ScriptEvalOptions options,
                        std::string data_source);
+  ~ScriptBatchEvaluator();
 
   /// Each variant lists the model's parameters in the order of ScriptClassifier::parameters().
+  /// Tensors shared with intact() (the same tensor, not an equal one) count as unchanged.
   std::vector<train::ClassifierMetrics> evaluate(const std::vector<core::NamedTensors>& variants) const;
+
+  /// The intact parameters: build variants from these so unchanged tensors are recognised.
+  const core::NamedTensors& intact() const { return intact_; }
+  /// Names of the parameters whose variants always run the whole network, and why ("" when
+  /// the graph can be cut at all).
+  std::vector<std::string> whole_network_parameters() const;
+  const std::string& why_not_cut() const { return cuts_->why_not(); }
 
   /// From now on every evaluation also counts `options`' metrics and its examples lost and gained
   /// against `reference` (the intact model), as ClassifierTally does.
@@ -69,12 +86,22 @@ class ScriptBatchEvaluator {
   int64_t classes() const { return classes_; }
 
  private:
-  train::ClassifierMetrics evaluate_one(torch::jit::Module& module, const core::NamedTensors& variant) const;
+  struct Worker;
+  struct PrefixCache;
+  // The values entering cut `at` for every test batch, computed on first use.
+  std::shared_ptr<const std::vector<std::vector<c10::IValue>>> prefix_values(size_t at) const;
+  // Every variant's scores, per test batch.
+  std::vector<std::vector<torch::Tensor>> scores_of(const std::vector<core::NamedTensors>& variants) const;
+  train::ClassifierMetrics tally(const std::vector<torch::Tensor>& scores) const;
   TallyOptions tally_;
   std::optional<ReferenceCorrect> reference_;
 
   std::vector<std::string> names_;
-  mutable std::vector<torch::jit::Module> clones_;  // one per worker; each thread uses only its own
+  core::NamedTensors intact_;
+  torch::jit::Module intact_module_;  // never loaded with a variant: cuts' prefixes run on it
+  std::unique_ptr<ForwardCuts> cuts_;
+  std::unique_ptr<PrefixCache> cache_;
+  mutable std::vector<Worker> workers_;  // one per worker; each thread uses only its own
   torch::Tensor x_, y_;
   ScriptEvalOptions options_;
   std::string source_;

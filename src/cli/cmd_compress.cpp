@@ -34,14 +34,22 @@ Command setup_compress(CLI::App& app, const GlobalOptions& global) {
   cmd->add_flag("--plan", c->plan,
                 "Apply every layer's safe magnitude pruning at once, back off until the joint model is within "
                 "--max-drop, write pruned.pt and masks.pt");
-  cmd->add_option("--out", c->out, "Results directory (results.csv, compression.json, figures, index.html)");
+  cmd->add_option("--out", c->out,
+                  "Results directory (results.csv, compression.json, figures, index.html; layers/ lets a killed run "
+                  "resume)");
+  cmd->add_option("--shard", c->shard,
+                  "k/n: only shard k (from 0) of n of the layers into --out, for a job array; then --merge");
+  cmd->add_option("--shard-count", c->shard_count,
+                  "n for a SLURM array task's shard SLURM_ARRAY_TASK_ID (needed when re-running only some indices)");
+  cmd->add_flag("--merge", c->merge,
+                "Answers, plan and report from the layers the shards left in --out; fails naming any layer missing");
   auto no_report = std::make_shared<bool>(false);
   cmd->add_flag("--no-report", *no_report, "Skip figures and index.html");
   return {cmd, [c, no_report, &global] {
             if (c->out.empty()) spdlog::warn("compress: no --out, so nothing is written (the table only)");
             const experiments::CompressResult result = experiments::run_compress(*c, global.context());
             std::cout << experiments::format_compress(result);
-            if (!c->out.empty() && !*no_report) {
+            if (!c->out.empty() && !*no_report && result.shard.empty()) {  // a shard's layers: the merge reports
               const report::ReportSummary summary = report::write_report(c->out);
               std::cout << fmt::format("report: {} ({} figures)\n", (c->out / "index.html").string(), summary.figures);
             }

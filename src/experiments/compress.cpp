@@ -1,13 +1,20 @@
 #include "experiments/compress.h"
 
+#include <cctype>
 #include <cmath>
+#include <iterator>
+#include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 
 #include "core/atomic_file.h"
+#include "core/content_hash.h"
 #include "core/errors.h"
 #include "core/run_dir.h"
 #include "core/text.h"
+#include "experiments/shard.h"
 #include "probes/adaptive_sweep.h"
 #include "probes/compression.h"
 #include "probes/prune.h"
@@ -102,6 +109,31 @@ CompressPlan make_plan(const ProbeModel& model, const std::vector<probes::LayerA
   return plan;
 }
 
+// Which layers' variants run only the network after them (TorchScript models), in the log.
+void log_reuse(const ProbeModel& model, const std::vector<Scope>& scopes) {
+  if (model.kind != "torchscript") return;
+  if (!model.why_whole_network.empty()) {
+    spdlog::info("every variant runs the whole network: {}", model.why_whole_network);
+    return;
+  }
+  std::vector<std::string> whole;
+  size_t layers = 0;
+  for (const Scope& scope : scopes) {
+    if (scope.is_all()) continue;
+    ++layers;
+    for (const auto& part : model.target.select(scope).parts) {
+      const auto& w = model.whole_network_parameters;
+      if (std::find(w.begin(), w.end(), part.name) != w.end()) {
+        whole.push_back(scope.label());
+        break;
+      }
+    }
+  }
+  spdlog::info("{} of {} layers run only the network from their first use on (its input computed once){}",
+               layers - whole.size(), layers,
+               whole.empty() ? "" : fmt::format("; the whole network: {}", fmt::join(whole, ", ")));
+}
+
 }  // namespace
 
 void CompressConfig::validate() const {
@@ -190,9 +222,103 @@ CompressResult CompressResult::from_json(const core::Json& j, const std::string&
   }
 }
 
+namespace {
+
+constexpr const char* kLayerFormat = "compress-layers-1";  // bump when a layer file's rows change meaning
+
+void hash_file_into(core::ContentHash& h, const fs::path& path) {
+  h.update(fmt::format("{:016x}", core::hash_file(path).fnv1a()));
+}
+
+// What every layer's rows depend on: the model (its parameters, and its file), the test set and
+// each option that changes rows. Paths do not count, so a moved directory still resumes.
+std::string run_key(const CompressConfig& config, const ProbeModel& model) {
+  core::ContentHash h;
+  h.update(kLayerFormat);
+  core::Json options = config.to_json();
+  for (const char* path_or_output : {"model", "data", "plan"}) options.erase(path_or_output);
+  options["seed"] = model.seed;
+  h.update(options.dump());
+  std::error_code ec;
+  if (fs::is_regular_file(config.source.model, ec)) hash_file_into(h, config.source.model);
+  for (const auto& [name, t] : model.target.params) {
+    const torch::Tensor c = t.contiguous();
+    h.update(name);
+    h.update(std::string_view(static_cast<const char*>(c.data_ptr()), c.nbytes()));
+  }
+  if (fs::is_regular_file(config.source.data, ec)) {
+    hash_file_into(h, config.source.data);
+  } else {
+    h.update(config.source.data);  // a task id: its files are checked against data/'s checksums
+  }
+  return fmt::format("{:016x}", h.fnv1a());
+}
+
+fs::path layer_file(const fs::path& out, size_t index, const Scope& scope) {
+  std::string name = scope.label();
+  for (char& c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '.' && c != '-' && c != '_') c = '_';
+  }
+  return out / "layers" / fmt::format("{:03}-{}.json", index, name);
+}
+
+// A layer's rows read back, or nullopt with why they cannot be used.
+std::optional<std::vector<probes::SweepRow>> read_layer(const fs::path& file, const std::string& key,
+                                                        const Scope& scope, std::string* why) {
+  try {
+    const core::Json j = core::read_json(file);
+    if (j.value("key", "") != key) {
+      *why = "computed for another model, test set or options";
+      return std::nullopt;
+    }
+    std::vector<probes::SweepRow> rows = probes::rows_from_json(j.at("rows"), file.string());
+    const bool ours = !rows.empty() && std::all_of(rows.begin(), rows.end(), [&](const probes::SweepRow& r) {
+      return r.scope == scope && !r.probe.is_intact();
+    });
+    if (!ours) {
+      *why = fmt::format("does not hold the rows of layer {}", scope.label());
+      return std::nullopt;
+    }
+    return rows;
+  } catch (const std::exception& e) {
+    *why = fmt::format("unreadable ({})", core::first_line(e.what()));
+    return std::nullopt;
+  }
+}
+
+void write_layer(const fs::path& file, const std::string& key, const Scope& scope,
+                 const std::vector<probes::SweepRow>& rows) {
+  core::Json j = {{"key", key}, {"layer", scope.label()}, {"rows", core::Json::array()}};
+  for (const auto& r : rows) j["rows"].push_back(r.to_json());
+  core::write_json(file, j);
+}
+
+// Outputs of an earlier run, removed before a new one starts: until every layer is done the
+// directory holds no answers, rather than another run's.
+void remove_final_outputs(const fs::path& out) {
+  std::error_code ec;
+  for (const char* f : {"compression.json", "results.csv", "pruned.pt", "masks.pt", "index.html"}) {
+    fs::remove(out / f, ec);
+  }
+  fs::remove_all(out / "figures", ec);
+}
+
+}  // namespace
+
 CompressResult run_compress(const CompressConfig& config, const core::RunContext& context) {
   config.validate();
-  if (!config.out.empty()) core::guard_output_dir(config.out, core::kind::kCompression);
+  const std::optional<Shard> shard = select_shard(config.shard, config.shard_count, config.merge, "compress");
+  if (shard && config.out.empty()) {
+    throw core::UsageError("--out: a shard writes its layers into the directory the shards share; give --out");
+  }
+  std::optional<core::DirectoryLock> lock;
+  if (!config.out.empty()) {
+    core::guard_output_dir(config.out, core::kind::kCompression);
+    if (config.merge && core::run_kind(config.out) != core::kind::kCompression) {
+      throw core::UsageError(
+          fmt::format("--merge: {} is not a compression directory; run the shards first", config.out.string()));
+    }
+  }
   ProbeModelSource source = config.source;
   source.compare = true;  // paired counts: every drop gets its interval
   const ProbeModel model = load_probe_model(source, context);
@@ -200,9 +326,6 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
 
   std::vector<Scope> scopes{Scope::all()};
   for (const auto& layer : model.target.probed_layers()) scopes.push_back(Scope::parse(layer));
-  const std::vector<probes::SweepSpec> specs =
-      probes::compress_specs(model.target, config.probes, scopes, config.draws, config.levels);
-
   CompressResult result;
   result.model_kind = model.kind;
   result.task = model.task;
@@ -211,18 +334,95 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
   result.metric = probes::metric_name(model.metric);
   result.max_drop = config.max_drop;
   result.roles = model.target.roles.label();
-  result.exhaustive_evaluations = probes::count_evaluations(specs);
+  result.exhaustive_evaluations = probes::count_evaluations(
+      probes::compress_specs(model.target, config.probes, scopes, config.draws, config.levels));
+  result.layers_total = static_cast<int>(scopes.size());
 
-  train::ProgressBar bar("compress", result.exhaustive_evaluations, context.progress);
+  std::string key;
+  if (!config.out.empty()) {
+    fs::create_directories(config.out / "layers");
+    // Shards of one run share the directory; a whole run or a merge has it alone.
+    lock.emplace(config.out, shard ? core::LockMode::kShared : core::LockMode::kExclusive);
+    key = run_key(config, model);
+    if (!config.merge) {
+      remove_final_outputs(config.out);
+      core::Json config_json = config.to_json();
+      config_json["seed"] = model.seed;  // the draws' seed: --seed, else the run's
+      core::write_meta(config.out, core::kind::kCompression, {{"config", config_json}});
+    }
+  }
+  log_reuse(model, scopes);
+
+  // Progress by layer: how long a layer takes is known only once its answer is.
+  train::ProgressBar bar("compress", static_cast<int64_t>(scopes.size()), context.progress);
+  size_t scope_index = 0;
+  int64_t evaluations = 0, before = 0;
+  const auto show = [&] {
+    bar.update(static_cast<int64_t>(scope_index),
+               fmt::format("layer {}/{} {}, {} evaluations", scope_index + 1, scopes.size(),
+                           scopes[scope_index].label(), evaluations));
+  };
   probes::SweepContext sweep{model.task, model.seed};
   sweep.metric = model.metric;
-  sweep.progress = [&](int64_t done, int64_t) { bar.update(done, ""); };
-  result.rows = probes::run_adaptive_sweeps(model.target, specs, model.evaluate, sweep,
-                                            probes::compress_judge(config.max_drop, config.first_round),
-                                            {config.first_round, config.exhaustive});
+  sweep.progress = [&](int64_t done, int64_t) {
+    evaluations = before + done;
+    show();
+  };
+  const probes::SweepRow intact = probes::intact_row(model.target, model.evaluate, sweep);
+  probes::AdaptiveOptions adaptive{config.first_round, config.exhaustive, model.independent_variants, &intact};
+  const probes::LevelJudge judge = probes::compress_judge(config.max_drop, config.first_round);
+
+  std::vector<std::vector<probes::SweepRow>> scope_rows(scopes.size());
+  std::vector<MissingUnit> missing;
+  for (size_t k = 0; k < scopes.size(); ++k) {
+    if (shard && !shard->owns(k)) continue;
+    scope_index = k;
+    show();
+    const Scope& scope = scopes[k];
+    const fs::path file = config.out.empty() ? fs::path() : layer_file(config.out, k, scope);
+    std::optional<core::FileLock> layer_lock;
+    if (!config.out.empty() && !config.merge) {
+      layer_lock.emplace(config.out / "locks" / fmt::format("layer-{:03}.lock", k), core::LockMode::kExclusive,
+                         scope.label(), "is computing this layer (the same shard running twice?); wait for it to finish");
+    }
+    std::error_code ec;
+    std::string why = "not computed";
+    if (!file.empty() && fs::exists(file, ec)) {
+      if (auto rows = read_layer(file, key, scope, &why)) {
+        scope_rows[k] = std::move(*rows);
+        ++result.layers_cached;
+        continue;
+      }
+      if (!config.merge) spdlog::warn("{}: {}; computing the layer again", file.string(), why);
+    }
+    if (config.merge) {
+      missing.push_back({k, scope.label(), why});
+      continue;
+    }
+    std::vector<probes::SweepRow> rows = probes::run_adaptive_sweeps(
+        model.target, probes::compress_specs(model.target, config.probes, {scope}, config.draws, config.levels),
+        model.evaluate, sweep, judge, adaptive);
+    rows.erase(rows.begin());  // the intact row, given
+    before = evaluations;
+    if (!file.empty()) write_layer(file, key, scope, rows);
+    scope_rows[k] = std::move(rows);
+    ++result.layers_run;
+  }
   bar.finish();
+  if (!missing.empty()) throw core::Error(describe_missing(missing, scopes.size(), "layers", config.out));
+  if (shard) {
+    result.shard = shard->label();
+    core::write_json(shard_record_path(config.out, *shard),
+                     {{"shard", result.shard},
+                      {"layers_run", result.layers_run},
+                      {"layers_cached", result.layers_cached},
+                      {"host", core::host_name()}});
+    return result;
+  }
+
+  result.rows = {intact};
+  for (auto& rows : scope_rows) std::move(rows.begin(), rows.end(), std::back_inserter(result.rows));
   result.evaluations = static_cast<int64_t>(result.rows.size());
-  const probes::SweepRow& intact = result.rows.front();
   result.intact = intact.value;
   result.examples = intact.examples;
   const bool proportion = model.metric == probes::Metric::kAccuracy || model.metric == probes::Metric::kTop5;
@@ -236,18 +436,13 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
       probes::answer_layers(result.rows, scopes, model.target, config.probes, config.max_drop, config.first_round);
   if (config.out.empty()) return result;
 
-  core::StagedDirectory staged(config.out, core::kind::kCompression);
   if (config.plan) {
     const probes::Evaluation intact_eval{intact.value, intact.loss, intact.examples, 0, 0, 0};
     result.plan = make_plan(model, result.layers, config.levels.empty() ? probes::pruning_grid() : config.levels,
-                            intact_eval, config.max_drop, staged.staging());
+                            intact_eval, config.max_drop, config.out);
   }
-  core::write_file_atomic(staged.staging() / "results.csv", probes::rows_to_csv(result.rows));
-  core::write_json(staged.staging() / "compression.json", result.to_json());
-  core::Json config_json = config.to_json();
-  config_json["seed"] = model.seed;  // the draws' seed: --seed, else the run's
-  core::write_meta(staged.staging(), core::kind::kCompression, {{"config", config_json}});
-  staged.commit();
+  core::write_file_atomic(config.out / "results.csv", probes::rows_to_csv(result.rows));
+  core::write_json(config.out / "compression.json", result.to_json());  // last: its presence means done
   return result;
 }
 
@@ -275,6 +470,12 @@ std::string verdict_cell(const probes::ProbeAnswer* a) {
 }  // namespace
 
 std::string format_compress(const CompressResult& r) {
+  if (!r.shard.empty()) {
+    return fmt::format(
+        "shard {}: {} of {} layers (the whole model counts as one); run {}, cached {}\n"
+        "when every shard has finished: the same compress with --merge instead of --shard\n",
+        r.shard, r.layers_run + r.layers_cached, r.layers_total, r.layers_run, r.layers_cached);
+  }
   const bool points = r.metric != "loss";
   std::string out =
       fmt::format("{} on {} ({} examples): {} {:.4g}", r.model_kind, r.task, r.examples, r.metric, r.intact);

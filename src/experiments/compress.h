@@ -8,7 +8,11 @@
 /// within --max-drop, and written out as pruned.pt and masks.pt.
 ///
 /// Layout of --out DIR: results.csv (every evaluation, long format), compression.json (config,
-/// answers, plan, rows), meta.json (kind "compression"), pruned.pt and masks.pt with --plan.
+/// answers, plan, rows), meta.json (kind "compression"), pruned.pt and masks.pt with --plan, and
+/// layers/ (each layer's rows as it finishes, with the key of the model, test set and options they
+/// belong to): a killed run resumes from them, and `--shard k/n` runs (SLURM array tasks) each
+/// fill their share of them for a `--merge` (shard.h; one lock per layer under locks/, a record
+/// per finished shard under shards/). Final files appear only when every layer is done.
 ///
 ///   CompressConfig c;  c.source.model = "model.pt";  c.source.data = "test.pt";  c.out = "results/m";
 ///   CompressResult r = run_compress(c, ctx);
@@ -33,6 +37,11 @@ struct CompressConfig {
   int first_round = 2;         ///< draws of a random level that decide alone when they fail clearly
   bool plan = false;           ///< the joint plan: pruned.pt and masks.pt
   std::filesystem::path out;   ///< empty: nothing written
+  /// "k/n": only this shard's layers, into --out's layers/; empty: inside a SLURM array task,
+  /// SLURM_ARRAY_TASK_ID of shard_count (or of the array), else every layer.
+  std::string shard;
+  std::optional<int> shard_count;
+  bool merge = false;  ///< answers from the layers the shards left in --out; fails naming what is missing
 
   /// UsageError naming --max-drop, --draws, --probes, --levels, --metric or --include.
   void validate() const;
@@ -72,13 +81,16 @@ struct CompressResult {
   std::vector<probes::LayerAnswer> layers;              ///< "all" first, then each layer in module order
   std::optional<CompressPlan> plan;
   std::vector<probes::SweepRow> rows;
+  std::string shard;  ///< "k/n" for a shard's run (no answers: they come with the merge)
+  int layers_total = 0, layers_run = 0, layers_cached = 0;  ///< scopes ("all" and each layer)
 
   core::Json to_json() const;
   /// Throws core::Error naming `source` on missing or ill-typed fields.
   static CompressResult from_json(const core::Json& json, const std::string& source);
 };
 
-/// Guards config.out before any work, runs the sweeps, and writes the directory atomically.
+/// Guards config.out before any work, runs (or reads back) every layer's sweeps, and writes the
+/// answers once all are there; a shard stops after its layers.
 CompressResult run_compress(const CompressConfig& config, const core::RunContext& context);
 
 /// Reads compression.json of a compression directory back (its rows included); core::Error

@@ -139,9 +139,13 @@ ProbeModel load_torchscript(const ProbeModelSource& source, const core::RunConte
   m.task = test.name;
   m.seed = context.seed_or(0);
   m.classes = evaluator->classes();
-  m.target = {model.parameters(),
+  // The evaluator's own intact tensors: variants that keep them are recognised as unchanged there.
+  m.target = {evaluator->intact(),
               models::layers_of_script_module(model.module(), {source.split_attention, source.split_gates}),
               probes::RoleSet::parse_include(source.include)};
+  m.independent_variants = true;
+  m.whole_network_parameters = evaluator->whole_network_parameters();
+  m.why_whole_network = evaluator->why_not_cut();
   finish(m, evaluator, source);
   m.as_script = [model](const core::NamedTensors& params) {
     torch::jit::Module copy = model.module().clone();

@@ -51,6 +51,13 @@ struct ProbeModel {
   probes::BatchEvaluator evaluate;
   /// The model with other parameter values (same names and shapes) as a TorchScript module.
   std::function<torch::jit::Module(const core::NamedTensors&)> as_script;
+  /// A variant's numbers never depend on the other variants evaluated with it (TorchScript: each
+  /// runs on its own; the MLP engine stacks them, so BLAS rounding may depend on the company).
+  bool independent_variants = false;
+  /// TorchScript: parameters whose variants run the whole network rather than from their first use
+  /// on, and why every variant does when the graph cannot be cut ("" when it can).
+  std::vector<std::string> whole_network_parameters;
+  std::string why_whole_network;
 };
 
 /// UsageError naming the option for a bad --data, --input-shape, --loss or --batch; core::Error

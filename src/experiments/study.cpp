@@ -243,12 +243,13 @@ class StudyRunner {
   }
 
   void throw_if_missing(const std::vector<Job>& jobs) const {
-    std::vector<MissingModel> missing;
+    std::vector<MissingUnit> missing;
     for (size_t j = 0; j < jobs.size(); ++j) {
       if (results_[j].missing.empty()) continue;
-      missing.push_back({jobs[j].index, plan_.tasks[jobs[j].task].id(), jobs[j].seed, results_[j].missing});
+      missing.push_back({jobs[j].index, fmt::format("{} seed {}", plan_.tasks[jobs[j].task].id(), jobs[j].seed),
+                         results_[j].missing});
     }
-    if (!missing.empty()) throw core::Error(describe_missing(missing, models_total_, config_.out));
+    if (!missing.empty()) throw core::Error(describe_missing(missing, models_total_, "models", config_.out));
   }
 
   StudyResult collect(std::chrono::steady_clock::time_point start) {
@@ -311,32 +312,11 @@ void StudyConfig::validate() const {
     throw core::UsageError(fmt::format("--shard-count: must be >= 1, got {}", *c.shard_count));
   }
   if (!c.shard.empty() && c.merge) {
-    throw core::UsageError("--merge: a merge takes every shard's models; drop --shard");
+    throw core::UsageError("--merge: a merge takes every shard's results; drop --shard");
   }
   c.model.validate();
 }
 
-namespace {
-
-// --shard, else a SLURM array task's index (not for a merge, which may run inside an array job).
-std::optional<Shard> select_shard(const StudyConfig& c) {
-  if (!c.shard.empty()) {
-    const Shard shard = parse_shard(c.shard);
-    if (c.shard_count && *c.shard_count != shard.count) {
-      throw core::UsageError(fmt::format("--shard-count: {} contradicts --shard {}", *c.shard_count, c.shard));
-    }
-    return shard;
-  }
-  if (c.merge) return std::nullopt;
-  const std::optional<Shard> shard = shard_from_environment(std::getenv, c.shard_count);
-  if (!shard && c.shard_count) {
-    throw core::UsageError("--shard-count: only inside a SLURM array task (SLURM_ARRAY_TASK_ID); else use --shard k/n");
-  }
-  if (shard) spdlog::info("study: shard {} from SLURM_ARRAY_TASK_ID", shard->label());
-  return shard;
-}
-
-}  // namespace
 
 StudyPlan StudyPlan::of(const StudyConfig& config, const core::RunContext& context) {
   StudyPlan plan;
@@ -345,7 +325,7 @@ StudyPlan StudyPlan::of(const StudyConfig& config, const core::RunContext& conte
   for (const auto& t : plan.tasks) data::validate_task(t);
   const uint64_t first = context.seed_or(0);
   for (int s = 0; s < config.seeds; ++s) plan.seeds.push_back(first + static_cast<uint64_t>(s));
-  plan.shard = select_shard(config);
+  plan.shard = select_shard(config.shard, config.shard_count, config.merge, "study");
   plan.workers = std::max(1, context.threads);
   return plan;
 }

@@ -3,7 +3,7 @@
 /// it, and score each task. Models and sweep results are cached under the results directory by
 /// a hash of their configuration, so an interrupted study resumes where it stopped and a
 /// finished one re-runs in seconds. The directory is locked while a study runs in it; the shards
-/// of one study (study_shard.h) share it, each model's files under a lock of their own.
+/// of one study (shard.h) share it, each model's files under a lock of their own.
 ///
 /// Layout of the results directory:
 ///   meta.json                         kind "study", versions (written first: marks the directory)
@@ -27,7 +27,7 @@
 
 #include "core/run_context.h"
 #include "experiments/classifier_run.h"
-#include "experiments/study_shard.h"
+#include "experiments/shard.h"
 #include "experiments/study_tasks.h"
 #include "probes/compression.h"
 #include "probes/registry.h"

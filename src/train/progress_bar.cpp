@@ -5,11 +5,12 @@
 #include <cstdio>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 namespace netprobe::train {
 
 ProgressBar::ProgressBar(std::string label, int64_t total, bool enabled)
-    : label_(std::move(label)), total_(std::max<int64_t>(total, 1)), enabled_(enabled && ::isatty(2) == 1) {
+    : label_(std::move(label)), total_(std::max<int64_t>(total, 1)), enabled_(enabled), terminal_(::isatty(2) == 1) {
   start_ = last_draw_ = std::chrono::steady_clock::now();
 }
 
@@ -26,11 +27,17 @@ std::string format_duration(double seconds) {
 void ProgressBar::update(int64_t done, const std::string& status) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
-  if (done < total_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
+  const auto interval = terminal_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(10000);
+  if ((done < total_ || !terminal_) && now - last_draw_ < interval) return;
   last_draw_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double fraction = static_cast<double>(done) / static_cast<double>(total_);
+  const double fraction = static_cast<double>(std::min(done, total_)) / static_cast<double>(total_);
   const double eta = done > 0 ? elapsed * (1.0 / fraction - 1.0) : 0.0;
+  if (!terminal_) {
+    spdlog::info("{}: {}% {}, {} so far, ETA {}", label_, static_cast<int>(fraction * 100), status,
+                 format_duration(elapsed), done > 0 ? format_duration(eta) : "-");
+    return;
+  }
   constexpr int kWidth = 24;
   const int filled = static_cast<int>(fraction * kWidth);
   std::string bar(static_cast<size_t>(filled), '#');
@@ -43,6 +50,7 @@ void ProgressBar::update(int64_t done, const std::string& status) {
 void ProgressBar::finish() {
   if (!enabled_ || finished_) return;
   finished_ = true;
+  if (!terminal_) return;
   std::fprintf(stderr, "\r\x1b[K");
   std::fflush(stderr);
 }

@@ -19,9 +19,10 @@ torch::jit::Module tiny_cnn(int64_t classes, uint64_t seed);
 torch::jit::Module residual_cnn(int64_t classes, uint64_t seed);
 
 /// Writes a scripted nn.TransformerEncoderLayer classifier (d_model 16, 4 heads, tokens [n, 6] of
-/// 10 symbols embedded) and an nn.LSTM classifier (2 layers, bidirectional, inputs [n, 5, 4]) with
-/// torch.save test sets into `dir` (transformer.pt, transformer_test.pt, lstm.pt, lstm_test.pt)
-/// through Debian's python3-torch. False (nothing written) where it is not installed.
+/// 10 symbols embedded), an nn.LSTM classifier (2 layers, bidirectional, inputs [n, 5, 4]) and a
+/// two-block residual conv net written as torchvision writes ResNet (in-place ReLUs, inputs
+/// [n, 1, 8, 8]) with torch.save test sets into `dir` (NAME.pt and NAME_test.pt for transformer,
+/// lstm, residual) through Debian's python3-torch. False (nothing written) where it is not installed.
 bool python_models(const std::filesystem::path& dir);
 
 /// Inputs [n, 1, 6, 6] and labels the tiny CNN can learn: class = whether the left half is brighter.

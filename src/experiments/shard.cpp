@@ -1,4 +1,4 @@
-#include "experiments/study_shard.h"
+#include "experiments/shard.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 
 #include "core/errors.h"
 
@@ -15,7 +16,7 @@ namespace fs = std::filesystem;
 namespace netprobe::experiments {
 namespace {
 
-constexpr size_t kListed = 5;  // missing models named in the merge's one-line error
+constexpr size_t kListed = 5;  // missing units named in the merge's one-line error
 
 // A whole non-negative number below 2^31, or nullopt ("", "3x", "-1", "99999999999").
 std::optional<int> parse_count(const std::string& text) {
@@ -89,13 +90,34 @@ std::vector<int> recorded_shard_counts(const fs::path& out) {
   return {counts.begin(), counts.end()};
 }
 
-std::string describe_missing(const std::vector<MissingModel>& missing, size_t total, const fs::path& out) {
+std::optional<Shard> select_shard(const std::string& text, std::optional<int> count, bool merge,
+                                  const std::string& command) {
+  if (count && *count < 1) throw core::UsageError(fmt::format("--shard-count: must be >= 1, got {}", *count));
+  if (!text.empty() && merge) throw core::UsageError("--merge: a merge takes every shard's results; drop --shard");
+  if (!text.empty()) {
+    const Shard shard = parse_shard(text);
+    if (count && *count != shard.count) {
+      throw core::UsageError(fmt::format("--shard-count: {} contradicts --shard {}", *count, text));
+    }
+    return shard;
+  }
+  if (merge) return std::nullopt;
+  const std::optional<Shard> shard = shard_from_environment(std::getenv, count);
+  if (!shard && count) {
+    throw core::UsageError("--shard-count: only inside a SLURM array task (SLURM_ARRAY_TASK_ID); else use --shard k/n");
+  }
+  if (shard) spdlog::info("{}: shard {} from SLURM_ARRAY_TASK_ID", command, shard->label());
+  return shard;
+}
+
+std::string describe_missing(const std::vector<MissingUnit>& missing, size_t total, const std::string& what,
+                             const fs::path& out) {
   std::vector<std::string> named;
   for (size_t i = 0; i < missing.size() && i < kListed; ++i) {
-    named.push_back(fmt::format("{} seed {} ({})", missing[i].task, missing[i].seed, missing[i].why));
+    named.push_back(fmt::format("{} ({})", missing[i].name, missing[i].why));
   }
   std::string line =
-      fmt::format("--merge: models not finished: {} of {}: {}{}", missing.size(), total, fmt::join(named, ", "),
+      fmt::format("--merge: {} not finished: {} of {}: {}{}", what, missing.size(), total, fmt::join(named, ", "),
                   missing.size() > kListed ? fmt::format(" and {} more", missing.size() - kListed) : "");
   const std::vector<int> counts = recorded_shard_counts(out);
   if (counts.empty()) return line + "; no shard has finished in " + out.string() + " yet";

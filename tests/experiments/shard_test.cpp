@@ -1,6 +1,6 @@
 // Shards of a study on a small generated dataset: ownership, the SLURM environment, and a merge
 // that gives the unsharded study's bytes or names what is missing.
-#include "experiments/study_shard.h"
+#include "experiments/shard.h"
 
 #include <map>
 #include <set>
