@@ -1,5 +1,6 @@
 #include "models/script_classifier.h"
 
+#include <chrono>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -22,7 +23,20 @@ torch::Tensor tensor_of(const torch::IValue& out) {
   return out.toTensor();
 }
 
-torch::Tensor forward_tensor(torch::jit::Module& module, const torch::Tensor& x) { return tensor_of(module.forward({x})); }
+torch::Tensor forward_tensor(torch::jit::Module& module, const torch::Tensor& x) {
+  return tensor_of(module.forward({x}));
+}
+
+// A frozen copy of `module` (parameters become constants) put through LibTorch's inference passes
+// (MKLDNN layouts, fused ops); numerics-changing folds (conv + batch norm) left out. One freeze at
+// a time: the types it defines share one compilation unit, and concurrent freezes collide there
+// ("method ... already defined").
+torch::jit::Module frozen_copy(const torch::jit::Module& module) {
+  static std::mutex one_at_a_time;
+  const std::lock_guard<std::mutex> lock(one_at_a_time);
+  torch::jit::Module frozen = torch::jit::freeze(module, c10::nullopt, /*optimize_numerics=*/false);
+  return torch::jit::optimize_for_inference(frozen);
+}
 
 }  // namespace
 
@@ -76,6 +90,7 @@ struct ScriptBatchEvaluator::Worker {
   torch::jit::Module module;
   std::vector<bool> differs;
   const core::NamedTensors* loaded = nullptr;  // the variant loaded during the current call
+  std::optional<torch::jit::Module> frozen;    // of the loaded variant, when whole-network runs use it
 };
 
 // The values entering each cut, per test batch; the least recently used cut goes first when the
@@ -163,7 +178,7 @@ ScriptBatchEvaluator::ScriptBatchEvaluator(const ScriptClassifier& model, torch:
   if (options_.workers < 1) throw core::UsageError(fmt::format("workers must be >= 1, got {}", options_.workers));
   for (const auto& [name, t] : intact_) names_.push_back(name);
   for (int w = 0; w < options_.workers; ++w) {
-    workers_.push_back({model.module().clone(), std::vector<bool>(names_.size(), false), nullptr});
+    workers_.push_back({model.module().clone(), std::vector<bool>(names_.size(), false), nullptr, std::nullopt});
   }
   cache_->budget = options_.cache_bytes;
 
@@ -185,6 +200,58 @@ ScriptBatchEvaluator::ScriptBatchEvaluator(const ScriptClassifier& model, torch:
   if (top_label >= classes_) {
     throw Error(
         fmt::format("{}: labels go up to {} but {} outputs {} classes", source_, top_label, model.source(), classes_));
+  }
+  if (options_.frozen_graph != FrozenGraph::kNever) decide_frozen_graph();
+}
+
+// The frozen optimised graph is used only when it changes no output bit, for the intact model and
+// for one with every parameter negated, and saves time including the freezing.
+void ScriptBatchEvaluator::decide_frozen_graph() {
+  c10::InferenceMode inference;
+  const auto all_scores = [&](torch::jit::Module& m) {
+    std::vector<torch::Tensor> out;
+    for (int64_t start = 0; start < x_.size(0); start += options_.batch) {
+      out.push_back(forward_tensor(m, x_.narrow(0, start, std::min(options_.batch, x_.size(0) - start))));
+    }
+    return torch::cat(out);
+  };
+  const auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  torch::jit::Module& module = workers_.front().module;
+  const auto restore_intact = [&](torch::jit::Module& m) {
+    size_t k = 0;
+    for (const auto& p : m.named_parameters(true)) p.value.detach().copy_(intact_[k++].second);
+  };
+  try {
+    double plain_time = 0, frozen_time = 0;
+    for (const bool negated : {false, true}) {
+      if (negated) {
+        for (const auto& p : module.named_parameters(true)) p.value.detach().neg_();
+      }
+      auto t = std::chrono::steady_clock::now();
+      const torch::Tensor plain = all_scores(module);
+      plain_time = seconds_since(t);
+      t = std::chrono::steady_clock::now();
+      torch::jit::Module frozen = frozen_copy(module);
+      const torch::Tensor fast = all_scores(frozen);
+      frozen_time = seconds_since(t);
+      if (!plain.equal(fast)) {
+        frozen_note_ = fmt::format("its outputs differ from the model's by up to {:.2g}",
+                                   (plain - fast).abs().max().item<double>());
+        break;
+      }
+    }
+    restore_intact(module);
+    if (frozen_note_.empty()) {
+      frozen_ = options_.frozen_graph == FrozenGraph::kWhenIdentical || frozen_time < 0.9 * plain_time;
+      frozen_note_ = fmt::format("bit-identical outputs, {:.2g}x the time of the model's own forward{}",
+                                 frozen_time / plain_time, frozen_ ? "" : ": no faster");
+    }
+  } catch (const std::exception& e) {
+    restore_intact(module);  // whatever happened (a pass that does not support the model)
+    frozen_ = false;
+    frozen_note_ = fmt::format("LibTorch cannot freeze it: {}", torch_error_line(e));
   }
 }
 
@@ -227,7 +294,8 @@ std::vector<std::vector<torch::Tensor>> ScriptBatchEvaluator::scores_of(
     }
     std::vector<size_t> changed;
     for (size_t i = 0; i < names_.size(); ++i) {
-      if (variant[i].first != names_[i]) throw Error(fmt::format("parameter set does not match the model at '{}'", names_[i]));
+      if (variant[i].first != names_[i])
+        throw Error(fmt::format("parameter set does not match the model at '{}'", names_[i]));
       if (!variant[i].second.is_same(intact_[i].second)) changed.push_back(i);
     }
     cut[v] = options_.reuse_prefix ? cuts_->cut_of(changed) : 0;
@@ -238,7 +306,8 @@ std::vector<std::vector<torch::Tensor>> ScriptBatchEvaluator::scores_of(
     size_t variant, first, last;
   };
   std::vector<Item> items;
-  const size_t pieces = std::min(batches, std::max<size_t>(1, static_cast<size_t>(options_.workers) / std::max<size_t>(variants.size(), 1)));
+  const size_t pieces = std::min(
+      batches, std::max<size_t>(1, static_cast<size_t>(options_.workers) / std::max<size_t>(variants.size(), 1)));
   for (size_t v = 0; v < variants.size(); ++v) {
     for (size_t p = 0; p < pieces; ++p) items.push_back({v, batches * p / pieces, batches * (p + 1) / pieces});
   }
@@ -248,6 +317,7 @@ std::vector<std::vector<torch::Tensor>> ScriptBatchEvaluator::scores_of(
     const Item& item = items[i];
     Worker& worker = workers_[static_cast<size_t>(w)];
     const core::NamedTensors& variant = variants[item.variant];
+    const size_t at = cut[item.variant];
     if (worker.loaded != &variant) {
       size_t k = 0;
       for (const auto& p : worker.module.named_parameters(/*recurse=*/true)) {
@@ -257,13 +327,14 @@ std::vector<std::vector<torch::Tensor>> ScriptBatchEvaluator::scores_of(
         ++k;
       }
       worker.loaded = &variant;
+      worker.frozen.reset();
+      if (at == 0 && frozen_) worker.frozen = frozen_copy(worker.module);
     }
-    const size_t at = cut[item.variant];
     for (size_t b = item.first; b < item.last; ++b) {
       const auto start = static_cast<int64_t>(b) * options_.batch;
       const torch::Tensor x = x_.narrow(0, start, std::min(options_.batch, n - start));
       if (at == 0) {
-        scores[item.variant][b] = forward_tensor(worker.module, x);
+        scores[item.variant][b] = forward_tensor(worker.frozen ? *worker.frozen : worker.module, x);
         continue;
       }
       std::vector<c10::IValue> live;

@@ -49,6 +49,8 @@ class ScriptClassifier {
   std::string source_;  // the file name, for errors
 };
 
+enum class FrozenGraph { kNever, kWhenIdentical, kWhenFaster };
+
 struct ScriptEvalOptions {
   int64_t batch = 64;  ///< examples per forward call (small batches keep a conv net's activations in cache)
   ScriptLoss loss = ScriptLoss::kNone;
@@ -57,6 +59,10 @@ struct ScriptEvalOptions {
   bool reuse_prefix = true;
   /// Memory for the values kept at cuts (least recently used cut dropped first).
   int64_t cache_bytes = int64_t{1} << 30;
+  /// Whole-network evaluations on a frozen, optimised copy of each variant (torch::jit::freeze +
+  /// optimize_for_inference): never, or when it gives bit-identical outputs on the test set
+  /// (checked at the start), and (kWhenFaster) also takes less time.
+  FrozenGraph frozen_graph = FrozenGraph::kWhenFaster;
 };
 
 class ScriptBatchEvaluator {
@@ -78,6 +84,9 @@ class ScriptBatchEvaluator {
   /// the graph can be cut at all).
   std::vector<std::string> whole_network_parameters() const;
   const std::string& why_not_cut() const { return cuts_->why_not(); }
+  /// Whether whole-network evaluations run on the frozen optimised graph, and why (or why not).
+  bool uses_frozen_graph() const { return frozen_; }
+  const std::string& frozen_graph_note() const { return frozen_note_; }
 
   /// From now on every evaluation also counts `options`' metrics and its examples lost and gained
   /// against `reference` (the intact model), as ClassifierTally does.
@@ -101,6 +110,9 @@ class ScriptBatchEvaluator {
   torch::jit::Module intact_module_;  // never loaded with a variant: cuts' prefixes run on it
   std::unique_ptr<ForwardCuts> cuts_;
   std::unique_ptr<PrefixCache> cache_;
+  bool frozen_ = false;
+  std::string frozen_note_;
+  void decide_frozen_graph();
   mutable std::vector<Worker> workers_;  // one per worker; each thread uses only its own
   torch::Tensor x_, y_;
   ScriptEvalOptions options_;

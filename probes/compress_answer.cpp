@@ -87,18 +87,33 @@ std::vector<SweepSpec> compress_specs(const ProbeTarget& target, const std::vect
   return specs;
 }
 
+std::optional<LevelJudgement> first_round_judgement(const std::vector<SweepRow>& level_rows, const SweepRow& intact,
+                                                    double max_drop, int first_round) {
+  std::vector<SweepRow> full;
+  for (const auto& r : level_rows) {
+    if (r.mode == Mode::kFull) full.push_back(r);
+  }
+  const auto first = static_cast<size_t>(std::max(first_round, 1));
+  if (full.size() < first) return std::nullopt;
+  const Drop round = mean_drop_of(full, first, intact);
+  const Verdict v = verdict(round, max_drop);
+  const bool each_safe =
+      std::all_of(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(first),
+                  [&](const SweepRow& r) { return verdict(drop_of_row(r, intact), max_drop) == Verdict::kSafe; });
+  if (v == Verdict::kFailed || (v == Verdict::kSafe && each_safe)) {
+    return LevelJudgement{v, round, static_cast<int>(first), first < full.size()};
+  }
+  return std::nullopt;
+}
+
 LevelJudgement judge_level(const std::vector<SweepRow>& level_rows, const SweepRow& intact, double max_drop,
                            int first_round) {
+  if (auto decided = first_round_judgement(level_rows, intact, max_drop, first_round)) return *decided;
   std::vector<SweepRow> full;
   for (const auto& r : level_rows) {
     if (r.mode == Mode::kFull) full.push_back(r);
   }
   LevelJudgement j;
-  const auto first = static_cast<size_t>(std::max(first_round, 1));
-  if (full.size() > first) {
-    const Drop early = mean_drop_of(full, first, intact);
-    if (verdict(early, max_drop) == Verdict::kFailed) return {Verdict::kFailed, early, static_cast<int>(first), true};
-  }
   j.drop = mean_drop_of(full, full.size(), intact);
   j.verdict = verdict(j.drop, max_drop);
   j.draws = static_cast<int>(full.size());
@@ -178,8 +193,9 @@ std::vector<LayerAnswer> answer_layers(const std::vector<SweepRow>& rows, const 
 LevelJudge compress_judge(double max_drop, int first_round) {
   return [=](size_t, const std::vector<SweepRow>& level_rows, bool all_draws, const SweepRow& intact) {
     if (!all_draws) {
-      const Drop early = mean_drop_of(level_rows, level_rows.size(), intact);
-      return verdict(early, max_drop) == Verdict::kFailed ? LevelStep::kStop : LevelStep::kMoreDraws;
+      const auto decided = first_round_judgement(level_rows, intact, max_drop, first_round);
+      if (!decided) return LevelStep::kMoreDraws;
+      return decided->verdict == Verdict::kSafe ? LevelStep::kNext : LevelStep::kStop;
     }
     return judge_level(level_rows, intact, max_drop, first_round).verdict == Verdict::kSafe ? LevelStep::kNext
                                                                                             : LevelStep::kStop;

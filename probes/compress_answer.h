@@ -2,13 +2,14 @@
 /// The answer of `netprobe compress` for one model: per layer (and the whole model), how far each
 /// compression probe can go before the metric drops by more than the allowed amount, decided on
 /// 95 % intervals (probes/intervals.h). A level is judged in two rounds: its first draws alone,
-/// and if they do not already fail clearly, all its draws; the largest safe level is the largest
+/// and if they are not clearly failed or clearly safe, all its draws; the largest safe level is the largest
 /// level up to which every level is safe. The first level after it is reported as uncertain when
 /// its interval straddles the allowed drop, else as failed. docs/USER_MODELS.md states the rule.
 ///
 ///   auto specs = compress_specs(target, {"magnitude", "random"}, scopes, 5, {});
 ///   auto answers = answer_layers(rows, scopes, target, Metric::kAccuracy, 1.0, 2);
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,15 +42,20 @@ std::vector<SweepSpec> compress_specs(const ProbeTarget& target, const std::vect
                                       const std::vector<Scope>& scopes, int draws, const std::vector<double>& levels);
 
 /// The judgement of one level from its rows (full mode, draws in order): the drop (mean over the
-/// draws judged) and its verdict. `first_round`: draws that decide alone when they fail clearly.
+/// draws judged) and its verdict. The first `first_round` draws decide alone when they are clear:
+/// their mean fails, or their mean and each of them alone is safe; otherwise every draw decides.
 struct LevelJudgement {
   Verdict verdict = Verdict::kFailed;
   Drop drop;
   int draws = 0;       ///< draws judged
-  bool early = false;  ///< decided by the first round alone
+  bool early = false;  ///< decided by the first round while later draws were there too
 };
 LevelJudgement judge_level(const std::vector<SweepRow>& level_rows, const SweepRow& intact, double max_drop,
                            int first_round);
+/// The first round's judgement when it is clear (see judge_level), else nullopt (also when the
+/// rows hold fewer draws than a first round).
+std::optional<LevelJudgement> first_round_judgement(const std::vector<SweepRow>& level_rows, const SweepRow& intact,
+                                                    double max_drop, int first_round);
 
 /// One compression probe's answer for one scope.
 struct ProbeAnswer {

@@ -22,6 +22,9 @@ Command setup_compress(CLI::App& app, const GlobalOptions& global) {
                   "The allowed drop from the intact model, in the metric's units (points; for loss its own)")
       ->capture_default_str();
   cmd->add_option("--draws", c->draws, "Draws of random pruning, noise and shuffle")->capture_default_str();
+  cmd->add_option("--first-round", c->first_round,
+                  "Draws of a random level that decide alone when they are clearly safe or clearly failed")
+      ->capture_default_str();
   cmd->add_option("--probes", c->probes,
                   "Compression probes: magnitude, random, noise, binarize, shuffle (the default), structured (L1 "
                   "filters), structured-l2, global (one ranking over all layers), heads (attention)")

@@ -112,6 +112,8 @@ CompressPlan make_plan(const ProbeModel& model, const std::vector<probes::LayerA
 // Which layers' variants run only the network after them (TorchScript models), in the log.
 void log_reuse(const ProbeModel& model, const std::vector<Scope>& scopes) {
   if (model.kind != "torchscript") return;
+  spdlog::info("whole-network runs {} the frozen optimised graph: {}", model.frozen_graph ? "use" : "do not use",
+               model.frozen_graph_note);
   if (!model.why_whole_network.empty()) {
     spdlog::info("every variant runs the whole network: {}", model.why_whole_network);
     return;
@@ -358,9 +360,8 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
   size_t scope_index = 0;
   int64_t evaluations = 0, before = 0;
   const auto show = [&] {
-    bar.update(static_cast<int64_t>(scope_index),
-               fmt::format("layer {}/{} {}, {} evaluations", scope_index + 1, scopes.size(),
-                           scopes[scope_index].label(), evaluations));
+    bar.update(static_cast<int64_t>(scope_index), fmt::format("layer {}/{} {}, {} evaluations", scope_index + 1,
+                                                              scopes.size(), scopes[scope_index].label(), evaluations));
   };
   probes::SweepContext sweep{model.task, model.seed};
   sweep.metric = model.metric;
@@ -383,7 +384,8 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
     std::optional<core::FileLock> layer_lock;
     if (!config.out.empty() && !config.merge) {
       layer_lock.emplace(config.out / "locks" / fmt::format("layer-{:03}.lock", k), core::LockMode::kExclusive,
-                         scope.label(), "is computing this layer (the same shard running twice?); wait for it to finish");
+                         scope.label(),
+                         "is computing this layer (the same shard running twice?); wait for it to finish");
     }
     std::error_code ec;
     std::string why = "not computed";
@@ -412,11 +414,10 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
   if (!missing.empty()) throw core::Error(describe_missing(missing, scopes.size(), "layers", config.out));
   if (shard) {
     result.shard = shard->label();
-    core::write_json(shard_record_path(config.out, *shard),
-                     {{"shard", result.shard},
-                      {"layers_run", result.layers_run},
-                      {"layers_cached", result.layers_cached},
-                      {"host", core::host_name()}});
+    core::write_json(shard_record_path(config.out, *shard), {{"shard", result.shard},
+                                                             {"layers_run", result.layers_run},
+                                                             {"layers_cached", result.layers_cached},
+                                                             {"host", core::host_name()}});
     return result;
   }
 

@@ -146,6 +146,8 @@ ProbeModel load_torchscript(const ProbeModelSource& source, const core::RunConte
   m.independent_variants = true;
   m.whole_network_parameters = evaluator->whole_network_parameters();
   m.why_whole_network = evaluator->why_not_cut();
+  m.frozen_graph = evaluator->uses_frozen_graph();
+  m.frozen_graph_note = evaluator->frozen_graph_note();
   finish(m, evaluator, source);
   m.as_script = [model](const core::NamedTensors& params) {
     torch::jit::Module copy = model.module().clone();

@@ -58,6 +58,9 @@ struct ProbeModel {
   /// on, and why every variant does when the graph cannot be cut ("" when it can).
   std::vector<std::string> whole_network_parameters;
   std::string why_whole_network;
+  /// TorchScript: whether whole-network runs use the frozen optimised graph, and why (or why not).
+  bool frozen_graph = false;
+  std::string frozen_graph_note;
 };
 
 /// UsageError naming the option for a bad --data, --input-shape, --loss or --batch; core::Error

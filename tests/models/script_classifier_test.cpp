@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include "models/mlp_script.h"
 #include "core/checkpoint.h"
 #include "core/errors.h"
+#include "models/mlp_script.h"
 #include "tests/support/script_models.h"
 #include "tests/support/test_support.h"
 
@@ -70,6 +70,42 @@ TEST(ScriptClassifierTest, LayersOfAConvNetAndParallelWorkersAgree) {
   // Without a named loss the loss column is NaN.
   const ScriptBatchEvaluator no_loss(model, x, y, {}, "x");
   EXPECT_TRUE(std::isnan(no_loss.evaluate({params}).front().loss));
+}
+
+// Whole-network runs on the frozen optimised graph give the model's own numbers for every variant,
+// with several workers freezing their variants at once.
+TEST(ScriptClassifierTest, TheFrozenGraphGivesTheModelsOwnNumbers) {
+  int frozen_models = 0;
+  for (const auto& module : {testing::tiny_cnn(3, 4), testing::residual_cnn(3, 4)}) {
+    const ScriptClassifier model(module, "cnn.pt");
+    const auto [x, y] = testing::tiny_images(40, 3);
+    ScriptEvalOptions plain_options{
+        .batch = 16, .loss = ScriptLoss::kCrossEntropy, .workers = 2, .reuse_prefix = false};
+    plain_options.frozen_graph = FrozenGraph::kNever;
+    ScriptEvalOptions frozen_options = plain_options;
+    frozen_options.frozen_graph = FrozenGraph::kWhenIdentical;
+    const ScriptBatchEvaluator plain(model, x, y, plain_options, "x"), frozen(model, x, y, frozen_options, "x");
+    EXPECT_FALSE(plain.uses_frozen_graph());
+    EXPECT_EQ(plain.frozen_graph_note(), "");
+    ASSERT_NE(frozen.frozen_graph_note(), "");
+    EXPECT_EQ(frozen.uses_frozen_graph(), frozen.frozen_graph_note().rfind("bit-identical", 0) == 0)
+        << frozen.frozen_graph_note();
+    frozen_models += frozen.uses_frozen_graph() ? 1 : 0;
+    torch::manual_seed(2);
+    std::vector<core::NamedTensors> variants;
+    for (int v = 0; v < 6; ++v) {
+      core::NamedTensors p = plain.intact();
+      for (auto& [name, t] : p) t = t + 0.3 * t.std(false).item<double>() * torch::randn_like(t);
+      variants.push_back(p);
+    }
+    const auto a = plain.evaluate(variants), b = frozen.evaluate(variants);
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].accuracy, b[i].accuracy) << model.source() << " variant " << i;
+      EXPECT_EQ(a[i].loss, b[i].loss) << model.source() << " variant " << i;
+    }
+  }
+  EXPECT_GE(frozen_models, 1);  // the frozen path was exercised
 }
 
 TEST(ScriptClassifierTest, ModelsThatCannotRunOnTheDataFailNamingBothSides) {

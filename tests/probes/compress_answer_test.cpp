@@ -111,6 +111,37 @@ TEST(CompressAnswerTest, AFirstRoundThatFailsClearlyDecidesAlone) {
   EXPECT_EQ(judge_level({same}, intact, 0.01, 2).verdict, Verdict::kSafe);
 }
 
+TEST(CompressAnswerTest, AFirstRoundThatIsClearlySafeDecidesAloneAndOneUnclearDrawDoesNot) {
+  SweepRow intact{"t", 0, ProbeId::intact(), "-", Mode::kFull, Scope::all()};
+  intact.value = 100;
+  const auto level_with = [&](std::vector<int64_t> lost) {
+    std::vector<SweepRow> level;
+    for (size_t draw = 0; draw < lost.size(); ++draw) {
+      SweepRow r{"t", 0, ProbeId::parse("noise"), "uniform", Mode::kFull, Scope::all(), 0.1, static_cast<int>(draw)};
+      r.report = {100, 100, 0};
+      r.examples = kExamples;
+      r.lost = lost[draw];
+      r.gained = 0;
+      level.push_back(r);
+    }
+    return level;
+  };
+  // Two draws that lose nothing of 1000 examples: safe on their own, whatever later draws did.
+  const LevelJudgement clear = judge_level(level_with({0, 0, 30, 30, 30}), intact, 1.0, 2);
+  EXPECT_EQ(clear.verdict, Verdict::kSafe);
+  EXPECT_EQ(clear.draws, 2);
+  EXPECT_TRUE(clear.early);
+  ASSERT_TRUE(first_round_judgement(level_with({0, 0}), intact, 1.0, 2).has_value());
+  // One of the two draws straddles the budget (8 of 1000 lost: [0.21, 1.38] points): every draw decides.
+  EXPECT_FALSE(first_round_judgement(level_with({0, 8}), intact, 1.0, 2).has_value());
+  const LevelJudgement all = judge_level(level_with({0, 8, 0, 0, 0}), intact, 1.0, 2);
+  EXPECT_EQ(all.draws, 5);
+  EXPECT_FALSE(all.early);
+  EXPECT_NEAR(all.drop.point, 0.16, 1e-12);
+  // Fewer rows than a first round: nothing to decide on yet.
+  EXPECT_FALSE(first_round_judgement(level_with({0}), intact, 1.0, 2).has_value());
+}
+
 TEST(CompressAnswerTest, ProbesApplyOnlyWhereTheyMeanSomething) {
   const Synthetic s;
   const auto specs = compress_specs(s.target, {"global", "heads", "structured"}, s.scopes, 3, {0.5});
