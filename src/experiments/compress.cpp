@@ -346,8 +346,8 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
     // Shards of one run share the directory; a whole run or a merge has it alone.
     lock.emplace(config.out, shard ? core::LockMode::kShared : core::LockMode::kExclusive);
     key = run_key(config, model);
+    remove_final_outputs(config.out);  // a failed merge must not leave an earlier answer behind
     if (!config.merge) {
-      remove_final_outputs(config.out);
       core::Json config_json = config.to_json();
       config_json["seed"] = model.seed;  // the draws' seed: --seed, else the run's
       core::write_meta(config.out, core::kind::kCompression, {{"config", config_json}});
@@ -412,6 +412,10 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
   }
   bar.finish();
   if (!missing.empty()) throw core::Error(describe_missing(missing, scopes.size(), "layers", config.out));
+  if (result.layers_cached > 0) {
+    spdlog::info("{} of {} layers computed, {} read from {}", result.layers_run,
+                 result.layers_run + result.layers_cached, result.layers_cached, (config.out / "layers").string());
+  }
   if (shard) {
     result.shard = shard->label();
     core::write_json(shard_record_path(config.out, *shard), {{"shard", result.shard},

@@ -60,6 +60,52 @@ TEST_F(CompressE2E, TheExportedModelGivesTheRunDirectorysAnswerLayerByLayer) {
             "nonfinite");
 }
 
+// A killed run resumes from the layers it finished; a layer computed under other options is computed
+// again; shards and their merge give the unsharded run's answers and rows; a merge with a layer
+// missing names it and the shard that owns it, and writes nothing.
+TEST_F(CompressE2E, ResumedAndShardedRunsGiveTheWholeRunsAnswers) {
+  const std::string common = "compress --model " + (*tmp_ / "mlp.pt").string() + " --data mnist-7v9 --draws 2 " +
+                             "--no-report" + testing::real_data_arg() + " --out ";
+  const fs::path whole = *tmp_ / "whole", sharded = *tmp_ / "sharded";
+  ASSERT_EQ(run_netprobe(common + whole.string() + " -q").exit_code, 0);
+  const core::Json expected = core::read_json(whole / "compression.json");
+  const auto same_as_whole = [&](const fs::path& dir) {
+    const core::Json got = core::read_json(dir / "compression.json");
+    EXPECT_EQ(got["layers"].dump(), expected["layers"].dump()) << dir;
+    EXPECT_EQ(got["rows"].dump(), expected["rows"].dump()) << dir;
+  };
+  // Killed after two layers: the final files and the last layer are gone.
+  fs::remove(whole / "compression.json");
+  fs::remove(whole / "layers" / "002-fc2.json");
+  const auto resumed = run_netprobe(common + whole.string());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("1 of 3 layers computed, 2 read from"), std::string::npos) << resumed.err;
+  same_as_whole(whole);
+  // Other options: every cached layer is stale and says so.
+  const auto other = run_netprobe(common + whole.string() + " --max-drop 2");
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_NE(other.err.find("001-fc1.json: computed for another model, test set or options"), std::string::npos)
+      << other.err;
+  EXPECT_EQ(other.err.find("read from"), std::string::npos) << other.err;
+
+  for (const char* k : {"1/2", "0/2"}) {
+    const auto r = run_netprobe(common + sharded.string() + " -q --shard " + k);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find(std::string("shard ") + k), std::string::npos) << r.out;
+    EXPECT_FALSE(fs::exists(sharded / "compression.json"));  // only the merge answers
+  }
+  EXPECT_TRUE(fs::exists(sharded / "shards" / "shard-0-of-2.json"));
+  ASSERT_EQ(run_netprobe(common + sharded.string() + " -q --merge").exit_code, 0);
+  same_as_whole(sharded);
+  fs::remove(sharded / "layers" / "001-fc1.json");
+  const auto broken = run_netprobe(common + sharded.string() + " -q --merge");
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.err.find("--merge: layers not finished: 1 of 3: fc1 (not computed); shards to run (again): 1/2"),
+            std::string::npos)
+      << broken.err;
+  EXPECT_FALSE(fs::exists(sharded / "compression.json"));
+}
+
 TEST_F(CompressE2E, ProbeOnATorchScriptModelNamesScopesAndNoiseInSigmaUnits) {
   const auto r = run_netprobe("probe --model " + (*tmp_ / "mlp.pt").string() +
                               " --data mnist-7v9 --probe noise --levels 0.01,0.1 --draws 2 --layer-profile" +
@@ -230,6 +276,30 @@ TEST(PythonCnnE2E, TheExampleCnnCompressesLayerByLayer) {
   EXPECT_EQ(j["layers"][2]["entries"], 16 * 8 * 3 * 3);
   EXPECT_GT(j["intact"].get<double>(), 90.0);    // 7 vs 9 after one short epoch
   EXPECT_FALSE(j["rows"][1]["loss"].is_null());  // --loss cross-entropy fills the column
+
+  // Stopping each sweep at its answer gives the answers of every level and draw, with fewer evaluations.
+  const auto all = run_netprobe("compress --model " + (tmp / "cnn" / "model.pt").string() + " --data " +
+                                (tmp / "cnn" / "test.pt").string() + " --draws 3 -q --no-report --exhaustive --out " +
+                                (tmp / "all").string());
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  const auto early =
+      run_netprobe("compress --model " + (tmp / "cnn" / "model.pt").string() + " --data " +
+                   (tmp / "cnn" / "test.pt").string() + " --draws 3 -q --no-report --out " + (tmp / "early").string());
+  ASSERT_EQ(early.exit_code, 0) << early.err;
+  const core::Json a = core::read_json(tmp / "all" / "compression.json");
+  const core::Json e = core::read_json(tmp / "early" / "compression.json");
+  EXPECT_EQ(a["evaluations"], a["exhaustive_evaluations"]);
+  EXPECT_LT(e["evaluations"].get<int64_t>(), a["evaluations"].get<int64_t>());
+  ASSERT_EQ(a["layers"].size(), e["layers"].size());
+  for (size_t l = 0; l < a["layers"].size(); ++l) {
+    ASSERT_EQ(a["layers"][l]["probes"].size(), e["layers"][l]["probes"].size());
+    for (size_t p = 0; p < a["layers"][l]["probes"].size(); ++p) {
+      core::Json pa = a["layers"][l]["probes"][p], pe = e["layers"][l]["probes"][p];
+      pa.erase("evaluations");  // how many were run differs; everything else is the answer
+      pe.erase("evaluations");
+      EXPECT_EQ(pa.dump(), pe.dump()) << a["layers"][l]["layer"];
+    }
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 # End to end on a real single-node SLURM: a small study as an array of 4 shards and a merge
 # (scripts/slurm/submit.sh) gives the unsharded study's results.csv and scores.json byte for byte;
 # a shard whose files are lost re-runs alone (its array index) and the merge is identical again.
+# Then compress on one of the study's models, as 2 shards and a merge: the unsharded answers.
 # Usage: slurm_study_e2e.sh NETPROBE DATA_DIR. Exit 77 (ctest: skipped) when no cluster can start.
 set -euo pipefail
 netprobe="$1"
@@ -51,7 +52,7 @@ wait_for() {  # job ids; fails after 5 minutes
 
 mkdir -p "$work/run"
 cd "$work/run"
-read -r array merge < <(bash "$root/scripts/slurm/submit.sh" 4 "${options[@]}" --out "$work/sharded")
+read -r array merge < <(bash "$root/scripts/slurm/submit.sh" 4 study "${options[@]}" --out "$work/sharded")
 wait_for "$array" "$merge"
 shards=$(ls "$work/sharded/shards" | wc -l)
 [ "$shards" -eq 4 ] || fail "expected 4 shard records, found $shards"
@@ -67,7 +68,7 @@ if "$netprobe" -q study "${options[@]}" --out "$work/sharded" --merge 2>"$work/m
 fi
 grep -q "mnist-0v1 seed 0 (not trained); shards to run (again): 2/4" "$work/merge.err" ||
   fail "the merge did not name the missing model and its shard: $(cat "$work/merge.err")"
-rerun=$(sbatch --parsable --array=2 "$root/scripts/slurm/study.sbatch" --shard-count 4 "${options[@]}" \
+rerun=$(sbatch --parsable --array=2 "$root/scripts/slurm/shard.sbatch" study --shard-count 4 "${options[@]}" \
   --out "$work/sharded")
 rerun="${rerun%%;*}"
 wait_for "$rerun"
@@ -78,3 +79,16 @@ for f in results.csv scores.json; do
   cmp "$work/whole/$f" "$work/sharded/$f" || fail "$f differs after re-running shard 2"
 done
 echo "shard 2/4 re-ran alone (sbatch --array=2) and the merge is identical again"
+
+# compress on a TorchScript export of one of the study's models, by layer: 2 shards and a merge.
+model_dir=$(ls -d "$work/whole/models/mnist-7v9/seed0-"* | head -1)
+"$netprobe" -q export --model "$model_dir" --out "$work/mlp.pt"
+coptions=(--model "$work/mlp.pt" --data mnist-7v9 --draws 2 --no-report)
+"$netprobe" --threads 1 -q compress "${coptions[@]}" --out "$work/cwhole" >/dev/null
+read -r array merge < <(bash "$root/scripts/slurm/submit.sh" 2 compress "${coptions[@]}" --out "$work/csharded")
+wait_for "$array" "$merge"
+[ -f "$work/csharded/shards/shard-1-of-2.json" ] || fail "compress shard 1 of 2 left no record"
+for f in results.csv compression.json; do
+  cmp "$work/cwhole/$f" "$work/csharded/$f" || fail "$f of the sharded compress differs from the unsharded one"
+done
+echo "compress as 2 shards + merge on SLURM: rows and answers identical to the unsharded run"
