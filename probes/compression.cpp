@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "core/text.h"
-
 #include "probes/binarize.h"
 #include "probes/noise.h"
 #include "probes/prune.h"
@@ -97,19 +96,17 @@ std::string format_compression_table(const std::vector<LayerCompression>& layers
     out += fmt::format("full accuracy {:.2f}%; largest level with accuracy within {} of it:\n",
                        layers.front().full_accuracy, points_text(max_drop));
   }
-  out +=
-      fmt::format("{:<16} {:>9} {:>8} {:>8} {:>9} {:>8} {:>9} {:>9} {:>8} {:>8} {:>8}\n", "layer", "entries", "prune_p",
-                  "sparsity", "random_p", "noise_a", "noise/σw", "binarized", "bin_ok", "Δ_bin", "Δ_shuf");
+  core::TextTable table({"layer", "entries", "prune_p", "sparsity", "random_p", "noise_a", "noise/σw", "binarized",
+                         "bin_ok", "Δ_bin", "Δ_shuf"});
   for (const auto& c : layers) {
-    out += fmt::format(
-        "{:<16} {:>9} {:>8} {:>8} {:>9} {:>8} {:>9} {:>9} {:>8} {:>8} {:>8}\n", c.layer, c.entries,
-        core::number_or_dash(c.max_prune_magnitude, "{:.3g}"), core::number_or_dash(c.sparsity_magnitude, "{:.3f}"),
-        core::number_or_dash(c.max_prune_random, "{:.3g}"), core::number_or_dash(c.max_noise, "{:.3g}"),
-        core::number_or_dash(c.max_noise_sigma, "{:.3g}"), core::number_or_dash(c.binarized_accuracy, "{:.2f}"),
-        std::isnan(c.binarized_accuracy) ? "-" : (c.binarize_survives ? "yes" : "no"),
-        core::number_or_dash(c.delta_bin, "{:.2f}"), core::number_or_dash(c.delta_shuf, "{:.2f}"));
+    table.add({c.layer, std::to_string(c.entries), core::number_or_dash(c.max_prune_magnitude, "{:.3g}"),
+               core::number_or_dash(c.sparsity_magnitude, "{:.3f}"), core::number_or_dash(c.max_prune_random, "{:.3g}"),
+               core::number_or_dash(c.max_noise, "{:.3g}"), core::number_or_dash(c.max_noise_sigma, "{:.3g}"),
+               core::number_or_dash(c.binarized_accuracy, "{:.2f}"),
+               std::isnan(c.binarized_accuracy) ? "-" : (c.binarize_survives ? "yes" : "no"),
+               core::number_or_dash(c.delta_bin, "{:.2f}"), core::number_or_dash(c.delta_shuf, "{:.2f}")});
   }
-  return out;
+  return out + table.str();
 }
 
 }  // namespace netprobe::probes

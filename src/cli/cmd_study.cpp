@@ -22,6 +22,9 @@ Command setup_study(CLI::App& app, const GlobalOptions& global) {
       ->delimiter(',');
   cmd->add_flag("--all-pairs", c->tasks.all_pairs, "All 45 class pairs of each selected dataset");
   cmd->add_option("--classes", c->tasks.class_sets, "k-class tasks: 'all' or 0,1,2 (repeatable)");
+  add_choice<data::InputScale>(cmd, "--inputs", c->tasks.inputs, data::parse_input_scale, "each task's own",
+                               "Every task's inputs: signed (x/255 - 0.5)/0.5 in [-1, 1] (PROBES.md) or unit x/255 "
+                               "in [0, 1] (task ids then end in -unit)");
   cmd->add_option("--seeds", c->seeds, "Models per task, with seeds S..S+N-1 (S = --seed, default 0)")
       ->capture_default_str();
   cmd->add_option("--probes", c->probes, fmt::format("{}", fmt::join(probes::study_probe_names(), ",")))

@@ -14,6 +14,8 @@ Command setup_train(CLI::App& app, const GlobalOptions& global) {
   run.task.dataset = "mnist";
   cmd->add_option("--dataset", run.task.dataset, "mnist or fashion-mnist")->capture_default_str();
   cmd->add_option("--classes", c->classes, "Classes, first = label 0: 7,9 or 3-1 or all")->required();
+  add_choice<data::InputScale>(cmd, "--inputs", run.task.inputs, data::parse_input_scale, data::to_string,
+                               "signed: pixels as (x/255 - 0.5)/0.5 in [-1, 1] (PROBES.md); unit: x/255 in [0, 1]");
   cmd->add_option("--hidden", run.hidden, "Hidden layer sizes, e.g. 64 or 256,128,64")
       ->delimiter(',')
       ->capture_default_str();

@@ -41,6 +41,12 @@ void document_global_options(CLI::App& app) {
     if (option->get_name() == "--help" || option->get_name() == "--version") continue;
     text += fmt::format("\n  {:<26} {}", option->get_name(false, true), option->get_description());
   }
+  text +=
+      "\n\nWhat the probes, scores, columns and keys mean (in the repository): docs/PROBES.md, "
+      "docs/GLOSSARY.md, docs/READING_RESULTS.md, docs/USER_MODELS.md, docs/LOWRANK.md";
+  app.footer(
+      "Documentation: README.md and docs/ (PROBES.md, GLOSSARY.md, READING_RESULTS.md, USER_MODELS.md, "
+      "LOWRANK.md)");
   for (CLI::App* sub : app.get_subcommands({})) append_footer(sub, text);
 }
 

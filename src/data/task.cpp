@@ -11,9 +11,18 @@ namespace netprobe::data {
 
 using core::UsageError;
 
+InputScale parse_input_scale(const std::string& name) {
+  if (name == "signed") return InputScale::kSigned;
+  if (name == "unit") return InputScale::kUnit;
+  throw UsageError(fmt::format("--inputs: '{}' is not an input scale (signed: [-1, 1], unit: [0, 1])", name));
+}
+
+std::string to_string(InputScale scale) { return scale == InputScale::kUnit ? "unit" : "signed"; }
+
 std::string TaskSpec::id() const {
   std::string s = dataset + "-";
   for (size_t i = 0; i < classes.size(); ++i) s += (i ? "v" : "") + std::to_string(classes[i]);
+  if (inputs == InputScale::kUnit) s += "-unit";
   return s;
 }
 
@@ -61,8 +70,9 @@ void validate_task(const TaskSpec& spec) {
   }
 }
 
-torch::Tensor normalize_images(const torch::Tensor& images_u8) {
-  return images_u8.reshape({images_u8.size(0), -1}).to(torch::kFloat32).div_(255.0f).sub_(0.5f).div_(0.5f);
+torch::Tensor normalize_images(const torch::Tensor& images_u8, InputScale scale) {
+  torch::Tensor x = images_u8.reshape({images_u8.size(0), -1}).to(torch::kFloat32).div_(255.0f);
+  return scale == InputScale::kSigned ? x.sub_(0.5f).div_(0.5f) : x;
 }
 
 LabeledImages select_classes(const LabeledImages& split, const std::vector<int>& classes) {
@@ -81,9 +91,9 @@ Task make_task(const TaskSpec& spec, const LabeledImages& train_split, const Lab
   task.num_classes = static_cast<int>(spec.classes.size());
   const LabeledImages train = select_classes(train_split, spec.classes);
   const LabeledImages test = select_classes(test_split, spec.classes);
-  task.train_x = normalize_images(train.images);
+  task.train_x = normalize_images(train.images, spec.inputs);
   task.train_y = train.labels;
-  task.test_x = normalize_images(test.images);
+  task.test_x = normalize_images(test.images, spec.inputs);
   task.test_y = test.labels;
   return task;
 }

@@ -16,11 +16,19 @@ namespace netprobe::data {
 /// Inputs per image of the registered datasets (28 x 28).
 inline constexpr int64_t kImagePixels = 28 * 28;
 
+/// How pixels become inputs: kSigned x/255 then (x - 0.5)/0.5, in [-1, 1] (PROBES.md, the
+/// default); kUnit x/255, in [0, 1], where a blank background is 0 rather than -1.
+enum class InputScale { kSigned, kUnit };
+InputScale parse_input_scale(const std::string& name);  ///< "signed" or "unit"; UsageError names --inputs
+std::string to_string(InputScale scale);
+
 struct TaskSpec {
   std::string dataset = "mnist";
   std::vector<int> classes;  ///< original class ids; position = new label
+  InputScale inputs = InputScale::kSigned;
 
-  /// Short stable id, e.g. "mnist-7v9" or "fashion-mnist-0v1v2".
+  /// Short stable id, e.g. "mnist-7v9" or "fashion-mnist-0v1v2"; "-unit" appended for kUnit
+  /// inputs ("mnist-7v9-unit").
   std::string id() const;
 };
 
@@ -34,12 +42,12 @@ void validate_task(const TaskSpec& spec);
 struct Task {
   TaskSpec spec;
   int num_classes = 0;
-  torch::Tensor train_x, train_y;  ///< float32 [n, 784] in [-1, 1]; int64 [n] in 0..k-1
+  torch::Tensor train_x, train_y;  ///< float32 [n, 784] in [-1, 1] (or [0, 1]); int64 [n] in 0..k-1
   torch::Tensor test_x, test_y;
 };
 
-/// Pixels -> x/255, then (x - 0.5)/0.5, flattened (PROBES.md).
-torch::Tensor normalize_images(const torch::Tensor& images_u8);
+/// Pixels -> x/255, then (x - 0.5)/0.5 (kSigned, PROBES.md) or not (kUnit), flattened.
+torch::Tensor normalize_images(const torch::Tensor& images_u8, InputScale scale = InputScale::kSigned);
 
 /// Keeps the examples of the spec's classes, relabelled by position in `spec.classes`.
 LabeledImages select_classes(const LabeledImages& split, const std::vector<int>& classes);

@@ -22,23 +22,27 @@ using models::MlpOptions;
 using core::Json;
 
 Json ClassifierRunConfig::to_json() const {
-  return Json{{"dataset", task.dataset},
-              {"classes", task.classes},
-              {"hidden", hidden},
-              {"activation", models::to_string(activation)},
-              {"bias", bias},
-              {"epochs", epochs},
-              {"batch", batch},
-              {"lr", lr},
-              {"optimizer", train::to_string(optimizer)},
-              {"schedule", train::to_string(schedule)},
-              {"seed", seed}};
+  Json j{{"dataset", task.dataset},
+         {"classes", task.classes},
+         {"hidden", hidden},
+         {"activation", models::to_string(activation)},
+         {"bias", bias},
+         {"epochs", epochs},
+         {"batch", batch},
+         {"lr", lr},
+         {"optimizer", train::to_string(optimizer)},
+         {"schedule", train::to_string(schedule)},
+         {"seed", seed}};
+  // Only when not the default: runs and caches written before the option keep their keys.
+  if (task.inputs != data::InputScale::kSigned) j["inputs"] = data::to_string(task.inputs);
+  return j;
 }
 
 ClassifierRunConfig ClassifierRunConfig::from_json(const Json& json, const std::string& source) {
   try {
     ClassifierRunConfig c;
     c.task = data::TaskSpec{json.at("dataset").get<std::string>(), json.at("classes").get<std::vector<int>>()};
+    if (json.contains("inputs")) c.task.inputs = data::parse_input_scale(json.at("inputs").get<std::string>());
     c.hidden = json.at("hidden").get<std::vector<int64_t>>();
     c.activation = models::parse_activation(json.at("activation").get<std::string>());
     c.bias = json.at("bias").get<bool>();

@@ -7,6 +7,7 @@
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/text.h"
 #include "probes/compression.h"
 #include "probes/registry.h"
 #include "probes/row_groups.h"
@@ -85,9 +86,11 @@ std::string format_probe_table(const ProbeResult& result) {
     const double sigma_w = sigma == result.sigma_w.end() ? 0.0 : sigma->second;
     out += fmt::format("probe {}, variant {}, scope {}", probe.name, probed->variant, scope.label());
     out += noise ? fmt::format(" (σ(w) = {:.4g})\n", sigma_w) : "\n";
-    std::string header = level_free ? "" : fmt::format("{:>10} ", probe.level.symbol);
-    if (noise) header += fmt::format("{:>8} ", "a/σ(w)");
-    out += header + fmt::format("{:>10} {:>7} {:>10} {:>7} {:>6}\n", "full %", "± sd", "signed %", "± sd", "draws");
+    std::vector<std::string> headers;
+    if (!level_free) headers.push_back(probe.level.symbol);
+    if (noise) headers.push_back("a/σ(w)");
+    for (const char* h : {"full %", "± sd", "signed %", "± sd", "draws"}) headers.push_back(h);
+    core::TextTable lines(headers, "r");
     // level -> mode -> every draw's accuracy (one model, so one seed)
     std::map<double, std::map<probes::Mode, std::vector<double>>> table;
     for (const probes::Mode mode : {probes::Mode::kFull, probes::Mode::kSigned}) {
@@ -97,17 +100,20 @@ std::string format_probe_table(const ProbeResult& result) {
       }
     }
     for (const auto& [level, modes] : table) {
-      const auto cells = [&](probes::Mode m) {
+      std::vector<std::string> line;
+      if (!level_free) line.push_back(fmt::format("{:.4g}", level));
+      if (noise) line.push_back(sigma_w > 0 ? fmt::format("{:.3g}", level / sigma_w) : "-");
+      for (const probes::Mode m : {probes::Mode::kFull, probes::Mode::kSigned}) {
         const auto it = modes.find(m);
-        if (it == modes.end()) return fmt::format("{:>10} {:>7}", "-", "-");
-        const auto [mean, sd] = mean_std(it->second);
-        return fmt::format("{:>10.2f} {:>7.2f}", mean, sd);
-      };
-      std::string line = level_free ? "" : fmt::format("{:>10.4g} ", level);
-      if (noise) line += sigma_w > 0 ? fmt::format("{:>8.3g} ", level / sigma_w) : fmt::format("{:>8} ", "-");
-      out += line + fmt::format("{} {} {:>6}\n", cells(probes::Mode::kFull), cells(probes::Mode::kSigned),
-                                modes.begin()->second.size());
+        const auto [mean, sd] = it == modes.end() ? std::pair<double, double>{NAN, NAN} : mean_std(it->second);
+        line.push_back(core::number_or_dash(mean, "{:.2f}"));
+        // One draw has no spread: "-", not 0.00.
+        line.push_back(it == modes.end() || it->second.size() < 2 ? "-" : fmt::format("{:.2f}", sd));
+      }
+      line.push_back(std::to_string(modes.begin()->second.size()));
+      lines.add(line);
     }
+    out += lines.str();
   }
   return out;
 }

@@ -18,6 +18,7 @@
 #include "core/run_dir.h"
 #include "core/runtime.h"
 #include "core/seeding.h"
+#include "core/text.h"
 #include "experiments/probe_model.h"
 #include "experiments/study_outputs.h"
 #include "models/mlp_batched.h"
@@ -317,7 +318,6 @@ void StudyConfig::validate() const {
   c.model.validate();
 }
 
-
 StudyPlan StudyPlan::of(const StudyConfig& config, const core::RunContext& context) {
   StudyPlan plan;
   plan.tasks = select_tasks(config.tasks);
@@ -426,23 +426,23 @@ std::string format_summary(const StudyResult& result) {
         result.shard, result.models.size(), result.models_total, result.models_trained, result.models_cached,
         result.sweeps_run, result.sweeps_cached, result.seconds);
   }
-  std::string out = fmt::format("{:<20} {:>5} {:>15} {:>19} {:>19} {:>6} {:>6} {:>15} {:>21} {:>14}\n", "task", "seeds",
-                                "full %", "binarized %", "shuffled(B) %", "Δ_bin", "Δ_shuf", "prune>bin peak",
-                                "noise(signed) peak", "flip peak");
+  core::TextTable table({"task", "seeds", "full %", "binarized %", "shuffled(B) %", "Δ_bin", "Δ_shuf", "prune>bin peak",
+                         "noise(signed) peak", "flip peak"});
   const auto cell = [](const probes::Spread& s) {
     return s.n > 0 ? fmt::format("{:.1f} [{:.1f},{:.1f}]", s.median, s.q1, s.q3) : std::string("-");
   };
   const auto peak = [](const probes::Peak& p, const std::string& where) { return p.found ? where : std::string("-"); };
   const auto delta = [](double d) { return std::isnan(d) ? std::string("-") : fmt::format("{:.1f}", d); };
   for (const auto& s : result.scores) {
-    out += fmt::format(
-        "{:<20} {:>5} {:>15} {:>19} {:>19} {:>6} {:>6} {:>15} {:>21} {:>14}\n", s.task, s.seeds, cell(s.full),
-        cell(s.binarized), cell(s.shuffled), delta(s.delta_bin), delta(s.delta_shuf),
-        peak(s.prune_binarize, fmt::format("{:.1f} @p={:.3g}", s.prune_binarize.accuracy, s.prune_binarize.level)),
-        peak(s.noise_signed, fmt::format("{:.1f} @a={:.2g}={:.2g}sd", s.noise_signed.accuracy, s.noise_signed.level,
-                                         s.sigma_w > 0 ? s.noise_signed.level / s.sigma_w : 0.0)),
-        peak(s.flip_signed, fmt::format("{:.1f} @q={:.2f}", s.flip_signed.accuracy, s.flip_signed.level)));
+    table.add(
+        {s.task, std::to_string(s.seeds), cell(s.full), cell(s.binarized), cell(s.shuffled), delta(s.delta_bin),
+         delta(s.delta_shuf),
+         peak(s.prune_binarize, fmt::format("{:.1f} @p={:.3g}", s.prune_binarize.accuracy, s.prune_binarize.level)),
+         peak(s.noise_signed, fmt::format("{:.1f} @a={:.2g} ({:.2g}σw)", s.noise_signed.accuracy, s.noise_signed.level,
+                                          s.sigma_w > 0 ? s.noise_signed.level / s.sigma_w : 0.0)),
+         peak(s.flip_signed, fmt::format("{:.1f} @q={:.2f}", s.flip_signed.accuracy, s.flip_signed.level))});
   }
+  std::string out = table.str();
   std::vector<double> bin, shuf;  // tasks where both scores are defined
   for (const auto& s : result.scores) {
     if (std::isnan(s.delta_bin) || std::isnan(s.delta_shuf)) continue;

@@ -6,7 +6,7 @@
 namespace netprobe::experiments {
 
 std::optional<data::TaskSpec> parse_task_id(const std::string& text) {
-  static const std::regex id(R"(^(.+)-([0-9]+(?:v[0-9]+)+)$)");
+  static const std::regex id(R"(^(.+)-([0-9]+(?:v[0-9]+)+)(-unit)?$)");
   std::smatch match;
   if (!std::regex_match(text, match, id)) return std::nullopt;
   const std::string dataset = match[1].str();
@@ -15,7 +15,8 @@ std::optional<data::TaskSpec> parse_task_id(const std::string& text) {
   if (!known) return std::nullopt;
   std::string classes = match[2].str();
   std::replace(classes.begin(), classes.end(), 'v', ',');
-  return data::TaskSpec{dataset, data::parse_classes(classes, data::dataset_info(dataset))};
+  return data::TaskSpec{dataset, data::parse_classes(classes, data::dataset_info(dataset)),
+                        match[3].matched ? data::InputScale::kUnit : data::InputScale::kSigned};
 }
 
 const std::vector<data::TaskSpec>& default_tasks() {
@@ -31,6 +32,7 @@ std::vector<data::TaskSpec> select_tasks(const TaskSelection& o) {
     for (const auto& t : default_tasks()) {
       if (o.datasets.empty() || std::find(o.datasets.begin(), o.datasets.end(), t.dataset) != o.datasets.end()) {
         out.push_back(t);
+        out.back().inputs = o.inputs.value_or(t.inputs);
       }
     }
     if (out.empty()) {
@@ -41,7 +43,8 @@ std::vector<data::TaskSpec> select_tasks(const TaskSelection& o) {
   // Pairs and class sets apply to every selected dataset (MNIST when none is named).
   const std::vector<std::string> datasets = o.datasets.empty() ? std::vector<std::string>{"mnist"} : o.datasets;
   std::vector<data::TaskSpec> out;
-  const auto add = [&](const data::TaskSpec& t) {
+  const auto add = [&](data::TaskSpec t) {
+    t.inputs = o.inputs.value_or(t.inputs);
     data::validate_task(t);
     for (const auto& existing : out) {
       if (existing.id() == t.id()) return;

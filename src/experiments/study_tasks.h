@@ -16,6 +16,8 @@ struct TaskSelection {
   std::vector<std::string> pairs;     ///< "0-7" (every dataset), "fashion-mnist:3-2", "mnist-7v9"
   bool all_pairs = false;
   std::vector<std::string> class_sets;  ///< k-class tasks, e.g. "all" or "0,1,2"
+  /// Every task's input scale when given (--inputs); else each task id's own (signed by default).
+  std::optional<data::InputScale> inputs;
 };
 
 /// PROBES.md's default tasks: MNIST 0v7 and 7v9, Fashion-MNIST 3v2 and 3v1.

@@ -1,5 +1,7 @@
 #include "report/compression_report.h"
 
+#include "report/docs_pages.h"
+
 #include <cmath>
 
 #include <fmt/format.h>
@@ -51,6 +53,7 @@ std::vector<Figure> compression_figures(const experiments::CompressResult& r) {
     out.push_back(layer_curves_figure("compress_" + c.name, title,
                                       noise ? "a / σ(w) of the layer" : c.probe->level.axis_label, r.rows, scopes,
                                       {*c.probe, c.variant, noise}, r.intact, floor, ylabel, floor_label));
+    out.back().reading = "compress-answers";
   }
   return out;
 }
@@ -102,13 +105,14 @@ std::string compression_html(const experiments::CompressResult& r, const std::ve
       "answer).</p>\n",
       r.metric == "loss" ? fmt::format("{}", r.max_drop) : probes::points_text(r.max_drop), r.evaluations,
       r.exhaustive_evaluations);
+  h += doc_links_html();
   h += compression_table_html(r);
   h += "<p><small>(x?): the next level x is uncertain: its interval straddles the allowed drop, so more test "
        "examples could move the answer. Sparsity is the realized fraction of zeros at the safe level (masking zeros; a "
        "dense model file does not shrink).";
   if (r.classes == 2) {
     h += " For two classes, the task-complexity scores are &Delta;<sub>bin</sub> = flip50(intact) &minus; "
-         "flip50(binarized) and &Delta;<sub>shuf</sub> likewise (docs/PROBES.md).";
+         "flip50(binarized) and &Delta;<sub>shuf</sub> likewise (<a href=\"docs/PROBES.html\">the probes</a>).";
   }
   h += "</small></p>\n";
   if (r.plan) {

@@ -611,6 +611,27 @@ std::string caption_of(const std::string& name) {
   return "";
 }
 
+// The paragraph of docs/READING_RESULTS.md that explains a figure, by name prefix.
+std::string reading_of(const std::string& name) {
+  static const std::vector<std::pair<std::string, std::string>> anchors = {
+      {"pruning_", "magnitude-below-random"},
+      {"prune_then_binarize", "prune-then-binarize"},
+      {"noise_", "noise-and-flips"},
+      {"flip_", "noise-and-flips"},
+      {"randomizations", "randomizations"},
+      {"scores", "binarization-and-hard-tasks"},
+      {"delta_bin_vs_shuf", "the-default-study"},
+      {"binarized_per_seed", "binarization-and-hard-tasks"},
+      {"heatmap_", "binarization-and-hard-tasks"},
+      {"layer_", "layers"},
+      {"training", "training"},
+  };
+  for (const auto& [prefix, anchor] : anchors) {
+    if (name.rfind(prefix, 0) == 0) return anchor;
+  }
+  return "";
+}
+
 std::vector<Figure> build_figures(const StudyData& d) {
   auto rows = rows_by_task(d);
   for (const auto& t : tasks_of(d)) rows[t.id];  // every scored task has an entry, possibly empty
@@ -622,6 +643,7 @@ std::vector<Figure> build_figures(const StudyData& d) {
     for (const auto& f : group) {
       out.push_back(f);
       if (out.back().caption.empty()) out.back().caption = caption_of(f.name);
+      out.back().reading = reading_of(f.name);
     }
   }
   return out;

@@ -1,5 +1,7 @@
 #include "report/html.h"
 
+#include "report/docs_pages.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -76,9 +78,12 @@ std::string figures_section(const std::vector<Figure>& figures, const RenderResu
                        html_escape(f.title), f.width);
     }
     h += fmt::format(
-        "<figcaption>{}{} &middot; <a href=\"{}.dat\">data</a> &middot; <a href=\"{}.gp\">gnuplot script</a>"
+        "<figcaption>{}{}{} &middot; <a href=\"{}.dat\">data</a> &middot; <a href=\"{}.gp\">gnuplot script</a>"
         "{}</figcaption>\n</figure>\n",
         html_escape(f.caption.empty() ? f.title : f.title + ". " + f.caption), drawn ? "" : " (not drawn)",
+        f.reading.empty()
+            ? ""
+            : fmt::format(" &middot; <a href=\"{}\">how to read it</a>", html_escape(reading_link(f.reading))),
         html_escape(base), html_escape(base),
         drawn ? fmt::format(" &middot; <a href=\"{}.png\">PNG</a>", html_escape(base)) : "");
   }
@@ -164,6 +169,7 @@ std::string render_html(const StudyData& data, const std::vector<Figure>& figure
       data.result.scores.size(), html_escape(fmt::format("{}", fmt::join(data.seeds, ", "))),
       html_escape(fmt::format("{}", fmt::join(data.probes, ", "))), html_escape(versions.value("netprobe", "?")),
       html_escape(versions.value("git", "?")), html_escape(versions.value("libtorch", "?")));
+  h += doc_links_html();
 
   h += "<h2>Summary</h2>\n<table>\n<tr><th>task</th><th>seeds</th><th>full %</th><th>binarized %</th>"
        "<th>shuffled (B) %</th><th>&Delta;<sub>bin</sub></th><th>&Delta;<sub>shuf</sub></th><th>norm. bin</th>"

@@ -15,6 +15,7 @@ struct Figure {
   std::string script = "";  ///< gnuplot commands after terminal and output are set
   int width = 900, height = 420;
   std::string caption = "";  ///< what to look at, under the figure in the report (the title when empty)
+  std::string reading = "";  ///< the paragraph of docs/READING_RESULTS.md that explains it (its anchor)
 };
 
 struct RenderResult {

@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "core/run_dir.h"
 #include "report/compression_report.h"
+#include "report/docs_pages.h"
 #include "report/figures.h"
 #include "report/html.h"
 #include "report/rnn/report.h"
@@ -22,6 +23,7 @@ ReportSummary write_study_report(const std::filesystem::path& results_dir, const
   summary.figures = static_cast<int>(figures.size());
   summary.render = render_figures(results_dir / "figures", figures, gnuplot_variables(options));
   summary.index = results_dir / "index.html";
+  write_doc_pages(results_dir);
   core::write_file_atomic(summary.index, render_html(data, figures, summary.render, "figures"));
   return summary;
 }
@@ -33,6 +35,7 @@ ReportSummary write_compression_report(const std::filesystem::path& dir) {
   summary.figures = static_cast<int>(figures.size());
   summary.render = render_figures(dir / "figures", figures);
   summary.index = dir / "index.html";
+  write_doc_pages(dir);
   core::write_file_atomic(summary.index, compression_html(result, figures, summary.render));
   return summary;
 }

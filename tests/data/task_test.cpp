@@ -35,6 +35,15 @@ TEST(TaskTest, NormalizationMapsPixelsOntoMinusOneToOne) {
   testing::expect_close(x, torch::tensor({{-1.0f, 1.0f, -0.6f}}), 1e-6, 1e-6);
 }
 
+TEST(TaskTest, UnitInputsAreXOver255AndNameTheirTask) {
+  const auto images = torch::tensor({0, 255, 51}, torch::kUInt8).reshape({1, 3});
+  testing::expect_close(normalize_images(images, InputScale::kUnit), torch::tensor({{0.0f, 1.0f, 0.2f}}), 1e-6, 1e-6);
+  EXPECT_EQ((TaskSpec{"mnist", {7, 9}, InputScale::kUnit}).id(), "mnist-7v9-unit");
+  EXPECT_EQ(parse_input_scale("unit"), InputScale::kUnit);
+  EXPECT_EQ(parse_input_scale("signed"), InputScale::kSigned);
+  EXPECT_THROW(parse_input_scale("[0,1]"), core::UsageError);
+}
+
 TEST(TaskTest, FirstClassNamedIsLabelZeroAndOrderIsKept) {
   const LabeledImages split{torch::arange(8, torch::kUInt8).reshape({8, 1, 1}),
                             torch::tensor({9, 7, 1, 9, 7, 7, 0, 9}, torch::kInt64)};

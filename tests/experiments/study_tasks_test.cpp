@@ -33,6 +33,20 @@ TEST(StudyTasksTest, PairsAcceptTheTaskIdsTheToolPrints) {
   EXPECT_THROW(select_tasks(s), core::UsageError);
 }
 
+TEST(StudyTasksTest, UnitInputsFromTheTaskIdOrForEveryTask) {
+  TaskSelection s;
+  s.pairs = {"mnist-7v9", "mnist-7v9-unit"};
+  const auto tasks = select_tasks(s);
+  EXPECT_EQ(ids(tasks), (std::vector<std::string>{"mnist-7v9", "mnist-7v9-unit"}));
+  EXPECT_EQ(tasks[1].inputs, data::InputScale::kUnit);
+  s.inputs = data::InputScale::kUnit;  // --inputs unit: every task, the two ids become one
+  EXPECT_EQ(ids(select_tasks(s)), (std::vector<std::string>{"mnist-7v9-unit"}));
+  s = {};
+  s.datasets = {"mnist"};
+  s.inputs = data::InputScale::kUnit;
+  EXPECT_EQ(ids(select_tasks(s)), (std::vector<std::string>{"mnist-0v7-unit", "mnist-7v9-unit"}));
+}
+
 TEST(StudyTasksTest, AllPairsAndClassSets) {
   TaskSelection s;
   s.all_pairs = true;

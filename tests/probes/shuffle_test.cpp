@@ -126,7 +126,7 @@ TEST_F(ShuffleTest, ShufflesAreReproducibleFromTheGeneratorSeed) {
 }
 
 // A conv kernel [out, in, kh, kw] is the bipartite graph out x (in, kh, kw): flattened per output
-// unit (docs/CONV_PROBES.md). Every shuffle keeps its invariants on that graph and the shape.
+// unit (docs/USER_MODELS.md). Every shuffle keeps its invariants on that graph and the shape.
 TEST_F(ShuffleTest, ConvKernelsShuffleAsOutputsTimesInputChannelAndOffset) {
   const torch::Tensor w = testing::weight_matrix(6, 4 * 3 * 3, true).view({6, 4, 3, 3});
   const torch::Tensor flat = w.reshape({6, -1});

@@ -32,7 +32,7 @@ TEST(CompressionReportTest, APageWithTheAnswerTableAndOneCurvePerLayer) {
     EXPECT_NE(html.find(layer), std::string::npos) << layer;
   }
   EXPECT_NE(html.find("stays within 1 point on its 95% interval"), std::string::npos) << html;
-  for (const auto& l : testing::links_of(html)) EXPECT_TRUE(fs::exists(tmp / "out" / l)) << l;
+  EXPECT_EQ(testing::broken_links(html, tmp / "out"), std::vector<std::string>{});
   // one curve per scope plus the intact line and the floor
   const std::string data = core::read_file(tmp / "out" / "figures" / "compress_magnitude.dat");
   for (const char* block : {"# all (whole model)", "# conv", "# fc", "# intact\n", "# intact - 1 (allowed drop)"}) {

@@ -74,6 +74,21 @@ std::vector<std::string> links_of(const std::string& html) {
   return out;
 }
 
+std::vector<std::string> broken_links(const std::string& html, const std::filesystem::path& dir) {
+  std::vector<std::string> broken;
+  for (const std::string& link : links_of(html)) {
+    const size_t hash = link.find('#');
+    const std::filesystem::path target = dir / link.substr(0, hash);
+    if (!std::filesystem::exists(target)) {
+      broken.push_back(link);
+    } else if (hash != std::string::npos &&
+               core::read_file(target).find("id=\"" + link.substr(hash + 1) + "\"") == std::string::npos) {
+      broken.push_back(link + " (no such anchor)");
+    }
+  }
+  return broken;
+}
+
 std::string error_of(const std::function<void()>& fn) {
   try {
     fn();

@@ -52,6 +52,10 @@ torch::Tensor sorted_values(const torch::Tensor& t);
 /// Every src= and href= of an HTML page, in order.
 std::vector<std::string> links_of(const std::string& html);
 
+/// The links of `html` (a page in `dir`) whose file does not exist, or whose #anchor the target
+/// page does not define.
+std::vector<std::string> broken_links(const std::string& html, const std::filesystem::path& dir);
+
 /// The message of the exception `fn` throws, or "" if it returns normally.
 std::string error_of(const std::function<void()>& fn);
 
