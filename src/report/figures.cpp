@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "experiments/study_tasks.h"
 #include "probes/binarize.h"
 #include "probes/flip.h"
 #include "probes/noise.h"
@@ -60,13 +62,13 @@ std::string band_and_line(const std::string& file, int block, int color, const s
       file, block, color, dash, gp_quote(title), x);
 }
 
-// The pruning axis: p from 0 to 1, or with logp=1 (`netprobe report --log-p`, or
-// `gnuplot -e "logp=1" NAME.gp`) the kept fraction 1 - p on a reversed log axis, so the levels
-// 0.9 .. 0.999 spread out.
+// The pruning axis: the kept fraction 1 - p on a reversed log axis, so the levels 0.9 .. 0.999
+// (a third of the grid) spread out; or with logp=0 (`netprobe report --linear-p`, or
+// `gnuplot -e "logp=0" NAME.gp`) p from 0 to 1.
 constexpr const char* kPruneX = "(logp ? 1 - $1 : $1)";
 std::string pruning_axis(const std::string& xlabel) {
   return fmt::format(
-      "if (!exists(\"logp\")) logp = 0\n"
+      "if (!exists(\"logp\")) logp = 1\n"
       "if (logp) {{ set logscale x; set xrange [1:0.0008]; set xlabel {} }} else {{ set xrange [0:1]; set xlabel {} "
       "}}\n",
       gp_quote("fraction kept 1 - p (log scale)"), gp_quote(xlabel));
@@ -79,8 +81,12 @@ struct TaskInfo {
 std::vector<TaskInfo> tasks_of(const StudyData& d) {
   std::vector<TaskInfo> out;
   for (const auto& s : d.result.scores) {
-    const auto dash = s.task.rfind('-');
-    out.push_back({s.task, s.task.substr(0, dash)});
+    std::optional<data::TaskSpec> spec;
+    try {
+      spec = experiments::parse_task_id(s.task);
+    } catch (const core::UsageError&) {
+    }
+    out.push_back({s.task, spec ? spec->dataset : s.task.substr(0, s.task.rfind('-'))});
   }
   return out;
 }
@@ -130,7 +136,8 @@ std::vector<Figure> per_dataset(
                     ids.size() > kMaxPanels ? fmt::format(" (first {} of {} tasks)", kMaxPanels, ids.size()) : "");
     f.width = 460 * static_cast<int>(panels.size());
     f.data = blocks.text();
-    f.script = fmt::format("set multiplot layout 1,{} title {}\n", panels.size(), gp_quote(f.title));
+    // The figure's title is its caption in the report; each panel is titled by its task.
+    f.script = fmt::format("set multiplot layout 1,{}\n", panels.size());
     for (const auto& p : panels) f.script += p;
     f.script += "unset multiplot\n";
     out.push_back(std::move(f));
@@ -138,11 +145,32 @@ std::vector<Figure> per_dataset(
   return out;
 }
 
-std::string panel_header(const std::string& task, const std::string& xlabel) {
-  return fmt::format(
-      "set title {}\nset xlabel {}\nset ylabel 'test accuracy (%)'\nset yrange [0:100]\nset grid\n"
-      "set key bottom left font ',9'\n",
+// Chance accuracy (100 / classes) of a task id, or NaN when `task` is not one (a figure of several).
+double chance_of(const std::string& task) {
+  try {
+    if (const auto spec = experiments::parse_task_id(task)) return 100.0 / static_cast<double>(spec->classes.size());
+  } catch (const core::UsageError&) {
+  }
+  return std::nan("");
+}
+
+// A panel of accuracy against a level: the y range leaves room above 100 so a curve at the top is
+// not hidden by the frame, and a grey dashed line marks chance.
+std::string panel_header(const std::string& task, const std::string& xlabel, double chance) {
+  std::string h = fmt::format(
+      "set title {}\nset xlabel {}\nset ylabel 'test accuracy (%)'\nset yrange [0:104]\nset ytics 0,20,100\n"
+      "set grid\nset key bottom left font ',9'\nunset arrow\nunset label\n",
       gp_quote(task), gp_quote(xlabel));
+  if (!std::isnan(chance)) {
+    h += fmt::format(
+        "set arrow from graph 0, first {0} to graph 1, first {0} nohead dt 2 lw 1.5 lc rgb '#999999' back\n"
+        "set label 'chance' at graph 0.99, first {0} right offset 0,0.6 font ',9' tc rgb '#777777' back\n",
+        chance);
+  }
+  return h;
+}
+std::string panel_header(const std::string& task, const std::string& xlabel) {
+  return panel_header(task, xlabel, chance_of(task));
 }
 
 std::vector<Figure> pruning_figures(const StudyData& d, const std::map<std::string, std::vector<SweepRow>>& rows) {
@@ -191,8 +219,11 @@ std::vector<Figure> prune_binarize_figure(const StudyData& d,
   if (parts.empty()) return {};
   f.data = blocks.text();
   const std::string xlabel = probes::prune_probe().level.axis_label + ", then sign()";
-  f.script = panel_header(f.title, xlabel) + pruning_axis(xlabel) + "set key bottom right\nplot " +
-             fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
+  std::set<double> chances;
+  for (const auto& t : tasks_of(d)) chances.insert(chance_of(t.id));
+  f.script = panel_header(f.title, xlabel, chances.size() == 1 ? *chances.begin() : std::nan("")) +
+             pruning_axis(xlabel) + "set key bottom right\nplot " + fmt::format("{}", fmt::join(parts, ", \\\n  ")) +
+             "\n";
   return {f};
 }
 
@@ -215,20 +246,19 @@ std::vector<Figure> noise_figures(const StudyData& d, const std::map<std::string
         if (!sgn.empty())
           plot += ", " + band_and_line(file, blocks.add(task + " signed", curve_body(sgn)), 2, "signed", 4);
         const double sigma = sigma_of(d, task);
-        // Markers at 1, 2 and 4 sigma(w): gnuplot cannot link a second axis to a log axis.
-        std::string axes = "set logscale x 2\nset xtics 4 format '2^{%L}' enhanced\nunset arrow\nunset label\n";
+        // Markers at 1, 2 and 4 sigma(w), labelled above the frame (never over a curve): gnuplot
+        // cannot link a second axis to a log axis.
+        std::string axes = "set logscale x 2\nset xtics 4 format '2^{%L}' enhanced\n";
         if (sigma > 0) {
-          double y = 0.96;
           for (int k : {1, 2, 4}) {
             axes += fmt::format(
                 "set arrow from {0}, graph 0 to {0}, graph 1 nohead dt 3 lc rgb '#888888'\n"
-                "set label '{1} sd(w)' at {0}, graph {2} offset 0.3,0 font ',8' tc rgb '#555555'\n",
-                k * sigma, k, y);
-            y -= 0.05;
+                "set label '{1}σ' at {0}, graph 1 center offset 0,0.7 font ',9' tc rgb '#555555'\n",
+                k * sigma, k);
           }
         }
-        return panel_header(task, probes::noise_probe().level.axis_label + " (dotted: 1, 2, 4 sd(w))") + axes +
-               "plot " + plot + "\nset xtics autofreq format '% h' noenhanced\n";
+        return panel_header(task, probes::noise_probe().level.axis_label + " (dotted: 1, 2, 4 σ(w))") + axes + "plot " +
+               plot + "\nset xtics autofreq format '% h' noenhanced\n";
       });
 }
 
@@ -275,16 +305,17 @@ std::vector<Figure> randomization_figure(const StudyData& d, const std::map<std:
       if (body.empty()) continue;
       const int b = blocks.add(tasks[t].id + " " + probes::to_string(mode), body);
       parts.push_back(fmt::format("'{}' index {} using 1:2:3:4 with yerrorbars lc {} pt {} ps 1.2 title {}",
-                                  f.name + ".dat", b, t + 1, full ? 7 : 6,
+                                  f.name + ".dat", b, task_color(d, tasks[t].id), full ? 7 : 6,
                                   gp_quote(tasks[t].id + (full ? "" : " (signed)"))));
     }
   }
   if (parts.empty()) return {};
   f.data = blocks.text();
-  f.width = 1000;
+  f.width = 800;
   f.script =
       "set xtics ('A' 0, 'B' 1, 'C' 2, 'D' 3, 'E' 4, 'F' 5, 'G' 6)\nset xrange [-0.6:6.6]\n"
-      "set yrange [0:100]\nset ylabel 'test accuracy (%)'\nset grid ytics\nset key outside right font ',9'\n"
+      "set yrange [0:100]\nset ylabel 'test accuracy (%)'\nset grid ytics\nset key inside bottom center horizontal "
+      "maxcols 2 font ',9'\n"
       "set xlabel 'A all | B by sign | C/D per input/output node | E/F per node and sign | G edge switching'\nplot " +
       fmt::format("{}", fmt::join(parts, ", \\\n  ")) + "\n";
   return {f};
@@ -424,8 +455,8 @@ std::vector<Figure> layer_figure(const StudyData& d) {
         if (it != by_scope.end()) body += fmt::format("{} {}\n", i, it->second);
       }
       const int b = blocks.add(task + " " + probe, body);
-      parts.push_back(fmt::format("'{}.dat' index {} using 1:2 with linespoints lc {} {} title {}", f.name, b, color,
-                                  probe == "shuffle" ? "dt 2 pt 6" : "dt 1 pt 7", gp_quote(task + " " + probe)));
+      parts.push_back(fmt::format("'{}.dat' index {} using 1:2 with points ps 1.5 lc {} {} title {}", f.name, b, color,
+                                  probe == "shuffle" ? "pt 6" : "pt 7", gp_quote(task + " " + probe)));
     }
   }
   std::string xtics;
@@ -433,7 +464,7 @@ std::vector<Figure> layer_figure(const StudyData& d) {
   f.data = blocks.text();
   f.script = fmt::format(
       "set xtics ({})\nset xrange [-0.5:{}]\nset yrange [0:100]\nset ylabel 'test accuracy (%)'\n"
-      "set grid\nset key outside right font ',9'\nplot {}\n",
+      "set grid\nset key inside bottom center horizontal maxcols 2 font ',9'\nplot {}\n",
       xtics, static_cast<double>(layers.size()) - 0.5, fmt::join(parts, ", \\\n  "));
   return {f};
 }

@@ -18,12 +18,13 @@ namespace {
 constexpr const char* kStyle = R"(
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1400px; color: #222; padding: 0 1em; }
 h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; font-size: 0.9em; } th, td { padding: 0.3em 0.7em; border-bottom: 1px solid #e3e3e3; text-align: right; }
+table { border-collapse: collapse; font-size: 0.9em; display: block; overflow-x: auto; max-width: 100%; } th, td { padding: 0.3em 0.7em; border-bottom: 1px solid #e3e3e3; text-align: right; }
 th:first-child, td:first-child { text-align: left; } th { background: #f4f4f4; }
 figure { margin: 1.5em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }  /* drawn size, never stretched */
 figcaption { font-size: 0.9em; color: #444; } .warn { background: #fff4e0; padding: 0.7em; border-left: 4px solid #f0a020; }
 pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
 table.config td { text-align: left; max-width: 70em; }
+p, li { max-width: 60em; line-height: 1.45; }  /* readable lines on a wide screen */
 )";
 
 std::string fixed(double v, int digits) { return std::isnan(v) ? "-" : fmt::format("{:.{}f}", v, digits); }

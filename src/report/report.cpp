@@ -14,7 +14,9 @@
 namespace netprobe::report {
 namespace {
 
-std::string gnuplot_variables(const ReportOptions& options) { return options.log_pruning_axis ? "logp=1" : ""; }
+std::string gnuplot_variables(const ReportOptions& options) {
+  return fmt::format("logp={}; scale={}", options.log_pruning_axis ? 1 : 0, options.figure_scale);
+}
 
 ReportSummary write_study_report(const std::filesystem::path& results_dir, const ReportOptions& options) {
   const StudyData data = experiments::load_study_outputs(results_dir);

@@ -15,7 +15,8 @@ struct ReportSummary {
 };
 
 struct ReportOptions {
-  bool log_pruning_axis = false;  ///< pruning figures on a log (1 - p) axis (`report --log-p`)
+  bool log_pruning_axis = true;  ///< pruning figures on a log (1 - p) axis (`report --linear-p`: p itself)
+  double figure_scale = 3;       ///< PNG size and lines as a multiple of the SVG's (`report --figure-scale`)
 };
 
 /// `netprobe report DIR`.

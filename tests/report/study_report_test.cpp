@@ -88,8 +88,8 @@ TEST_F(StudyReportE2E, FiguresOfAnEarlierRunAreRemovedAndTheConfigurationIsATabl
   EXPECT_NE(html.find("<tr><th>tasks (2)</th><td>mnist-1v2, mnist-3v4</td></tr>"), std::string::npos);
   EXPECT_NE(html.find("MLP hidden [8], relu"), std::string::npos);
   EXPECT_EQ(html.find("<pre>"), std::string::npos);
-  // The pruning scripts take the log axis as a variable; --log-p draws with it.
-  EXPECT_NE(core::read_file(figures / "pruning_mnist.gp").find("if (!exists(\"logp\")) logp = 0"), std::string::npos);
+  // The pruning scripts take the log axis as a variable (default on; --linear-p turns it off).
+  EXPECT_NE(core::read_file(figures / "pruning_mnist.gp").find("if (!exists(\"logp\")) logp = 1"), std::string::npos);
 }
 
 TEST_F(StudyReportE2E, WithoutGnuplotWritesDataScriptsAndACompletePageWithoutImages) {
