@@ -9,7 +9,7 @@ pixels and elsewhere, and the share of blank-pixel weights among those magnitude
     /usr/bin/python3 scripts/examples/blank_pixels.py STUDY_DIR TASK [--data-dir data/mnist]
     e.g. STUDY_DIR from: netprobe study --pairs mnist-7v9,mnist-7v9-unit --seeds 5 --out STUDY_DIR
 
-Needs Debian's python3-torch (weights.pt is a torch.save'd list: format tag, names, tensors).
+Needs Debian's python3-torch (weights.pt is a torch.save'd list: format tag, names, tensors, hash).
 """
 import argparse
 import glob
@@ -45,8 +45,8 @@ def main():
     if not models:
         raise SystemExit(f"{a.study}: no models of task {a.task}")
     for model in models:
-        tag, names, tensors = torch.load(os.path.join(model, "weights.pt"))
-        p = dict(zip(names, tensors))
+        record = torch.load(os.path.join(model, "weights.pt"))  # format tag, names, tensors[, content hash]
+        p = dict(zip(record[1], record[2]))
         w, b = p["fc1.weight"], p["fc1.bias"]
         s = w.sign()
         constant = x[:, blank] @ s[:, blank].t()

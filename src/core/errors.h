@@ -18,6 +18,13 @@ class UsageError : public Error {
   using Error::Error;
 };
 
+/// A file netprobe wrote no longer matches the content hash it recorded: changed or damaged since.
+/// Caches catch it to compute again; everywhere else it is an Error (exit 1).
+class IntegrityError : public Error {
+ public:
+  using Error::Error;
+};
+
 /// The first line of an error message (LibTorch appends a backtrace to its own).
 std::string first_line(const std::string& message);
 

@@ -6,6 +6,7 @@
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/seeding.h"
 
 namespace netprobe::core {
 
@@ -31,6 +32,14 @@ void JsonLinesWriter::write(const Json& record) {
   out_ << record.dump() << '\n';
   out_.flush();
   if (!out_) throw Error(fmt::format("{}: write failed", path_.string()));
+}
+
+std::string json_content_hash(const Json& value) { return fmt::format("{:016x}", tag_of(value.dump())); }
+
+bool matches_content_hash(const Json& file, const std::string& key) {
+  const std::string hash_key = key + "_hash";
+  return file.is_object() && file.contains(key) && file.contains(hash_key) && file.at(hash_key).is_string() &&
+         file.at(hash_key).get<std::string>() == json_content_hash(file.at(key));
 }
 
 }  // namespace netprobe::core

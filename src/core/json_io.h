@@ -50,6 +50,13 @@ Json parse_json(const std::string& text, const std::filesystem::path& source);
 /// Reads a JSON file; throws Error naming the file on a missing file or a parse error.
 Json read_json(const std::filesystem::path& path);
 
+/// The content hash a cache file records for `value` (FNV-1a of its compact JSON, hex).
+std::string json_content_hash(const Json& value);
+
+/// Whether `file[key]` matches the hash `file[key + "_hash"]` recorded when it was written; false
+/// when either is missing (a cache from before hashes, or a damaged one: computed again).
+bool matches_content_hash(const Json& file, const std::string& key);
+
 /// Appends one compact JSON object per line, flushed after every record so a killed run keeps
 /// every completed line.
 class JsonLinesWriter {

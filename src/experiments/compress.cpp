@@ -273,6 +273,10 @@ std::optional<std::vector<probes::SweepRow>> read_layer(const fs::path& file, co
       *why = "computed for another model, test set or options";
       return std::nullopt;
     }
+    if (!core::matches_content_hash(j, "rows")) {
+      *why = "its rows do not match their recorded content hash (changed or damaged since written)";
+      return std::nullopt;
+    }
     std::vector<probes::SweepRow> rows = probes::rows_from_json(j.at("rows"), file.string());
     const bool ours = !rows.empty() && std::all_of(rows.begin(), rows.end(), [&](const probes::SweepRow& r) {
       return r.scope == scope && !r.probe.is_intact();
@@ -292,6 +296,7 @@ void write_layer(const fs::path& file, const std::string& key, const Scope& scop
                  const std::vector<probes::SweepRow>& rows) {
   core::Json j = {{"key", key}, {"layer", scope.label()}, {"rows", core::Json::array()}};
   for (const auto& r : rows) j["rows"].push_back(r.to_json());
+  j["rows_hash"] = core::json_content_hash(j["rows"]);
   core::write_json(file, j);
 }
 

@@ -1,6 +1,7 @@
 #include "experiments/probe_model.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -79,6 +80,20 @@ void finish(ProbeModel& m, const std::shared_ptr<Evaluator>& evaluator, const Pr
   if (m.metric == probes::Metric::kLoss && m.kind == "torchscript" && source.loss == "none") {
     throw UsageError(
         "--metric loss: name the model's loss with --loss cross-entropy (logits) or nll (log-probabilities)");
+  }
+  // A model that already outputs NaN or inf has nothing to compare against: every number would be wrong.
+  const train::ClassifierMetrics intact = evaluator->evaluate({m.target.params}).front();
+  if (intact.nonfinite > 0) {
+    throw core::Error(
+        fmt::format("{}: the model's outputs are NaN or infinite for {} of {} examples of {}; nothing "
+                    "is scored",
+                    source.model.string(), intact.nonfinite, intact.examples, m.task));
+  }
+  if (source.loss != "none" && std::isinf(intact.loss)) {
+    throw core::Error(
+        fmt::format("{}: the model's {} loss on {} is infinite (an output gives probability 0 to a "
+                    "true label); nothing is scored",
+                    source.model.string(), source.loss, m.task));
   }
   if (source.compare) {
     evaluator->compare_with(m.target.params, {m.metric == probes::Metric::kTop5, m.metric == probes::Metric::kMacroF1});

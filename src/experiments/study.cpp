@@ -64,6 +64,10 @@ std::optional<std::vector<SweepRow>> read_cached_sweep(const fs::path& file, con
       *problem = "its sweep specs differ from this study's";
       return std::nullopt;
     }
+    if (!core::matches_content_hash(cached, "rows")) {
+      *problem = "its rows do not match their recorded content hash (changed or damaged since written)";
+      return std::nullopt;
+    }
     const Json& rows_json = cached.at("rows");
     if (!rows_json.is_array() || static_cast<int64_t>(rows_json.size()) != evaluations) {
       *problem = fmt::format("{} rows where the specs give {}", rows_json.size(), evaluations);
@@ -188,7 +192,7 @@ class StudyRunner {
       train_classifier_run(run_config, task, model_dir, 1, /*progress=*/false);
       result.trained = true;
     }
-    const ClassifierRun run = load_classifier_run(model_dir);
+    const ClassifierRun run = load_cached_model(run_config, task, model_dir, result);
     // PROBES.md's protocol probes the biases too (the layer rules of user models would not).
     const core::NamedTensors params = core::parameters_of(*run.model);
     const probes::ProbeTarget target{params, models::layers_of_named_parameters(params),
@@ -230,9 +234,28 @@ class StudyRunner {
         context);
     Json rows = Json::array();
     for (const auto& r : result.rows) rows.push_back(r.to_json());
-    core::write_json(sweep_file, {{"model", model_dir.string()}, {"specs", specs_to_json(specs_)}, {"rows", rows}});
+    core::write_json(sweep_file, {{"model", model_dir.string()},
+                                  {"specs", specs_to_json(specs_)},
+                                  {"rows", rows},
+                                  {"rows_hash", core::json_content_hash(rows)}});
     result.swept = true;
     return result;
+  }
+
+  /// The model in `model_dir`; a cached one whose weights fail their content hash is trained
+  /// again (with a warning), except by a merge, which only reads and so fails naming the file.
+  ClassifierRun load_cached_model(const ClassifierRunConfig& run_config, const data::Task& task,
+                                  const fs::path& model_dir, JobResult& result) const {
+    try {
+      return load_classifier_run(model_dir);
+    } catch (const core::IntegrityError& e) {
+      if (config_.merge || result.trained) throw;
+      spdlog::warn("{}; training the model again", core::first_line(e.what()));
+      fs::remove_all(model_dir);
+      train_classifier_run(run_config, task, model_dir, 1, /*progress=*/false);
+      result.trained = true;
+      return load_classifier_run(model_dir);
+    }
   }
 
   /// All layers and fc1, fc2, ... with a layer profile; none without.

@@ -66,5 +66,31 @@ TEST(CheckpointTest, CorruptOrMissingFileIsAnErrorNamingIt) {
   EXPECT_NE(testing::error_of([&] { load_tensors(tmp / "half.pt"); }).find("half.pt: not a valid"), std::string::npos);
 }
 
+// One flipped bit in the stored values (the pickle still reads) is caught by the content hash.
+TEST(CheckpointTest, AChangedValueFailsTheContentHashNamingTheFile) {
+  TempDir tmp;
+  TinyNet net(4);
+  torch::NoGradGuard no_grad;
+  net.fc1->weight.fill_(0.25);  // a value whose bytes are easy to find: 0x3e800000, little-endian
+  save_tensors(tmp / "w.pt", parameters_of(net));
+  std::string bytes = read_file(tmp / "w.pt");
+  const std::string quarter("\x00\x00\x80\x3e", 4);
+  const size_t at = bytes.find(quarter);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 2] = static_cast<char>(0x81);  // 0.25 -> 0.2519...
+  testing::write_bytes(tmp / "w.pt", std::vector<uint8_t>(bytes.begin(), bytes.end()));
+  bool integrity = false;
+  const std::string message = testing::error_of([&] {
+    try {
+      load_tensors(tmp / "w.pt");
+    } catch (const IntegrityError&) {
+      integrity = true;
+      throw;
+    }
+  });
+  EXPECT_TRUE(integrity) << message;
+  EXPECT_NE(message.find("w.pt: its tensors do not match the content hash"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace netprobe::core

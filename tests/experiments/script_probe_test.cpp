@@ -3,6 +3,9 @@
 // before anything is written.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "probes/presets.h"
 #include "probes/shuffle.h"
 
@@ -163,6 +166,21 @@ TEST_F(ScriptProbeTest, BadModelsAndDataStopBeforeAnythingIsWritten) {
   EXPECT_NE(attempt("cnn.pt", "mnist-1v1v").find("--data"), std::string::npos);
   EXPECT_NE(attempt("cnn.pt", (tmp_ / "flat.pt").string(), "hinge").find("--loss"), std::string::npos);
   EXPECT_NE(attempt("mlp", "", "cross-entropy").find("--loss"), std::string::npos);
+
+  // A model whose outputs are NaN (or inf) on the intact weights: an error naming it, never a score.
+  const auto [x, y] = testing::tiny_images(12, 2);
+  testing::save_test_set(tmp_ / "images.pt", x, y);
+  for (const double bad : {std::nan(""), std::numeric_limits<double>::infinity()}) {
+    torch::jit::Module broken = testing::tiny_cnn(2, 4);
+    for (const auto& p : broken.named_parameters()) {
+      if (p.name == "fc.bias") p.value.detach().fill_(bad);
+    }
+    broken.save((tmp_ / "broken.pt").string());
+    const std::string message = attempt("broken.pt", (tmp_ / "images.pt").string());
+    EXPECT_NE(message.find("broken.pt: the model's outputs are NaN or infinite for 12 of 12 examples of images.pt"),
+              std::string::npos)
+        << message;
+  }
 }
 
 }  // namespace

@@ -161,6 +161,35 @@ TEST(StudyTest, ACacheThatDoesNotMatchItsSpecIsRecomputedNotTrusted) {
   EXPECT_EQ(run_study(config, context_for(config)).sweeps_cached, 2);  // the rewritten caches are trusted again
 }
 
+// A cached model or sweep changed after it was written (one value, the files still parse) fails
+// its content hash: the model is trained again and the sweep computed again, to the same rows.
+TEST(StudyTest, ChangedCachedWeightsOrSweepValuesAreRecomputed) {
+  testing::TempDir tmp;
+  StudyConfig config = one_task_binarized(tmp);
+  const StudyResult first = run_study(config, context_for(config));
+  std::vector<fs::path> sweeps, models;
+  for (const auto& e : fs::directory_iterator(config.out / "sweeps")) sweeps.push_back(e.path());
+  for (const auto& e : fs::directory_iterator(config.out / "models" / "mnist-1v2")) models.push_back(e.path());
+  ASSERT_EQ(sweeps.size(), 2u);
+  ASSERT_EQ(models.size(), 2u);
+  core::Json cache = core::read_json(sweeps[0]);
+  cache["rows"][1]["accuracy"] = cache["rows"][1]["accuracy"].get<double>() + 1;  // a plausible wrong value
+  core::write_json(sweeps[0], cache);
+  core::NamedTensors weights = core::load_tensors(models[1] / "weights.pt");
+  std::string bytes = core::read_file(models[1] / "weights.pt");
+  const float first_value = weights[0].second.flatten()[0].item<float>();
+  const size_t at = bytes.find(std::string(reinterpret_cast<const char*>(&first_value), sizeof(float)));
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = static_cast<char>(bytes[at] ^ 0x10);
+  testing::write_bytes(models[1] / "weights.pt", std::vector<uint8_t>(bytes.begin(), bytes.end()));
+
+  const StudyResult again = run_study(config, context_for(config));
+  EXPECT_EQ(again.models_trained, 1);
+  EXPECT_EQ(again.sweeps_run, 1);
+  ASSERT_EQ(again.rows.size(), first.rows.size());
+  for (size_t i = 0; i < first.rows.size(); ++i) EXPECT_EQ(again.rows[i].to_json(), first.rows[i].to_json());
+}
+
 TEST(StudyTest, ConfigChangesAreNewCacheEntries) {
   testing::TempDir tmp;
   StudyConfig config = small_config(tmp);
