@@ -10,6 +10,7 @@
 
 #include "core/errors.h"
 #include "core/parallel.h"
+#include "core/zip_check.h"
 
 namespace netprobe::models {
 namespace {
@@ -62,6 +63,7 @@ ScriptClassifier ScriptClassifier::load(const std::filesystem::path& path) {
   const std::string source = path.string();
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw Error(fmt::format("{}: no such model file", source));
+  core::check_zip_crcs(path);  // LibTorch does not: a changed byte would load as another value
   torch::jit::Module module;
   try {
     module = torch::jit::load(source, torch::kCPU);

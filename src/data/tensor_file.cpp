@@ -6,6 +6,7 @@
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/zip_check.h"
 
 namespace netprobe::data {
 namespace {
@@ -63,6 +64,7 @@ LabeledTensors check_labeled_tensors(torch::Tensor x, torch::Tensor y, const std
 LabeledTensors load_tensor_file(const std::filesystem::path& path) {
   const std::string source = path.string();
   const std::string bytes = core::read_file(path);  // names the file when missing or unreadable
+  core::check_zip_crcs(path);
   torch::IValue value;
   try {
     value = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));
