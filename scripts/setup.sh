@@ -9,6 +9,7 @@ packages=(
   build-essential cmake ninja-build git ccache pkg-config
   libtorch-dev libopenblas0-openmp
   libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
+  libtomlplusplus-dev  # --config files
   libcmark-gfm-dev libcmark-gfm-extensions-dev  # the docs pages in every report (Markdown to HTML)
   libgtest-dev googletest libbenchmark-dev
   dataset-fashion-mnist gnuplot-nox

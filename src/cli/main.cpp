@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   cli::document_global_options(app);
 
   try {
-    cli::check_config_argument(argc, argv);
+    cli::check_config_argument(argc, argv, &app);
     core::record_invocation(argc, argv);  // into every meta.json this run writes
     app.parse(argc, argv);
     cli::check_parsed_values(app);

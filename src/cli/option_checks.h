@@ -9,13 +9,15 @@
 
 namespace netprobe::cli {
 
-/// Validates a --config file line by line: blank, `# comment`, `[section]` or `key = value`
-/// (value non-empty). Anything else (`[[[`, `= = =`, a bare word) is refused with its line number.
-void check_config_file(const std::filesystem::path& path);
+/// Validates a --config file with a TOML parser (toml++): invalid TOML (an unterminated string, a
+/// repeated key or [section], a bare word) is refused with file:line:column, a UTF-8 byte order
+/// mark is named. With `app`, every [section] must be a subcommand (`[rnn.train]` for nested ones)
+/// and every key one of its options (or a global option at the top), named by its dotted path.
+void check_config_file(const std::filesystem::path& path, const CLI::App* app = nullptr);
 
 /// Finds `--config FILE` or `--config=FILE` in argv and checks the file (check_config_file)
 /// before CLI11 reads it leniently.
-void check_config_argument(int argc, char** argv);
+void check_config_argument(int argc, char** argv, const CLI::App* app = nullptr);
 
 /// Walks every parsed option of `app` and its subcommands: real values must be finite numbers
 /// (nan, inf and 1e999 are refused) and not empty; unsigned values must not start with '-'.

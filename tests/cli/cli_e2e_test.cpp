@@ -57,7 +57,7 @@ TEST(CliE2E, ValuesThatUsedToBeAcceptedSilentlyAreOneLineUsageErrors) {
   core::write_file_atomic(tmp / "flat.toml", "hiden = [32]\n");
   const std::string out = " --out " + (tmp / "run").string();
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"--config " + (tmp / "bad.toml").string() + " data info", "bad.toml:1: not a TOML"},
+      {"--config " + (tmp / "bad.toml").string() + " data info", "bad.toml:1:"},
       {"--config " + (tmp / "extra.toml").string() + " train --classes 7,9" + out, "unknown key 'train.epoch'"},
       {"--config " + (tmp / "flat.toml").string() + " train --classes 7,9" + out, "unknown key 'hiden'"},
       {"--seed -1 data info", "--seed: must be >= 0"},

@@ -17,19 +17,51 @@ std::vector<char*> argv_of(std::vector<std::string>& args) {
   return out;
 }
 
-TEST(OptionChecksTest, ConfigFilesMustBeSectionsAndKeyValuePairs) {
+TEST(OptionChecksTest, ConfigFilesMustBeValidTomlWithFileLineAndColumn) {
   testing::TempDir tmp;
   core::write_file_atomic(tmp / "good.toml", "# comment\n\n[study]\nseeds = 3\nhidden = [32, 16]  # two layers\n");
   EXPECT_NO_THROW(check_config_file(tmp / "good.toml"));
-  core::write_file_atomic(tmp / "bad.toml", "[study]\nnot toml\n[[[\n");
-  const std::string message = testing::error_of([&] { check_config_file(tmp / "bad.toml"); });
-  EXPECT_NE(message.find("bad.toml:2: not a TOML section or key = value line: 'not toml'"), std::string::npos)
-      << message;
+  const auto error_in = [&](const std::string& name, const std::string& text) {
+    core::write_file_atomic(tmp / name, text);
+    return testing::error_of([&] { check_config_file(tmp / name); });
+  };
+  EXPECT_NE(error_in("bad.toml", "[study]\nnot toml\n[[[\n").find("bad.toml:2:"), std::string::npos);
+  EXPECT_NE(error_in("quote.toml", "[study]\nout = \"results\n").find("quote.toml:2:"), std::string::npos);
+  EXPECT_NE(error_in("twice.toml", "[study]\nseeds = 3\n[study]\nseeds = 4\n").find("twice.toml:3:1:"),
+            std::string::npos);
+  EXPECT_NE(error_in("key.toml", "[study]\nseeds = 3\nseeds = 4\n").find("key.toml:3:"), std::string::npos);
+  EXPECT_NE(
+      error_in("bom.toml", "\xEF\xBB\xBF[study]\nseeds = 3\n").find("bom.toml: starts with a UTF-8 byte order mark"),
+      std::string::npos);
+  EXPECT_THROW(check_config_file(tmp / "empty-value.toml"), core::UsageError);  // not written: no such file
   core::write_file_atomic(tmp / "empty-value.toml", "seeds =\n");
   EXPECT_THROW(check_config_file(tmp / "empty-value.toml"), core::UsageError);
   core::write_file_atomic(tmp / "equals.toml", "= = =\n");
   EXPECT_THROW(check_config_file(tmp / "equals.toml"), core::UsageError);
-  EXPECT_THROW(check_config_file(tmp / "missing.toml"), core::UsageError);
+}
+
+TEST(OptionChecksTest, ConfigSectionsAreSubcommandsAndKeysTheirOptionsNamedByDottedPath) {
+  testing::TempDir tmp;
+  CLI::App app;
+  int threads = 0, seeds = 0, epochs = 0;
+  app.add_option("--threads", threads);
+  CLI::App* study = app.add_subcommand("study");
+  study->add_option("--seeds", seeds);
+  CLI::App* rnn = app.add_subcommand("rnn");
+  rnn->add_subcommand("train")->add_option("--epochs", epochs);
+  const auto check = [&](const std::string& text) {
+    core::write_file_atomic(tmp / "c.toml", text);
+    return testing::error_of([&] { check_config_file(tmp / "c.toml", &app); });
+  };
+  EXPECT_EQ(check("threads = 1\n[study]\nseeds = 3\n[rnn.train]\nepochs = 5\n"), "");
+  EXPECT_NE(check("[study]\nseedz = 3\n").find("c.toml:2:1: unknown key 'study.seedz' (not an option of study"),
+            std::string::npos);
+  EXPECT_NE(
+      check("[nonexistent]\nx = 1\n").find("unknown section [nonexistent] (sections are subcommands: study, rnn)"),
+      std::string::npos);
+  EXPECT_NE(check("[rnn.bogus]\nx = 1\n").find("unknown section [rnn.bogus] (sections are subcommands of rnn: train)"),
+            std::string::npos);
+  EXPECT_NE(check("seeds = 3\n").find("unknown key 'seeds' (not a global option"), std::string::npos);
 }
 
 TEST(OptionChecksTest, RealsMustBeFiniteAndNonEmptyAndUnsignedNonNegative) {
