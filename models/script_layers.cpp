@@ -33,6 +33,8 @@ class ModuleLayers {
       table_.layers.push_back({layer, type_, {}, heads});
       l = &table_.layers.back();
     }
+    // Integer or boolean parameters (counters, masks) cannot be pruned or noised: never probed by default.
+    if (!t.is_floating_point()) role = TensorRole::kOther;
     TensorPart part{index_.at(full(param)), full(param), role, begin < 0, 0, 0, t.sizes().vec()};
     part.heads = heads;
     part.head_blocks = heads > 0 && begin < 0 && param == "in_proj_weight" ? 3 : 1;

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -38,6 +40,11 @@ void write_atomically(const fs::path& path, const std::function<void(const fs::p
   try {
     writer(tmp);
     fs::rename(tmp, path);
+  } catch (const fs::filesystem_error& e) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    // The final name and the system's reason ("No space left on device", "Read-only file system").
+    throw Error(fmt::format("{}: cannot write file: {}", path.string(), e.code().message()));
   } catch (...) {
     std::error_code ignored;
     fs::remove(tmp, ignored);
@@ -47,19 +54,29 @@ void write_atomically(const fs::path& path, const std::function<void(const fs::p
 
 void write_file_atomic(const fs::path& path, const std::string& contents) {
   write_atomically(path, [&](const fs::path& tmp) {
+    errno = 0;
     std::ofstream out(tmp, std::ios::binary);
     out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
     out.close();
-    if (!out) throw Error(fmt::format("{}: cannot write file", path.string()));
+    if (!out) {
+      throw Error(fmt::format("{}: cannot write file{}", path.string(),
+                              errno != 0 ? fmt::format(": {}", std::strerror(errno)) : std::string()));
+    }
   });
 }
 
 std::ifstream open_for_reading(const fs::path& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw Error(fmt::format("{}: is a directory, expected a file", path.string()));
-  if (!fs::exists(path, ec)) throw Error(fmt::format("{}: no such file", path.string()));
+  const bool exists = fs::exists(path, ec);
+  if (ec) throw Error(fmt::format("{}: cannot be read: {}", path.string(), ec.message()));  // e.g. permission denied
+  if (!exists) throw Error(fmt::format("{}: no such file", path.string()));
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot open file", path.string()));
+  if (!in) {
+    throw Error(fmt::format("{}: cannot open file{}", path.string(),
+                            errno != 0 ? fmt::format(": {}", std::strerror(errno)) : std::string()));
+  }
   return in;
 }
 

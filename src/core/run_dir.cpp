@@ -108,7 +108,11 @@ Json open_run(const fs::path& dir, const std::string& kind, const std::string& o
     throw UsageError(fmt::format("{}: {}: not a netprobe run directory (no meta.json)", option, dir.string()));
   }
   const Json meta = read_json(meta_path);
-  const std::string found = meta.is_object() ? meta.value("kind", std::string()) : std::string();
+  const std::string found =
+      meta.is_object() && meta.contains("kind") && meta["kind"].is_string() ? meta["kind"].get<std::string>() : "";
+  if (found.empty()) {  // the file, not the option, is what is wrong
+    throw Error(fmt::format("{}: no \"kind\" of run (not written by netprobe, or damaged since)", meta_path.string()));
+  }
   if (found != kind) {
     throw UsageError(fmt::format("{}: {}: a netprobe {} directory, expected a {} run", option, dir.string(),
                                  found.empty() ? "(unknown kind)" : found, kind));

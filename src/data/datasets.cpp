@@ -34,6 +34,9 @@ bool has_all_files(const fs::path& dir, const DatasetInfo& info) {
   for (const auto& f : {info.train_images, info.train_labels, info.test_images, info.test_labels}) {
     const fs::path path = dir / f;
     if (fs::is_regular_file(path, ec)) continue;
+    // A directory netprobe may not enter (chmod 000) holds the data but cannot be read: say so.
+    if (ec == std::errc::permission_denied)
+      throw Error(fmt::format("{}: cannot be read: {}", path.string(), ec.message()));
     if (fs::exists(fs::symlink_status(path, ec))) read_checked(path);  // throws, naming the file
     all = false;
   }
@@ -118,6 +121,9 @@ LabeledImages load_split(const DatasetInfo& info, Split split, const fs::path& d
   if (images.dims[0] != labels.dims[0]) {
     throw Error(fmt::format("{}: {} labels but {} has {} images", labels_path.string(), labels.dims[0],
                             images_path.string(), images.dims[0]));
+  }
+  if (images.dims[0] == 0) {  // nothing to train or test on: every number would be 0 or NaN
+    throw Error(fmt::format("{}: holds no images (the {} split is empty)", images_path.string(), split_name(split)));
   }
   const auto num_classes = static_cast<uint8_t>(info.class_names.size());
   for (size_t i = 0; i < labels.body.size(); ++i) {

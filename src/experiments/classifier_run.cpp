@@ -53,6 +53,7 @@ ClassifierRunConfig ClassifierRunConfig::from_json(const Json& json, const std::
     c.schedule = train::parse_lr_schedule(json.at("schedule").get<std::string>());
     c.seed = json.at("seed").get<uint64_t>();
     data::validate_task(c.task);
+    c.validate();  // a damaged or hand-edited file is named, not blamed on an option
     return c;
   } catch (const std::exception& e) {
     throw core::Error(fmt::format("{}: invalid run config ({})", source, e.what()));

@@ -158,6 +158,13 @@ ProbeModel load_torchscript(const ProbeModelSource& source, const core::RunConte
   m.target = {evaluator->intact(),
               models::layers_of_script_module(model.module(), {source.split_attention, source.split_gates}),
               probes::RoleSet::parse_include(source.include)};
+  for (const auto& part : m.target.select(probes::Scope::all()).parts) {
+    const torch::Tensor& t = m.target.params.at(part.parameter).second;
+    if (!t.is_floating_point()) {
+      throw UsageError(fmt::format("--include: {} of {} holds {} values, which cannot be probed; leave 'others' out",
+                                   part.name, source.model.string(), c10::toString(t.scalar_type())));
+    }
+  }
   m.independent_variants = true;
   m.whole_network_parameters = evaluator->whole_network_parameters();
   m.why_whole_network = evaluator->why_not_cut();

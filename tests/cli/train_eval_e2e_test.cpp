@@ -86,5 +86,26 @@ TEST(TrainEvalE2E, EvalOnSomethingThatIsNotARunFails) {
   EXPECT_NE(r.err.find("not a netprobe run directory"), std::string::npos) << r.err;
 }
 
+// A run whose meta.json was damaged or hand-edited: the file is named, not an option.
+TEST(TrainEvalE2E, ADamagedMetaJsonIsNamedNotBlamedOnAnOption) {
+  const std::optional<fs::path> shared = testing::shared_e2e_model();
+  if (!shared) GTEST_SKIP() << "the shared e2e model is not built";
+  testing::TempDir tmp;
+  fs::copy(*shared, tmp / "run", fs::copy_options::recursive);
+  core::Json meta = core::read_json(tmp / "run" / "meta.json");
+  meta["config"]["hidden"] = {-5};
+  core::write_json(tmp / "run" / "meta.json", meta);
+  for (const std::string& command :
+       std::vector<std::string>{"eval --model ", "export --out " + (tmp / "x.pt").string() + " --model "}) {
+    const auto r = run_netprobe(command + (tmp / "run").string());
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("run/meta.json: invalid run config"), std::string::npos) << r.err;
+  }
+  core::write_json(tmp / "run" / "meta.json", core::Json::object());
+  const auto r = run_netprobe("eval --model " + (tmp / "run").string());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("run/meta.json: no \"kind\" of run"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace netprobe

@@ -40,6 +40,17 @@ TEST(DatasetsTest, LoadsGeneratedSplitWithContentAndCounts) {
   EXPECT_EQ(load_split(info, Split::kTest, tmp.path()).size(), 12);
 }
 
+TEST(DatasetsTest, AnEmptySplitIsAnErrorNamingItsFile) {
+  TempDir tmp;
+  testing::write_fake_dataset(tmp.path(), 25, 0, false);
+  const auto& info = dataset_info("mnist");
+  EXPECT_EQ(load_split(info, Split::kTrain, tmp.path()).size(), 25);
+  EXPECT_NE(testing::error_of([&] {
+              load_split(info, Split::kTest, tmp.path());
+            }).find("t10k-images-idx3-ubyte: holds no images (the test split is empty)"),
+            std::string::npos);
+}
+
 TEST(DatasetsTest, FashionLayoutReadsGzipFiles) {
   TempDir tmp;
   testing::write_fake_dataset(tmp / "fashion-mnist", 10, 10, true);

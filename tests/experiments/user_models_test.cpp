@@ -192,5 +192,26 @@ TEST(UserModelsTest, AModelWithNothingToProbeOrAnUnknownScopeIsAUsageErrorAndWri
   EXPECT_THROW(check_scope(target_of(tmp / "norm.pt"), "norm"), core::UsageError);  // not probed without norms
 }
 
+// An integer parameter (a counter) is never probed by default; asking for it names it.
+TEST(UserModelsTest, IntegerParametersAreNotProbedAndAskingForThemNamesThem) {
+  testing::TempDir tmp;
+  torch::jit::Module model = testing::tiny_cnn(2, 3);
+  model.register_parameter("steps", torch::zeros({3, 3}, torch::kLong), false);
+  model.save((tmp / "counting.pt").string());
+  const auto [x, y] = testing::tiny_images(20, 2);
+  testing::save_test_set(tmp / "test.pt", x, y);
+  CompressConfig c;
+  c.source.model = tmp / "counting.pt";
+  c.source.data = (tmp / "test.pt").string();
+  c.draws = 1;
+  c.probes = {"magnitude"};
+  const CompressResult r = run_compress(c, {});
+  for (const auto& layer : r.layers) EXPECT_NE(layer.layer, "steps");
+  c.source.include = "others";
+  const std::string message = testing::error_of([&] { run_compress(c, {}); });
+  EXPECT_NE(message.find("--include: steps of "), std::string::npos) << message;
+  EXPECT_NE(message.find("holds Long values, which cannot be probed"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace netprobe::experiments
