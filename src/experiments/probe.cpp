@@ -11,6 +11,7 @@
 #include "probes/compression.h"
 #include "probes/registry.h"
 #include "probes/row_groups.h"
+#include "train/progress_bar.h"
 
 namespace netprobe::experiments {
 namespace {
@@ -59,7 +60,14 @@ ProbeResult run_probe(const ProbeConfig& config, const core::RunContext& context
   for (const auto& spec : specs) {
     result.sigma_w[spec.scope().label()] = probes::weight_sigma(model.target.params, model.target.select(spec.scope()));
   }
-  result.rows = probes::run_sweeps(model.target, specs, model.evaluate, {model.task, model.seed});
+  // A bar on a terminal; otherwise a log line every 10 s (SLURM, nohup).
+  train::ProgressBar bar("probe", probes::count_evaluations(specs), context.progress);
+  probes::SweepContext sweep{model.task, model.seed};
+  sweep.progress = [&](int64_t done, int64_t total) {
+    bar.update(done, fmt::format("{} of {} evaluations", done, total));
+  };
+  result.rows = probes::run_sweeps(model.target, specs, model.evaluate, sweep);
+  bar.finish();
   if (config.out) core::write_file_atomic(*config.out, probes::rows_to_csv(result.rows));
   return result;
 }

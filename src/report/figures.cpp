@@ -515,7 +515,8 @@ std::vector<Figure> delta_scatter_figure(const StudyData& d) {
   std::vector<double> bin, shuf;
   for (const auto& s : d.result.scores) {
     if (std::isnan(s.delta_bin) || std::isnan(s.delta_shuf)) continue;
-    body += fmt::format("{} {} \"{}\"\n", s.delta_bin, s.delta_shuf, s.task);  // a data-file string
+    // a data-file string, and the task's colour (the same in every figure)
+    body += fmt::format("{} {} \"{}\" {}\n", s.delta_bin, s.delta_shuf, s.task, task_color(d, s.task));
     bin.push_back(s.delta_bin);
     shuf.push_back(s.delta_shuf);
   }
@@ -534,7 +535,7 @@ std::vector<Figure> delta_scatter_figure(const StudyData& d) {
       "set size square\nset xrange [0:55]\nset yrange [0:55]\nset grid\nset key top left font ',9'\n"
       "set xlabel 'Δ_{{bin}} (accuracy points)' enhanced\nset ylabel 'Δ_{{shuf}} (accuracy points)' enhanced\n"
       "plot x with lines dt 3 lc rgb '#888888' title 'Δ_{{bin}} = Δ_{{shuf}}' enhanced, "
-      "'{0}.dat' index 0 using 1:2 with points pt 7 ps 1.2 lc 1 notitle, "
+      "'{0}.dat' index 0 using 1:2:4 with points pt 7 ps 1.2 lc variable notitle, "
       "'{0}.dat' index 0 using 1:2:3 with labels offset 0.8,0.6 left font ',8' notitle\n",
       f.name);
   return {f};
@@ -553,16 +554,18 @@ std::vector<Figure> binarized_per_seed_figure(const StudyData& d,
     const auto bin = probes::seed_means(task_rows, {probes::binarize_probe(), "sign"});
     const auto full = probes::seed_means(task_rows, probes::RowSelection::intact());
     if (bin.empty()) continue;
-    const auto& bin_values = bin.begin()->second;
-    for (size_t i = 0; i < bin_values.size(); ++i) {
-      const double jitter = bin_values.size() > 1
-                                ? 0.3 * (static_cast<double>(i) / static_cast<double>(bin_values.size() - 1) - 0.5)
-                                : 0.0;
-      bin_body += fmt::format("{} {}\n", x + jitter, bin_values[i]);
-    }
-    if (!full.empty()) {
-      for (double v : full.begin()->second) full_body += fmt::format("{} {}\n", x, v);
-    }
+    // Seeds spread over 0.3 of the slot so that equal accuracies stay visible as separate points.
+    const auto jittered = [&](const std::vector<double>& values) {
+      std::string body;
+      for (size_t i = 0; i < values.size(); ++i) {
+        const double jitter =
+            values.size() > 1 ? 0.3 * (static_cast<double>(i) / static_cast<double>(values.size() - 1) - 0.5) : 0.0;
+        body += fmt::format("{} {}\n", x + jitter, values[i]);
+      }
+      return body;
+    };
+    bin_body += jittered(bin.begin()->second);
+    if (!full.empty()) full_body += jittered(full.begin()->second);
     median_body += fmt::format("{} {}\n", x, s.binarized.median);
     tics.push_back(fmt::format("{} {}", gp_quote(s.task), x));
     ++x;

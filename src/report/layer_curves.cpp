@@ -50,11 +50,32 @@ Figure layer_curves_figure(const std::string& name, const std::string& title, co
     }
     series.push_back(std::move(s));
   }
+  // Noise on a σ axis: a layer with a small σ(w) reaches 100 σ while every curve has long settled;
+  // the axis ends at twice the level where the last curve settles (within 1 point of its end).
+  if (curves.per_sigma && std::isfinite(x0)) {
+    double settled = x0;
+    for (const Series& s : series) {
+      size_t first = s.y.size();
+      while (first > 0 && std::abs(s.y[first - 1] - s.y.back()) <= 1.0) --first;
+      if (first < s.x.size()) settled = std::max(settled, s.x[first]);
+    }
+    x1 = std::min(x1, 2 * settled);
+    for (Series& s : series) {
+      Series kept{s.label, {}, {}, s.style, s.color, s.dash};
+      for (size_t i = 0; i < s.x.size(); ++i) {
+        if (s.x[i] <= x1) {
+          kept.x.push_back(s.x[i]);
+          kept.y.push_back(s.y[i]);
+        }
+      }
+      s = std::move(kept);
+    }
+  }
   if (std::isfinite(x0)) {
     series.push_back(level_line("intact", intact, x0, x1, 1));
     series.push_back(level_line(floor_label, floor, x0, x1, 3));
   }
-  return line_figure(name, title, xlabel, ylabel, Axes{.log_x = curves.per_sigma, .key = "outside right"}, series);
+  return line_figure(name, title, xlabel, ylabel, Axes{.log_x = curves.per_sigma, .key = "inside bottom left"}, series);
 }
 
 }  // namespace netprobe::report

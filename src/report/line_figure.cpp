@@ -44,7 +44,7 @@ Figure line_figure(const std::string& name, const std::string& title, const std:
   f.script = fmt::format("set title {}\nset xlabel {}\nset ylabel {}\nset grid\nset key {} font ',9'\n",
                          gp_quote(title), gp_quote(xlabel), gp_quote(ylabel), axes.key);
   if (axes.log_y) f.script += "set logscale y\nset format y '10^{%L}'\n";
-  if (axes.log_x) f.script += "set logscale x\n";
+  if (axes.log_x) f.script += "set logscale x\nset autoscale xfix\n";  // the axis ends where the data do
   f.script += plots.empty() ? "set label 'no data' at graph 0.5,0.5 center\nplot NaN notitle\n"
                             : "plot " + fmt::format("{}", fmt::join(plots, ", \\\n  ")) + "\n";
   return f;
