@@ -96,7 +96,7 @@ std::string format_compression_table(const std::vector<LayerCompression>& layers
     out += fmt::format("full accuracy {:.2f}%; largest level with accuracy within {} of it:\n",
                        layers.front().full_accuracy, points_text(max_drop));
   }
-  core::TextTable table({"layer", "entries", "prune_p", "sparsity", "random_p", "noise_a", "noise/σw", "binarized",
+  core::TextTable table({"layer", "entries", "prune_p", "sparsity", "random_p", "noise_a", "a/σ(w)", "binarized",
                          "bin_ok", "Δ_bin", "Δ_shuf"});
   for (const auto& c : layers) {
     table.add({c.layer, std::to_string(c.entries), core::number_or_dash(c.max_prune_magnitude, "{:.3g}"),

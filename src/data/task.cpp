@@ -21,7 +21,16 @@ std::string to_string(InputScale scale) { return scale == InputScale::kUnit ? "u
 
 std::string TaskSpec::id() const {
   std::string s = dataset + "-";
-  for (size_t i = 0; i < classes.size(); ++i) s += (i ? "v" : "") + std::to_string(classes[i]);
+  // Every class in order: "mnist-all", not "mnist-0v1v2v3v4v5v6v7v8v9".
+  size_t known = 0;  // the dataset's number of classes (0 for an unknown dataset: never "all")
+  for (const auto& info : dataset_registry()) known = info.name == dataset ? info.class_names.size() : known;
+  bool all = known > 0 && classes.size() == known;
+  for (size_t i = 0; all && i < classes.size(); ++i) all = classes[i] == static_cast<int>(i);
+  if (all) {
+    s += "all";
+  } else {
+    for (size_t i = 0; i < classes.size(); ++i) s += (i ? "v" : "") + std::to_string(classes[i]);
+  }
   if (inputs == InputScale::kUnit) s += "-unit";
   return s;
 }

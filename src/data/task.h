@@ -27,8 +27,8 @@ struct TaskSpec {
   std::vector<int> classes;  ///< original class ids; position = new label
   InputScale inputs = InputScale::kSigned;
 
-  /// Short stable id, e.g. "mnist-7v9" or "fashion-mnist-0v1v2"; "-unit" appended for kUnit
-  /// inputs ("mnist-7v9-unit").
+  /// Short stable id, e.g. "mnist-7v9", "fashion-mnist-0v1v2", "mnist-all" (every class in
+  /// order); "-unit" appended for kUnit inputs ("mnist-7v9-unit").
   std::string id() const;
 };
 

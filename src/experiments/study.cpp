@@ -461,8 +461,9 @@ std::string format_summary(const StudyResult& result) {
         {s.task, std::to_string(s.seeds), cell(s.full), cell(s.binarized), cell(s.shuffled), delta(s.delta_bin),
          delta(s.delta_shuf),
          peak(s.prune_binarize, fmt::format("{:.1f} @p={:.3g}", s.prune_binarize.accuracy, s.prune_binarize.level)),
-         peak(s.noise_signed, fmt::format("{:.1f} @a={:.2g} ({:.2g}σw)", s.noise_signed.accuracy, s.noise_signed.level,
-                                          s.sigma_w > 0 ? s.noise_signed.level / s.sigma_w : 0.0)),
+         peak(s.noise_signed,
+              fmt::format("{:.1f} @a={:.2g} ({:.2g} σ(w))", s.noise_signed.accuracy, s.noise_signed.level,
+                          s.sigma_w > 0 ? s.noise_signed.level / s.sigma_w : 0.0)),
          peak(s.flip_signed, fmt::format("{:.1f} @q={:.2f}", s.flip_signed.accuracy, s.flip_signed.level))});
   }
   std::string out = table.str();
@@ -476,9 +477,11 @@ std::string format_summary(const StudyResult& result) {
     out += fmt::format("rank correlation of Δ_bin and Δ_shuf over {} tasks: {:.3f}\n", bin.size(),
                        probes::spearman(bin, shuf));
   }
-  for (const auto& [task, layers] : result.compression) {
-    out += fmt::format("{} per layer (one at a time, medians over seeds): ", task);
-    out += probes::format_compression_table(layers, result.max_drop);
+  for (const auto& s : result.scores) {  // in the summary's order
+    const auto layers = result.compression.find(s.task);
+    if (layers == result.compression.end()) continue;
+    out += fmt::format("{} per layer (one at a time, medians over seeds): ", s.task);
+    out += probes::format_compression_table(layers->second, result.max_drop);
   }
   out +=
       fmt::format("{} rows; models trained {}, cached {}; sweeps run {}, cached {}; {:.1f}s\n", result.rows.size(),

@@ -6,7 +6,7 @@
 namespace netprobe::experiments {
 
 std::optional<data::TaskSpec> parse_task_id(const std::string& text) {
-  static const std::regex id(R"(^(.+)-([0-9]+(?:v[0-9]+)+)(-unit)?$)");
+  static const std::regex id(R"(^(.+)-([0-9]+(?:v[0-9]+)+|all)(-unit)?$)");
   std::smatch match;
   if (!std::regex_match(text, match, id)) return std::nullopt;
   const std::string dataset = match[1].str();

@@ -55,7 +55,7 @@ TEST(StudyTasksTest, AllPairsAndClassSets) {
   s.class_sets = {"all"};
   s.datasets = {"mnist", "fashion-mnist"};
   EXPECT_EQ(ids(select_tasks(s)),
-            (std::vector<std::string>{"mnist-0v1v2v3v4v5v6v7v8v9", "fashion-mnist-0v1v2v3v4v5v6v7v8v9"}));
+            (std::vector<std::string>{"mnist-all", "fashion-mnist-all"}));
   s.datasets = {"cifar"};
   EXPECT_THROW(select_tasks(s), core::UsageError);
 }
