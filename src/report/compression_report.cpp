@@ -1,15 +1,14 @@
 #include "report/compression_report.h"
 
-#include "report/docs_pages.h"
-
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "core/text.h"
-
 #include "probes/compress_answer.h"
 #include "probes/score.h"
+#include "report/docs_pages.h"
 #include "report/html.h"
 #include "report/layer_curves.h"
 
@@ -47,9 +46,19 @@ std::vector<Figure> compression_figures(const experiments::CompressResult& r) {
   for (const auto& c : probes::compress_probes()) {
     if (level_free(c.name) || r.layers.empty() || r.layers.front().find(c.name) == nullptr) continue;
     const bool noise = c.probe->level.kind == probes::LevelKind::kAmplitude;
-    const std::string title =
-        fmt::format("{} of one layer at a time (others intact){}", c.probe->description,
-                    c.whole_model_only ? "" : (c.probe->build(c.variant).stochastic ? ", mean over draws" : ""));
+    // Named by the compression probe, not its underlying probe: random pruning is not magnitude's line.
+    static const std::map<std::string, std::string> names = {{"magnitude", "Magnitude pruning (smallest |w| first)"},
+                                                             {"random", "Random pruning"},
+                                                             {"noise", "Uniform noise U(-a, a)"},
+                                                             {"structured", "Structured pruning (rows by L1 norm)"},
+                                                             {"structured-l2", "Structured pruning (rows by L2 norm)"},
+                                                             {"global", "Global magnitude pruning"},
+                                                             {"heads", "Attention-head pruning (heads by norm)"}};
+    const auto named = names.find(c.name);
+    const std::string title = fmt::format(
+        "{}{}: {}", named == names.end() ? c.name : named->second,
+        c.probe->build(c.variant).stochastic ? ", mean over draws" : "",
+        c.whole_model_only ? "the whole model, one ranking over its layers" : "one layer at a time, the others intact");
     out.push_back(layer_curves_figure("compress_" + c.name, title,
                                       noise ? "a / σ(w) of the layer" : c.probe->level.axis_label, r.rows, scopes,
                                       {*c.probe, c.variant, noise}, r.intact, floor, ylabel, floor_label));
@@ -63,11 +72,11 @@ std::string compression_table_html(const experiments::CompressResult& r) {
   if (!r.layers.empty()) {
     for (const auto& p : r.layers.front().probes) probes.push_back(p.probe);
   }
-  std::string h = "<table>\n<tr><th>layer</th><th>type</th><th>entries</th><th>&sigma;<sub>w</sub></th>";
+  std::string h = "<table>\n<tr><th>layer</th><th>type</th><th>entries</th><th>&sigma;(w)</th>";
   for (const auto& p : probes) {
     h += level_free(p) ? fmt::format("<th>{} ({}, survives)</th>", p, r.metric) : fmt::format("<th>{} p</th>", p);
     if (p == "magnitude") h += "<th>realized sparsity</th>";
-    if (p == "noise") h += "<th>noise a / &sigma;<sub>w</sub></th>";
+    if (p == "noise") h += "<th>noise a / &sigma;(w)</th>";
   }
   h += "</tr>\n";
   for (const auto& l : r.layers) {
