@@ -91,21 +91,9 @@ std::vector<SweepRow> run_adaptive_sweeps(const ProbeTarget& target, const std::
         const int upto = options.exhaustive || cursor.draws_done > 0 ? draws : std::min(draws, options.first_round);
         Round round{s, {}, {}};
         for (int draw = cursor.draws_done; draw < upto; ++draw) {
-          at::Generator gen = core::make_generator(draw_seed(context.seed, spec, level, draw));
-          ProbeOutput out = apply_probe(spec.pipeline(), params, selections[s], level, gen);
-          SweepRow row{context.task, context.seed, spec.probe(), spec.variant(), Mode::kFull, spec.scope(), level, draw};
-          row.metric = context.metric;
-          row.report = out.report;
-          if (spec.evaluates(Mode::kSigned)) {
-            SweepRow signed_row = row;
-            signed_row.mode = Mode::kSigned;
-            core::NamedTensors signed_tensors = signed_copy(out.tensors, selections[s]);
-            signed_row.report.changed = count_changed(signed_tensors, params, selections[s]);
-            round.variants.push_back(std::move(signed_tensors));
-            round.rows.push_back(std::move(signed_row));
-          }
-          round.variants.push_back(std::move(out.tensors));
-          round.rows.push_back(std::move(row));
+          DrawVariants d = make_draw(spec, params, selections[s], level, draw, context);
+          std::move(d.variants.begin(), d.variants.end(), std::back_inserter(round.variants));
+          std::move(d.rows.begin(), d.rows.end(), std::back_inserter(round.rows));
         }
         cursor.draws_done = upto;
         pass.push_back(std::move(round));

@@ -29,8 +29,8 @@ using LevelJudge = std::function<LevelStep(size_t spec, const std::vector<SweepR
                                            const SweepRow& intact)>;
 
 struct AdaptiveOptions {
-  int first_round = 2;      ///< draws of a random level evaluated before the judge first looks
-  bool exhaustive = false;  ///< every level and draw of every spec (the judge is not asked)
+  int first_round = 2;        ///< draws of a random level evaluated before the judge first looks
+  bool exhaustive = false;    ///< every level and draw of every spec (the judge is not asked)
   bool merge_rounds = false;  ///< one evaluator call per pass over a scope's specs
   /// The unperturbed model's row when the caller has it (evaluated once for many calls).
   const SweepRow* intact = nullptr;
@@ -39,8 +39,8 @@ struct AdaptiveOptions {
 /// The unperturbed model's row (probe "none"), evaluated.
 SweepRow intact_row(const ProbeTarget& target, const BatchEvaluator& evaluate, const SweepContext& context);
 
-/// The unperturbed row first (evaluated unless options.intact gives it), then every evaluated row. `context.progress` sees the evaluations
-/// done against the exhaustive count.
+/// The unperturbed row first (evaluated unless options.intact gives it), then every evaluated row. `context.progress`
+/// sees the evaluations done against the exhaustive count.
 std::vector<SweepRow> run_adaptive_sweeps(const ProbeTarget& target, const std::vector<SweepSpec>& specs,
                                           const BatchEvaluator& evaluate, const SweepContext& context,
                                           const LevelJudge& judge, const AdaptiveOptions& options);

@@ -148,4 +148,9 @@ int64_t count_zeros(const torch::Tensor& t) {
   return zeros;
 }
 
+torch::Tensor pruned_by_magnitude(const torch::Tensor& scores, double p) {
+  const int64_t n = scores.numel();
+  return to_index_tensor(magnitude_entries(scores, n - fraction_count(1.0 - p, n), /*largest=*/false));
+}
+
 }  // namespace netprobe::probes

@@ -34,6 +34,10 @@ inline std::vector<int64_t> random_permutation(int64_t n, at::Generator& gen) {
 /// order. Ties go to the lower flat index; NaN counts as the largest magnitude.
 std::vector<int64_t> magnitude_entries(const torch::Tensor& w, int64_t k, bool largest);
 
+/// The entries magnitude pruning at fraction p removes from `scores` (a 1-D tensor of |w| or of
+/// unit norms): all but the floor((1 - p) n) largest, as index tensor for index_fill_.
+torch::Tensor pruned_by_magnitude(const torch::Tensor& scores, double p);
+
 /// A long tensor holding `indices`.
 torch::Tensor to_index_tensor(const std::vector<int64_t>& indices);
 

@@ -10,9 +10,8 @@ void prune_globally(std::vector<torch::Tensor>& tensors, double p) {
   for (const auto& t : tensors) flat.push_back(t.reshape({-1}));
   const torch::Tensor all = torch::cat(flat);
   const int64_t n = all.numel();
-  const std::vector<int64_t> removed = magnitude_entries(all, n - fraction_count(1.0 - p, n), /*largest=*/false);
   torch::Tensor mask = torch::ones({n}, all.options());
-  mask.index_fill_(0, to_index_tensor(removed), 0.0);
+  mask.index_fill_(0, pruned_by_magnitude(all, p), 0.0);
   int64_t offset = 0;
   for (auto& t : tensors) {
     t = t * mask.narrow(0, offset, t.numel()).view(t.sizes());

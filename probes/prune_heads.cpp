@@ -13,10 +13,8 @@ torch::Tensor prune_heads(const torch::Tensor& w, const models::TensorPart& part
   const torch::Tensor view = w.reshape({blocks, heads, d, -1});
   const torch::Tensor norms =
       torch::linalg_vector_norm(view.transpose(0, 1).reshape({heads, -1}).to(torch::kFloat64), norm, {1}, false, {});
-  const std::vector<int64_t> removed =
-      magnitude_entries(norms, heads - fraction_count(1.0 - p, heads), /*largest=*/false);
   torch::Tensor out = w.clone(at::MemoryFormat::Contiguous);
-  out.view({blocks, heads, d, -1}).index_fill_(1, to_index_tensor(removed), 0.0);
+  out.view({blocks, heads, d, -1}).index_fill_(1, pruned_by_magnitude(norms, p), 0.0);
   return out;
 }
 

@@ -9,10 +9,8 @@ torch::Tensor prune_rows(const torch::Tensor& w, double p, double norm) {
   if (w.dim() == 0) return w.clone();
   const torch::Tensor rows = w.reshape({w.size(0), -1});
   const torch::Tensor norms = torch::linalg_vector_norm(rows.to(torch::kFloat64), norm, {1}, false, {});
-  const int64_t r = rows.size(0);
-  const std::vector<int64_t> removed = magnitude_entries(norms, r - fraction_count(1.0 - p, r), /*largest=*/false);
   torch::Tensor out = w.clone(at::MemoryFormat::Contiguous);
-  out.reshape({r, -1}).index_fill_(0, to_index_tensor(removed), 0.0);
+  out.reshape({rows.size(0), -1}).index_fill_(0, pruned_by_magnitude(norms, p), 0.0);
   return out;
 }
 

@@ -134,6 +134,28 @@ uint64_t draw_seed(uint64_t seed, const SweepSpec& spec, double level, int draw)
                                   core::tag_of(spec.scope().label()), bits_of(level), static_cast<uint64_t>(draw)});
 }
 
+DrawVariants make_draw(const SweepSpec& spec, const core::NamedTensors& params, const Selection& selection,
+                       double level, int draw, const SweepContext& context) {
+  at::Generator gen = core::make_generator(draw_seed(context.seed, spec, level, draw));
+  ProbeOutput out = apply_probe(spec.pipeline(), params, selection, level, gen);
+  SweepRow row{context.task, context.seed, spec.probe(), spec.variant(), Mode::kFull, spec.scope(), level, draw};
+  row.metric = context.metric;
+  row.report = out.report;
+  DrawVariants d;
+  if (spec.evaluates(Mode::kSigned)) {
+    SweepRow signed_row = row;
+    signed_row.mode = Mode::kSigned;
+    core::NamedTensors signed_tensors = signed_copy(out.tensors, selection);
+    // The sign keeps zeros, so only `changed` needs recounting against the original.
+    signed_row.report.changed = count_changed(signed_tensors, params, selection);
+    d.variants.push_back(std::move(signed_tensors));
+    d.rows.push_back(std::move(signed_row));
+  }
+  d.variants.push_back(std::move(out.tensors));
+  d.rows.push_back(std::move(row));
+  return d;
+}
+
 int64_t count_evaluations(const std::vector<SweepSpec>& specs) {
   int64_t n = 1;  // the unperturbed model
   for (const auto& spec : specs) {
@@ -194,22 +216,10 @@ std::vector<SweepRow> run_sweeps(const ProbeTarget& target, const std::vector<Sw
     for (double level : spec.levels()) {
       for (int draw = 0; draw < spec.draws_run(); ++draw) {
         const auto g0 = Clock::now();
-        at::Generator gen = core::make_generator(draw_seed(context.seed, spec, level, draw));
-        ProbeOutput out = apply_probe(spec.pipeline(), params, selection, level, gen);
+        DrawVariants d = make_draw(spec, params, selection, level, draw, context);
         generate_seconds[spec.probe().name + "/" + spec.variant()] +=
             std::chrono::duration<double>(Clock::now() - g0).count();
-        SweepRow row{context.task, context.seed, spec.probe(), spec.variant(), Mode::kFull, spec.scope(), level, draw};
-        row.metric = context.metric;
-        row.report = out.report;
-        if (spec.evaluates(Mode::kSigned)) {
-          SweepRow signed_row = row;
-          signed_row.mode = Mode::kSigned;
-          core::NamedTensors signed_tensors = signed_copy(out.tensors, selection);
-          // The sign keeps zeros, so only `changed` needs recounting against the original.
-          signed_row.report.changed = count_changed(signed_tensors, params, selection);
-          add(std::move(signed_tensors), std::move(signed_row));
-        }
-        add(std::move(out.tensors), std::move(row));
+        for (size_t v = 0; v < d.rows.size(); ++v) add(std::move(d.variants[v]), std::move(d.rows[v]));
       }
     }
   }

@@ -111,6 +111,15 @@ struct SweepContext {
 /// regenerated alone. The full and signed evaluations of a draw share the same perturbation.
 uint64_t draw_seed(uint64_t seed, const SweepSpec& spec, double level, int draw);
 
+/// One draw of `spec` at `level`: the perturbed parameters and their rows (the signed one first
+/// when the spec evaluates it, then the full one), as both sweep engines evaluate them.
+struct DrawVariants {
+  std::vector<core::NamedTensors> variants;
+  std::vector<SweepRow> rows;
+};
+DrawVariants make_draw(const SweepSpec& spec, const core::NamedTensors& params, const Selection& selection,
+                       double level, int draw, const SweepContext& context);
+
 /// Number of evaluations run_sweeps will perform (for progress and planning), the unperturbed one
 /// included.
 int64_t count_evaluations(const std::vector<SweepSpec>& specs);

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/model_source_options.h"
+#include "cli/option_binding.h"
 #include "experiments/compress.h"
 #include "report/report.h"
 
@@ -40,12 +41,7 @@ Command setup_compress(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--out", c->out,
                   "Results directory (results.csv, compression.json, figures, index.html; layers/ lets a killed run "
                   "resume)");
-  cmd->add_option("--shard", c->shard,
-                  "k/n: only shard k (from 0) of n of the layers into --out, for a job array; then --merge");
-  cmd->add_option("--shard-count", c->shard_count,
-                  "n for a SLURM array task's shard SLURM_ARRAY_TASK_ID (needed when re-running only some indices)");
-  cmd->add_flag("--merge", c->merge,
-                "Answers, plan and report from the layers the shards left in --out; fails naming any layer missing");
+  add_shard_options(cmd, c->shard, c->shard_count, c->merge, "layers", "Answers, plan and report");
   auto no_report = std::make_shared<bool>(false);
   cmd->add_flag("--no-report", *no_report, "Skip figures and index.html");
   return {cmd, [c, no_report, &global] {

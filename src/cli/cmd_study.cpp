@@ -40,13 +40,7 @@ Command setup_study(CLI::App& app, const GlobalOptions& global) {
                   "Accuracy points below the intact model that still count as surviving (layer profile)")
       ->capture_default_str();
   cmd->add_option("--out", c->out, "Results directory")->capture_default_str();
-  cmd->add_option("--shard", c->shard,
-                  "k/n: train and probe only shard k (from 0) of n of the models into --out, for a job array; "
-                  "default inside a SLURM array task: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT");
-  cmd->add_option("--shard-count", c->shard_count,
-                  "n for a SLURM array task's shard SLURM_ARRAY_TASK_ID (needed when re-running only some indices)");
-  cmd->add_flag("--merge", c->merge,
-                "Score and report the models the shards left in --out; fails naming any model that is missing");
+  add_shard_options(cmd, c->shard, c->shard_count, c->merge, "models", "Scores and report");
   add_format_option(cmd, *format);
   return {cmd, [c, format, &global] {
             const experiments::StudyResult result = experiments::run_study(*c, global.context());

@@ -35,4 +35,9 @@ CLI::Option* add_choice(CLI::App* cmd, const std::string& name, std::optional<T>
 /// --format table|json; UsageError naming --format otherwise.
 CLI::Option* add_format_option(CLI::App* cmd, std::string& format);
 
+/// --shard k/n, --shard-count n and --merge, the same for every sharded command; `units` names what
+/// is sharded ("models", "layers"), `merge_does` what --merge makes of them.
+void add_shard_options(CLI::App* cmd, std::string& shard, std::optional<int>& shard_count, bool& merge,
+                       const std::string& units, const std::string& merge_does);
+
 }  // namespace netprobe::cli
