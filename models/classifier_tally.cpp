@@ -40,6 +40,8 @@ void ClassifierTally::add(const torch::Tensor& scores, const torch::Tensor& labe
     gained_ += right.logical_and(ref1.logical_not()).sum().item<int64_t>();
     lost_top5_ += ref5.logical_and(right5.logical_not()).sum().item<int64_t>();
     gained_top5_ += right5.logical_and(ref5.logical_not()).sum().item<int64_t>();
+    intact_right_ += ref1.sum().item<int64_t>();
+    intact_right_top5_ += ref5.sum().item<int64_t>();
   }
   if (options_.macro_f1) {
     // A non-finite row predicts no class: it is a false negative of its label only.
@@ -63,6 +65,8 @@ train::ClassifierMetrics ClassifierTally::metrics(double loss_sum) const {
     m.gained = gained_;
     m.lost_top5 = lost_top5_;
     m.gained_top5 = gained_top5_;
+    m.intact_right = intact_right_;
+    m.intact_right_top5 = intact_right_top5_;
   }
   if (options_.macro_f1) {
     double sum = 0;

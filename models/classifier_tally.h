@@ -39,7 +39,7 @@ class ClassifierTally {
   TallyOptions options_;
   const ReferenceCorrect* reference_;
   int64_t examples_ = 0, correct_ = 0, top5_ = 0, nonfinite_ = 0;
-  int64_t lost_ = 0, gained_ = 0, lost_top5_ = 0, gained_top5_ = 0;
+  int64_t lost_ = 0, gained_ = 0, lost_top5_ = 0, gained_top5_ = 0, intact_right_ = 0, intact_right_top5_ = 0;
   torch::Tensor true_positive_, predicted_, actual_;  // per class, for macro-F1
 };
 

@@ -95,8 +95,8 @@ struct ScriptBatchEvaluator::Worker {
   std::optional<torch::jit::Module> frozen;    // of the loaded variant, when whole-network runs use it
 };
 
-// The values entering each cut, per test batch; the least recently used cut goes first when the
-// memory budget is reached.
+// The values entering each cut, per test batch (empty until computed); the least recently used
+// cut goes first when the memory budget is reached.
 struct ScriptBatchEvaluator::PrefixCache {
   using Values = std::vector<std::vector<c10::IValue>>;
   struct Entry {
@@ -118,6 +118,10 @@ struct ScriptBatchEvaluator::PrefixCache {
   }
   void keep(size_t at, std::shared_ptr<const Values> values, int64_t size) {
     std::lock_guard<std::mutex> lock(mutex);
+    if (const auto it = entries.find(at); it != entries.end()) {  // grown by more batches
+      bytes -= it->second.bytes;
+      entries.erase(it);
+    }
     if (size > budget) return;  // used for this call only
     while (bytes + size > budget && !entries.empty()) {
       auto oldest = std::min_element(entries.begin(), entries.end(),
@@ -272,12 +276,22 @@ std::vector<std::string> ScriptBatchEvaluator::whole_network_parameters() const 
   return out;
 }
 
-std::shared_ptr<const std::vector<std::vector<c10::IValue>>> ScriptBatchEvaluator::prefix_values(size_t at) const {
-  if (auto found = cache_->find(at)) return found;
+size_t ScriptBatchEvaluator::batches() const {
+  return static_cast<size_t>((x_.size(0) + options_.batch - 1) / options_.batch);
+}
+
+std::shared_ptr<const std::vector<std::vector<c10::IValue>>> ScriptBatchEvaluator::prefix_values(
+    size_t at, size_t first, size_t last) const {
   const int64_t n = x_.size(0);
-  const auto batches = static_cast<size_t>((n + options_.batch - 1) / options_.batch);
-  auto values = std::make_shared<PrefixCache::Values>(batches);
-  run_parallel(batches, options_.workers, [&](size_t b, int) {
+  std::shared_ptr<const PrefixCache::Values> found = cache_->find(at);
+  std::vector<size_t> missing;
+  for (size_t b = first; b < last; ++b) {
+    if (!found || found->at(b).empty()) missing.push_back(b);
+  }
+  if (missing.empty()) return found;
+  auto values = found ? std::make_shared<PrefixCache::Values>(*found) : std::make_shared<PrefixCache::Values>(batches());
+  run_parallel(missing.size(), options_.workers, [&](size_t i, int) {
+    const size_t b = missing[i];
     const auto start = static_cast<int64_t>(b) * options_.batch;
     (*values)[b] = cuts_->run_prefix(at, intact_module_, x_.narrow(0, start, std::min(options_.batch, n - start)));
   });
@@ -290,9 +304,9 @@ std::shared_ptr<const std::vector<std::vector<c10::IValue>>> ScriptBatchEvaluato
 }
 
 std::vector<std::vector<torch::Tensor>> ScriptBatchEvaluator::scores_of(
-    const std::vector<core::NamedTensors>& variants) const {
+    const std::vector<core::NamedTensors>& variants, size_t first_batch, size_t last_batch) const {
   const int64_t n = x_.size(0);
-  const auto batches = static_cast<size_t>((n + options_.batch - 1) / options_.batch);
+  const size_t batches = last_batch - first_batch;
   // Where each variant starts: after the last cut before its first changed parameter.
   std::vector<size_t> cut(variants.size(), 0);
   std::map<size_t, std::shared_ptr<const PrefixCache::Values>> prefixes;
@@ -308,7 +322,7 @@ std::vector<std::vector<torch::Tensor>> ScriptBatchEvaluator::scores_of(
       if (!variant[i].second.is_same(intact_[i].second)) changed.push_back(i);
     }
     cut[v] = options_.reuse_prefix ? cuts_->cut_of(changed) : 0;
-    if (cut[v] > 0 && prefixes.count(cut[v]) == 0) prefixes[cut[v]] = prefix_values(cut[v]);
+    if (cut[v] > 0 && prefixes.count(cut[v]) == 0) prefixes[cut[v]] = prefix_values(cut[v], first_batch, last_batch);
   }
   // Work items: whole variants, or ranges of batches when there are fewer variants than workers.
   struct Item {
@@ -339,25 +353,25 @@ std::vector<std::vector<torch::Tensor>> ScriptBatchEvaluator::scores_of(
       worker.frozen.reset();
       if (at == 0 && frozen_) worker.frozen = frozen_copy(worker.module);
     }
-    for (size_t b = item.first; b < item.last; ++b) {
+    for (size_t i_b = item.first; i_b < item.last; ++i_b) {
+      const size_t b = first_batch + i_b;
       const auto start = static_cast<int64_t>(b) * options_.batch;
       const torch::Tensor x = x_.narrow(0, start, std::min(options_.batch, n - start));
       if (at == 0) {
-        scores[item.variant][b] = forward_tensor(worker.frozen ? *worker.frozen : worker.module, x);
+        scores[item.variant][i_b] = forward_tensor(worker.frozen ? *worker.frozen : worker.module, x);
         continue;
       }
       std::vector<c10::IValue> live;
       for (const c10::IValue& v : prefixes.at(at)->at(b)) live.push_back(fresh_copy(v));
-      scores[item.variant][b] = tensor_of(cuts_->run_suffix(at, worker.module, x, std::move(live)));
+      scores[item.variant][i_b] = tensor_of(cuts_->run_suffix(at, worker.module, x, std::move(live)));
     }
   });
   return scores;
 }
 
-train::ClassifierMetrics ScriptBatchEvaluator::tally(const std::vector<torch::Tensor>& scores) const {
+train::ClassifierMetrics ScriptBatchEvaluator::tally(const std::vector<torch::Tensor>& scores, int64_t start) const {
   ClassifierTally tally(classes_, tally_, reference_ ? &*reference_ : nullptr);
   double loss_sum = 0;
-  int64_t start = 0;
   for (const torch::Tensor& s : scores) {
     const torch::Tensor target = y_.narrow(0, start, s.size(0));
     tally.add(s, target, start);
@@ -376,7 +390,7 @@ train::ClassifierMetrics ScriptBatchEvaluator::tally(const std::vector<torch::Te
 void ScriptBatchEvaluator::compare_with(const core::NamedTensors& reference, TallyOptions options) {
   std::vector<torch::Tensor> top1, top5;
   int64_t start = 0;
-  const std::vector<std::vector<torch::Tensor>> scores = scores_of({reference});
+  const std::vector<std::vector<torch::Tensor>> scores = scores_of({reference}, 0, batches());
   for (const torch::Tensor& s : scores.front()) {
     const ReferenceCorrect c = ClassifierTally::correct_of(s, y_.narrow(0, start, s.size(0)));
     top1.push_back(c.top1);
@@ -389,11 +403,22 @@ void ScriptBatchEvaluator::compare_with(const core::NamedTensors& reference, Tal
 
 std::vector<train::ClassifierMetrics> ScriptBatchEvaluator::evaluate(
     const std::vector<core::NamedTensors>& variants) const {
-  const std::vector<std::vector<torch::Tensor>> scores = scores_of(variants);
+  return evaluate(variants, 0, x_.size(0));
+}
+
+std::vector<train::ClassifierMetrics> ScriptBatchEvaluator::evaluate(const std::vector<core::NamedTensors>& variants,
+                                                                     int64_t first, int64_t last) const {
+  const int64_t n = x_.size(0);
+  if (first < 0 || first >= last || last > n || first % options_.batch != 0 || (last % options_.batch != 0 && last != n)) {
+    throw Error(fmt::format("examples {} .. {} of {} are not whole batches of {}", first, last, n, options_.batch));
+  }
+  const auto first_batch = static_cast<size_t>(first / options_.batch);
+  const auto last_batch = static_cast<size_t>((last + options_.batch - 1) / options_.batch);
+  const std::vector<std::vector<torch::Tensor>> scores = scores_of(variants, first_batch, last_batch);
   std::vector<train::ClassifierMetrics> out;
   out.reserve(scores.size());
   c10::InferenceMode inference;
-  for (const auto& s : scores) out.push_back(tally(s));
+  for (const auto& s : scores) out.push_back(tally(s, first));
   return out;
 }
 

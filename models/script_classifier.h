@@ -77,6 +77,10 @@ class ScriptBatchEvaluator {
   /// Each variant lists the model's parameters in the order of ScriptClassifier::parameters().
   /// Tensors shared with intact() (the same tensor, not an equal one) count as unchanged.
   std::vector<train::ClassifierMetrics> evaluate(const std::vector<core::NamedTensors>& variants) const;
+  /// The same on the test examples first .. last - 1 only; `first` a multiple of the batch, `last`
+  /// one or the end (core::Error otherwise). Every example's scores are those evaluate() gives it.
+  std::vector<train::ClassifierMetrics> evaluate(const std::vector<core::NamedTensors>& variants, int64_t first,
+                                                 int64_t last) const;
 
   /// The intact parameters: build variants from these so unchanged tensors are recognised.
   const core::NamedTensors& intact() const { return intact_; }
@@ -97,11 +101,16 @@ class ScriptBatchEvaluator {
  private:
   struct Worker;
   struct PrefixCache;
-  // The values entering cut `at` for every test batch, computed on first use.
-  std::shared_ptr<const std::vector<std::vector<c10::IValue>>> prefix_values(size_t at) const;
-  // Every variant's scores, per test batch.
-  std::vector<std::vector<torch::Tensor>> scores_of(const std::vector<core::NamedTensors>& variants) const;
-  train::ClassifierMetrics tally(const std::vector<torch::Tensor>& scores) const;
+  // The values entering cut `at` for every test batch, those of batches first .. last - 1 computed
+  // if they are not yet.
+  std::shared_ptr<const std::vector<std::vector<c10::IValue>>> prefix_values(size_t at, size_t first,
+                                                                              size_t last) const;
+  // Every variant's scores, per test batch, for batches first .. last - 1.
+  std::vector<std::vector<torch::Tensor>> scores_of(const std::vector<core::NamedTensors>& variants, size_t first,
+                                                    size_t last) const;
+  size_t batches() const;
+  // The metrics of scores of consecutive batches from example `start` on.
+  train::ClassifierMetrics tally(const std::vector<torch::Tensor>& scores, int64_t start) const;
   TallyOptions tally_;
   std::optional<ReferenceCorrect> reference_;
 

@@ -36,6 +36,28 @@ Drop mean_drop_of(const std::vector<SweepRow>& rows, size_t count, const SweepRo
   return mean_drop(draws);
 }
 
+// Whether a row was evaluated on a sample of the test set rather than all of it.
+bool sampled(const SweepRow& row, const SweepRow& intact) {
+  return row.report.changed > 0 && row.has_counts() && row.examples < intact.examples;
+}
+
+// The verdict the whole test set gives the mean of the first `count` rows, when their samples
+// settle it (intervals.h: whole_set_verdict); unchanged parameters count as no drop on all of it.
+std::optional<Verdict> settled_verdict(const std::vector<SweepRow>& rows, size_t count, const SweepRow& intact,
+                                       double max_drop) {
+  if (intact.intact_right < 0) return std::nullopt;
+  std::vector<SampledCounts> draws;
+  for (size_t i = 0; i < count && i < rows.size(); ++i) {
+    const SweepRow& r = rows[i];
+    if (r.report.changed == 0) {
+      draws.push_back({intact.examples, 0, 0, intact.intact_right});
+    } else {
+      draws.push_back({r.examples, r.lost, r.gained, r.intact_right});
+    }
+  }
+  return whole_set_verdict(draws, intact.examples, intact.intact_right, max_drop);
+}
+
 bool has_heads(const ProbeTarget& target, const Scope& scope) {
   const Selection s = target.select(scope);
   return std::any_of(s.parts.begin(), s.parts.end(), [](const auto& p) { return p.heads > 0; });
@@ -96,12 +118,24 @@ std::optional<LevelJudgement> first_round_judgement(const std::vector<SweepRow>&
   const auto first = static_cast<size_t>(std::max(first_round, 1));
   if (full.size() < first) return std::nullopt;
   const Drop round = mean_drop_of(full, first, intact);
+  if (std::any_of(full.begin(), full.end(), [&](const SweepRow& r) { return sampled(r, intact); })) {
+    // On a sample: clear when the whole test set's verdicts are settled.
+    const std::optional<Verdict> v = settled_verdict(full, first, intact, max_drop);
+    bool each_safe = v == Verdict::kSafe;
+    for (size_t i = 0; i < first && each_safe; ++i) {
+      each_safe = settled_verdict({full[i]}, 1, intact, max_drop) == Verdict::kSafe;
+    }
+    if (v == Verdict::kFailed || each_safe) {
+      return LevelJudgement{*v, round, static_cast<int>(first), first < full.size(), true};
+    }
+    return std::nullopt;
+  }
   const Verdict v = verdict(round, max_drop);
   const bool each_safe =
       std::all_of(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(first),
                   [&](const SweepRow& r) { return verdict(drop_of_row(r, intact), max_drop) == Verdict::kSafe; });
   if (v == Verdict::kFailed || (v == Verdict::kSafe && each_safe)) {
-    return LevelJudgement{v, round, static_cast<int>(first), first < full.size()};
+    return LevelJudgement{v, round, static_cast<int>(first), first < full.size(), true};
   }
   return std::nullopt;
 }
@@ -117,6 +151,12 @@ LevelJudgement judge_level(const std::vector<SweepRow>& level_rows, const SweepR
   j.drop = mean_drop_of(full, full.size(), intact);
   j.verdict = verdict(j.drop, max_drop);
   j.draws = static_cast<int>(full.size());
+  if (std::any_of(full.begin(), full.end(), [&](const SweepRow& r) { return sampled(r, intact); })) {
+    // On a sample, the verdict is the whole test set's when the sample settles it; else open.
+    const std::optional<Verdict> v = settled_verdict(full, full.size(), intact, max_drop);
+    j.settled = v.has_value();
+    j.verdict = v.value_or(Verdict::kUncertain);
+  }
   return j;
 }
 
@@ -192,13 +232,17 @@ std::vector<LayerAnswer> answer_layers(const std::vector<SweepRow>& rows, const 
 
 LevelJudge compress_judge(double max_drop, int first_round) {
   return [=](size_t, const std::vector<SweepRow>& level_rows, bool all_draws, const SweepRow& intact) {
+    // An open question on a sample of the test set goes to the next look before more draws.
+    const bool on_sample =
+        std::any_of(level_rows.begin(), level_rows.end(), [&](const SweepRow& r) { return sampled(r, intact); });
     if (!all_draws) {
       const auto decided = first_round_judgement(level_rows, intact, max_drop, first_round);
-      if (!decided) return LevelStep::kMoreDraws;
+      if (!decided) return on_sample ? LevelStep::kMoreExamples : LevelStep::kMoreDraws;
       return decided->verdict == Verdict::kSafe ? LevelStep::kNext : LevelStep::kStop;
     }
-    return judge_level(level_rows, intact, max_drop, first_round).verdict == Verdict::kSafe ? LevelStep::kNext
-                                                                                            : LevelStep::kStop;
+    const LevelJudgement j = judge_level(level_rows, intact, max_drop, first_round);
+    if (!j.settled) return LevelStep::kMoreExamples;
+    return j.verdict == Verdict::kSafe ? LevelStep::kNext : LevelStep::kStop;
   };
 }
 

@@ -44,11 +44,16 @@ std::vector<SweepSpec> compress_specs(const ProbeTarget& target, const std::vect
 /// The judgement of one level from its rows (full mode, draws in order): the drop (mean over the
 /// draws judged) and its verdict. The first `first_round` draws decide alone when they are clear:
 /// their mean fails, or their mean and each of them alone is safe; otherwise every draw decides.
+/// Rows evaluated on a sample of the test set (fewer examples than the intact row) are judged by
+/// the verdict the whole test set would give them (whole_set_verdict), which the sample settles or not.
 struct LevelJudgement {
   Verdict verdict = Verdict::kFailed;
   Drop drop;
   int draws = 0;       ///< draws judged
   bool early = false;  ///< decided by the first round while later draws were there too
+  /// False when the rows are a sample of the test set that leaves the whole set's verdict open
+  /// (the verdict then says uncertain): the level needs more examples.
+  bool settled = true;
 };
 LevelJudgement judge_level(const std::vector<SweepRow>& level_rows, const SweepRow& intact, double max_drop,
                            int first_round);

@@ -1,11 +1,91 @@
 #include "probes/intervals.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace netprobe::probes {
 namespace {
 
 constexpr double kZ = 1.959963984540054;  // the normal quantile of 0.975
+
+double log_choose(int64_t a, int64_t b) {
+  return std::lgamma(static_cast<double>(a) + 1) - std::lgamma(static_cast<double>(b) + 1) -
+         std::lgamma(static_cast<double>(a - b) + 1);
+}
+
+// Whether P(X <= k) > alpha for X hypergeometric: n drawn from `population` of which `members` have
+// the property. Summed from k downwards: below the mode the terms shrink geometrically.
+bool at_most_above(int64_t k, int64_t n, int64_t members, int64_t population, double alpha) {
+  const int64_t lowest = std::max<int64_t>(0, n - (population - members));
+  if (k < lowest) return false;
+  if (k >= std::min(n, members)) return true;
+  // At or above the mode, P(X <= k) >= P(X = mode) >= 1 / (n + 1).
+  const auto mode = static_cast<int64_t>(std::floor(static_cast<double>(n + 1) * static_cast<double>(members + 1) /
+                                                    static_cast<double>(population + 2)));
+  if (k >= mode && 1.0 / static_cast<double>(n + 1) > alpha) return true;
+  const double log_total = log_choose(population, n);
+  double sum = 0;
+  for (int64_t j = k; j >= lowest; --j) {
+    const double term = std::exp(log_choose(members, j) + log_choose(population - members, n - j) - log_total);
+    sum += term;
+    if (sum > alpha) return true;
+    if (j < mode && term < sum * 1e-17) break;
+  }
+  return sum > alpha;
+}
+
+// The largest count K the sample does not rule out from above.
+int64_t count_high(int64_t k, int64_t n, int64_t population, double alpha) {
+  int64_t lo = k, hi = k + (population - n);  // at_most_above holds at lo
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo + 1) / 2;
+    if (at_most_above(k, n, mid, population, alpha)) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+// paired_drop's pieces for counts (b, c) of n examples: the center and the squared half-width
+// (in points), and the point.
+struct PairedPieces {
+  double center, half2, point;
+};
+PairedPieces paired_pieces(int64_t lost, int64_t gained, int64_t n) {
+  const double b = static_cast<double>(lost) + 0.5, c = static_cast<double>(gained) + 0.5;
+  const double nn = static_cast<double>(n) + 2;
+  const double s = std::max(0.0, (b + c) - (b - c) * (b - c) / nn);
+  return {100 * (b - c) / nn, 100 * 100 * kZ * kZ * s / (nn * nn),
+          100 * static_cast<double>(lost - gained) / static_cast<double>(n)};
+}
+
+// The sample variance of values each anywhere in its interval, at its largest: a convex function
+// of the values, so at a corner of the box (every corner tried for up to 12 draws, else bounded
+// by the widest range's).
+double largest_sample_variance(const std::vector<std::pair<double, double>>& ranges) {
+  const size_t k = ranges.size();
+  if (k < 2) return 0;
+  const auto variance = [&](const std::vector<double>& v) {
+    double mean = 0, sum = 0;
+    for (double x : v) mean += x / static_cast<double>(k);
+    for (double x : v) sum += (x - mean) * (x - mean);
+    return sum / static_cast<double>(k - 1);
+  };
+  if (k > 12) {
+    double lo = ranges.front().first, hi = ranges.front().second;
+    for (const auto& [a, b] : ranges) lo = std::min(lo, a), hi = std::max(hi, b);
+    return static_cast<double>(k) / static_cast<double>(k - 1) * (hi - lo) * (hi - lo) / 4;
+  }
+  double largest = 0;
+  std::vector<double> v(k);
+  for (uint32_t corner = 0; corner < (1u << k); ++corner) {
+    for (size_t i = 0; i < k; ++i) v[i] = (corner >> i) & 1u ? ranges[i].second : ranges[i].first;
+    largest = std::max(largest, variance(v));
+  }
+  return largest;
+}
 
 }  // namespace
 
@@ -53,6 +133,45 @@ Verdict verdict(const Drop& drop, double max_drop) {
   if (drop.high <= max_drop) return Verdict::kSafe;
   if (drop.low > max_drop) return Verdict::kFailed;
   return Verdict::kUncertain;
+}
+
+CountBounds population_count(int64_t k, int64_t n, int64_t population, double alpha) {
+  // The low bound is the high bound of the members without the property.
+  return {population - count_high(n - k, n, population, alpha), count_high(k, n, population, alpha)};
+}
+
+std::optional<Verdict> whole_set_verdict(const std::vector<SampledCounts>& draws, int64_t examples,
+                                         int64_t intact_right, double max_drop, double alpha) {
+  if (draws.empty()) return std::nullopt;
+  const bool whole = std::all_of(draws.begin(), draws.end(), [&](const auto& d) { return d.examples == examples; });
+  if (whole) {
+    std::vector<Drop> drops;
+    for (const auto& d : draws) drops.push_back(paired_drop(d.lost, d.gained, d.examples));
+    return verdict(mean_drop(drops), max_drop);
+  }
+  // Every draw's whole-set counts within their bounds; the interval's centre, half-width and the
+  // draws' spread each at their own extreme, which bounds the interval from outside.
+  const auto k = static_cast<double>(draws.size());
+  double center_high = 0, center_low = 0, half2 = 0;
+  std::vector<std::pair<double, double>> points;
+  for (const auto& d : draws) {
+    const CountBounds lost = population_count(d.lost, d.intact_right, intact_right, alpha);
+    const CountBounds gained =
+        population_count(d.gained, d.examples - d.intact_right, examples - intact_right, alpha);
+    center_high += paired_pieces(lost.high, gained.low, examples).center / k;
+    center_low += paired_pieces(lost.low, gained.high, examples).center / k;
+    // The half-width grows with lost + gained: its largest is on an edge where one is at its high.
+    double widest = 0;
+    for (int64_t b = lost.low; b <= lost.high; ++b) widest = std::max(widest, paired_pieces(b, gained.high, examples).half2);
+    for (int64_t c = gained.low; c <= gained.high; ++c) widest = std::max(widest, paired_pieces(lost.high, c, examples).half2);
+    half2 += widest / k;
+    points.emplace_back(paired_pieces(lost.low, gained.high, examples).point,
+                        paired_pieces(lost.high, gained.low, examples).point);
+  }
+  const double half = std::sqrt(half2 + kZ * kZ * largest_sample_variance(points) / k);
+  if (center_high + half <= max_drop) return Verdict::kSafe;
+  if (center_low - half > max_drop) return Verdict::kFailed;
+  return std::nullopt;
 }
 
 const std::string& verdict_name(Verdict v) {

@@ -7,6 +7,7 @@
 ///   Drop d = paired_drop(12, 3, 1000);                  // 12 images lost, 3 gained: 0.9 points, [0.12, 1.68]
 ///   verdict(d, 1.0) == Verdict::kUncertain;             // the interval straddles the 1-point budget
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,5 +43,30 @@ Drop mean_drop(const std::vector<Drop>& draws);
 enum class Verdict { kSafe, kUncertain, kFailed };
 Verdict verdict(const Drop& drop, double max_drop);
 const std::string& verdict_name(Verdict verdict);  ///< "safe", "uncertain", "failed"
+
+/// Bounds on how many of a population's `population` members have a property, from `k` of the
+/// `n` in a uniformly random sample without replacement: the counts K whose hypergeometric chance
+/// of k or fewer (for high), or k or more (for low), is above `alpha`.
+struct CountBounds {
+  int64_t low = 0, high = 0;
+};
+CountBounds population_count(int64_t k, int64_t n, int64_t population, double alpha);
+
+/// One draw of a level evaluated on a random sample of the test set (its first `examples` in a
+/// random order): its paired counts, and how many of those examples the intact model got right.
+struct SampledCounts {
+  int64_t examples = 0, lost = 0, gained = 0, intact_right = 0;
+};
+
+/// The chance per bound that a sampled decision differs from the whole test set's (looks at a
+/// test set: docs/USER_MODELS.md, "Looking at part of the test set").
+inline constexpr double kLookAlpha = 1e-9;
+
+/// The verdict the whole test set (`examples` of them, `intact_right` right for the intact model)
+/// would give the mean drop of these draws (mean_drop of their paired_drop), when every draw's
+/// lost and gained counts within their population_count bounds give that same verdict; nullopt
+/// when the sample leaves it open. A sample that is the whole test set gives verdict() itself.
+std::optional<Verdict> whole_set_verdict(const std::vector<SampledCounts>& draws, int64_t examples,
+                                         int64_t intact_right, double max_drop, double alpha = kLookAlpha);
 
 }  // namespace netprobe::probes

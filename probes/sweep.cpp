@@ -82,6 +82,7 @@ core::Json SweepRow::to_json() const {
     j["lost"] = lost;
     j["gained"] = gained;
     j["nonfinite"] = nonfinite;
+    if (intact_right >= 0) j["intact_right"] = intact_right;
   }
   return j;
 }
@@ -114,6 +115,7 @@ SweepRow SweepRow::from_json(const core::Json& j) {
     core::read_field(j, "lost", r.lost);
     core::read_field(j, "gained", r.gained);
     core::read_field(j, "nonfinite", r.nonfinite);
+    if (j.contains("intact_right")) core::read_field(j, "intact_right", r.intact_right);
   }
   return r;
 }
@@ -237,7 +239,7 @@ std::string rows_to_csv(const std::vector<SweepRow>& rows) {
   // With the loss as the metric, a separate loss column would repeat the value column.
   std::string csv = "task,seed,probe,variant,mode,scope,level,draw," + metric_name(metric) +
                     (metric == Metric::kLoss ? "" : ",loss") + ",changed,total,zeros" +
-                    (counts ? ",examples,lost,gained,nonfinite" : "") + "\n";
+                    (counts ? ",examples,lost,gained,nonfinite,intact_right" : "") + "\n";
   for (const auto& r : rows) {
     if (r.metric != metric || r.has_counts() != counts) {
       throw core::Error("rows_to_csv: rows of two metrics (or with and without paired counts) in one table");
@@ -246,7 +248,7 @@ std::string rows_to_csv(const std::vector<SweepRow>& rows) {
                        r.scope.label(), r.level, r.draw, r.value);
     if (metric != Metric::kLoss) csv += fmt::format(",{}", r.loss);
     csv += fmt::format(",{},{},{}", r.report.changed, r.report.total, r.report.zeros);
-    if (counts) csv += fmt::format(",{},{},{},{}", r.examples, r.lost, r.gained, r.nonfinite);
+    if (counts) csv += fmt::format(",{},{},{},{},{}", r.examples, r.lost, r.gained, r.nonfinite, r.intact_right);
     csv += "\n";
   }
   return csv;

@@ -66,6 +66,7 @@ struct Evaluation {
   int64_t examples = 0;
   int64_t lost = -1, gained = -1;  ///< examples the intact model got right and this one wrong, and back; -1: none
   int64_t nonfinite = 0;           ///< examples whose outputs were not all finite (scored wrong)
+  int64_t intact_right = -1;       ///< of these examples, how many the intact model got right; -1: none
 };
 
 /// Evaluates many parameter sets of one model (same names and shapes) at once.
@@ -87,10 +88,14 @@ struct SweepRow {
   ProbeReport report{};
   /// The evaluation's paired counts against the intact model (Evaluation); lost < 0: none.
   int64_t examples = 0, lost = -1, gained = -1, nonfinite = 0;
+  /// Of its examples, how many the intact model got right (-1: not known). With `examples` fewer
+  /// than the test set's, the row was evaluated on a random sample of it (AdaptiveOptions::looks).
+  int64_t intact_right = -1;
 
   bool has_counts() const { return lost >= 0; }
   /// Keys task, seed, probe, variant, mode, scope, level, draw, the metric's name, loss, changed,
-  /// total, zeros (NaN written as null); with paired counts also examples, lost, gained, nonfinite;
+  /// total, zeros (NaN written as null); with paired counts also examples, lost, gained, nonfinite
+  /// (and intact_right when known);
   /// a loss-metric row (whose value is its loss) also "metric": "loss".
   core::Json to_json() const;
   /// The inverse; core::Error (or nlohmann's exception) for a missing key or an unknown name.

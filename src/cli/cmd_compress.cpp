@@ -26,6 +26,10 @@ Command setup_compress(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--first-round", c->first_round,
                   "Draws of a random level that decide alone when they are clearly safe or clearly failed")
       ->capture_default_str();
+  cmd->add_option("--first-look", c->first_look,
+                  "Test examples a level is first judged on (a fixed random sample; then 4x as many, up to all), "
+                  "decided there only when the whole test set's verdict is settled; 0: always all")
+      ->capture_default_str();
   cmd->add_option("--probes", c->probes,
                   "Compression probes: magnitude, random, noise, binarize, shuffle (the default), structured (L1 "
                   "filters), structured-l2, global (one ranking over all layers), heads (attention)")

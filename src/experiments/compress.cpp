@@ -144,6 +144,7 @@ void CompressConfig::validate() const {
   }
   if (draws < 1) throw core::UsageError(fmt::format("--draws: must be >= 1, got {}", draws));
   if (first_round < 1) throw core::UsageError(fmt::format("--first-round: must be >= 1, got {}", first_round));
+  if (first_look < 0) throw core::UsageError(fmt::format("--first-look: must be >= 0, got {}", first_look));
   if (probes.empty()) throw core::UsageError("--probes: empty list");
   for (const auto& p : probes) probes::find_compress_probe(p);
   if (!levels.empty()) probes::prune_probe().check_levels(levels);
@@ -171,6 +172,7 @@ core::Json CompressConfig::to_json() const {
           {"levels", levels},
           {"exhaustive", exhaustive},
           {"first_round", first_round},
+          {"first_look", first_look},
           {"plan", plan}};
 }
 
@@ -226,7 +228,7 @@ CompressResult CompressResult::from_json(const core::Json& j, const std::string&
 
 namespace {
 
-constexpr const char* kLayerFormat = "compress-layers-1";  // bump when a layer file's rows change meaning
+constexpr const char* kLayerFormat = "compress-layers-2";  // bump when a layer file's rows change meaning
 
 void hash_file_into(core::ContentHash& h, const fs::path& path) {
   h.update(fmt::format("{:016x}", core::hash_file(path).fnv1a()));
@@ -300,6 +302,17 @@ void write_layer(const fs::path& file, const std::string& key, const Scope& scop
   core::write_json(file, j);
 }
 
+// The samples a level is looked at before the whole test set: first_look, then 4x as many, ...,
+// each a whole number of batches, all fewer than the test set's examples.
+std::vector<int64_t> look_sizes(int64_t first_look, int64_t examples, int64_t batch) {
+  std::vector<int64_t> looks;
+  for (int64_t n = first_look; n < examples; n *= 4) {
+    const int64_t whole = (n + batch - 1) / batch * batch;
+    if (whole < examples && (looks.empty() || whole > looks.back())) looks.push_back(whole);
+  }
+  return looks;
+}
+
 // Outputs of an earlier run, removed before a new one starts: until every layer is done the
 // directory holds no answers, rather than another run's.
 void remove_final_outputs(const fs::path& out) {
@@ -328,6 +341,10 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
   }
   ProbeModelSource source = config.source;
   source.compare = true;  // paired counts: every drop gets its interval
+  // Looks at part of the test set need paired counts of a proportion, and a random order.
+  const probes::Metric metric = probes::parse_classifier_metric(source.metric);
+  const bool looks = config.first_look > 0 && (metric == probes::Metric::kAccuracy || metric == probes::Metric::kTop5);
+  source.random_order = looks;
   const ProbeModel model = load_probe_model(source, context);
   check_scope(model.target, "all");  // a model with nothing to probe: UsageError naming its layers
 
@@ -375,7 +392,9 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
     show();
   };
   const probes::SweepRow intact = probes::intact_row(model.target, model.evaluate, sweep);
-  probes::AdaptiveOptions adaptive{config.first_round, config.exhaustive, model.independent_variants, &intact};
+  probes::AdaptiveOptions adaptive{config.first_round, config.exhaustive, model.independent_variants, &intact, {},
+                                   model.evaluate_range};
+  if (looks) adaptive.looks = look_sizes(config.first_look, intact.examples, model.batch);
   const probes::LevelJudge judge = probes::compress_judge(config.max_drop, config.first_round);
 
   std::vector<std::vector<probes::SweepRow>> scope_rows(scopes.size());

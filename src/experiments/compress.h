@@ -3,7 +3,9 @@
 /// file) on its test set. Every layer alone (the others intact) and the whole model ("all"), by
 /// each compression probe (probes/compress_answer.h): how far it can go before the metric drops by
 /// more than --max-drop, decided on 95 % intervals. Sweeps stop once their answer is known
-/// (--exhaustive runs every level and draw, for full curves, with the same answers). With --plan,
+/// (--exhaustive runs every level and draw, for full curves, with the same answers), and a level
+/// is looked at on a random sample of the test set first, and on all of it only when the sample
+/// leaves the whole set's verdict open (--first-look). With --plan,
 /// every layer's safe magnitude pruning applied at once, backed off until the joint model is
 /// within --max-drop, and written out as pruned.pt and masks.pt.
 ///
@@ -35,6 +37,9 @@ struct CompressConfig {
   std::vector<double> levels;  ///< the pruning grid for every pruning probe; empty: PROBES.md's
   bool exhaustive = false;     ///< every level and draw (full curves); the answers are the same
   int first_round = 2;         ///< draws of a random level that decide alone when they fail clearly
+  /// Examples of the first look at the test set (in a fixed random order); a level undecided there
+  /// is looked at on 4x as many, and so on, up to all of them. 0: every level on all of them.
+  int64_t first_look = 1024;
   bool plan = false;           ///< the joint plan: pruned.pt and masks.pt
   std::filesystem::path out;   ///< empty: nothing written
   /// "k/n": only this shard's layers, into --out's layers/; empty: inside a SLURM array task,

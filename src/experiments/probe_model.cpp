@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <numeric>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "core/errors.h"
+#include "core/seeding.h"
 #include "data/datasets.h"
 #include "data/tensor_file.h"
 #include "experiments/classifier_run.h"
@@ -26,6 +29,50 @@ using core::UsageError;
 struct TestSet {
   torch::Tensor x, y;
   std::string name;  // task id or file name
+};
+
+// The test examples in a fixed random order (ProbeModelSource::random_order): the same for every
+// model and seed, so a run directory and its exported model see the same samples.
+void put_in_random_order(TestSet& set) {
+  at::Generator gen = core::make_generator(core::tag_of("test order"));
+  const torch::Tensor order = torch::randperm(set.x.size(0), gen, torch::kLong);
+  set.x = set.x.index_select(0, order);
+  set.y = set.y.index_select(0, order);
+}
+
+// The MLP engine on parts of the test set: one evaluator per part, each compared with the intact
+// model on its own examples.
+class MlpParts {
+ public:
+  MlpParts(models::MlpOptions options, torch::Tensor x, torch::Tensor y)
+      : options_(options), x_(std::move(x)), y_(std::move(y)) {}
+  void compare_with(const core::NamedTensors& reference, models::TallyOptions tally) {
+    reference_ = reference;
+    tally_ = tally;
+  }
+  std::vector<train::ClassifierMetrics> evaluate(const std::vector<core::NamedTensors>& variants, int64_t first,
+                                                 int64_t last) {
+    std::shared_ptr<models::MlpBatchEvaluator> part;
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      auto& slot = parts_[{first, last}];
+      if (!slot) {
+        slot = std::make_shared<models::MlpBatchEvaluator>(options_, x_.narrow(0, first, last - first),
+                                                           y_.narrow(0, first, last - first));
+        if (tally_) slot->compare_with(reference_, *tally_);
+      }
+      part = slot;
+    }
+    return part->evaluate(variants);
+  }
+
+ private:
+  models::MlpOptions options_;
+  torch::Tensor x_, y_;
+  core::NamedTensors reference_;
+  std::optional<models::TallyOptions> tally_;
+  std::mutex mutex_;
+  std::map<std::pair<int64_t, int64_t>, std::shared_ptr<models::MlpBatchEvaluator>> parts_;
 };
 
 std::optional<data::TaskSpec> task_named(const std::string& text) {
@@ -107,6 +154,8 @@ void finish(ProbeModel& m, const std::shared_ptr<Evaluator>& evaluator, const Pr
 ProbeModel load_netprobe_mlp(const ProbeModelSource& source, const core::RunContext& context) {
   const ClassifierRun run = load_classifier_run(source.model);
   TestSet test = load_test_set(source, run.config.task, context.data_dir);
+  const uint64_t seed = context.seed_or(run.config.seed);
+  if (source.random_order) put_in_random_order(test);
   const int64_t input_size = run.model->options().input_size();
   const torch::Tensor x = test.x.reshape({test.x.size(0), -1});
   if (x.size(1) != input_size) {
@@ -122,12 +171,17 @@ ProbeModel load_netprobe_mlp(const ProbeModelSource& source, const core::RunCont
   ProbeModel m;
   m.kind = "netprobe-mlp";
   m.task = test.name;
-  m.seed = context.seed_or(run.config.seed);
+  m.seed = seed;
   m.classes = classes;
   const core::NamedTensors params = core::parameters_of(*run.model);
   m.target = {params, models::layers_of_named_parameters(params), probes::RoleSet::parse_include(source.include)};
   auto evaluator = std::make_shared<models::MlpBatchEvaluator>(run.model->options(), x, test.y);
   finish(m, evaluator, source);
+  auto parts = std::make_shared<MlpParts>(run.model->options(), x, test.y);
+  if (source.compare) parts->compare_with(m.target.params, {m.metric == probes::Metric::kTop5, false});
+  m.evaluate_range = [parts, metric = m.metric](const std::vector<core::NamedTensors>& v, int64_t first, int64_t last) {
+    return as_evaluations(parts->evaluate(v, first, last), metric);
+  };
   const models::MlpOptions options = run.model->options();
   m.as_script = [options](const core::NamedTensors& values) {
     models::Mlp mlp(options);
@@ -146,7 +200,8 @@ ProbeModel load_torchscript(const ProbeModelSource& source, const core::RunConte
   const models::ScriptLoss loss = models::parse_script_loss(source.loss);
   if (source.batch < 1) throw UsageError(fmt::format("--batch: must be >= 1, got {}", source.batch));
   const models::ScriptClassifier model = models::ScriptClassifier::load(source.model);
-  const TestSet test = load_test_set(source, std::nullopt, context.data_dir);
+  TestSet test = load_test_set(source, std::nullopt, context.data_dir);
+  if (source.random_order) put_in_random_order(test);
   auto evaluator = std::make_shared<models::ScriptBatchEvaluator>(
       model, test.x, test.y, models::ScriptEvalOptions{source.batch, loss, std::max(1, context.threads)}, test.name);
   ProbeModel m;
@@ -171,6 +226,11 @@ ProbeModel load_torchscript(const ProbeModelSource& source, const core::RunConte
   m.frozen_graph = evaluator->uses_frozen_graph();
   m.frozen_graph_note = evaluator->frozen_graph_note();
   finish(m, evaluator, source);
+  m.evaluate_range = [evaluator, metric = m.metric](const std::vector<core::NamedTensors>& v, int64_t first,
+                                                    int64_t last) {
+    return as_evaluations(evaluator->evaluate(v, first, last), metric);
+  };
+  m.batch = source.batch;
   m.as_script = [model](const core::NamedTensors& params) {
     torch::jit::Module copy = model.module().clone();
     size_t i = 0;
@@ -190,8 +250,10 @@ std::vector<probes::Evaluation> as_evaluations(const std::vector<train::Classifi
   for (const auto& m : metrics) {
     probes::Evaluation e{m.accuracy, m.loss, m.examples, -1, -1, m.nonfinite};
     switch (metric) {
-      case probes::Metric::kAccuracy: e.lost = m.lost, e.gained = m.gained; break;
-      case probes::Metric::kTop5: e.value = m.top5, e.lost = m.lost_top5, e.gained = m.gained_top5; break;
+      case probes::Metric::kAccuracy: e.lost = m.lost, e.gained = m.gained, e.intact_right = m.intact_right; break;
+      case probes::Metric::kTop5:
+        e.value = m.top5, e.lost = m.lost_top5, e.gained = m.gained_top5, e.intact_right = m.intact_right_top5;
+        break;
       case probes::Metric::kMacroF1: e.value = m.macro_f1; break;
       case probes::Metric::kLoss: e.value = m.loss; break;
       case probes::Metric::kVarianceExplained: break;

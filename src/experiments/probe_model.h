@@ -14,6 +14,7 @@
 #include <torch/script.h>
 #include "core/run_context.h"
 
+#include "probes/adaptive_sweep.h"
 #include "probes/metric.h"
 #include "probes/sweep.h"
 #include "train/classification.h"
@@ -37,6 +38,9 @@ struct ProbeModelSource {
   /// Compare every variant with the intact model example by example: rows get the paired counts
   /// (examples lost and gained) behind the drop's interval.
   bool compare = false;
+  /// Put the test examples in a fixed random order (the same for every model), so that the first n
+  /// of them are a random sample: what compress's looks at part of the test set need.
+  bool random_order = false;
 };
 
 struct ProbeModel {
@@ -49,6 +53,10 @@ struct ProbeModel {
   probes::ProbeTarget target;
   probes::Metric metric = probes::Metric::kAccuracy;
   probes::BatchEvaluator evaluate;
+  /// The same on the test examples first .. last - 1 (looks at part of the test set; a TorchScript
+  /// model's parts start at a multiple of `batch`).
+  probes::RangeEvaluator evaluate_range;
+  int64_t batch = 1;  ///< the examples a part must be a multiple of
   /// The model with other parameter values (same names and shapes) as a TorchScript module.
   std::function<torch::jit::Module(const core::NamedTensors&)> as_script;
   /// A variant's numbers never depend on the other variants evaluated with it (TorchScript: each

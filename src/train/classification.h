@@ -25,6 +25,8 @@ struct ClassifierMetrics {
   /// Against the intact model's per-example correctness (top-1, or top-5 for that metric): examples
   /// it got right and this one wrong, and the other way round; -1 when not compared.
   int64_t lost = -1, gained = -1, lost_top5 = -1, gained_top5 = -1;
+  /// Of these examples, how many the intact model got right (top-1, top-5); -1 when not compared.
+  int64_t intact_right = -1, intact_right_top5 = -1;
   int64_t nonfinite = 0;  ///< examples whose scores were not all finite (counted wrong, never argmax'd)
 };
 

@@ -57,7 +57,51 @@ TEST_F(CompressE2E, TheExportedModelGivesTheRunDirectorysAnswerLayerByLayer) {
   const std::string csv = core::read_file(b / "results.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
             "task,seed,probe,variant,mode,scope,level,draw,accuracy,loss,changed,total,zeros,examples,lost,gained,"
-            "nonfinite");
+            "nonfinite,intact_right");
+}
+
+// Judging a level on a random sample of the test set first (--first-look) gives the answers of
+// judging every level on all of it (the exactness: the MLP on the real 7 vs 9 test set),
+// on fewer evaluated examples; a row decided on a sample holds that sample's counts.
+TEST_F(CompressE2E, LevelsJudgedOnASampleGiveTheWholeTestSetsAnswers) {
+  const auto run = [&](const std::string& looks, const fs::path& out) {
+    const auto r = run_netprobe("compress --model " + model_.string() + " --draws 3 -q --no-report " + looks +
+                                " --out " + out.string() + testing::real_data_arg());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return core::read_json(out / "compression.json");
+  };
+  const core::Json sampled = run("--first-look 128", *tmp_ / "sampled");
+  const core::Json whole = run("--first-look 0", *tmp_ / "whole");
+  const int64_t n = whole["examples"];
+  ASSERT_GT(n, 2000);
+  ASSERT_EQ(sampled["layers"].size(), whole["layers"].size());
+  for (size_t l = 0; l < whole["layers"].size(); ++l) {
+    ASSERT_EQ(sampled["layers"][l]["probes"].size(), whole["layers"][l]["probes"].size());
+    for (size_t p = 0; p < whole["layers"][l]["probes"].size(); ++p) {
+      const core::Json& a = sampled["layers"][l]["probes"][p];
+      const core::Json& b = whole["layers"][l]["probes"][p];
+      const std::string where = whole["layers"][l]["layer"].get<std::string>() + " " + b["probe"].get<std::string>();
+      for (const char* key : {"probe", "safe_level", "next_level", "next_verdict", "sparsity"}) {
+        EXPECT_EQ(a[key].dump(), b[key].dump()) << where << " " << key;
+      }
+    }
+  }
+  int64_t on_sample = 0, examples_sampled = 0, examples_whole = 0;
+  for (const auto& row : sampled["rows"]) {
+    const int64_t e = row["examples"];
+    examples_sampled += e;
+    if (e < n) {
+      ++on_sample;
+      EXPECT_EQ(e % 128, 0) << row.dump();  // 128, 512 or 2048: the looks
+      EXPECT_LE(row["lost"].get<int64_t>(), row["intact_right"].get<int64_t>());
+    }
+  }
+  for (const auto& row : whole["rows"]) {
+    EXPECT_EQ(row["examples"], n);
+    examples_whole += n;
+  }
+  EXPECT_GT(on_sample, 0);
+  EXPECT_LT(examples_sampled, examples_whole);
 }
 
 // A killed run resumes from the layers it finished; a layer computed under other options is computed

@@ -37,7 +37,9 @@ struct Synthetic {
     return out;
   };
   std::vector<SweepRow> run(bool exhaustive) const {
-    return run_adaptive_sweeps(target, specs, evaluate, {"synthetic", 0}, compress_judge(1.0, 2), {2, exhaustive});
+    AdaptiveOptions options;
+    options.exhaustive = exhaustive;
+    return run_adaptive_sweeps(target, specs, evaluate, {"synthetic", 0}, compress_judge(1.0, 2), options);
   }
 };
 

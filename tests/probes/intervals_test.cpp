@@ -1,6 +1,9 @@
 #include "probes/intervals.h"
 
+#include <algorithm>
 #include <cmath>
+#include <random>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -55,6 +58,97 @@ TEST(IntervalsTest, DrawsAddTheirSpreadButNotDivideTheSamplingError) {
   const Drop points = mean_drop({{1, 1, 1, false}, {3, 3, 3, false}});
   EXPECT_FALSE(points.has_interval);
   EXPECT_DOUBLE_EQ(points.point, 2.0);
+}
+
+// P(X <= k) and P(X >= k) for X hypergeometric, by direct summation of exact binomial terms.
+double hypergeometric_tail(int64_t k, int64_t n, int64_t members, int64_t population, bool at_most) {
+  const auto choose = [](int64_t a, int64_t b) {
+    if (b < 0 || b > a) return 0.0;
+    double c = 1;
+    for (int64_t i = 1; i <= b; ++i) c = c * static_cast<double>(a - b + i) / static_cast<double>(i);
+    return c;
+  };
+  double p = 0;
+  for (int64_t j = 0; j <= n; ++j) {
+    if (at_most ? j <= k : j >= k) p += choose(members, j) * choose(population - members, n - j);
+  }
+  return p / choose(population, n);
+}
+
+TEST(IntervalsTest, PopulationCountsAreTheCountsTheSampleDoesNotRuleOut) {
+  const int64_t population = 60, n = 20;
+  for (double alpha : {0.05, 1e-6}) {
+    for (int64_t k = 0; k <= n; ++k) {
+      int64_t high = -1, low = -1;
+      for (int64_t members = 0; members <= population; ++members) {
+        if (hypergeometric_tail(k, n, members, population, true) > alpha) high = members;
+        if (low < 0 && hypergeometric_tail(k, n, members, population, false) > alpha) low = members;
+      }
+      const CountBounds b = population_count(k, n, population, alpha);
+      EXPECT_EQ(b.high, high) << k << " " << alpha;
+      EXPECT_EQ(b.low, low) << k << " " << alpha;
+    }
+  }
+  // The whole population sampled: its count, exactly.
+  EXPECT_EQ(population_count(7, 60, 60, 1e-9).low, 7);
+  EXPECT_EQ(population_count(7, 60, 60, 1e-9).high, 7);
+}
+
+// Test sets whose every example is known: a sample's settled verdict is always the whole set's,
+// clear cases settle on small samples, and the whole set gives verdict() itself.
+TEST(IntervalsTest, VerdictsSettledOnASampleAreTheWholeTestSets) {
+  const int64_t examples = 10000, right = 8500;
+  std::mt19937_64 rng(3);
+  int settled_safe = 0, settled_failed = 0, open = 0;
+  // Each draw's examples: 0 = unchanged, 1 = lost, 2 = gained; intact right first.
+  const auto outcomes = [&](int64_t lost, int64_t gained) {
+    std::vector<int> o(examples, 0);
+    std::fill(o.begin(), o.begin() + lost, 1);
+    std::fill(o.begin() + right, o.begin() + right + gained, 2);
+    return o;
+  };
+  for (const std::vector<std::pair<int64_t, int64_t>>& level :
+       std::vector<std::vector<std::pair<int64_t, int64_t>>>{
+           {{0, 0}}, {{3, 1}}, {{20, 4}}, {{60, 5}}, {{90, 0}}, {{120, 10}}, {{300, 20}}, {{4000, 100}},
+           {{2, 0}, {5, 1}, {0, 0}}, {{30, 5}, {80, 5}, {60, 2}}, {{500, 9}, {700, 3}, {650, 30}}}) {
+    std::vector<std::vector<int>> draws;
+    std::vector<SampledCounts> whole;
+    std::vector<Drop> drops;
+    for (const auto& [lost, gained] : level) {
+      draws.push_back(outcomes(lost, gained));
+      whole.push_back({examples, lost, gained, right});
+      drops.push_back(paired_drop(lost, gained, examples));
+    }
+    const Verdict truth = verdict(mean_drop(drops), 1.0);
+    EXPECT_EQ(whole_set_verdict(whole, examples, right, 1.0), truth);
+    for (int trial = 0; trial < 10; ++trial) {
+      std::vector<int64_t> order(examples);
+      for (int64_t i = 0; i < examples; ++i) order[i] = i;
+      std::shuffle(order.begin(), order.end(), rng);
+      for (int64_t n : {256, 1024, 4096}) {
+        std::vector<SampledCounts> sample;
+        for (const auto& o : draws) {
+          SampledCounts c{n, 0, 0, 0};
+          for (int64_t i = 0; i < n; ++i) {
+            c.intact_right += order[i] < right;
+            c.lost += o[order[i]] == 1;
+            c.gained += o[order[i]] == 2;
+          }
+          sample.push_back(c);
+        }
+        const std::optional<Verdict> v = whole_set_verdict(sample, examples, right, 1.0);
+        if (!v) {
+          ++open;
+          continue;
+        }
+        EXPECT_EQ(*v, truth) << level.front().first << " on " << n;
+        (*v == Verdict::kSafe ? settled_safe : settled_failed) += 1;
+      }
+    }
+  }
+  EXPECT_GT(settled_safe, 0);
+  EXPECT_GT(settled_failed, 0);
+  EXPECT_GT(open, 0);  // levels near the limit wait for the whole test set
 }
 
 }  // namespace
