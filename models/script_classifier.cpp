@@ -10,6 +10,7 @@
 
 #include "core/errors.h"
 #include "core/parallel.h"
+#include "core/tensor_bounds.h"
 #include "core/zip_check.h"
 
 namespace netprobe::models {
@@ -78,6 +79,12 @@ ScriptClassifier::ScriptClassifier(torch::jit::Module module, std::string source
     : module_(std::move(module)), source_(std::move(source)) {
   if (!module_.find_method("forward")) throw Error(fmt::format("{}: the module has no forward method", source_));
   if (module_.named_parameters(true).size() == 0) throw Error(fmt::format("{}: the module has no parameters", source_));
+  for (const auto& p : module_.named_parameters(/*recurse=*/true)) {
+    core::check_within_storage(p.value, fmt::format("{}: parameter {}", source_, p.name));
+  }
+  for (const auto& b : module_.named_buffers(/*recurse=*/true)) {
+    core::check_within_storage(b.value, fmt::format("{}: buffer {}", source_, b.name));
+  }
   module_.eval();
 }
 

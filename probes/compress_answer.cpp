@@ -45,17 +45,16 @@ bool sampled(const SweepRow& row, const SweepRow& intact) {
 // settle it (intervals.h: whole_set_verdict); unchanged parameters count as no drop on all of it.
 std::optional<Verdict> settled_verdict(const std::vector<SweepRow>& rows, size_t count, const SweepRow& intact,
                                        double max_drop) {
-  if (intact.intact_right < 0) return std::nullopt;
   std::vector<SampledCounts> draws;
   for (size_t i = 0; i < count && i < rows.size(); ++i) {
     const SweepRow& r = rows[i];
     if (r.report.changed == 0) {
-      draws.push_back({intact.examples, 0, 0, intact.intact_right});
+      draws.push_back({intact.examples, 0, 0});
     } else {
-      draws.push_back({r.examples, r.lost, r.gained, r.intact_right});
+      draws.push_back({r.examples, r.lost, r.gained});
     }
   }
-  return whole_set_verdict(draws, intact.examples, intact.intact_right, max_drop);
+  return whole_set_verdict(draws, intact.examples, max_drop);
 }
 
 bool has_heads(const ProbeTarget& target, const Scope& scope) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace netprobe::probes {
 namespace {
@@ -48,17 +49,24 @@ int64_t count_high(int64_t k, int64_t n, int64_t population, double alpha) {
   return lo;
 }
 
-// paired_drop's pieces for counts (b, c) of n examples: the center and the squared half-width
-// (in points), and the point.
-struct PairedPieces {
-  double center, half2, point;
-};
-PairedPieces paired_pieces(int64_t lost, int64_t gained, int64_t n) {
-  const double b = static_cast<double>(lost) + 0.5, c = static_cast<double>(gained) + 0.5;
-  const double nn = static_cast<double>(n) + 2;
-  const double s = std::max(0.0, (b + c) - (b - c) * (b - c) / nn);
-  return {100 * (b - c) / nn, 100 * 100 * kZ * kZ * s / (nn * nn),
-          100 * static_cast<double>(lost - gained) / static_cast<double>(n)};
+// The largest lost - gained of the whole set that a sample's `lost` of its `discordant` examples
+// (lost or gained) does not rule out, for whole-set discordant counts in [low, high]: given its
+// discordant count, a sample's discordant examples are a random sample of the whole set's, so the
+// whole set's lost count is bounded as count_high bounds it. Along the range the bound is followed
+// (a step up while the next count is not ruled out) and searched again only where it falls.
+int64_t largest_difference(int64_t lost, int64_t discordant, CountBounds whole_discordant, double alpha) {
+  int64_t best = std::numeric_limits<int64_t>::min();
+  int64_t members = -1;
+  for (int64_t t = whole_discordant.low; t <= whole_discordant.high; ++t) {
+    if (t < discordant) continue;
+    if (members < 0 || !at_most_above(lost, discordant, members, t, alpha)) {
+      members = count_high(lost, discordant, t, alpha);
+    } else {
+      while (members < t && at_most_above(lost, discordant, members + 1, t, alpha)) ++members;
+    }
+    best = std::max(best, 2 * members - t);
+  }
+  return best;
 }
 
 // The sample variance of values each anywhere in its interval, at its largest: a convex function
@@ -140,8 +148,8 @@ CountBounds population_count(int64_t k, int64_t n, int64_t population, double al
   return {population - count_high(n - k, n, population, alpha), count_high(k, n, population, alpha)};
 }
 
-std::optional<Verdict> whole_set_verdict(const std::vector<SampledCounts>& draws, int64_t examples,
-                                         int64_t intact_right, double max_drop, double alpha) {
+std::optional<Verdict> whole_set_verdict(const std::vector<SampledCounts>& draws, int64_t examples, double max_drop,
+                                         double alpha) {
   if (draws.empty()) return std::nullopt;
   const bool whole = std::all_of(draws.begin(), draws.end(), [&](const auto& d) { return d.examples == examples; });
   if (whole) {
@@ -149,24 +157,22 @@ std::optional<Verdict> whole_set_verdict(const std::vector<SampledCounts>& draws
     for (const auto& d : draws) drops.push_back(paired_drop(d.lost, d.gained, d.examples));
     return verdict(mean_drop(drops), max_drop);
   }
-  // Every draw's whole-set counts within their bounds; the interval's centre, half-width and the
-  // draws' spread each at their own extreme, which bounds the interval from outside.
+  // Each draw's whole-set lost - gained and lost + gained within their bounds; paired_drop's
+  // centre, its half-width (which lost + gained + 1 bounds) and the draws' spread each at their
+  // own extreme: an interval that holds the whole set's.
   const auto k = static_cast<double>(draws.size());
+  const double nn = static_cast<double>(examples) + 2;
   double center_high = 0, center_low = 0, half2 = 0;
   std::vector<std::pair<double, double>> points;
   for (const auto& d : draws) {
-    const CountBounds lost = population_count(d.lost, d.intact_right, intact_right, alpha);
-    const CountBounds gained =
-        population_count(d.gained, d.examples - d.intact_right, examples - intact_right, alpha);
-    center_high += paired_pieces(lost.high, gained.low, examples).center / k;
-    center_low += paired_pieces(lost.low, gained.high, examples).center / k;
-    // The half-width grows with lost + gained: its largest is on an edge where one is at its high.
-    double widest = 0;
-    for (int64_t b = lost.low; b <= lost.high; ++b) widest = std::max(widest, paired_pieces(b, gained.high, examples).half2);
-    for (int64_t c = gained.low; c <= gained.high; ++c) widest = std::max(widest, paired_pieces(lost.high, c, examples).half2);
-    half2 += widest / k;
-    points.emplace_back(paired_pieces(lost.low, gained.high, examples).point,
-                        paired_pieces(lost.high, gained.low, examples).point);
+    const int64_t discordant = d.lost + d.gained;
+    const CountBounds total = population_count(discordant, d.examples, examples, alpha);
+    const auto high = static_cast<double>(largest_difference(d.lost, discordant, total, alpha));
+    const auto low = static_cast<double>(-largest_difference(d.gained, discordant, total, alpha));
+    center_high += 100 * high / nn / k;
+    center_low += 100 * low / nn / k;
+    half2 += 100 * 100 * kZ * kZ * (static_cast<double>(total.high) + 1) / (nn * nn) / k;
+    points.emplace_back(100 * low / static_cast<double>(examples), 100 * high / static_cast<double>(examples));
   }
   const double half = std::sqrt(half2 + kZ * kZ * largest_sample_variance(points) / k);
   if (center_high + half <= max_drop) return Verdict::kSafe;

@@ -53,20 +53,20 @@ struct CountBounds {
 CountBounds population_count(int64_t k, int64_t n, int64_t population, double alpha);
 
 /// One draw of a level evaluated on a random sample of the test set (its first `examples` in a
-/// random order): its paired counts, and how many of those examples the intact model got right.
+/// random order): its paired counts there.
 struct SampledCounts {
-  int64_t examples = 0, lost = 0, gained = 0, intact_right = 0;
+  int64_t examples = 0, lost = 0, gained = 0;
 };
 
 /// The chance per bound that a sampled decision differs from the whole test set's (looks at a
 /// test set: docs/USER_MODELS.md, "Looking at part of the test set").
 inline constexpr double kLookAlpha = 1e-9;
 
-/// The verdict the whole test set (`examples` of them, `intact_right` right for the intact model)
-/// would give the mean drop of these draws (mean_drop of their paired_drop), when every draw's
-/// lost and gained counts within their population_count bounds give that same verdict; nullopt
-/// when the sample leaves it open. A sample that is the whole test set gives verdict() itself.
-std::optional<Verdict> whole_set_verdict(const std::vector<SampledCounts>& draws, int64_t examples,
-                                         int64_t intact_right, double max_drop, double alpha = kLookAlpha);
+/// The verdict the whole test set (`examples` of them) would give the mean drop of these draws
+/// (mean_drop of their paired_drop), when every whole-set count the samples do not rule out (at
+/// `alpha` per bound: the discordant examples, then the lost among them) gives that same verdict;
+/// nullopt when the samples leave it open. Samples that are the whole set give verdict() itself.
+std::optional<Verdict> whole_set_verdict(const std::vector<SampledCounts>& draws, int64_t examples, double max_drop,
+                                         double alpha = kLookAlpha);
 
 }  // namespace netprobe::probes

@@ -1,6 +1,8 @@
 #include "core/zip_check.h"
 
 #include <fstream>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,6 +10,7 @@
 #include <zlib.h>
 
 #include "core/errors.h"
+#include "core/pickle_check.h"
 
 namespace netprobe::core {
 namespace {
@@ -44,8 +47,10 @@ class Archive {
         fmt::format("{}: damaged archive: {} (truncated or changed since it was written)", path_.string(), why));
   }
 
-  // CRC-32 of `length` bytes at `offset`, stored (method 0) or deflated (method 8).
-  uint32_t crc_of(uint64_t offset, uint64_t compressed, uint64_t uncompressed, int method, const std::string& name) {
+  // CRC-32 of `length` bytes at `offset`, stored (method 0) or deflated (method 8); the entry's
+  // bytes are appended to `keep` when given.
+  uint32_t crc_of(uint64_t offset, uint64_t compressed, uint64_t uncompressed, int method, const std::string& name,
+                  std::string* keep) {
     uLong crc = crc32(0L, Z_NULL, 0);
     // Ended on every way out, the throwing ones included (a leak the fuzzer found).
     struct Inflater {
@@ -68,6 +73,7 @@ class Archive {
       done += n;
       if (method == 0) {
         crc = crc32(crc, reinterpret_cast<const Bytef*>(chunk.data()), static_cast<uInt>(chunk.size()));
+        if (keep != nullptr) keep->append(chunk);
         continue;
       }
       z.next_in = reinterpret_cast<Bytef*>(chunk.data());
@@ -79,7 +85,9 @@ class Archive {
         if (rc != Z_OK && rc != Z_STREAM_END) damaged(fmt::format("entry {} does not inflate", name));
         const size_t got = out.size() - z.avail_out;
         crc = crc32(crc, out.data(), static_cast<uInt>(got));
+        if (keep != nullptr) keep->append(reinterpret_cast<const char*>(out.data()), got);
         produced += got;
+        if (produced > uncompressed) damaged(fmt::format("entry {} inflates past its size", name));
         if (rc == Z_STREAM_END) break;
       }
     }
@@ -116,22 +124,30 @@ void check_zip_crcs(const std::filesystem::path& path) {
     entries = le(record, 32, 8);
     directory = le(record, 48, 8);
   }
+  // Every entry first: a pickle's storages are other entries.
+  struct Entry {
+    std::string name;
+    int method;
+    uint32_t crc;
+    uint64_t compressed, uncompressed, local;
+  };
+  std::vector<Entry> all;
+  std::map<std::string, uint64_t> sizes;
   uint64_t offset = directory;
   for (uint64_t e = 0; e < entries; ++e) {
     const std::string header = zip.read(offset, 46);
     if (le(header, 0, 4) != kCentralHeader) zip.damaged("a central directory entry is missing");
-    const int method = static_cast<int>(le(header, 10, 2));
-    const auto crc = static_cast<uint32_t>(le(header, 16, 4));
-    uint64_t compressed = le(header, 20, 4), uncompressed = le(header, 24, 4), local = le(header, 42, 4);
+    Entry entry{{}, static_cast<int>(le(header, 10, 2)), static_cast<uint32_t>(le(header, 16, 4)), le(header, 20, 4),
+                le(header, 24, 4), le(header, 42, 4)};
     const uint64_t name_length = le(header, 28, 2), extra_length = le(header, 30, 2), comment = le(header, 32, 2);
-    const std::string name = zip.read(offset + 46, name_length);
+    entry.name = zip.read(offset + 46, name_length);
     // Zip64: the fields that overflowed come from the extra field 0x0001, in this order.
     const std::string extra = zip.read(offset + 46 + name_length, extra_length);
     for (size_t x = 0; x + 4 <= extra.size();) {
       const uint64_t id = le(extra, x, 2), size = le(extra, x + 2, 2);
       if (id == 1) {
         size_t field = x + 4;
-        for (uint64_t* value : {&uncompressed, &compressed, &local}) {
+        for (uint64_t* value : {&entry.uncompressed, &entry.compressed, &entry.local}) {
           if ((*value == 0xffffffff) && field + 8 <= x + 4 + size) {
             *value = le(extra, field, 8);
             field += 8;
@@ -140,14 +156,34 @@ void check_zip_crcs(const std::filesystem::path& path) {
       }
       x += 4 + size;
     }
-    if (method != 0 && method != 8) zip.damaged(fmt::format("entry {} uses compression method {}", name, method));
-    const std::string local_header = zip.read(local, 30);
+    sizes[entry.name] = entry.uncompressed;
+    all.push_back(std::move(entry));
+    offset += 46 + name_length + extra_length + comment;
+  }
+  for (const Entry& entry : all) {
+    const std::string& name = entry.name;
+    if (entry.method != 0 && entry.method != 8) {
+      zip.damaged(fmt::format("entry {} uses compression method {}", name, entry.method));
+    }
+    const std::string local_header = zip.read(entry.local, 30);
     if (le(local_header, 0, 4) != kLocalHeader) zip.damaged(fmt::format("entry {} has no local header", name));
-    const uint64_t data = local + 30 + le(local_header, 26, 2) + le(local_header, 28, 2);
-    if (zip.crc_of(data, compressed, uncompressed, method, name) != crc) {
+    const uint64_t data = entry.local + 30 + le(local_header, 26, 2) + le(local_header, 28, 2);
+    // Pickles are also walked: what LibTorch's unpickler allocates must stay within their size,
+    // and the storages they name within their records (model/data.pkl's are model/data/<key>).
+    const bool pickle = name.size() >= 4 && name.compare(name.size() - 4, 4, ".pkl") == 0;
+    std::string bytes;
+    if (zip.crc_of(data, entry.compressed, entry.uncompressed, entry.method, name, pickle ? &bytes : nullptr) !=
+        entry.crc) {
       zip.damaged(fmt::format("entry {} fails its CRC-32 check", name));
     }
-    offset += 46 + name_length + extra_length + comment;
+    if (!pickle) continue;
+    const std::string records = name.substr(0, name.size() - 4) + "/";
+    check_pickle(bytes, fmt::format("{}: entry {}", path.string(), name),
+                 [&](const std::string& key) -> std::optional<uint64_t> {
+                   const auto it = sizes.find(records + key);
+                   if (it == sizes.end()) return std::nullopt;
+                   return it->second;
+                 });
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/tensor_bounds.h"
 #include "core/zip_check.h"
 
 namespace netprobe::data {
@@ -25,6 +26,7 @@ torch::Tensor tensor_entry(const c10::impl::GenericDict& dict, const std::string
     if (!entry.value().isTensor()) {
       throw Error(fmt::format("{}: '{}' is a {}, expected a tensor", source, key, entry.value().tagKind()));
     }
+    core::check_within_storage(entry.value().toTensor(), fmt::format("{}: '{}'", source, key));
     return entry.value().toTensor();
   }
   throw Error(fmt::format("{}: no tensor '{}' (keys: {}); save a dict {{\"x\": inputs, \"y\": labels}}", source, key,

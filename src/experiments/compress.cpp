@@ -509,9 +509,14 @@ std::string format_compress(const CompressResult& r) {
   std::string out =
       fmt::format("{} on {} ({} examples): {} {:.4g}", r.model_kind, r.task, r.examples, r.metric, r.intact);
   if (!std::isnan(r.intact_low)) out += fmt::format(" [95% {:.2f}, {:.2f}]", r.intact_low, r.intact_high);
-  out += fmt::format("; allowed drop {}; probed: {}; {} of {} evaluations\n",
+  out += fmt::format("; allowed drop {}; probed: {}; {} of {} evaluations",
                      points ? probes::points_text(r.max_drop) : fmt::format("{}", r.max_drop), r.roles, r.evaluations,
                      r.exhaustive_evaluations);
+  const auto on_sample = std::count_if(r.rows.begin(), r.rows.end(), [&](const probes::SweepRow& row) {
+    return row.has_counts() && row.examples < r.examples;
+  });
+  if (on_sample > 0) out += fmt::format(", {} decided on a sample of the test set", on_sample);
+  out += "\n";
   out +=
       "largest safe level of each probe: every level up to it within the allowed drop on its 95% interval; "
       "(x?): the next level's interval straddles the limit; binarize and shuffle: value, and whether it is "
