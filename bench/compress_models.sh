@@ -3,7 +3,9 @@
 # this one in the same run, 2 threads: wall time, evaluations run (of the exhaustive sweep's), peak
 # memory, and the ratio baseline / this. With TEST=test10k the 10,000-image test sets (cost against
 # the test set's size). With EXHAUSTIVE=1 this binary also runs --exhaustive and the answers of
-# both runs are compared (they must be equal).
+# both runs are compared (they must be equal: every probe's safe level, next level and its verdict;
+# a level decided on a sample of the test set reports that sample's numbers). With WHOLE=1 it also
+# runs --first-look 0 (every level on the whole test set) and compares the answers the same way.
 #   bash bench/compress_models.sh ZOO [BASELINE_BIN|-] [MODEL...]
 #   e.g. bash bench/compress_models.sh /tmp/zoo /tmp/base/netprobe.old cnn transformer lstm resnet18
 # ZOO/<model>/model.pt and test.pt (the example CNN: scripts/examples/cnn_mnist.py --out ZOO/cnn).
@@ -49,18 +51,23 @@ for model in "${models[@]}"; do
     ratio=$(awk -v a="$bwall" -v b="$wall" 'BEGIN {printf "%.1fx", a / b}')
     printf "%-13s %-9s %9.1f %9d %19s %8s\n" "$model" baseline "$bwall" "$brss" "$bevals" "$ratio"
   fi
-  if [ "${EXHAUSTIVE:-0}" = 1 ]; then
-    read -r xwall xrss xevals _ < <(run all "$bin" "$model" --exhaustive)
-    printf "%-13s %-9s %9.1f %9d %19s %8s\n" "$model" exhaustive "$xwall" "$xrss" "$xevals" \
-      "$(awk -v a="$xwall" -v b="$wall" 'BEGIN {printf "%.1fx", a / b}')"
-    /usr/bin/python3 - "$tmp/new-$model/compression.json" "$tmp/all-$model/compression.json" <<'PY'
+  for mode in exhaustive whole; do
+    if [ "$mode" = exhaustive ] && [ "${EXHAUSTIVE:-0}" != 1 ]; then continue; fi
+    if [ "$mode" = whole ] && [ "${WHOLE:-0}" != 1 ]; then continue; fi
+    option=$([ "$mode" = exhaustive ] && echo --exhaustive || echo "--first-look 0")
+    # shellcheck disable=SC2086
+    read -r xwall xrss xevals _ < <(run "$mode" "$bin" "$model" $option)
+    printf "%-13s %-9s %9.1f %9d %19s %8s\n" "$model" "$mode" "$xwall" "$xrss" "$xevals" \
+      "$(awk -v a="$xwall" -v b="$wall" 'BEGIN {printf "%.2fx", a / b}')"
+    /usr/bin/python3 - "$tmp/new-$model/compression.json" "$tmp/$mode-$model/compression.json" "$mode" <<'PY'
 import json, sys
-a, b = (json.load(open(f))["layers"] for f in sys.argv[1:])
-for layer in a + b:
-    for p in layer["probes"]:
-        p.pop("evaluations")
-print("  answers of the early-stopped and the exhaustive run:", "identical" if a == b else "DIFFERENT")
+keys = ("layer", "probe", "safe_level", "next_level", "next_verdict", "sparsity")
+def answers(f):
+    return [[layer["layer"]] + [[p.get(k) for k in keys[1:]] for p in layer["probes"]]
+            for layer in json.load(open(f))["layers"]]
+a, b = answers(sys.argv[1]), answers(sys.argv[2])
+print(f"  answers of this run and the {sys.argv[3]} run:", "identical" if a == b else "DIFFERENT")
 sys.exit(0 if a == b else 1)
 PY
-  fi
+  done
 done

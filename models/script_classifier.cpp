@@ -287,8 +287,9 @@ size_t ScriptBatchEvaluator::batches() const {
   return static_cast<size_t>((x_.size(0) + options_.batch - 1) / options_.batch);
 }
 
-std::shared_ptr<const std::vector<std::vector<c10::IValue>>> ScriptBatchEvaluator::prefix_values(
-    size_t at, size_t first, size_t last) const {
+std::shared_ptr<const std::vector<std::vector<c10::IValue>>> ScriptBatchEvaluator::prefix_values(size_t at,
+                                                                                                 size_t first,
+                                                                                                 size_t last) const {
   const int64_t n = x_.size(0);
   std::shared_ptr<const PrefixCache::Values> found = cache_->find(at);
   std::vector<size_t> missing;
@@ -296,7 +297,8 @@ std::shared_ptr<const std::vector<std::vector<c10::IValue>>> ScriptBatchEvaluato
     if (!found || found->at(b).empty()) missing.push_back(b);
   }
   if (missing.empty()) return found;
-  auto values = found ? std::make_shared<PrefixCache::Values>(*found) : std::make_shared<PrefixCache::Values>(batches());
+  auto values =
+      found ? std::make_shared<PrefixCache::Values>(*found) : std::make_shared<PrefixCache::Values>(batches());
   run_parallel(missing.size(), options_.workers, [&](size_t i, int) {
     const size_t b = missing[i];
     const auto start = static_cast<int64_t>(b) * options_.batch;
@@ -310,8 +312,8 @@ std::shared_ptr<const std::vector<std::vector<c10::IValue>>> ScriptBatchEvaluato
   return values;
 }
 
-std::vector<std::vector<torch::Tensor>> ScriptBatchEvaluator::scores_of(
-    const std::vector<core::NamedTensors>& variants, size_t first_batch, size_t last_batch) const {
+std::vector<std::vector<torch::Tensor>> ScriptBatchEvaluator::scores_of(const std::vector<core::NamedTensors>& variants,
+                                                                        size_t first_batch, size_t last_batch) const {
   const int64_t n = x_.size(0);
   const size_t batches = last_batch - first_batch;
   // Where each variant starts: after the last cut before its first changed parameter.
@@ -416,7 +418,8 @@ std::vector<train::ClassifierMetrics> ScriptBatchEvaluator::evaluate(
 std::vector<train::ClassifierMetrics> ScriptBatchEvaluator::evaluate(const std::vector<core::NamedTensors>& variants,
                                                                      int64_t first, int64_t last) const {
   const int64_t n = x_.size(0);
-  if (first < 0 || first >= last || last > n || first % options_.batch != 0 || (last % options_.batch != 0 && last != n)) {
+  if (first < 0 || first >= last || last > n || first % options_.batch != 0 ||
+      (last % options_.batch != 0 && last != n)) {
     throw Error(fmt::format("examples {} .. {} of {} are not whole batches of {}", first, last, n, options_.batch));
   }
   const auto first_batch = static_cast<size_t>(first / options_.batch);

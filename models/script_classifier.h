@@ -104,7 +104,7 @@ class ScriptBatchEvaluator {
   // The values entering cut `at` for every test batch, those of batches first .. last - 1 computed
   // if they are not yet.
   std::shared_ptr<const std::vector<std::vector<c10::IValue>>> prefix_values(size_t at, size_t first,
-                                                                              size_t last) const;
+                                                                             size_t last) const;
   // Every variant's scores, per test batch, for batches first .. last - 1.
   std::vector<std::vector<torch::Tensor>> scores_of(const std::vector<core::NamedTensors>& variants, size_t first,
                                                     size_t last) const;

@@ -70,8 +70,6 @@ std::vector<SweepRow> run_adaptive_sweeps(const ProbeTarget& target, const std::
   }
   const int64_t total = count_evaluations(specs);
   int64_t done = 0;
-  // Evaluates a group of variants in one call and fills their rows.
-
   std::vector<SweepRow> intact{options.intact != nullptr ? *options.intact : intact_row(target, evaluate, context)};
   if (options.intact == nullptr) done = 1;
   // The looks at the test set: samples of it, then all of it.
@@ -137,7 +135,8 @@ std::vector<SweepRow> run_adaptive_sweeps(const ProbeTarget& target, const std::
           std::move(d.variants.begin(), d.variants.end(), std::back_inserter(round.variants));
           std::move(d.rows.begin(), d.rows.end(), std::back_inserter(round.rows));
         }
-        if (looks.size() > 1) cursor.variants.insert(cursor.variants.end(), round.variants.begin(), round.variants.end());
+        if (looks.size() > 1)
+          cursor.variants.insert(cursor.variants.end(), round.variants.begin(), round.variants.end());
         cursor.draws_done = upto;
         pass.push_back(std::move(round));
       }
@@ -149,7 +148,8 @@ std::vector<SweepRow> run_adaptive_sweeps(const ProbeTarget& target, const std::
           ++end;
         }
         std::vector<core::NamedTensors> variants;
-        for (size_t r = i; r < end; ++r) variants.insert(variants.end(), pass[r].variants.begin(), pass[r].variants.end());
+        for (size_t r = i; r < end; ++r)
+          variants.insert(variants.end(), pass[r].variants.begin(), pass[r].variants.end());
         const std::vector<Evaluation> scores = evaluate_on(variants, pass[i].first, pass[i].last);
         size_t next = 0;
         for (size_t r = i; r < end; ++r) {

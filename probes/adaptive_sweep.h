@@ -23,9 +23,9 @@
 namespace netprobe::probes {
 
 enum class LevelStep {
-  kNext,       ///< go on to the spec's next level
-  kMoreDraws,  ///< evaluate the level's remaining draws, then ask again
-  kStop,       ///< the spec's answer is known: no more levels
+  kNext,          ///< go on to the spec's next level
+  kMoreDraws,     ///< evaluate the level's remaining draws, then ask again
+  kStop,          ///< the spec's answer is known: no more levels
   kMoreExamples,  ///< evaluate the level's draws on the next look at the test set, then ask again
 };
 
@@ -35,13 +35,13 @@ using LevelJudge = std::function<LevelStep(size_t spec, const std::vector<SweepR
                                            const SweepRow& intact)>;
 
 /// Evaluates parameter sets on the test examples first .. last - 1 (in the evaluator's order).
-using RangeEvaluator = std::function<std::vector<Evaluation>(const std::vector<core::NamedTensors>&, int64_t first,
-                                                             int64_t last)>;
+using RangeEvaluator =
+    std::function<std::vector<Evaluation>(const std::vector<core::NamedTensors>&, int64_t first, int64_t last)>;
 
 struct AdaptiveOptions {
   int first_round = 2;        ///< draws of a random level evaluated before the judge first looks
   bool exhaustive = false;    ///< every level and draw of every spec (the judge is not asked)
-  bool merge_rounds = false;  ///< one evaluator call per pass over a scope's specs
+  bool merge_rounds = false;  ///< one evaluator call per pass over a scope's specs (and per look)
   /// The unperturbed model's row when the caller has it (evaluated once for many calls).
   const SweepRow* intact = nullptr;
   /// Sample sizes a level is looked at before the whole test set, increasing (empty: the whole set

@@ -21,8 +21,8 @@ bool at_most_above(int64_t k, int64_t n, int64_t members, int64_t population, do
   if (k < lowest) return false;
   if (k >= std::min(n, members)) return true;
   // At or above the mode, P(X <= k) >= P(X = mode) >= 1 / (n + 1).
-  const auto mode = static_cast<int64_t>(std::floor(static_cast<double>(n + 1) * static_cast<double>(members + 1) /
-                                                    static_cast<double>(population + 2)));
+  const auto mode = static_cast<int64_t>(
+      std::floor(static_cast<double>(n + 1) * static_cast<double>(members + 1) / static_cast<double>(population + 2)));
   if (k >= mode && 1.0 / static_cast<double>(n + 1) > alpha) return true;
   const double log_total = log_choose(population, n);
   double sum = 0;

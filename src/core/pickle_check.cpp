@@ -17,18 +17,18 @@ enum class Arg { kNone, kFixed, kLength, kLine, kTwoLines, kUnknown };
 // What an opcode does to the stack, as far as the walk follows it: values are tracked only as
 // much as a storage's persistent id needs (strings, integers, globals, small tuples).
 enum class Effect {
-  kPushOther,   // pushes a value the walk does not look into
-  kPushString,  // pushes its string argument
-  kPushInt,     // pushes its integer argument
-  kGlobal,      // pushes module.name from its two lines
-  kStackGlobal, // pops module and name, pushes the global
+  kPushOther,    // pushes a value the walk does not look into
+  kPushString,   // pushes its string argument
+  kPushInt,      // pushes its integer argument
+  kGlobal,       // pushes module.name from its two lines
+  kStackGlobal,  // pops module and name, pushes the global
   kMark,
   kTupleFromMark,
-  kTupleOf,     // pops `count` values into a tuple
-  kFromMark,    // pops to the mark, pushes one value (list, dict, object)
-  kIntoBelow,   // pops to the mark; the values go into the value below (appends, setitems)
-  kPop,         // pops `count` values
-  kPopPush,     // pops `count` values, pushes one
+  kTupleOf,    // pops `count` values into a tuple
+  kFromMark,   // pops to the mark, pushes one value (list, dict, object)
+  kIntoBelow,  // pops to the mark; the values go into the value below (appends, setitems)
+  kPop,        // pops `count` values
+  kPopPush,    // pops `count` values, pushes one
   kPopMark,
   kDup,
   kPersistentId,
@@ -48,27 +48,32 @@ struct OpInfo {
 
 OpInfo op_info(unsigned char op) {
   switch (op) {
-    case 'J': return {Arg::kFixed, 4, Effect::kPushInt, 0};   // BININT
-    case 'K': return {Arg::kFixed, 1, Effect::kPushInt, 0};   // BININT1
-    case 'M': return {Arg::kFixed, 2, Effect::kPushInt, 0};   // BININT2
-    case 0x8a: return {Arg::kLength, 1, Effect::kPushInt, 0}; // LONG1
-    case 0x8b: return {Arg::kLength, 4, Effect::kPushOther, 0};  // LONG4
-    case 'G': return {Arg::kFixed, 8, Effect::kPushOther, 0};    // BINFLOAT
-    case 0x82: return {Arg::kFixed, 1, Effect::kPushOther, 0};   // EXT1
-    case 0x83: return {Arg::kFixed, 2, Effect::kPushOther, 0};   // EXT2
-    case 0x84: return {Arg::kFixed, 4, Effect::kPushOther, 0};   // EXT4
-    case 0x80: return {Arg::kFixed, 1, Effect::kNothing, 0};     // PROTO
-    case 0x95: return {Arg::kFixed, 8, Effect::kNothing, 0};     // FRAME (its length checked too)
-    case 'T': return {Arg::kLength, 4, Effect::kPushString, 0};  // BINSTRING
-    case 'U': return {Arg::kLength, 1, Effect::kPushString, 0};  // SHORT_BINSTRING
-    case 0x8c: return {Arg::kLength, 1, Effect::kPushString, 0}; // SHORT_BINUNICODE
-    case 'X': return {Arg::kLength, 4, Effect::kPushString, 0};  // BINUNICODE
-    case 0x8d: return {Arg::kLength, 8, Effect::kPushString, 0}; // BINUNICODE8
-    case 'B': return {Arg::kLength, 4, Effect::kPushOther, 0};   // BINBYTES
-    case 'C': return {Arg::kLength, 1, Effect::kPushOther, 0};   // SHORT_BINBYTES
-    case 0x8e: return {Arg::kLength, 8, Effect::kPushOther, 0};  // BINBYTES8
-    case 0x96: return {Arg::kLength, 8, Effect::kPushOther, 0};  // BYTEARRAY8
-    case 'I': case 'L': case 'S': case 'V': case 'F': case 'P': return {Arg::kLine, 0, Effect::kPushOther, 0};
+    case 'J': return {Arg::kFixed, 4, Effect::kPushInt, 0};       // BININT
+    case 'K': return {Arg::kFixed, 1, Effect::kPushInt, 0};       // BININT1
+    case 'M': return {Arg::kFixed, 2, Effect::kPushInt, 0};       // BININT2
+    case 0x8a: return {Arg::kLength, 1, Effect::kPushInt, 0};     // LONG1
+    case 0x8b: return {Arg::kLength, 4, Effect::kPushOther, 0};   // LONG4
+    case 'G': return {Arg::kFixed, 8, Effect::kPushOther, 0};     // BINFLOAT
+    case 0x82: return {Arg::kFixed, 1, Effect::kPushOther, 0};    // EXT1
+    case 0x83: return {Arg::kFixed, 2, Effect::kPushOther, 0};    // EXT2
+    case 0x84: return {Arg::kFixed, 4, Effect::kPushOther, 0};    // EXT4
+    case 0x80: return {Arg::kFixed, 1, Effect::kNothing, 0};      // PROTO
+    case 0x95: return {Arg::kFixed, 8, Effect::kNothing, 0};      // FRAME (its length checked too)
+    case 'T': return {Arg::kLength, 4, Effect::kPushString, 0};   // BINSTRING
+    case 'U': return {Arg::kLength, 1, Effect::kPushString, 0};   // SHORT_BINSTRING
+    case 0x8c: return {Arg::kLength, 1, Effect::kPushString, 0};  // SHORT_BINUNICODE
+    case 'X': return {Arg::kLength, 4, Effect::kPushString, 0};   // BINUNICODE
+    case 0x8d: return {Arg::kLength, 8, Effect::kPushString, 0};  // BINUNICODE8
+    case 'B': return {Arg::kLength, 4, Effect::kPushOther, 0};    // BINBYTES
+    case 'C': return {Arg::kLength, 1, Effect::kPushOther, 0};    // SHORT_BINBYTES
+    case 0x8e: return {Arg::kLength, 8, Effect::kPushOther, 0};   // BINBYTES8
+    case 0x96: return {Arg::kLength, 8, Effect::kPushOther, 0};   // BYTEARRAY8
+    case 'I':
+    case 'L':
+    case 'S':
+    case 'V':
+    case 'F':
+    case 'P': return {Arg::kLine, 0, Effect::kPushOther, 0};
     case 'g': return {Arg::kLine, 0, Effect::kGet, 0};
     case 'p': return {Arg::kLine, 0, Effect::kPut, 0};
     case 'c': return {Arg::kTwoLines, 0, Effect::kGlobal, 0};
@@ -78,7 +83,13 @@ OpInfo op_info(unsigned char op) {
     case 'q': return {Arg::kFixed, 1, Effect::kPut, 0};          // BINPUT
     case 'r': return {Arg::kFixed, 4, Effect::kPut, 0};          // LONG_BINPUT
     case 0x94: return {Arg::kNone, 0, Effect::kMemoize, 0};
-    case 'N': case 0x88: case 0x89: case ']': case '}': case 0x8f: case 0x97:
+    case 'N':
+    case 0x88:
+    case 0x89:
+    case ']':
+    case '}':
+    case 0x8f:
+    case 0x97:
       return {Arg::kNone, 0, Effect::kPushOther, 0};  // NONE, NEWTRUE, NEWFALSE, empty list/dict/set, NEXT_BUFFER
     case ')': return {Arg::kNone, 0, Effect::kTupleOf, 0};
     case 0x85: return {Arg::kNone, 0, Effect::kTupleOf, 1};
@@ -86,15 +97,23 @@ OpInfo op_info(unsigned char op) {
     case 0x87: return {Arg::kNone, 0, Effect::kTupleOf, 3};
     case 't': return {Arg::kNone, 0, Effect::kTupleFromMark, 0};
     case '(': return {Arg::kNone, 0, Effect::kMark, 0};
-    case 'l': case 'd': case 0x91: case 'o': return {Arg::kNone, 0, Effect::kFromMark, 0};  // LIST DICT FROZENSET OBJ
-    case 'e': case 'u': case 0x90: return {Arg::kNone, 0, Effect::kIntoBelow, 0};         // APPENDS SETITEMS ADDITEMS
-    case 'a': case 'b': case '0': return {Arg::kNone, 0, Effect::kPop, 1};                // APPEND BUILD POP
-    case 's': return {Arg::kNone, 0, Effect::kPop, 2};                                      // SETITEM
+    case 'l':
+    case 'd':
+    case 0x91:
+    case 'o': return {Arg::kNone, 0, Effect::kFromMark, 0};  // LIST DICT FROZENSET OBJ
+    case 'e':
+    case 'u':
+    case 0x90: return {Arg::kNone, 0, Effect::kIntoBelow, 0};  // APPENDS SETITEMS ADDITEMS
+    case 'a':
+    case 'b':
+    case '0': return {Arg::kNone, 0, Effect::kPop, 1};  // APPEND BUILD POP
+    case 's': return {Arg::kNone, 0, Effect::kPop, 2};  // SETITEM
     case '1': return {Arg::kNone, 0, Effect::kPopMark, 0};
     case '2': return {Arg::kNone, 0, Effect::kDup, 0};
     case 0x93: return {Arg::kNone, 0, Effect::kStackGlobal, 0};
-    case 'R': case 0x81: return {Arg::kNone, 0, Effect::kPopPush, 2};  // REDUCE NEWOBJ
-    case 0x92: return {Arg::kNone, 0, Effect::kPopPush, 3};            // NEWOBJ_EX
+    case 'R':
+    case 0x81: return {Arg::kNone, 0, Effect::kPopPush, 2};  // REDUCE NEWOBJ
+    case 0x92: return {Arg::kNone, 0, Effect::kPopPush, 3};  // NEWOBJ_EX
     case 'Q': return {Arg::kNone, 0, Effect::kPersistentId, 0};
     case 0x98: return {Arg::kNone, 0, Effect::kNothing, 0};  // READONLY_BUFFER
     case '.': return {Arg::kNone, 0, Effect::kStop, 0};
@@ -112,11 +131,11 @@ struct Value {
 // Bytes per element of the storage types torch.save and LibTorch write.
 std::optional<uint64_t> storage_item_size(const std::string& type) {
   static const std::map<std::string, uint64_t> sizes = {
-      {"torch.DoubleStorage", 8}, {"torch.FloatStorage", 4},         {"torch.HalfStorage", 2},
-      {"torch.BFloat16Storage", 2}, {"torch.LongStorage", 8},        {"torch.IntStorage", 4},
-      {"torch.ShortStorage", 2},  {"torch.CharStorage", 1},          {"torch.ByteStorage", 1},
-      {"torch.BoolStorage", 1},   {"torch.ComplexFloatStorage", 8},  {"torch.ComplexDoubleStorage", 16},
-      {"torch.QInt8Storage", 1},  {"torch.QUInt8Storage", 1},        {"torch.QInt32Storage", 4},
+      {"torch.DoubleStorage", 8},   {"torch.FloatStorage", 4},        {"torch.HalfStorage", 2},
+      {"torch.BFloat16Storage", 2}, {"torch.LongStorage", 8},         {"torch.IntStorage", 4},
+      {"torch.ShortStorage", 2},    {"torch.CharStorage", 1},         {"torch.ByteStorage", 1},
+      {"torch.BoolStorage", 1},     {"torch.ComplexFloatStorage", 8}, {"torch.ComplexDoubleStorage", 16},
+      {"torch.QInt8Storage", 1},    {"torch.QUInt8Storage", 1},       {"torch.QInt32Storage", 4},
       {"torch.UntypedStorage", 1},
   };
   const auto it = sizes.find(type);
@@ -170,11 +189,8 @@ void check_pickle(std::string_view bytes, const std::string& where, const Storag
     std::string_view text;  // a string argument or the lines of a text one
     uint64_t argument = 0;
     switch (info.arg) {
-      case Arg::kUnknown:
-        fail(fmt::format("unknown opcode 0x{:02x}", op));
-        break;
-      case Arg::kNone:
-        break;
+      case Arg::kUnknown: fail(fmt::format("unknown opcode 0x{:02x}", op)); break;
+      case Arg::kNone: break;
       case Arg::kFixed:
         if (size > n - at) fail("an opcode's argument runs past the end");
         argument = number(at, size);
@@ -236,13 +252,18 @@ void check_pickle(std::string_view bytes, const std::string& where, const Storag
         break;
       }
       case Effect::kFromMark:
-        pop_to_mark();
-        stack.push_back({});
+      case Effect::kIntoBelow: {
+        // DICT and SETITEMS take keys and values in pairs: LibTorch reads a missing last value
+        // past its stack (the tensor-file fuzzer's second finding).
+        const size_t items = pop_to_mark().size();
+        if ((op == 'd' || op == 'u') && items % 2 != 0) fail(fmt::format("a dict of {} keys and values", items));
+        if (info.effect == Effect::kFromMark) {
+          stack.push_back({});
+        } else if (stack.empty()) {
+          fail("an opcode finds too little on the stack");
+        }
         break;
-      case Effect::kIntoBelow:
-        pop_to_mark();
-        if (stack.empty()) fail("an opcode finds too little on the stack");
-        break;
+      }
       case Effect::kPop:
         for (int i = 0; i < info.count; ++i) pop();
         if (op != '0' && stack.empty()) fail("an opcode finds too little on the stack");  // the container
@@ -258,8 +279,8 @@ void check_pickle(std::string_view bytes, const std::string& where, const Storag
         break;
       case Effect::kPersistentId: {
         const Value id = pop();
-        if (storage_size && id.kind == Value::kTuple && id.items.size() == 5 &&
-            id.items[0].kind == Value::kString && id.items[0].text == "storage") {
+        if (storage_size && id.kind == Value::kTuple && id.items.size() == 5 && id.items[0].kind == Value::kString &&
+            id.items[0].text == "storage") {
           const Value &type = id.items[1], &key = id.items[2], &numel = id.items[4];
           if (type.kind != Value::kGlobal || key.kind != Value::kString || numel.kind != Value::kInt) {
             fail("a storage's persistent id is not (storage, type, key, location, numel)");

@@ -23,7 +23,8 @@ namespace netprobe::core {
 using StorageRecordSize = std::function<std::optional<uint64_t>(const std::string& key)>;
 
 /// core::Error starting with `where` for an unknown opcode, a length or memo index beyond the
-/// pickle's bytes, an opcode that finds too little on the stack, a pickle that ends before its
+/// pickle's bytes, an opcode that finds too little on the stack (or a dict an odd number of keys
+/// and values), a pickle that ends before its
 /// STOP, or (with `storage_size`) a storage whose record is missing or shorter than it claims.
 void check_pickle(std::string_view bytes, const std::string& where, const StorageRecordSize& storage_size = nullptr);
 

@@ -22,9 +22,10 @@ void check_within_storage(const torch::Tensor& t, const std::string& what) {
     last += extent * stride;
   }
   if (beyond || last >= limit) {
-    throw Error(fmt::format("{}: its sizes [{}] reach beyond its storage of {} bytes (a damaged or crafted "
-                            "archive)",
-                            what, fmt::join(t.sizes(), ", "), t.storage().nbytes()));
+    throw Error(
+        fmt::format("{}: its sizes [{}] reach beyond its storage of {} bytes (a damaged or crafted "
+                    "archive)",
+                    what, fmt::join(t.sizes(), ", "), t.storage().nbytes()));
   }
 }
 

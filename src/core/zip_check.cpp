@@ -137,8 +137,12 @@ void check_zip_crcs(const std::filesystem::path& path) {
   for (uint64_t e = 0; e < entries; ++e) {
     const std::string header = zip.read(offset, 46);
     if (le(header, 0, 4) != kCentralHeader) zip.damaged("a central directory entry is missing");
-    Entry entry{{}, static_cast<int>(le(header, 10, 2)), static_cast<uint32_t>(le(header, 16, 4)), le(header, 20, 4),
-                le(header, 24, 4), le(header, 42, 4)};
+    Entry entry{{},
+                static_cast<int>(le(header, 10, 2)),
+                static_cast<uint32_t>(le(header, 16, 4)),
+                le(header, 20, 4),
+                le(header, 24, 4),
+                le(header, 42, 4)};
     const uint64_t name_length = le(header, 28, 2), extra_length = le(header, 30, 2), comment = le(header, 32, 2);
     entry.name = zip.read(offset + 46, name_length);
     // Zip64: the fields that overflowed come from the extra field 0x0001, in this order.

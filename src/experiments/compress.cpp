@@ -392,7 +392,7 @@ CompressResult run_compress(const CompressConfig& config, const core::RunContext
     show();
   };
   const probes::SweepRow intact = probes::intact_row(model.target, model.evaluate, sweep);
-  probes::AdaptiveOptions adaptive{config.first_round, config.exhaustive, model.independent_variants, &intact, {},
+  probes::AdaptiveOptions adaptive{config.first_round,  config.exhaustive, model.independent_variants, &intact, {},
                                    model.evaluate_range};
   if (looks) adaptive.looks = look_sizes(config.first_look, intact.examples, model.batch);
   const probes::LevelJudge judge = probes::compress_judge(config.max_drop, config.first_round);

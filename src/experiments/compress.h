@@ -40,8 +40,8 @@ struct CompressConfig {
   /// Examples of the first look at the test set (in a fixed random order); a level undecided there
   /// is looked at on 4x as many, and so on, up to all of them. 0: every level on all of them.
   int64_t first_look = 1024;
-  bool plan = false;           ///< the joint plan: pruned.pt and masks.pt
-  std::filesystem::path out;   ///< empty: nothing written
+  bool plan = false;          ///< the joint plan: pruned.pt and masks.pt
+  std::filesystem::path out;  ///< empty: nothing written
   /// "k/n": only this shard's layers, into --out's layers/; empty: inside a SLURM array task,
   /// SLURM_ARRAY_TASK_ID of shard_count (or of the array), else every layer.
   std::string shard;

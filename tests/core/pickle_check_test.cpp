@@ -37,8 +37,19 @@ TEST(PickleCheckTest, OpcodesWhoseArgumentsFitPassAndOthersFailNamingTheByte) {
             std::string::npos);
   EXPECT_NE(error_of_pickle("\x80\x02\xff.").find("unknown opcode 0xff at byte 2"), std::string::npos);
   EXPECT_NE(error_of_pickle(good.substr(0, good.size() - 1)).find("ends before its STOP"), std::string::npos);
-  EXPECT_NE(error_of_pickle("\x80\x02" "ctorch\nFloat").find("without its newline"), std::string::npos);
+  EXPECT_NE(error_of_pickle("\x80\x02"
+                            "ctorch\nFloat")
+                .find("without its newline"),
+            std::string::npos);
   EXPECT_NE(error_of_pickle("\x80").find("runs past the end at byte 0"), std::string::npos);
+  // The stack as the opcodes need it (LibTorch trusts it): the fuzzer's minimized crash, a dict
+  // from a mark with one item, and an append with nothing to append to.
+  EXPECT_NE(error_of_pickle("\x80\x02}(((((t(((td.").find("a dict of 1 keys and values at byte 13"), std::string::npos);
+  EXPECT_NE(error_of_pickle("\x80\x02}(Nu.").find("a dict of 1 keys and values"), std::string::npos);
+  EXPECT_NE(error_of_pickle("\x80\x02Na.").find("finds too little on the stack at byte 3"), std::string::npos);
+  EXPECT_NE(error_of_pickle("\x80\x02Nt.").find("finds no mark"), std::string::npos);
+  EXPECT_NE(error_of_pickle(std::string("\x80\x02h\x00.", 5)).find("memo index 0 read before it is written"),
+            std::string::npos);
 }
 
 TEST(PickleCheckTest, ArchivesWithValidChecksumsButACraftedLengthAreRefusedBeforeUnpickling) {
@@ -106,8 +117,9 @@ TEST(TensorBoundsTest, TensorsReachingBeyondTheirStorageAreRefused) {
     t.unsafeGetTensorImpl()->set_storage_offset(offset);
     return testing::error_of([&] { check_within_storage(t, "t"); });
   };
-  EXPECT_EQ(claimed({2, 3}, {3, 1}, 0), "t: its sizes [2, 3] reach beyond its storage of 16 bytes (a damaged or "
-                                        "crafted archive)");
+  EXPECT_EQ(claimed({2, 3}, {3, 1}, 0),
+            "t: its sizes [2, 3] reach beyond its storage of 16 bytes (a damaged or "
+            "crafted archive)");
   EXPECT_NE(claimed({2}, {1}, 3).find("reach beyond"), std::string::npos);
   EXPECT_EQ(claimed({2}, {1}, 2), "");
   EXPECT_NE(claimed({3, int64_t{1} << 40}, {int64_t{1} << 40, 1}, 0).find("reach beyond"), std::string::npos);

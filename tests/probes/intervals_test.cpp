@@ -108,9 +108,19 @@ TEST(IntervalsTest, VerdictsSettledOnASampleAreTheWholeTestSets) {
     return o;
   };
   for (const std::vector<std::pair<int64_t, int64_t>>& level :
-       std::vector<std::vector<std::pair<int64_t, int64_t>>>{
-           {{0, 0}}, {{3, 1}}, {{20, 4}}, {{40, 38}}, {{150, 140}}, {{60, 5}}, {{90, 0}}, {{120, 10}}, {{300, 20}}, {{4000, 100}},
-           {{2, 0}, {5, 1}, {0, 0}}, {{30, 5}, {80, 5}, {60, 2}}, {{500, 9}, {700, 3}, {650, 30}}}) {
+       std::vector<std::vector<std::pair<int64_t, int64_t>>>{{{0, 0}},
+                                                             {{3, 1}},
+                                                             {{20, 4}},
+                                                             {{40, 38}},
+                                                             {{150, 140}},
+                                                             {{60, 5}},
+                                                             {{90, 0}},
+                                                             {{120, 10}},
+                                                             {{300, 20}},
+                                                             {{4000, 100}},
+                                                             {{2, 0}, {5, 1}, {0, 0}},
+                                                             {{30, 5}, {80, 5}, {60, 2}},
+                                                             {{500, 9}, {700, 3}, {650, 30}}}) {
     std::vector<std::vector<int>> draws;
     std::vector<SampledCounts> whole;
     std::vector<Drop> drops;
