@@ -303,12 +303,14 @@ void write_layer(const fs::path& file, const std::string& key, const Scope& scop
 }
 
 // The samples a level is looked at before the whole test set: first_look, then 4x as many, ...,
-// each a whole number of batches, all fewer than the test set's examples.
+// each a whole number of batches and at most half the test set (a level the sample leaves open
+// is evaluated again from where the sample ended, so a larger sample saves too little to pay for
+// the second call: the example CNN's 2,037 images ran 10 % slower with a look at 1,024).
 std::vector<int64_t> look_sizes(int64_t first_look, int64_t examples, int64_t batch) {
   std::vector<int64_t> looks;
   for (int64_t n = first_look; n < examples; n *= 4) {
     const int64_t whole = (n + batch - 1) / batch * batch;
-    if (whole < examples && (looks.empty() || whole > looks.back())) looks.push_back(whole);
+    if (2 * whole <= examples && (looks.empty() || whole > looks.back())) looks.push_back(whole);
   }
   return looks;
 }

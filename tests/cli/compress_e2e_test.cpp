@@ -92,7 +92,7 @@ TEST_F(CompressE2E, LevelsJudgedOnASampleGiveTheWholeTestSetsAnswers) {
     examples_sampled += e;
     if (e < n) {
       ++on_sample;
-      EXPECT_EQ(e % 128, 0) << row.dump();  // 128, 512 or 2048: the looks
+      EXPECT_TRUE(e == 128 || e == 512) << row.dump();  // the looks (at most half the test set)
       EXPECT_LE(row["lost"].get<int64_t>(), row["intact_right"].get<int64_t>());
     }
   }
