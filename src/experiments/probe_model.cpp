@@ -154,7 +154,6 @@ void finish(ProbeModel& m, const std::shared_ptr<Evaluator>& evaluator, const Pr
 ProbeModel load_netprobe_mlp(const ProbeModelSource& source, const core::RunContext& context) {
   const ClassifierRun run = load_classifier_run(source.model);
   TestSet test = load_test_set(source, run.config.task, context.data_dir);
-  const uint64_t seed = context.seed_or(run.config.seed);
   if (source.random_order) put_in_random_order(test);
   const int64_t input_size = run.model->options().input_size();
   const torch::Tensor x = test.x.reshape({test.x.size(0), -1});
@@ -171,7 +170,7 @@ ProbeModel load_netprobe_mlp(const ProbeModelSource& source, const core::RunCont
   ProbeModel m;
   m.kind = "netprobe-mlp";
   m.task = test.name;
-  m.seed = seed;
+  m.seed = context.seed_or(run.config.seed);
   m.classes = classes;
   const core::NamedTensors params = core::parameters_of(*run.model);
   m.target = {params, models::layers_of_named_parameters(params), probes::RoleSet::parse_include(source.include)};
