@@ -168,7 +168,17 @@ std::vector<SweepRow> run_adaptive_sweeps(const ProbeTarget& target, const std::
         if (cursor.more_examples) {
           for (size_t i = 0; i < r.scores.size(); ++i) add_examples(level_rows[i], r.scores[i]);
         } else {
-          for (size_t i = 0; i < r.rows.size(); ++i) fill_row(r.rows[i], r.scores[i]);
+          for (size_t i = 0; i < r.rows.size(); ++i) {
+            fill_row(r.rows[i], r.scores[i]);
+            // Unchanged parameters compute the intact function: on a sample, the whole set's numbers are the
+            // intact row's (a sample's accuracy there would draw a point that is not the model's).
+            if (r.rows[i].report.changed == 0 && r.rows[i].examples < all_examples) {
+              const SweepRow& whole = intact[0];
+              r.rows[i].value = whole.value, r.rows[i].loss = whole.loss, r.rows[i].examples = whole.examples;
+              r.rows[i].lost = 0, r.rows[i].gained = 0, r.rows[i].nonfinite = whole.nonfinite;
+              r.rows[i].intact_right = whole.intact_right;
+            }
+          }
           level_rows.insert(level_rows.end(), r.rows.begin(), r.rows.end());
         }
         cursor.more_examples = false;

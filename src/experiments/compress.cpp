@@ -176,6 +176,11 @@ core::Json CompressConfig::to_json() const {
           {"plan", plan}};
 }
 
+int64_t CompressResult::sampled_evaluations() const {
+  return std::count_if(rows.begin(), rows.end(),
+                       [&](const probes::SweepRow& row) { return row.has_counts() && row.examples < examples; });
+}
+
 core::Json CompressResult::to_json() const {
   core::Json j = {{"model_kind", model_kind},
                   {"task", task},
@@ -228,7 +233,7 @@ CompressResult CompressResult::from_json(const core::Json& j, const std::string&
 
 namespace {
 
-constexpr const char* kLayerFormat = "compress-layers-2";  // bump when a layer file's rows change meaning
+constexpr const char* kLayerFormat = "compress-layers-3";  // bump when a layer file's rows change meaning
 
 void hash_file_into(core::ContentHash& h, const fs::path& path) {
   h.update(fmt::format("{:016x}", core::hash_file(path).fnv1a()));
@@ -514,10 +519,9 @@ std::string format_compress(const CompressResult& r) {
   out += fmt::format("; allowed drop {}; probed: {}; {} of {} evaluations",
                      points ? probes::points_text(r.max_drop) : fmt::format("{}", r.max_drop), r.roles, r.evaluations,
                      r.exhaustive_evaluations);
-  const auto on_sample = std::count_if(r.rows.begin(), r.rows.end(), [&](const probes::SweepRow& row) {
-    return row.has_counts() && row.examples < r.examples;
-  });
-  if (on_sample > 0) out += fmt::format(", {} decided on a sample of the test set", on_sample);
+  if (const int64_t on_sample = r.sampled_evaluations(); on_sample > 0) {
+    out += fmt::format(", {} decided on a sample of the test set", on_sample);
+  }
   out += "\n";
   out +=
       "largest safe level of each probe: every level up to it within the allowed drop on its 95% interval; "

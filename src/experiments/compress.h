@@ -89,6 +89,8 @@ struct CompressResult {
   std::string shard;  ///< "k/n" for a shard's run (no answers: they come with the merge)
   int layers_total = 0, layers_run = 0, layers_cached = 0;  ///< scopes ("all" and each layer)
 
+  /// Rows evaluated on a sample of the test set (a level decided there: --first-look).
+  int64_t sampled_evaluations() const;
   core::Json to_json() const;
   /// Throws core::Error naming `source` on missing or ill-typed fields.
   static CompressResult from_json(const core::Json& json, const std::string& source);

@@ -114,6 +114,15 @@ std::string compression_html(const experiments::CompressResult& r, const std::ve
       "answer).</p>\n",
       r.metric == "loss" ? fmt::format("{}", r.max_drop) : probes::points_text(r.max_drop), r.evaluations,
       r.exhaustive_evaluations);
+  if (const int64_t on_sample = r.sampled_evaluations(); on_sample > 0) {
+    // Their values are a sample's, not the test set's: a reader must not take a dip there for the model's.
+    h += fmt::format(
+        "<p>{} of these evaluations were decided on a random sample of the test set, because the sample already "
+        "settled the whole set's verdict (<a href=\"docs/USER_MODELS.html#looking-at-part-of-the-test-set\">"
+        "looking at part of the test set</a>): their table values and curve points are that sample's, with its "
+        "wider sampling error. <code>--exhaustive</code> draws every point on all {} examples.</p>\n",
+        on_sample, r.examples);
+  }
   h += doc_links_html();
   h += compression_table_html(r);
   h += "<p><small>(x?): the next level x is uncertain: its interval straddles the allowed drop, so more test "

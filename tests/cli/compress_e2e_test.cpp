@@ -90,6 +90,9 @@ TEST_F(CompressE2E, LevelsJudgedOnASampleGiveTheWholeTestSetsAnswers) {
   for (const auto& row : sampled["rows"]) {
     const int64_t e = row["examples"];
     examples_sampled += e;
+    if (row["changed"] == 0) {
+      EXPECT_EQ(e, n) << row.dump();  // the intact function: the intact row's numbers
+    }
     if (e < n) {
       ++on_sample;
       EXPECT_TRUE(e == 128 || e == 512) << row.dump();  // the looks (at most half the test set)
