@@ -9,6 +9,7 @@
 
 #include "core/errors.h"
 #include "core/seeding.h"
+#include "core/tensor_digest.h"
 #include "probes/entry_picks.h"
 
 namespace netprobe::probes {
@@ -20,9 +21,10 @@ uint64_t bits_of(double x) {
   return b;
 }
 
-// A probed network waiting for evaluation, with the row that will describe it.
+// A row waiting for its evaluation: that of the distinct network `network` (an index into the
+// sweep's distinct networks, evaluated in the order they first appear).
 struct Pending {
-  core::NamedTensors tensors;
+  size_t network = 0;
   SweepRow row;
 };
 
@@ -177,34 +179,45 @@ std::vector<SweepRow> run_sweeps(const ProbeTarget& target, const std::vector<Sw
   const int64_t total = count_evaluations(specs);
   std::vector<SweepRow> rows;
   rows.reserve(static_cast<size_t>(total));
-  std::vector<Pending> pending;
+  // Probes often build the same network twice (a sign-preserving shuffle's signed network is the
+  // binarized one; prune-then-shuffle B signed at p is signed pruning at p; every probe at level 0
+  // is the intact model): each distinct network, by content digest, is evaluated once and its
+  // evaluation written into every row that built it. A chunk is `chunk` distinct networks.
+  std::map<core::TensorDigest, size_t> network_of;
+  std::vector<Evaluation> evaluations;    // of the distinct networks evaluated so far
+  std::vector<core::NamedTensors> batch;  // distinct networks not evaluated yet
+  std::vector<Pending> pending;           // rows not written yet
   using Clock = std::chrono::steady_clock;
   double eval_seconds = 0;
   std::map<std::string, double> generate_seconds;
   const auto start = Clock::now();
   const auto flush = [&] {
-    if (pending.empty()) return;
-    const auto t0 = Clock::now();
-    std::vector<core::NamedTensors> batch;
-    batch.reserve(pending.size());
-    for (auto& p : pending) batch.push_back(std::move(p.tensors));
-    const std::vector<Evaluation> scores = evaluate(batch);
-    eval_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-    for (size_t i = 0; i < pending.size(); ++i) {
-      pending[i].row.value = scores[i].value;
-      pending[i].row.loss = scores[i].loss;
-      pending[i].row.examples = scores[i].examples;
-      pending[i].row.lost = scores[i].lost;
-      pending[i].row.gained = scores[i].gained;
-      pending[i].row.nonfinite = scores[i].nonfinite;
-      rows.push_back(std::move(pending[i].row));
+    if (!batch.empty()) {
+      const auto t0 = Clock::now();
+      const std::vector<Evaluation> scores = evaluate(batch);
+      eval_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+      evaluations.insert(evaluations.end(), scores.begin(), scores.end());
+      batch.clear();
+    }
+    for (auto& p : pending) {
+      const Evaluation& e = evaluations.at(p.network);
+      p.row.value = e.value;
+      p.row.loss = e.loss;
+      p.row.examples = e.examples;
+      p.row.lost = e.lost;
+      p.row.gained = e.gained;
+      p.row.nonfinite = e.nonfinite;
+      rows.push_back(std::move(p.row));
     }
     pending.clear();
     if (context.progress) context.progress(static_cast<int64_t>(rows.size()), total);
   };
   const auto add = [&](core::NamedTensors tensors, SweepRow row) {
-    pending.push_back({std::move(tensors), std::move(row)});
-    if (static_cast<int64_t>(pending.size()) >= context.chunk) flush();
+    const auto [known, is_new] = network_of.emplace(core::digest_of(tensors), network_of.size());
+    pending.push_back({known->second, std::move(row)});
+    if (!is_new) return;
+    batch.push_back(std::move(tensors));
+    if (static_cast<int64_t>(batch.size()) >= context.chunk) flush();
   };
 
   SweepRow intact{context.task, context.seed, ProbeId::intact(), "-", Mode::kFull, Scope::all()};
@@ -227,8 +240,11 @@ std::vector<SweepRow> run_sweeps(const ProbeTarget& target, const std::vector<Sw
   }
   flush();
   const double total_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  spdlog::debug("sweeps of {} seed {}: {} evaluations in {:.2f}s ({:.2f}s evaluating, {:.2f}s generating variants)",
-                context.task, context.seed, rows.size(), total_seconds, eval_seconds, total_seconds - eval_seconds);
+  spdlog::debug(
+      "sweeps of {} seed {}: {} rows, {} distinct networks evaluated, in {:.2f}s ({:.2f}s evaluating, {:.2f}s "
+      "generating variants)",
+      context.task, context.seed, rows.size(), evaluations.size(), total_seconds, eval_seconds,
+      total_seconds - eval_seconds);
   for (const auto& [probe, seconds] : generate_seconds) spdlog::trace("  {}: {:.3f}s generating", probe, seconds);
   return rows;
 }

@@ -10,6 +10,7 @@ packages=(
   libtorch-dev libopenblas0-openmp
   libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   libtomlplusplus-dev  # --config files
+  libxxhash-dev  # content digests: each distinct probed network is evaluated once
   libcmark-gfm-dev libcmark-gfm-extensions-dev  # the docs pages in every report (Markdown to HTML)
   libgtest-dev googletest libbenchmark-dev
   dataset-fashion-mnist gnuplot-nox
