@@ -4,6 +4,8 @@
 //   Eager:    the same variants, each loaded into an Mlp and run through forward() alone, as a
 //             plain LibTorch loop does it. Same probe generation, measured in the same run.
 // Counters: evaluations/s, GFLOP/s of the evaluation arithmetic and this machine's sgemm rate.
+#include <array>
+
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_support.h"
@@ -12,6 +14,7 @@
 #include "experiments/probe_model.h"
 #include "models/mlp_batched.h"
 #include "models/sparse_input.h"
+#include "models/ternary_first_layer.h"
 #include "probes/presets.h"
 
 namespace {
@@ -139,6 +142,40 @@ void BM_FusedSparse(benchmark::State& state) {
   state.counters["sgemm_GFLOP/s"] = bench::measure_sgemm_gflops();
 }
 BENCHMARK(BM_FusedSparse)->ArgsProduct({{0, 1}, {0, 1}})->Unit(benchmark::kMillisecond);
+
+// The fused kernel on one chunk of 32 *signed* variants (first layer 0 and ±1), MNIST 7v9 grouped
+// rows, 1 thread: arg 0 sums in float (no byte inputs given), 1 in integers with AVX-512 VNNI,
+// 2 with AVX2, 3 in plain C++. GFLOP/s as BM_FusedSparse (multiply-adds of the stored entries),
+// so the rows compare directly; "int_MAC/s" counts the integer kernel's own multiply-adds
+// (every byte of every quad it visits, padding included).
+void BM_FusedSparseSigned(benchmark::State& state) {
+  static const SparseBenchSet mnist(setup().task);
+  static const models::ByteRowGroups bytes = models::byte_row_groups(mnist.groups).value();
+  const auto kernel = std::array{models::TernaryKernel::kVnni, models::TernaryKernel::kVnni,
+                                 models::TernaryKernel::kAvx2, models::TernaryKernel::kPortable}[state.range(0)];
+  if ((kernel == models::TernaryKernel::kVnni && !models::vnni_available()) ||
+      (kernel == models::TernaryKernel::kAvx2 && !models::avx2_available())) {
+    state.SkipWithError("this CPU cannot run that kernel");
+    return;
+  }
+  state.SetLabel(std::array{"float", "int8 VNNI", "int8 AVX2", "int8 portable"}[state.range(0)]);
+  core::configure_threads(1);
+  constexpr int64_t V = 32;
+  const auto ternary = [](torch::IntArrayRef shape) { return torch::randint(-1, 2, shape).to(torch::kFloat32); };
+  const torch::Tensor w1 = ternary({V * 64, 784}), b1 = ternary({V * 64});
+  const torch::Tensor w2 = ternary({V, 2, 64}), b2 = ternary({V, 2});
+  const auto act = models::HiddenActivation::kRelu;
+  const models::ByteRowGroups* in_bytes = state.range(0) == 0 ? nullptr : &bytes;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(models::sparse_mlp2_logits(mnist.groups, w1, b1, w2, b2, act, in_bytes, kernel));
+  }
+  const auto rate = [&](double per_iteration) {
+    return benchmark::Counter(per_iteration * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  };
+  state.counters["GFLOP/s"] = rate(2.0 * 64 * V * static_cast<double>(mnist.rows.val.size()) / 1e9);
+  state.counters["int_MAC/s"] = rate(64.0 * 4 * V * static_cast<double>(bytes.quad.size() * models::kRowGroup));
+}
+BENCHMARK(BM_FusedSparseSigned)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
 
 // First layer of one chunk: 32 stacked 64 x 784 weight matrices times the 2037 test images.
 void BM_FirstLayerDense(benchmark::State& state) {

@@ -44,6 +44,7 @@ MlpBatchEvaluator::MlpBatchEvaluator(MlpOptions options, torch::Tensor x, torch:
   if (!use_sparse_) return;
   grouped_x_ = group_similar_rows(sparse_x_, y_);
   use_groups_ = grouped_x_.fill() < kMaxGroupFill;
+  if (use_groups_) bytes_ = byte_row_groups(grouped_x_);
 }
 
 torch::Tensor MlpBatchEvaluator::log_probs(const std::vector<core::NamedTensors>& variants) const {
@@ -71,8 +72,9 @@ torch::Tensor MlpBatchEvaluator::log_probs(const std::vector<core::NamedTensors>
                                                                               : HiddenActivation::kSigmoid;
     const torch::Tensor w1_cat = torch::cat(w1, 0), b1_cat = torch::cat(b1, 0);
     const torch::Tensor w2_stack = torch::stack(w2), b2_stack = torch::stack(b2);
-    h = use_groups_ ? sparse_mlp2_logits(grouped_x_, w1_cat, b1_cat, w2_stack, b2_stack, act)
-                    : sparse_mlp2_logits(sparse_x_, w1_cat, b1_cat, w2_stack, b2_stack, act);
+    h = use_groups_
+            ? sparse_mlp2_logits(grouped_x_, w1_cat, b1_cat, w2_stack, b2_stack, act, bytes_ ? &*bytes_ : nullptr)
+            : sparse_mlp2_logits(sparse_x_, w1_cat, b1_cat, w2_stack, b2_stack, act);
     h_shared = false;
     first = layers;
   }

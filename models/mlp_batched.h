@@ -15,6 +15,7 @@
 #include "models/classifier_tally.h"
 #include "models/mlp.h"
 #include "models/sparse_input.h"
+#include "models/ternary_first_layer.h"
 #include "train/classification.h"
 
 namespace netprobe::models {
@@ -43,6 +44,7 @@ class MlpBatchEvaluator {
   bool use_sparse_ = false;
   SparseRowGroups grouped_x_;  // the same rows four at a time, by class and size
   bool use_groups_ = false;
+  std::optional<ByteRowGroups> bytes_;  // the grouped rows as bytes, for signed first layers
 };
 
 }  // namespace netprobe::models

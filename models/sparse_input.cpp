@@ -8,9 +8,13 @@
 #include <map>
 #include <numeric>
 
+#include "models/mlp2_head.h"
+#include "models/ternary_first_layer.h"
+
 namespace netprobe::models {
 namespace {
 
+using detail::hidden_to_logits;
 constexpr int64_t kBlock = kSparseBlock;  // output columns per pass: 4 AVX-512 accumulators, w block in L2
 
 // 16 floats: one AVX-512 register, two AVX2 registers, four SSE registers, per clone.
@@ -57,23 +61,6 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void accumulate_blo
     float acc[kBlock];
     accumulate_row(start[r], start[r + 1], col, val, block, stride, acc);
     for (int64_t t = 0; t < kBlock; ++t) out[(b0 + t) * rows + r] = acc[t];
-  }
-}
-
-// Hidden bias and activation on one row's 64 accumulated pre-activations, then its k logits.
-inline __attribute__((always_inline)) void hidden_to_logits(float* acc, const float* bias, const float* w2,
-                                                            const float* b2, int64_t k, HiddenActivation activation,
-                                                            int64_t rows, int64_t r, float* logits) {
-  for (int64_t t = 0; t < kBlock; ++t) {
-    const float z = acc[t] + bias[t];
-    acc[t] = activation == HiddenActivation::kRelu   ? (z > 0 ? z : 0.0f)
-             : activation == HiddenActivation::kTanh ? std::tanh(z)
-                                                     : 1.0f / (1.0f + std::exp(-z));
-  }
-  for (int64_t c = 0; c < k; ++c) {
-    float sum = b2[c];
-    for (int64_t t = 0; t < kBlock; ++t) sum += w2[c * kBlock + t] * acc[t];
-    logits[c * rows + r] = sum;
   }
 }
 
@@ -140,22 +127,33 @@ torch::Tensor blocked_transpose(const torch::Tensor& weight, int64_t cols, int64
 
 namespace {
 
-// The weights of V two-layer MLPs laid out for the fused kernels: the first layer as blocks, its
-// bias including the background term c * rowsum(w1), the output layer as float32.
+// The weights of V two-layer MLPs laid out for the fused kernels: the first layer as blocks (of
+// the variants not `skipped`: those run another kernel), its bias including the background term
+// c * rowsum(w1), the output layer as float32.
 struct Mlp2Weights {
   int64_t variants, classes, cols;
   torch::Tensor blocks, bias, w2, b2;
+  std::vector<int64_t> block_of;  // variant -> its block, -1 when skipped
   Mlp2Weights(const torch::Tensor& w1, const torch::Tensor& b1, const torch::Tensor& w2_in, const torch::Tensor& b2_in,
-              int64_t cols_in, float background)
+              int64_t cols_in, float background, const std::vector<bool>& skipped = {})
       : variants(w2_in.size(0)), classes(w2_in.size(1)), cols(cols_in) {
     TORCH_CHECK(w1.size(0) == variants * kBlock && w2_in.size(2) == kBlock,
                 "sparse_mlp2_logits: hidden width must be 64");
-    blocks = blocked_transpose(w1, cols, variants * kBlock);
+    std::vector<torch::Tensor> kept;
+    for (int64_t v = 0; v < variants; ++v) {
+      const bool skip = !skipped.empty() && skipped[static_cast<size_t>(v)];
+      block_of.push_back(skip ? -1 : static_cast<int64_t>(kept.size()));
+      if (!skip) kept.push_back(w1.narrow(0, v * kBlock, kBlock));
+    }
+    if (!kept.empty()) {
+      const auto n = static_cast<int64_t>(kept.size());
+      blocks = blocked_transpose(n == variants ? w1 : torch::cat(kept, 0), cols, n * kBlock);
+    }
     bias = (b1 + w1.sum(1) * background).contiguous();
     w2 = w2_in.to(torch::kFloat32).contiguous();
     b2 = b2_in.to(torch::kFloat32).contiguous();
   }
-  const float* block(int64_t v) const { return blocks.data_ptr<float>() + v * cols * kBlock; }
+  const float* block(int64_t v) const { return blocks.data_ptr<float>() + block_of[v] * cols * kBlock; }
   const float* bias_of(int64_t v) const { return bias.data_ptr<float>() + v * kBlock; }
   const float* w2_of(int64_t v) const { return w2.data_ptr<float>() + v * classes * kBlock; }
   const float* b2_of(int64_t v) const { return b2.data_ptr<float>() + v * classes; }
@@ -178,14 +176,38 @@ torch::Tensor sparse_mlp2_logits(const SparseRows& x, const torch::Tensor& w1, c
 }
 
 torch::Tensor sparse_mlp2_logits(const SparseRowGroups& x, const torch::Tensor& w1, const torch::Tensor& b1,
-                                 const torch::Tensor& w2, const torch::Tensor& b2, HiddenActivation activation) {
-  const Mlp2Weights w(w1, b1, w2, b2, x.cols, x.background);
+                                 const torch::Tensor& w2, const torch::Tensor& b2, HiddenActivation activation,
+                                 const ByteRowGroups* bytes, TernaryKernel kernel) {
+  // Variants whose first layer is 0 and ±a run in integers on the byte inputs (packed here; they
+  // need no float blocks).
+  const int64_t variants = w2.size(0), packed_size = ternary_packed_size(x.cols);
+  std::vector<int8_t> packed;
+  std::vector<float> multiplier(static_cast<size_t>(variants), 0.0f);  // 0: a float variant
+  std::vector<bool> integer(static_cast<size_t>(variants), false);
+  const torch::Tensor w1f = w1.to(torch::kFloat32).contiguous();
+  if (bytes) {
+    packed.resize(static_cast<size_t>(variants * packed_size));
+    for (int64_t v = 0; v < variants; ++v) {
+      float a = 0;
+      const float* rows = w1f.data_ptr<float>() + v * kBlock * x.cols;
+      if (pack_ternary(rows, x.cols, packed.data() + v * packed_size, &a)) {
+        multiplier[static_cast<size_t>(v)] = a * bytes->scale;
+        integer[static_cast<size_t>(v)] = true;
+      }
+    }
+  }
+  const Mlp2Weights w(w1f, b1, w2, b2, x.cols, x.background, integer);
   const int64_t k = w.classes;
   torch::Tensor logits = torch::empty({w.variants, k, x.rows}, torch::kFloat32);
   at::parallel_for(0, x.groups(), 16, [&](int64_t begin, int64_t end) {
     for (int64_t v = 0; v < w.variants; ++v) {
-      mlp2_group_block(x, w.block(v), w.bias_of(v), w.w2_of(v), w.b2_of(v), k, activation, begin, end,
-                       logits.data_ptr<float>() + v * k * x.rows);
+      float* out = logits.data_ptr<float>() + v * k * x.rows;
+      if (multiplier[static_cast<size_t>(v)] != 0.0f) {
+        ternary_mlp2_groups(*bytes, packed.data() + v * packed_size, multiplier[static_cast<size_t>(v)], w.bias_of(v),
+                            w.w2_of(v), w.b2_of(v), k, activation, begin, end, out, kernel);
+      } else {
+        mlp2_group_block(x, w.block(v), w.bias_of(v), w.w2_of(v), w.b2_of(v), k, activation, begin, end, out);
+      }
     }
   });
   return logits;

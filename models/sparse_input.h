@@ -71,9 +71,17 @@ SparseRowGroups group_rows(const SparseRows& x, const std::vector<int64_t>& orde
 /// Fashion-MNIST, against 1.35-1.9 in file order).
 SparseRowGroups group_similar_rows(const SparseRows& x, const torch::Tensor& labels);
 
+struct ByteRowGroups;
+/// How a first layer of 0 and ±a is summed: the fastest this CPU has (kAuto), or one forced (tests,
+/// benchmarks). All give the same exact integer sums.
+enum class TernaryKernel { kAuto, kVnni, kAvx2, kPortable };
+
 /// sparse_mlp2_logits on grouped rows: the same logits, each sum over a row's columns taken in
-/// the same order (a missing column adds an exact 0).
+/// the same order (a missing column adds an exact 0). Given the same rows as bytes
+/// (models/ternary_first_layer.h), a variant whose first layer holds only 0 and ±a has its first
+/// layer summed in integers instead (exact), by `kernel`.
 torch::Tensor sparse_mlp2_logits(const SparseRowGroups& x, const torch::Tensor& w1, const torch::Tensor& b1,
-                                 const torch::Tensor& w2, const torch::Tensor& b2, HiddenActivation activation);
+                                 const torch::Tensor& w2, const torch::Tensor& b2, HiddenActivation activation,
+                                 const ByteRowGroups* bytes = nullptr, TernaryKernel kernel = TernaryKernel::kAuto);
 
 }  // namespace netprobe::models

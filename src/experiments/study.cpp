@@ -36,7 +36,7 @@ namespace {
 using core::Json;
 
 constexpr int64_t kChunk = 32;  // variants per batched evaluation (fixed: reproducibility)
-constexpr const char* kSweepFormat = "sweeps-v1";
+constexpr const char* kSweepFormat = "sweeps-v2";  // v2: signed first layers summed in integers
 
 Json specs_to_json(const std::vector<SweepSpec>& specs) {
   Json out = Json::array();
