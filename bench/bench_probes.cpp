@@ -4,6 +4,8 @@
 //   Eager:    the same variants, each loaded into an Mlp and run through forward() alone, as a
 //             plain LibTorch loop does it. Same probe generation, measured in the same run.
 // Counters: evaluations/s, GFLOP/s of the evaluation arithmetic and this machine's sgemm rate.
+#include <immintrin.h>
+
 #include <array>
 
 #include <benchmark/benchmark.h>
@@ -176,6 +178,47 @@ void BM_FusedSparseSigned(benchmark::State& state) {
   state.counters["int_MAC/s"] = rate(64.0 * 4 * V * static_cast<double>(bytes.quad.size() * models::kRowGroup));
 }
 BENCHMARK(BM_FusedSparseSigned)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
+
+// The arithmetic limits the kernels are measured against, 1 thread, registers only: arg 0 runs
+// fp32 AVX-512 FMAs (16 multiply-adds each), arg 1 AVX-512 VNNI vpdpbusd (64 u8 x s8 multiply-adds
+// each); 12 independent accumulators hide the latency. bench/study_vs_peer.sh weighs an integer
+// multiply-add of the signed evaluations by the ratio of the two rates.
+__attribute__((target("avx512f"))) int64_t fma_loop(int64_t n) {
+  __m512 acc[12];
+  for (auto& a : acc) a = _mm512_set1_ps(1.0f);
+  const __m512 x = _mm512_set1_ps(0.999f), y = _mm512_set1_ps(1e-6f);
+  for (int64_t i = 0; i < n; ++i) {
+    for (auto& a : acc) a = _mm512_fmadd_ps(a, x, y);
+  }
+  __m512 sum = acc[0];
+  for (int k = 1; k < 12; ++k) sum = _mm512_add_ps(sum, acc[k]);
+  benchmark::DoNotOptimize(sum);
+  return n * 12 * 16;
+}
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) int64_t vnni_loop(int64_t n) {
+  __m512i acc[12];
+  for (auto& a : acc) a = _mm512_setzero_si512();
+  const __m512i x = _mm512_set1_epi8(3), y = _mm512_set1_epi8(-1);
+  for (int64_t i = 0; i < n; ++i) {
+    for (auto& a : acc) a = _mm512_dpbusd_epi32(a, x, y);
+  }
+  __m512i sum = acc[0];
+  for (int k = 1; k < 12; ++k) sum = _mm512_add_epi32(sum, acc[k]);
+  benchmark::DoNotOptimize(sum);
+  return n * 12 * 64;
+}
+void BM_MacPeak(benchmark::State& state) {
+  const bool vnni = state.range(0) == 1;
+  if (!__builtin_cpu_supports("avx512f") || (vnni && !models::vnni_available())) {
+    state.SkipWithError("this CPU has no AVX-512 (VNNI)");
+    return;
+  }
+  state.SetLabel(vnni ? "int8 vpdpbusd" : "fp32 fma");
+  int64_t macs = 0;
+  for (auto _ : state) macs += vnni ? vnni_loop(1 << 20) : fma_loop(1 << 20);
+  state.counters["GMAC/s"] = benchmark::Counter(static_cast<double>(macs) / 1e9, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_MacPeak)->DenseRange(0, 1)->Unit(benchmark::kMillisecond);
 
 // First layer of one chunk: 32 stacked 64 x 784 weight matrices times the 2037 test images.
 void BM_FirstLayerDense(benchmark::State& state) {

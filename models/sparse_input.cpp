@@ -14,6 +14,7 @@
 namespace netprobe::models {
 namespace {
 
+using detail::group_to_logits;
 using detail::hidden_to_logits;
 constexpr int64_t kBlock = kSparseBlock;  // output columns per pass: 4 AVX-512 accumulators, w block in L2
 
@@ -95,13 +96,9 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void mlp2_group_blo
         a[i][3] += v[i] * w3;
       }
     }
-    for (int64_t i = 0; i < kRowGroup; ++i) {
-      const int64_t r = x.row[g * kRowGroup + i];
-      if (r < 0) continue;
-      float acc[kBlock];
-      std::memcpy(acc, a[i], sizeof acc);
-      hidden_to_logits(acc, bias, w2, b2, k, activation, x.rows, r, logits);
-    }
+    float acc[kRowGroup * kBlock];
+    std::memcpy(acc, a, sizeof acc);
+    group_to_logits(acc, x.row.data() + g * kRowGroup, bias, w2, b2, k, activation, x.rows, logits);
   }
 }
 

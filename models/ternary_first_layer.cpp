@@ -10,7 +10,7 @@
 namespace netprobe::models {
 namespace {
 
-using detail::hidden_to_logits;
+using detail::group_to_logits;
 static_assert(kRowGroup == 4 && kSparseBlock == 64, "the kernels hold four rows of 64 units");
 constexpr int64_t kQuadBytes = 4 * kSparseBlock;  // one quad of a packed layer: 64 units x 4 columns
 
@@ -41,18 +41,14 @@ std::optional<ByteRowGroups> bytes_at_scale(const SparseRowGroups& x, double sca
   return b;
 }
 
-// One group's 4 x 64 int32 sums, converted to float and scaled, then each row's logits.
+// One group's 4 x 64 int32 sums, converted to float and scaled, then the rows' logits.
 inline __attribute__((always_inline)) void group_logits(const ByteRowGroups& x, int64_t g, const int32_t* sums,
                                                         float multiplier, const float* bias, const float* w2,
                                                         const float* b2, int64_t k, HiddenActivation activation,
                                                         float* logits) {
-  for (int64_t i = 0; i < kRowGroup; ++i) {
-    const int64_t r = x.row[static_cast<size_t>(g * kRowGroup + i)];
-    if (r < 0) continue;
-    float acc[kSparseBlock];
-    for (int64_t t = 0; t < kSparseBlock; ++t) acc[t] = static_cast<float>(sums[i * kSparseBlock + t]) * multiplier;
-    hidden_to_logits(acc, bias, w2, b2, k, activation, x.rows, r, logits);
-  }
+  float acc[kRowGroup * kSparseBlock];
+  for (int64_t e = 0; e < kRowGroup * kSparseBlock; ++e) acc[e] = static_cast<float>(sums[e]) * multiplier;
+  group_to_logits(acc, x.row.data() + g * kRowGroup, bias, w2, b2, k, activation, x.rows, logits);
 }
 
 // Per quad: the 256 weight bytes in four registers, and for each row one broadcast word and four

@@ -1,15 +1,15 @@
 #include "core/tensor_digest.h"
 
-#include <memory>
-
+#define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack: no allocation per digest
 #include <xxhash.h>
 
 namespace netprobe::core {
 
 TensorDigest digest_of(const NamedTensors& tensors) {
-  const std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
-  if (!state || XXH3_128bits_reset(state.get()) != XXH_OK) throw std::bad_alloc();
-  const auto add = [&](const void* data, size_t bytes) { XXH3_128bits_update(state.get(), data, bytes); };
+  XXH3_state_t state;
+  XXH3_INITSTATE(&state);
+  XXH3_128bits_reset(&state);
+  const auto add = [&](const void* data, size_t bytes) { XXH3_128bits_update(&state, data, bytes); };
   for (const auto& [name, t] : tensors) {
     // Lengths before contents, so that no two different sets hash the same bytes.
     const uint64_t name_length = name.size();
@@ -23,7 +23,7 @@ TensorDigest digest_of(const NamedTensors& tensors) {
     const at::Tensor dense = t.contiguous();
     add(dense.data_ptr(), dense.numel() * dense.element_size());
   }
-  const XXH128_hash_t h = XXH3_128bits_digest(state.get());
+  const XXH128_hash_t h = XXH3_128bits_digest(&state);
   return {h.low64, h.high64};
 }
 
