@@ -35,21 +35,23 @@ std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const 
 std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const TaskOfEpoch& task_of_epoch,
                                              const RnnDynamics& dynamics, const GdSchedule& schedule,
                                              Integrator integrator) {
+  // Record k: the overlaps after k steps and the loss at those overlaps (on epoch k's trials), as
+  // the trainer records them; the loss at the last overlaps costs one more gradient.
   std::vector<OverlapRecord> records;
   torch::Tensor sigma = sigma0;
-  for (int epoch = 0; epoch < schedule.epochs; ++epoch) {
+  for (int epoch = 0; epoch <= schedule.epochs; ++epoch) {
     const RnnTaskData& task = task_of_epoch(epoch);
     double loss = 0;
     const torch::Tensor e = overlap_gradient(sigma, task, dynamics, &loss);
-    if (epoch == 0) records.push_back({0, loss, sigma});
+    if (epoch == 0 || epoch % schedule.track_every == 0 || epoch == schedule.epochs) {
+      records.push_back({epoch, loss, sigma});
+    }
+    if (epoch == schedule.epochs) break;
     if (integrator == Integrator::kMap) {
       sigma = exact_map_step(sigma, e, schedule.eta);
     } else {
       sigma = flow_step(sigma, e, task, dynamics, schedule.eta, 1.0,
                         integrator == Integrator::kEuler ? FlowMethod::kEuler : FlowMethod::kRk4);
-    }
-    if ((epoch + 1) % schedule.track_every == 0 || epoch + 1 == schedule.epochs) {
-      records.push_back({epoch + 1, loss, sigma});
     }
   }
   return records;

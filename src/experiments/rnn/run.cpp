@@ -185,19 +185,21 @@ std::vector<OverlapRecord> train_rnn_on(LowRankRnn& rnn, const RnnTaskData& task
   tc.schedule = train::LrScheduleKind::kConstant;
   tc.progress = progress;
   tc.label = fmt::format("rnn-{}-N{}", config.task, rnn->options().n());
-  std::vector<OverlapRecord> records;
-  {
-    torch::NoGradGuard no_grad;
-    records.push_back(
-        {0, models::rnn_loss(rnn->forward(task.inputs), task).item<double>(), models::overlap_matrix(rnn->vectors())});
-  }
-  train::fit(
-      optimizer, source, step, tc, nullptr, {[&](const core::Json& r) {
-        const int epoch = r.at("epoch").get<int>();
-        if (epoch % config.track_every == 0 || epoch == config.epochs) {
-          records.push_back({epoch, r.at("loss").get<double>(), models::overlap_matrix(rnn->vectors().detach())});
-        }
-      }});
+  // Record k holds the overlaps after k updates and the loss of those same parameters. The loss an
+  // epoch reports is of its parameters before its update, so epoch k + 1 reports record k's; the
+  // last record's loss is evaluated once more at the end (on the trials epoch k + 1 would draw).
+  std::vector<OverlapRecord> records{{0, std::nan(""), models::overlap_matrix(rnn->vectors().detach())}};
+  train::fit(optimizer, source, step, tc, nullptr, {[&](const core::Json& r) {
+               const int epoch = r.at("epoch").get<int>();
+               if (records.back().epoch == epoch - 1) records.back().loss = r.at("loss").get<double>();
+               if (epoch % config.track_every == 0 || epoch == config.epochs) {
+                 records.push_back({epoch, std::nan(""), models::overlap_matrix(rnn->vectors().detach())});
+               }
+             }});
+  torch::NoGradGuard no_grad;
+  const int next = first_epoch + config.epochs;
+  const RnnTaskData last = fresh && next > 0 ? config.task_data(next) : task;
+  records.back().loss = models::rnn_loss(rnn->forward(last.inputs), last).item<double>();
   return records;
 }
 

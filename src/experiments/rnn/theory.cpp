@@ -1,8 +1,11 @@
 #include "experiments/rnn/theory.h"
 
+#include <algorithm>
+
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
@@ -164,25 +167,58 @@ std::string theory_table_line(const TheoryComparison& r) {
 }
 
 std::string format_theory_slope(const TheoryResult& result) {
-  const double slope = first_step_error_slope(result.comparisons);
-  if (std::isnan(slope) || result.base.activation == models::RnnActivation::kLinear) return "";
-  return fmt::format("first-step error ~ N^{:.2f} (the Gaussian closure's error falls like N^-0.5)\n", slope);
+  const ClosureErrorFit fit = fit_first_step_error(result.comparisons);
+  if (std::isnan(fit.slope) || result.base.activation == models::RnnActivation::kLinear) return "";
+  std::vector<std::string> points, locals;
+  for (size_t i = 0; i < fit.n.size(); ++i) points.push_back(fmt::format("N {}: {:.2e}", fit.n[i], fit.error[i]));
+  for (double s : fit.local_slopes) locals.push_back(fmt::format("{:.2f}", s));
+  std::string out = fmt::format("first-step error by N: {}\n", fmt::join(points, ", "));
+  if (fit.power_law) {
+    return out + fmt::format(
+                     "  a power law: ~ N^{:.2f} (between consecutive sizes {}; the Gaussian closure's error "
+                     "falls like N^-0.5)\n",
+                     fit.slope, fmt::join(locals, ", "));
+  }
+  if (fit.n.size() < 3) {
+    return out + fmt::format("  slope {:.2f} between the two sizes (two sizes cannot show a power law)\n", fit.slope);
+  }
+  return out + fmt::format(
+                   "  not a power law: slopes between consecutive sizes {} (no single exponent fits; a "
+                   "least-squares N^{:.2f} would hide that)\n",
+                   fmt::join(locals, ", "), fit.slope);
 }
 
-double first_step_error_slope(const std::vector<TheoryComparison>& comparisons) {
+ClosureErrorFit fit_first_step_error(const std::vector<TheoryComparison>& comparisons) {
+  ClosureErrorFit fit;
+  std::vector<const TheoryComparison*> sorted;
+  for (const auto& c : comparisons) sorted.push_back(&c);
+  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->n < b->n; });
   std::vector<double> x, y;
-  for (const auto& c : comparisons) {
-    if (!(c.first_step_error > 0) || c.n <= 0) return std::nan("");
-    x.push_back(std::log(static_cast<double>(c.n)));
-    y.push_back(std::log(c.first_step_error));
+  for (const auto* c : sorted) {
+    fit.n.push_back(c->n);
+    fit.error.push_back(c->first_step_error);
+    if (!(c->first_step_error > 0) || c->n <= 0) return fit;
+    x.push_back(std::log(static_cast<double>(c->n)));
+    y.push_back(std::log(c->first_step_error));
   }
-  if (x.size() < 2) return std::nan("");
+  if (x.size() < 2) return fit;
   double mx = 0, my = 0;
-  for (size_t i = 0; i < x.size(); ++i)
-    mx += x[i] / static_cast<double>(x.size()), my += y[i] / static_cast<double>(x.size());
+  for (size_t i = 0; i < x.size(); ++i) {
+    mx += x[i] / static_cast<double>(x.size());
+    my += y[i] / static_cast<double>(x.size());
+  }
   double sxy = 0, sxx = 0;
-  for (size_t i = 0; i < x.size(); ++i) sxy += (x[i] - mx) * (y[i] - my), sxx += (x[i] - mx) * (x[i] - mx);
-  return sxx > 0 ? sxy / sxx : std::nan("");
+  for (size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+  }
+  if (!(sxx > 0)) return fit;
+  fit.slope = sxy / sxx;
+  for (size_t i = 0; i + 1 < x.size(); ++i) fit.local_slopes.push_back((y[i + 1] - y[i]) / (x[i + 1] - x[i]));
+  fit.power_law = x.size() >= 3 && std::all_of(fit.local_slopes.begin(), fit.local_slopes.end(), [&](double s) {
+                    return std::abs(s - fit.slope) <= ClosureErrorFit::kPowerLawTolerance;
+                  });
+  return fit;
 }
 
 }  // namespace netprobe::experiments

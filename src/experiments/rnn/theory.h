@@ -4,6 +4,7 @@
 ///
 ///   TheoryConfig c;  c.base.task = "filter";  c.sizes = {250, 1000};  c.out = "runs/theory";
 ///   TheoryResult r = run_rnn_theory(c);   // r.comparisons[i].max_overlap_error
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -58,12 +59,23 @@ TheoryResult run_rnn_theory(const TheoryConfig& config, const core::RunContext& 
 std::string theory_table_header(models::RnnActivation activation);
 std::string theory_table_line(const TheoryComparison& c);
 
-/// Least-squares slope of log(first_step_error) against log(N) over the sizes (-0.5 for a
-/// closure error falling like N^-1/2); NaN for fewer than 2 sizes or a non-positive error.
-double first_step_error_slope(const std::vector<TheoryComparison>& comparisons);
+/// How the first-step closure error depends on N, from the measured sizes (ascending N): the
+/// least-squares slope of log error against log N, and the slope between each pair of consecutive
+/// sizes. A power law only when there are at least three sizes and every local slope is within
+/// kPowerLawTolerance of the fitted one (a floor or a bend is not one: the flip-flop's error
+/// went 7.7e-4 to 7.6e-4 from N 1000 to 4000 while a three-point fit said N^-0.54).
+struct ClosureErrorFit {
+  std::vector<int64_t> n;
+  std::vector<double> error;
+  double slope = std::nan("");       ///< NaN for fewer than 2 sizes or a non-positive error
+  std::vector<double> local_slopes;  ///< between sizes i and i + 1
+  bool power_law = false;
+  static constexpr double kPowerLawTolerance = 0.2;
+};
+ClosureErrorFit fit_first_step_error(const std::vector<TheoryComparison>& comparisons);
 
-/// The line `rnn theory` prints after its table for nonlinear phi and several N: the fitted
-/// power of N of the first-step error; "" when there is none.
+/// The line `rnn theory` prints after its table for nonlinear phi and several N: the errors by N,
+/// and the power of N only where they follow one; "" for linear phi or fewer than 2 sizes.
 std::string format_theory_slope(const TheoryResult& result);
 
 }  // namespace netprobe::experiments

@@ -4,6 +4,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "probes/flip.h"
 #include "probes/noise.h"
@@ -105,13 +106,18 @@ Figure rnn_closure_figure(const std::vector<experiments::TheoryComparison>& resu
     reference.y.push_back(results.front().first_step_error *
                           std::sqrt(static_cast<double>(results.front().n) / static_cast<double>(r.n)));
   }
-  const double slope = experiments::first_step_error_slope(results);
+  const experiments::ClosureErrorFit fit = experiments::fit_first_step_error(results);
   Figure f = line_figure("closure_error", label + ": Gaussian closure, first-step error vs N", "N",
                          "relative error of the first step", {.log_y = true, .log_x = true}, {measured, reference});
-  f.caption = fmt::format(
-      "The closure's error on the first GD step against network size; the dashed line falls like N^-1/2. "
-      "Fitted slope: {:.2f}.",
-      slope);
+  f.caption = "The closure's error on the first GD step against network size; the dashed line falls like N^-1/2. ";
+  if (fit.power_law) {
+    f.caption += fmt::format("The points follow a power law, N^{:.2f}.", fit.slope);
+  } else if (fit.n.size() >= 3 && !std::isnan(fit.slope)) {
+    f.caption += fmt::format("The points do not follow one power law (slopes between consecutive sizes {:.2f}).",
+                             fmt::join(fit.local_slopes, ", "));
+  } else if (!std::isnan(fit.slope)) {
+    f.caption += fmt::format("Slope between the two sizes: {:.2f} (two sizes cannot show a power law).", fit.slope);
+  }
   return f;
 }
 
