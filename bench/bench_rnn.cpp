@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "models/rnn/latent_adjoint.h"
+#include "models/rnn/overlap_theory.h"
 
 #include "core/runtime.h"
 #include "core/seeding.h"
@@ -118,6 +119,31 @@ void BM_LatentGradientAdjoint(benchmark::State& state) {
   });
 }
 
+// `rnn train` of the tanh filter task, 20 epochs, in the network (arg 0 = 0) or in overlap space
+// (arg 0 = 1), at N = arg 1, 1 thread: a network epoch grows with N, an overlap-space epoch does
+// not (only drawing the initial network, outside the timing here, touches N).
+void BM_TrainSpace(benchmark::State& state) {
+  core::configure_threads(1);
+  experiments::RnnRunConfig config;
+  config.activation = models::RnnActivation::kTanh;
+  config.n = state.range(1);
+  config.epochs = 20;
+  config.track_every = 20;
+  const bool overlaps = state.range(0) == 1;
+  state.SetLabel(fmt::format("{} space, N = {}", overlaps ? "overlap" : "network", config.n));
+  const torch::Tensor sigma0 = models::overlap_matrix(experiments::init_rnn(config)->vectors().detach());
+  for (auto _ : state) {
+    if (overlaps) {
+      benchmark::DoNotOptimize(experiments::theory_trajectory(sigma0, config.task_data(), config));
+    } else {
+      models::LowRankRnn rnn = experiments::init_rnn(config);
+      benchmark::DoNotOptimize(experiments::train_rnn_on(rnn, config.task_data(), config, false));
+    }
+  }
+  state.counters["epochs/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * config.epochs, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_TrainSpace)->ArgsProduct({{0, 1}, {500, 4000, 32000}})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_LatentGradientAutograd)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_LatentGradientAdjoint)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_RnnEagerBaseline)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(3.0);

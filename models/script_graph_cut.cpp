@@ -35,8 +35,10 @@ bool passable(const c10::TypePtr& type) {
     case c10::TypeKind::DeviceObjType:
     case c10::TypeKind::ListType:
     case c10::TypeKind::TupleType:
-    case c10::TypeKind::OptionalType: break;
-    default: return false;
+    case c10::TypeKind::OptionalType:
+      break;
+    default:
+      return false;
   }
   const auto contained = type->containedTypes();
   return std::all_of(contained.begin(), contained.end(), [](const c10::TypePtr& t) { return passable(t); });

@@ -1,5 +1,6 @@
 #include "probes/sweep.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -183,10 +184,17 @@ std::vector<SweepRow> run_sweeps(const ProbeTarget& target, const std::vector<Sw
   // binarized one; prune-then-shuffle B signed at p is signed pruning at p; every probe at level 0
   // is the intact model): each distinct network, by content digest, is evaluated once and its
   // evaluation written into every row that built it. A chunk is `chunk` distinct networks.
-  std::map<core::TensorDigest, size_t> network_of;
-  std::vector<Evaluation> evaluations;    // of the distinct networks evaluated so far
-  std::vector<core::NamedTensors> batch;  // distinct networks not evaluated yet
-  std::vector<Pending> pending;           // rows not written yet
+  // All reserved up front: small long-lived allocations made in between the chunks' large
+  // short-lived ones kept the allocator from reusing their space (a study of one model peaked at
+  // 454 MB instead of 327). A linear search of the digests costs ~1 ms for a study's 1405.
+  std::vector<core::TensorDigest> networks;  // digests of the distinct networks, in first-seen order
+  std::vector<Evaluation> evaluations;       // of the distinct networks evaluated so far
+  std::vector<core::NamedTensors> batch;     // distinct networks not evaluated yet
+  std::vector<Pending> pending;              // rows not written yet
+  networks.reserve(static_cast<size_t>(total));
+  evaluations.reserve(static_cast<size_t>(total));
+  batch.reserve(static_cast<size_t>(context.chunk));
+  pending.reserve(static_cast<size_t>(total));
   using Clock = std::chrono::steady_clock;
   double eval_seconds = 0;
   std::map<std::string, double> generate_seconds;
@@ -213,9 +221,11 @@ std::vector<SweepRow> run_sweeps(const ProbeTarget& target, const std::vector<Sw
     if (context.progress) context.progress(static_cast<int64_t>(rows.size()), total);
   };
   const auto add = [&](core::NamedTensors tensors, SweepRow row) {
-    const auto [known, is_new] = network_of.emplace(core::digest_of(tensors), network_of.size());
-    pending.push_back({known->second, std::move(row)});
-    if (!is_new) return;
+    const core::TensorDigest digest = core::digest_of(tensors);
+    const auto known = std::find(networks.begin(), networks.end(), digest);
+    pending.push_back({static_cast<size_t>(known - networks.begin()), std::move(row)});
+    if (known != networks.end()) return;
+    networks.push_back(digest);
     batch.push_back(std::move(tensors));
     if (static_cast<int64_t>(batch.size()) >= context.chunk) flush();
   };
@@ -243,7 +253,7 @@ std::vector<SweepRow> run_sweeps(const ProbeTarget& target, const std::vector<Sw
   spdlog::debug(
       "sweeps of {} seed {}: {} rows, {} distinct networks evaluated, in {:.2f}s ({:.2f}s evaluating, {:.2f}s "
       "generating variants)",
-      context.task, context.seed, rows.size(), evaluations.size(), total_seconds, eval_seconds,
+      context.task, context.seed, rows.size(), networks.size(), total_seconds, eval_seconds,
       total_seconds - eval_seconds);
   for (const auto& [probe, seconds] : generate_seconds) spdlog::trace("  {}: {:.3f}s generating", probe, seconds);
   return rows;

@@ -253,18 +253,54 @@ std::string overlaps_csv(const std::vector<OverlapRecord>& records, int64_t rank
   return csv;
 }
 
+TrainingSpace parse_training_space(const std::string& name) {
+  if (name == "network") return TrainingSpace::kNetwork;
+  if (name == "overlap") return TrainingSpace::kOverlap;
+  throw core::UsageError(fmt::format("--space: unknown space '{}' (network or overlap)", name));
+}
+
+std::string to_string(TrainingSpace space) { return space == TrainingSpace::kOverlap ? "overlap" : "network"; }
+
+namespace {
+
+void require_gd_in_overlap_space(const RnnRunConfig& config) {
+  if (!config.is_gd()) {
+    throw core::UsageError("--space overlap: the overlap theory follows plain GD; use --optimizer gd");
+  }
+}
+
+}  // namespace
+
+std::vector<OverlapRecord> train_in_overlap_space(const RnnRunConfig& config, models::Integrator integrator) {
+  require_gd_in_overlap_space(config);
+  const torch::Tensor sigma0 = config.init_overlaps.empty()
+                                   ? models::overlap_matrix(init_rnn(config)->vectors().detach())
+                                   : config.init_overlap_matrix();
+  return theory_trajectory(sigma0, config.task_data(), config, integrator);
+}
+
 RnnTrainResult run_rnn_train(const RnnTrainConfig& train, const core::RunContext& context) {
   const RnnRunConfig& config = train.run;
   config.validate();
+  const bool in_overlaps = train.space == TrainingSpace::kOverlap;
+  if (in_overlaps) require_gd_in_overlap_space(config);  // before anything is written
   core::StagedDirectory staged(train.out, core::kind::kLowRankRnn);
   const auto start = std::chrono::steady_clock::now();
   LowRankRnn rnn(config.rnn_options());
   RnnTrainResult result;
   result.config = config;
-  result.records = train_rnn(config, rnn, context.progress);
+  result.records =
+      in_overlaps ? train_in_overlap_space(config, train.integrator) : train_rnn(config, rnn, context.progress);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   core::Json held_out = nullptr;
-  if (config.random_task()) {
+  if (config.random_task() && in_overlaps) {
+    double loss = 0;
+    const RnnTaskData h = config.held_out_task();
+    models::overlap_gradient(result.records.back().sigma, h, config.dynamics(), &loss);
+    held_out = {{"trials", h.inputs.size(0)},
+                {"loss", loss},
+                {"zero_output_loss", models::rnn_loss(torch::zeros_like(h.targets), h).item<double>()}};
+  } else if (config.random_task()) {
     // Each epoch's loss is on that epoch's few trials; a large batch training never saw says
     // what was learned, beside the loss of a network that always outputs 0.
     torch::NoGradGuard no_grad;
@@ -279,27 +315,30 @@ RnnTrainResult run_rnn_train(const RnnTrainConfig& train, const core::RunContext
   }
   core::JsonLinesWriter metrics(staged.staging() / "metrics.jsonl");
   for (const auto& r : result.records) metrics.write({{"epoch", r.epoch}, {"loss", r.loss}});
-  core::save_tensors(staged.staging() / "weights.pt", core::parameters_of(*rnn));
+  if (!in_overlaps) core::save_tensors(staged.staging() / "weights.pt", core::parameters_of(*rnn));
   core::write_file_atomic(staged.staging() / "overlaps.csv", overlaps_csv(result.records, config.rank));
   core::write_json(staged.staging() / "config.json", config.to_json());
-  result.meta = core::write_meta(staged.staging(), core::kind::kLowRankRnn,
-                                 {{"config", config.to_json()},
-                                  {"initial_loss", result.initial_loss()},
-                                  {"final_loss", result.final_loss()},
-                                  {"held_out", held_out},
-                                  {"train_seconds", seconds},
-                                  {"epochs_per_second", config.epochs / seconds},
-                                  {"threads", context.threads},
-                                  {"invariant_drift", invariant_drift_json(config, result.records)}});
+  core::Json fields = {
+      {"config", config.to_json()},        {"initial_loss", result.initial_loss()},
+      {"final_loss", result.final_loss()}, {"held_out", held_out},
+      {"train_seconds", seconds},          {"epochs_per_second", config.epochs / seconds},
+      {"threads", context.threads},        {"invariant_drift", invariant_drift_json(config, result.records)}};
+  if (in_overlaps) {  // a network run's meta.json keeps its fields
+    fields["space"] = to_string(train.space);
+    fields["integrator"] = models::to_string(train.integrator);
+  }
+  result.meta = core::write_meta(staged.staging(), core::kind::kLowRankRnn, fields);
   staged.commit();
   return result;
 }
 
 std::string format_rnn_train(const RnnTrainResult& r, const fs::path& out) {
   const RnnRunConfig& c = r.config;
-  std::string text = fmt::format("rnn {} N={} R={} {}: loss {:.4g} -> {:.4g} in {} epochs ({:.0f} epochs/s) -> {}\n",
+  const std::string space =
+      r.meta.contains("space") ? fmt::format(" in overlap space ({})", r.meta["integrator"].get<std::string>()) : "";
+  std::string text = fmt::format("rnn {} N={} R={} {}: loss {:.4g} -> {:.4g} in {} epochs{} ({:.0f} epochs/s) -> {}\n",
                                  c.task, c.n, c.rank, models::to_string(c.activation), r.initial_loss(), r.final_loss(),
-                                 c.epochs, r.meta["epochs_per_second"].get<double>(), out.string());
+                                 c.epochs, space, r.meta["epochs_per_second"].get<double>(), out.string());
   if (r.meta["held_out"].is_object()) {
     const auto& h = r.meta["held_out"];
     text += fmt::format("held-out loss on {} fresh trials: {:.4g} (a network that outputs 0: {:.4g})\n",
@@ -364,6 +403,12 @@ RnnRun load_rnn_run(const fs::path& dir) {
   const core::Json meta = core::open_run(dir, core::kind::kLowRankRnn);
   const fs::path meta_path = dir / "meta.json";
   if (!meta.contains("config")) throw core::Error(fmt::format("{}: no config", meta_path.string()));
+  if (meta.value("space", std::string("network")) == "overlap") {
+    throw core::UsageError(fmt::format(
+        "{}: trained in overlap space (rnn train --space overlap): it holds overlaps, not a network; train it with "
+        "--space network to probe or decode it",
+        dir.string()));
+  }
   RnnRun run;
   run.config = RnnRunConfig::from_json(meta["config"], meta_path.string());
   run.rnn = LowRankRnn(run.config.rnn_options());

@@ -120,14 +120,30 @@ struct RnnTrainResult {
 core::Json invariant_drift_json(const RnnRunConfig& config, const std::vector<models::OverlapRecord>& records);
 
 /// `netprobe rnn train`: a network's run config and the directory to write.
+/// Where `rnn train` trains: the N-neuron network (GD or Adam on its vectors), or its overlaps
+/// alone, the reduced model of LOWRANK.md as the trainer (GD's exact map, or the gradient flow by
+/// Euler or RK4; exact for linear phi, through the Gaussian closure otherwise), at a cost per
+/// epoch that does not depend on N. "network" or "overlap" on the command line.
+enum class TrainingSpace { kNetwork, kOverlap };
+TrainingSpace parse_training_space(const std::string& name);  ///< UsageError naming --space
+std::string to_string(TrainingSpace space);
+
 struct RnnTrainConfig {
   RnnRunConfig run;
   std::filesystem::path out;
+  TrainingSpace space = TrainingSpace::kNetwork;
+  models::Integrator integrator = models::Integrator::kMap;  ///< how overlap space steps
 };
 
 /// Trains and writes the run directory atomically (staged, renamed at the end); an `out` that is
-/// a user's folder is refused before training (UsageError).
+/// a user's folder is refused before training (UsageError). In overlap space the run starts from
+/// the overlaps of the network the same seed would draw (or --init-overlaps), writes no
+/// weights.pt, and meta.json says "space": "overlap" and its integrator; Adam is refused there.
 RnnTrainResult run_rnn_train(const RnnTrainConfig& config, const core::RunContext& context);
+
+/// The trajectory of config's GD run followed in overlap space alone, from the overlaps of the
+/// network init_rnn(config) draws (or config's initial overlap matrix).
+std::vector<models::OverlapRecord> train_in_overlap_space(const RnnRunConfig& config, models::Integrator integrator);
 
 /// What `rnn train` prints: the loss before and after, the speed, the held-out loss of a random
 /// task, and the drift of what gradient flow conserves.

@@ -10,6 +10,7 @@
 #include "experiments/rnn/probe.h"
 #include "experiments/rnn/theory.h"
 #include "experiments/rnn/twins.h"
+#include "models/rnn/overlap_theory.h"
 #include "report/rnn/figures.h"
 
 namespace fs = std::filesystem;
@@ -24,10 +25,16 @@ std::vector<Figure> rnn_run_figures(const fs::path& dir, const std::string& kind
     const auto run = experiments::load_rnn_train_result(dir);
     const std::string label = run.config.label();
     figures = rnn_training_figures(run.records, run.config.rank, run.config.activation, label);
-    experiments::RnnRun trained = experiments::load_rnn_run(dir);
     const models::RnnTaskData task = run.config.task_data();
     torch::NoGradGuard no_grad;
-    figures.push_back(rnn_output_figure(trained.rnn->forward(task.inputs), task.targets, run.config.dt, label));
+    if (meta.value("space", std::string("network")) == "overlap") {  // the reduced model's own outputs
+      figures.push_back(
+          rnn_output_figure(models::latent_outputs(run.records.back().sigma, task.inputs, run.config.dynamics()),
+                            task.targets, run.config.dt, label + " (overlap space)"));
+    } else {
+      experiments::RnnRun trained = experiments::load_rnn_run(dir);
+      figures.push_back(rnn_output_figure(trained.rnn->forward(task.inputs), task.targets, run.config.dt, label));
+    }
   } else if (kind == core::kind::kRnnTheory) {
     const auto r = experiments::TheoryResult::from_json(core::read_json(result_path), result_path.string());
     figures = {rnn_theory_figure(r.comparisons, r.base.label() + " (N varies)")};
