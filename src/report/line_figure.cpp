@@ -1,6 +1,7 @@
 #include "report/line_figure.h"
 
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -36,15 +37,33 @@ Figure line_figure(const std::string& name, const std::string& title, const std:
     if (data.empty()) continue;  // an empty block would shift gnuplot's index numbering
     f.data += fmt::format("# {}\n{}\n\n", s.label, data);
     const int color = s.color > 0 ? s.color : static_cast<int>(i) + 1;
+    // linespoints mark each measured x with a filled circle (gnuplot's default point type for a
+    // colour index can be a dot that does not show).
     const std::string style = s.style == "points" ? fmt::format("points pt 7 ps 0.5 {}", line_color(color))
-                                                  : fmt::format("{} lw 2 {} dt {}", s.style, line_color(color), s.dash);
+                              : s.style == "linespoints"
+                                  ? fmt::format("linespoints pt 7 ps 1.5 lw 2 {} dt {}", line_color(color), s.dash)
+                                  : fmt::format("{} lw 2 {} dt {}", s.style, line_color(color), s.dash);
     plots.push_back(
         fmt::format("'{}.dat' index {} using 1:2 with {} title {}", name, block++, style, gp_quote(s.label)));
   }
   f.script = fmt::format("set title {}\nset xlabel {}\nset ylabel {}\nset grid\nset key {} font ',9'\n",
                          gp_quote(title), gp_quote(xlabel), gp_quote(ylabel), axes.key);
   if (axes.log_y) f.script += "set logscale y\nset format y '10^{%L}'\n";
-  if (axes.log_x) f.script += "set logscale x\nset autoscale xfix\n";  // the axis ends where the data do
+  if (axes.log_x) {
+    f.script += "set logscale x\nset autoscale xfix\n";  // the axis ends where the data do
+    // A few measured x (network sizes 250, 1000, 4000) each get a labelled tick: a log axis over
+    // less than two decades otherwise labels one of them at most.
+    std::set<double> xs;
+    for (const auto& s : series) {
+      for (double x : s.x) {
+        if (std::isfinite(x) && x > 0) xs.insert(x);
+      }
+    }
+    if (!xs.empty() && xs.size() <= 12) {  // a little room, or the end ticks fall off the axis
+      f.script += fmt::format("set xtics add ({})\nset xrange [{}:{}]\n", fmt::join(xs, ", "), *xs.begin() / 1.08,
+                              *xs.rbegin() * 1.08);
+    }
+  }
   f.script += plots.empty() ? "set label 'no data' at graph 0.5,0.5 center\nplot NaN notitle\n"
                             : "plot " + fmt::format("{}", fmt::join(plots, ", \\\n  ")) + "\n";
   return f;

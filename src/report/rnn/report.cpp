@@ -37,9 +37,12 @@ std::vector<Figure> rnn_run_figures(const fs::path& dir, const std::string& kind
     }
   } else if (kind == core::kind::kRnnTheory) {
     const auto r = experiments::TheoryResult::from_json(core::read_json(result_path), result_path.string());
-    figures = {rnn_theory_figure(r.comparisons, r.base.label() + " (N varies)")};
+    // Named without the config's own N: these figures span the sizes measured.
+    const std::string label =
+        fmt::format("{}, R={}, {}, N varies", r.base.task_label(), r.base.rank, models::to_string(r.base.activation));
+    figures = {rnn_theory_figure(r.comparisons, label)};
     if (r.base.activation != models::RnnActivation::kLinear && r.comparisons.size() >= 2) {
-      figures.push_back(rnn_closure_figure(r.comparisons, r.base.label() + " (N varies)"));
+      figures.push_back(rnn_closure_figure(r.comparisons, label));
     }
   } else if (kind == core::kind::kRnnTwins) {
     const auto r = experiments::TwinsResult::from_json(core::read_json(result_path), result_path.string());
