@@ -30,6 +30,26 @@ double first_step_error(const RnnRunConfig& config) {
   return ((step_theory - step_sim).abs().max() / step_sim.abs().max()).item<double>();
 }
 
+// overlaps.csv's rows of every trajectory, each prefixed with its N and source.
+std::string trajectories_csv(const TheoryResult& result) {
+  std::string out;
+  const auto add = [&](int64_t n, const std::string& source, const std::vector<models::OverlapRecord>& records) {
+    const std::string table = overlaps_csv(records, result.base.rank);
+    const size_t body = table.find('\n') + 1;
+    if (out.empty()) out = "n,source," + table.substr(0, body);
+    for (size_t at = body; at < table.size();) {
+      const size_t end = table.find('\n', at) + 1;
+      out += fmt::format("{},{},", n, source) + table.substr(at, end - at);
+      at = end;
+    }
+  };
+  for (const auto& c : result.comparisons) {
+    add(c.n, "gd", c.gd);
+    for (const auto& [source, records] : c.predicted) add(c.n, source, records);
+  }
+  return out;
+}
+
 Json drifts_to_json(const NamedDrifts& drifts) {
   Json out = Json::object();
   for (const auto& [name, value] : drifts) out[name] = value;
@@ -64,6 +84,11 @@ TheoryComparison compare_with_theory(const RnnRunConfig& config, models::Integra
   out.theory_invariant_drift =
       models::invariant_drifts(theory.front().sigma, theory.back().sigma, config.rank, config.activation);
   out.first_step_error = first_step_error(config);
+  out.gd = sim;
+  for (auto other : {models::Integrator::kMap, models::Integrator::kEuler, models::Integrator::kRk4}) {
+    out.predicted[models::to_string(other)] =
+        other == integrator ? theory : theory_trajectory(sim.front().sigma, config.task_data(), config, other);
+  }
   return out;
 }
 
@@ -88,7 +113,9 @@ Json TheoryResult::to_json() const {
                        {"sim_invariant_drift", drifts_to_json(c.sim_invariant_drift)},
                        {"theory_invariant_drift", drifts_to_json(c.theory_invariant_drift)},
                        {"epochs", c.epochs},
-                       {"overlap_error_by_epoch", c.overlap_error_by_epoch}});
+                       {"overlap_error_by_epoch", c.overlap_error_by_epoch},
+                       {"gd", c.gd},
+                       {"predicted", c.predicted}});
   }
   return {{"config", base.to_json()}, {"integrator", models::to_string(integrator)}, {"results", results}};
 }
@@ -108,6 +135,10 @@ TheoryResult TheoryResult::from_json(const Json& json, const std::string& source
       c.theory_invariant_drift = drifts_from_json(j.at("theory_invariant_drift"));
       c.epochs = j.at("epochs").get<std::vector<int>>();
       core::read_field(j, "overlap_error_by_epoch", c.overlap_error_by_epoch);
+      if (j.contains("gd")) c.gd = j.at("gd").get<std::vector<models::OverlapRecord>>();  // absent from older results
+      if (j.contains("predicted")) {
+        c.predicted = j.at("predicted").get<std::map<std::string, std::vector<models::OverlapRecord>>>();
+      }
       r.comparisons.push_back(std::move(c));
     }
   } catch (const std::exception& e) {
@@ -137,6 +168,7 @@ TheoryResult run_rnn_theory(const TheoryConfig& config, const core::RunContext& 
       csv += fmt::format("{},{},{}\n", r.n, r.epochs[i], r.overlap_error_by_epoch[i]);
   }
   core::write_file_atomic(staged.staging() / "theory.csv", csv);
+  core::write_file_atomic(staged.staging() / "trajectories.csv", trajectories_csv(result));
   core::write_json(staged.staging() / "result.json", result.to_json());
   core::write_meta(staged.staging(), core::kind::kRnnTheory,
                    {{"config", config.base.to_json()},

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,11 @@ struct TheoryComparison {
   NamedDrifts theory_invariant_drift;  ///< over the predicted trajectory (map or flow)
   std::vector<double> overlap_error_by_epoch;
   std::vector<int> epochs;
+  /// The GD run's tracked trajectory, and the prediction from its Sigma_0 by each integrator
+  /// ("map", "euler", "rk4"; the errors above use the config's one): trajectories.csv and the
+  /// trajectory figure.
+  std::vector<models::OverlapRecord> gd;
+  std::map<std::string, std::vector<models::OverlapRecord>> predicted;
 };
 TheoryComparison compare_with_theory(const RnnRunConfig& config,
                                      models::Integrator integrator = models::Integrator::kMap, bool progress = false);
@@ -50,7 +56,8 @@ struct TheoryResult {
   static TheoryResult from_json(const core::Json& json, const std::string& source);
 };
 
-/// Runs every N; with config.out, writes theory.csv, result.json and meta.json atomically.
+/// Runs every N; with config.out, writes theory.csv, trajectories.csv (n, source = gd, map, euler or
+/// rk4, epoch, loss, every overlap), result.json and meta.json atomically.
 /// `on_size` (optional) sees each comparison as soon as it is done (the CLI prints it).
 TheoryResult run_rnn_theory(const TheoryConfig& config, const core::RunContext& context,
                             const std::function<void(const TheoryComparison&)>& on_size = nullptr);

@@ -96,6 +96,26 @@ Figure rnn_theory_figure(const std::vector<experiments::TheoryComparison>& resul
                      "max |dSigma| / max |Sigma|", {.log_y = true, .key = "bottom right"}, series);
 }
 
+Figure rnn_trajectory_figure(const experiments::TheoryComparison& c, models::Integrator integrator, int64_t rank,
+                             models::RnnActivation activation, const std::string& label) {
+  const std::string how = models::to_string(integrator);
+  // The prediction's lines by overlap, then GD's points on top in the same colours (one key entry).
+  std::vector<Series> series;
+  const auto predicted = c.predicted.find(how);
+  if (predicted != c.predicted.end()) series = overlap_series(predicted->second, rank, activation, false, "");
+  bool first = true;
+  for (auto& s : overlap_series(c.gd, rank, activation, false, "")) {
+    s.label = first ? "GD (points)" : "";  // an empty title keeps the other points out of the key
+    first = false;
+    s.style = "points";
+    series.push_back(std::move(s));
+  }
+  return line_figure(
+      "trajectory",
+      fmt::format("{} at N = {}: overlaps by GD (points) and predicted by the {} (lines)", label, c.n, how), "epoch",
+      "overlap", {.key = "outside right"}, series);
+}
+
 Figure rnn_closure_figure(const std::vector<experiments::TheoryComparison>& results, const std::string& label) {
   Series measured{"first GD step: |dSigma theory - dSigma sim| / |dSigma sim|", {}, {}, "linespoints"};
   Series reference{"N^-1/2", {}, {}, "lines", 0, 2};

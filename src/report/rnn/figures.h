@@ -2,11 +2,11 @@
 /// Figures of the low-rank RNN commands (rnn train, theory, twins, memory, probe).
 #include <vector>
 
-#include "probes/sweep.h"
 #include "experiments/rnn/decode.h"
 #include "experiments/rnn/memory.h"
 #include "experiments/rnn/theory.h"
 #include "experiments/rnn/twins.h"
+#include "probes/sweep.h"
 #include "report/plot.h"
 
 namespace netprobe::report {
@@ -23,6 +23,10 @@ Figure rnn_output_figure(const torch::Tensor& output, const torch::Tensor& targe
 Figure rnn_theory_figure(const std::vector<experiments::TheoryComparison>& results, const std::string& label);
 /// The Gaussian closure's first-step error against N (log-log), with an N^-1/2 line through the
 /// smallest N for comparison (nonlinear phi; for linear phi the error is round-off).
+/// One N's tracked overlaps: GD as points, the prediction by `integrator` as lines, one colour per
+/// overlap (loss-invisible ones dashed).
+Figure rnn_trajectory_figure(const experiments::TheoryComparison& c, models::Integrator integrator, int64_t rank,
+                             models::RnnActivation activation, const std::string& label);
 Figure rnn_closure_figure(const std::vector<experiments::TheoryComparison>& results, const std::string& label);
 /// Both twins' loss curves on the new task, simulated (points) and predicted (lines), and
 /// their invisible overlaps.

@@ -1,5 +1,7 @@
 #include "report/rnn/report.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/errors.h"
@@ -41,6 +43,13 @@ std::vector<Figure> rnn_run_figures(const fs::path& dir, const std::string& kind
     const std::string label =
         fmt::format("{}, R={}, {}, N varies", r.base.task_label(), r.base.rank, models::to_string(r.base.activation));
     figures = {rnn_theory_figure(r.comparisons, label)};
+    const auto largest = std::max_element(r.comparisons.begin(), r.comparisons.end(),
+                                          [](const auto& a, const auto& b) { return a.n < b.n; });
+    if (largest != r.comparisons.end() && !largest->gd.empty()) {
+      figures.push_back(rnn_trajectory_figure(
+          *largest, r.integrator, r.base.rank, r.base.activation,
+          fmt::format("{}, R={}, {}", r.base.task_label(), r.base.rank, models::to_string(r.base.activation))));
+    }
     if (r.base.activation != models::RnnActivation::kLinear && r.comparisons.size() >= 2) {
       figures.push_back(rnn_closure_figure(r.comparisons, label));
     }

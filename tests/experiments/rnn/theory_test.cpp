@@ -38,6 +38,22 @@ TEST(RnnTheory, LinearPredictionMatchesSimulationAndTheResultReadsBack) {
   }
   const std::string csv = core::read_file(tmp / "theory" / "theory.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 3);
+  // Every trajectory beside GD's: per N, gd, map, euler and rk4 at epochs 0, 10, 20, 30.
+  const std::string trajectories = core::read_file(tmp / "theory" / "trajectories.csv");
+  EXPECT_EQ(std::count(trajectories.begin(), trajectories.end(), '\n'), 1 + 2 * 4 * 4);
+  EXPECT_EQ(trajectories.rfind("n,source,epoch,loss,|z|^2,", 0), 0u) << trajectories.substr(0, 80);
+  EXPECT_NE(trajectories.find("\n160,rk4,30,"), std::string::npos);
+  for (const auto& c : r.comparisons) {
+    ASSERT_EQ(c.predicted.size(), 3u);
+    ASSERT_EQ(c.gd.size(), 4u);
+    double map_gap = 0, euler_gap = 0;
+    for (size_t k = 0; k < c.gd.size(); ++k) {
+      map_gap = std::max(map_gap, (c.predicted.at("map")[k].sigma - c.gd[k].sigma).abs().max().item<double>());
+      euler_gap = std::max(euler_gap, (c.predicted.at("euler")[k].sigma - c.gd[k].sigma).abs().max().item<double>());
+    }
+    EXPECT_LT(map_gap, 1e-10);   // linear phi: the map is GD
+    EXPECT_GT(euler_gap, 1e-8);  // the flow is O(eta) away
+  }
   const core::Json written = core::read_json(tmp / "theory" / "result.json");
   EXPECT_EQ(TheoryResult::from_json(written, "result.json").to_json().dump(), written.dump());
   EXPECT_EQ(core::run_kind(tmp / "theory"), core::kind::kRnnTheory);

@@ -39,17 +39,21 @@ TEST(RnnReportTest, DrawsTheFiguresOfRnnRunsFromTheirFiles) {
   theory.out = tmp / "theory";
   experiments::run_rnn_theory(theory, {});
   const ReportSummary t = write_report(tmp / "theory");
-  EXPECT_EQ(t.figures, 1);
+  EXPECT_EQ(t.figures, 2);  // the error per N, and the largest N's trajectory: GD against the prediction
   const std::string data = core::read_file(tmp / "theory" / "figures" / "theory_error.dat");
   EXPECT_NE(data.find("N = 40"), std::string::npos) << data;
   EXPECT_NE(data.find("N = 60"), std::string::npos) << data;
+  const std::string trajectory = core::read_file(tmp / "theory" / "figures" / "trajectory.dat");
+  EXPECT_NE(trajectory.find("# z.m\n"), std::string::npos) << trajectory.substr(0, 200);
+  EXPECT_NE(trajectory.find("# GD (points)\n"), std::string::npos);
+  EXPECT_NE(core::read_file(tmp / "theory" / "figures" / "trajectory.gp").find("at N = 60"), std::string::npos);
 
   // A nonlinear theory also draws the closure's first-step error against N.
   theory.base.activation = models::RnnActivation::kTanh;
   theory.base.epochs = 2;
   theory.out = tmp / "theory-tanh";
   experiments::run_rnn_theory(theory, {});
-  EXPECT_EQ(write_report(tmp / "theory-tanh").figures, 2);
+  EXPECT_EQ(write_report(tmp / "theory-tanh").figures, 3);
   const std::string closure = core::read_file(tmp / "theory-tanh" / "figures" / "closure_error.dat");
   EXPECT_NE(closure.find("\n40 "), std::string::npos) << closure;
   EXPECT_NE(closure.find("N^-1/2"), std::string::npos) << closure;
