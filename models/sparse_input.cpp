@@ -179,8 +179,8 @@ torch::Tensor sparse_mlp2_logits(const SparseRowGroups& x, const torch::Tensor& 
   // need no float blocks).
   const int64_t variants = w2.size(0), packed_size = ternary_packed_size(x.cols);
   std::vector<int8_t> packed;
-  std::vector<float> multiplier(static_cast<size_t>(variants), 0.0f);  // 0: a float variant
-  std::vector<bool> integer(static_cast<size_t>(variants), false);
+  std::vector<float> multiplier(static_cast<size_t>(variants), 0.0f);
+  std::vector<bool> integer(static_cast<size_t>(variants), false);  // summed in integers (no float block)
   const torch::Tensor w1f = w1.to(torch::kFloat32).contiguous();
   if (bytes) {
     packed.resize(static_cast<size_t>(variants * packed_size));
@@ -199,7 +199,7 @@ torch::Tensor sparse_mlp2_logits(const SparseRowGroups& x, const torch::Tensor& 
   at::parallel_for(0, x.groups(), 16, [&](int64_t begin, int64_t end) {
     for (int64_t v = 0; v < w.variants; ++v) {
       float* out = logits.data_ptr<float>() + v * k * x.rows;
-      if (multiplier[static_cast<size_t>(v)] != 0.0f) {
+      if (integer[static_cast<size_t>(v)]) {
         ternary_mlp2_groups(*bytes, packed.data() + v * packed_size, multiplier[static_cast<size_t>(v)], w.bias_of(v),
                             w.w2_of(v), w.b2_of(v), k, activation, begin, end, out, kernel);
       } else {
