@@ -196,6 +196,9 @@ void ternary_mlp2_groups(const ByteRowGroups& x, const int8_t* packed, float mul
              : avx2_available() ? TernaryKernel::kAvx2
                                 : TernaryKernel::kPortable;
   }
+  TORCH_CHECK(
+      (kernel != TernaryKernel::kVnni || vnni_available()) && (kernel != TernaryKernel::kAvx2 || avx2_available()),
+      "ternary_mlp2_groups: this CPU cannot run the kernel asked for");
   switch (kernel) {
     case TernaryKernel::kVnni:
       groups_vnni(x, packed, multiplier, bias, w2, b2, k, activation, group_begin, group_end, logits);

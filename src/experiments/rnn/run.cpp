@@ -238,18 +238,24 @@ std::vector<OverlapRecord> theory_trajectory(const torch::Tensor& sigma0, const 
   return models::theory_trajectory(sigma0, task_of_epoch, config.dynamics(), config.gd_schedule(), integrator);
 }
 
+std::string overlaps_csv_header(int64_t rank) {
+  std::string header = "epoch,loss";
+  for (const auto& name : models::OverlapLayout{rank}.entry_names()) header += "," + name;
+  return header;
+}
+
+std::string overlaps_csv_line(const OverlapRecord& record, int64_t rank) {
+  const int64_t k = models::OverlapLayout{rank}.size();
+  std::string line = fmt::format("{},{}", record.epoch, record.loss);
+  const auto s = record.sigma.contiguous();
+  for (int64_t a = 0; a < k; ++a)
+    for (int64_t b = a; b < k; ++b) line += fmt::format(",{}", s[a][b].item<double>());
+  return line + "\n";
+}
+
 std::string overlaps_csv(const std::vector<OverlapRecord>& records, int64_t rank) {
-  const models::OverlapLayout layout{rank};
-  std::string csv = "epoch,loss";
-  for (const auto& name : layout.entry_names()) csv += "," + name;
-  csv += "\n";
-  for (const auto& r : records) {
-    csv += fmt::format("{},{}", r.epoch, r.loss);
-    const auto s = r.sigma.contiguous();
-    for (int64_t a = 0; a < layout.size(); ++a)
-      for (int64_t b = a; b < layout.size(); ++b) csv += fmt::format(",{}", s[a][b].item<double>());
-    csv += "\n";
-  }
+  std::string csv = overlaps_csv_header(rank) + "\n";
+  for (const auto& r : records) csv += overlaps_csv_line(r, rank);
   return csv;
 }
 

@@ -163,5 +163,8 @@ RnnRun load_rnn_run(const std::filesystem::path& dir);
 
 /// CSV: epoch, loss, then every upper-triangle overlap by name.
 std::string overlaps_csv(const std::vector<models::OverlapRecord>& records, int64_t rank);
+/// overlaps.csv's header without its newline ("epoch,loss,|z|^2,...") and one record's line.
+std::string overlaps_csv_header(int64_t rank);
+std::string overlaps_csv_line(const models::OverlapRecord& record, int64_t rank);
 
 }  // namespace netprobe::experiments

@@ -1,7 +1,6 @@
 #include "experiments/rnn/theory.h"
 
 #include <algorithm>
-
 #include <cmath>
 
 #include <fmt/format.h>
@@ -30,18 +29,12 @@ double first_step_error(const RnnRunConfig& config) {
   return ((step_theory - step_sim).abs().max() / step_sim.abs().max()).item<double>();
 }
 
-// overlaps.csv's rows of every trajectory, each prefixed with its N and source.
+// overlaps.csv's lines of every trajectory, each prefixed with its N and source.
 std::string trajectories_csv(const TheoryResult& result) {
-  std::string out;
+  const int64_t rank = result.base.rank;
+  std::string out = "n,source," + overlaps_csv_header(rank) + "\n";
   const auto add = [&](int64_t n, const std::string& source, const std::vector<models::OverlapRecord>& records) {
-    const std::string table = overlaps_csv(records, result.base.rank);
-    const size_t body = table.find('\n') + 1;
-    if (out.empty()) out = "n,source," + table.substr(0, body);
-    for (size_t at = body; at < table.size();) {
-      const size_t end = table.find('\n', at) + 1;
-      out += fmt::format("{},{},", n, source) + table.substr(at, end - at);
-      at = end;
-    }
+    for (const auto& r : records) out += fmt::format("{},{},", n, source) + overlaps_csv_line(r, rank);
   };
   for (const auto& c : result.comparisons) {
     add(c.n, "gd", c.gd);

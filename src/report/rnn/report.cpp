@@ -39,19 +39,17 @@ std::vector<Figure> rnn_run_figures(const fs::path& dir, const std::string& kind
     }
   } else if (kind == core::kind::kRnnTheory) {
     const auto r = experiments::TheoryResult::from_json(core::read_json(result_path), result_path.string());
-    // Named without the config's own N: these figures span the sizes measured.
-    const std::string label =
-        fmt::format("{}, R={}, {}, N varies", r.base.task_label(), r.base.rank, models::to_string(r.base.activation));
-    figures = {rnn_theory_figure(r.comparisons, label)};
+    // Named without the config's own N: the theory spans the sizes measured.
+    const std::string network =
+        fmt::format("{}, R={}, {}", r.base.task_label(), r.base.rank, models::to_string(r.base.activation));
+    figures = {rnn_theory_figure(r.comparisons, network + ", N varies")};
     const auto largest = std::max_element(r.comparisons.begin(), r.comparisons.end(),
                                           [](const auto& a, const auto& b) { return a.n < b.n; });
     if (largest != r.comparisons.end() && !largest->gd.empty()) {
-      figures.push_back(rnn_trajectory_figure(
-          *largest, r.integrator, r.base.rank, r.base.activation,
-          fmt::format("{}, R={}, {}", r.base.task_label(), r.base.rank, models::to_string(r.base.activation))));
+      figures.push_back(rnn_trajectory_figure(*largest, r.integrator, r.base.rank, r.base.activation, network));
     }
     if (r.base.activation != models::RnnActivation::kLinear && r.comparisons.size() >= 2) {
-      figures.push_back(rnn_closure_figure(r.comparisons, label));
+      figures.push_back(rnn_closure_figure(r.comparisons, network + ", N varies"));
     }
   } else if (kind == core::kind::kRnnTwins) {
     const auto r = experiments::TwinsResult::from_json(core::read_json(result_path), result_path.string());
