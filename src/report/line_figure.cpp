@@ -39,9 +39,9 @@ Figure line_figure(const std::string& name, const std::string& title, const std:
     const int color = s.color > 0 ? s.color : static_cast<int>(i) + 1;
     // linespoints mark each measured x with a filled circle (gnuplot's default point type for a
     // colour index can be a dot that does not show).
-    const std::string style = s.style == "points" ? fmt::format("points pt 7 ps 0.9 {}", line_color(color))
+    const std::string style = s.style == "points" ? fmt::format("points pt 7 ps 0.6 {}", line_color(color))
                               : s.style == "linespoints"
-                                  ? fmt::format("linespoints pt 7 ps 1.5 lw 2 {} dt {}", line_color(color), s.dash)
+                                  ? fmt::format("linespoints pt 7 ps 0.7 lw 2 {} dt {}", line_color(color), s.dash)
                                   : fmt::format("{} lw 2 {} dt {}", s.style, line_color(color), s.dash);
     plots.push_back(
         fmt::format("'{}.dat' index {} using 1:2 with {} title {}", name, block++, style, gp_quote(s.label)));
