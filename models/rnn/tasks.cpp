@@ -6,6 +6,7 @@
 
 #include "core/errors.h"
 #include "core/seeding.h"
+#include "models/rnn/teacher_task.h"
 
 namespace netprobe::models {
 namespace {
@@ -50,23 +51,60 @@ RnnTaskData oscillation_task(double dt, int64_t steps) {
   return d;
 }
 
-RnnTaskData flip_flop_task(double dt, int64_t steps, int64_t trials, uint64_t seed) {
-  // The authors' protocol in time units: pulses of 0.5 at amplitude +-1, each after a quiet gap
-  // drawn from U(4, 10) (the first from t = 0), target +-0.5, unscored from a pulse's onset until
-  // 2 time units after its end.
-  const double pulse_time = 0.5, gap_min = 4, gap_max = 10, unscored_after = 2, level = 0.5;
-  if (static_cast<double>(steps) * dt < gap_max + pulse_time + unscored_after) {
+RnnTaskParams RnnTaskParams::netprobe_v1() {
+  RnnTaskParams p;
+  p.flipflop.first_pulse.reset();
+  p.flipflop.unscored_lead = 0;
+  p.flipflop.score_before_first = true;
+  p.decision.coherences = {1, 2, 4, 8, 16};
+  p.decision.score_fixation = true;
+  return p;
+}
+
+void RnnTaskParams::validate() const {
+  const FlipFlopParams& f = flipflop;
+  if (f.first_pulse && !(*f.first_pulse >= 0)) {
+    throw core::UsageError(fmt::format("--flipflop-first: must be >= 0, got {}", *f.first_pulse));
+  }
+  if (!(f.gap_min > 0 && f.gap_max >= f.gap_min)) {
+    throw core::UsageError(
+        fmt::format("--flipflop-gap: need 0 < min <= max, got {},{}", f.gap_min, f.gap_max));
+  }
+  if (!(f.amplitude > 0)) throw core::UsageError(fmt::format("--pulse-amplitude: must be > 0, got {}", f.amplitude));
+  if (!(f.target > 0)) throw core::UsageError(fmt::format("--flipflop-target: must be > 0, got {}", f.target));
+  const DecisionParams& d = decision;
+  if (d.coherences.empty()) throw core::UsageError("--coherences: give at least one coherence");
+  for (double c : d.coherences) {
+    if (!(c > 0 && std::isfinite(c))) throw core::UsageError(fmt::format("--coherences: must be > 0, got {}", c));
+  }
+  if (!(d.fixation >= 0 && d.stimulus > 0 && d.delay >= 0)) {
+    throw core::UsageError(fmt::format("--decision-periods: need fixation >= 0, stimulus > 0, delay >= 0, got {},{},{}",
+                                       d.fixation, d.stimulus, d.delay));
+  }
+  if (!(d.input_noise >= 0)) throw core::UsageError(fmt::format("--input-noise: must be >= 0, got {}", d.input_noise));
+  if (!(teacher.noise_scale >= 0 && teacher.pulse_scale >= 0)) {
+    throw core::UsageError(fmt::format("--teacher-input: need noise, pulse scales >= 0, got {},{}", teacher.noise_scale,
+                                       teacher.pulse_scale));
+  }
+}
+
+RnnTaskData flip_flop_task(double dt, int64_t steps, int64_t trials, uint64_t seed, const FlipFlopParams& p) {
+  // The first pulse at a fixed time (the authors') or after a gap like the others; each pulse
+  // opens a scoring gap p.unscored_lead steps before its onset that closes p.unscored_after time
+  // units after its end.
+  const double first_latest = p.first_pulse.value_or(p.gap_max);
+  if (static_cast<double>(steps) * dt < first_latest + p.pulse_time + p.unscored_after) {
     throw core::UsageError(fmt::format(
-        "--steps: the flip-flop task needs trials of at least {} time units (a gap of up to {}, a pulse of {}, {} "
+        "--steps: the flip-flop task needs trials of at least {} time units (the first pulse by {}, a pulse of {}, {} "
         "unscored), got {} steps of dt={}",
-        gap_max + pulse_time + unscored_after, gap_max, pulse_time, unscored_after, steps, dt));
+        first_latest + p.pulse_time + p.unscored_after, first_latest, p.pulse_time, p.unscored_after, steps, dt));
   }
   at::Generator gen = task_generator("flipflop", seed);
-  const auto pulse_steps = std::max<int64_t>(1, std::lround(pulse_time / dt));
-  const auto unscored_steps = pulse_steps + std::lround(unscored_after / dt);
+  const auto pulse_steps = std::max<int64_t>(1, std::lround(p.pulse_time / dt));
+  const auto unscored_steps = pulse_steps + std::lround(p.unscored_after / dt);
   // Enough gaps and signs for the longest possible run of pulses in one trial.
-  const auto max_pulses = static_cast<int64_t>(static_cast<double>(steps) * dt / (gap_min + pulse_time)) + 2;
-  const torch::Tensor gaps = gap_min + (gap_max - gap_min) * torch::rand({trials, max_pulses}, gen, kF64);
+  const auto max_pulses = static_cast<int64_t>(static_cast<double>(steps) * dt / (p.gap_min + p.pulse_time)) + 2;
+  const torch::Tensor gaps = p.gap_min + (p.gap_max - p.gap_min) * torch::rand({trials, max_pulses}, gen, kF64);
   const torch::Tensor signs = torch::randint(2, {trials, max_pulses}, gen, torch::kLong) * 2 - 1;
   torch::Tensor x = torch::zeros({trials, steps}, kF64), target = torch::zeros({trials, steps}, kF64);
   torch::Tensor mask = torch::ones({trials, steps}, kF64);
@@ -75,41 +113,45 @@ RnnTaskData flip_flop_task(double dt, int64_t steps, int64_t trials, uint64_t se
   auto sa = signs.accessor<int64_t, 2>();
   for (int64_t b = 0; b < trials; ++b) {
     int64_t onset = 0;
-    for (int64_t p = 0; p < max_pulses; ++p) {
-      onset += std::lround(ga[b][p] / dt);
+    for (int64_t i = 0; i < max_pulses; ++i) {
+      onset += i == 0 && p.first_pulse ? std::lround(*p.first_pulse / dt) : std::lround(ga[b][i] / dt);
       if (onset >= steps) break;
-      const auto sign = static_cast<double>(sa[b][p]);
-      for (int64_t k = onset; k < std::min(steps, onset + pulse_steps); ++k) xa[b][k] = sign;
+      if (i == 0 && !p.score_before_first) {
+        for (int64_t k = 0; k < onset; ++k) ma[b][k] = 0;
+      }
+      const auto sign = static_cast<double>(sa[b][i]);
+      for (int64_t k = onset; k < std::min(steps, onset + pulse_steps); ++k) xa[b][k] = p.amplitude * sign;
       // Output k reads the state after input k entered: from the onset on, it should hold the new sign.
-      for (int64_t k = onset; k < steps; ++k) ta[b][k] = level * sign;
-      for (int64_t k = onset; k < std::min(steps, onset + unscored_steps); ++k) ma[b][k] = 0;
+      for (int64_t k = onset; k < steps; ++k) ta[b][k] = p.target * sign;
+      for (int64_t k = std::max<int64_t>(0, onset - p.unscored_lead); k < std::min(steps, onset + unscored_steps); ++k) {
+        ma[b][k] = 0;
+      }
       onset += pulse_steps;
     }
   }
   return {x, target, masked_mean_weights(mask)};
 }
 
-RnnTaskData noisy_decision_task(double dt, int64_t steps, int64_t trials, uint64_t seed) {
-  // The authors' protocol in time units: fixation 1, stimulus 9, delay 1, then the response (9 at
-  // their T dt = 20); coherence c from +-{1, 2, 4, 8, 16}, input c * 3.2 / 100 during the stimulus
-  // plus noise of s.d. 0.03 every step; the target is 0 during fixation and c / 16 during the
-  // response, the only scored periods.
-  const auto fixation_end = std::lround(1 / dt), stimulus_end = std::lround(10 / dt),
-             response_start = std::lround(11 / dt);
-  if (steps <= response_start || fixation_end < 1) {
+RnnTaskData noisy_decision_task(double dt, int64_t steps, int64_t trials, uint64_t seed, const DecisionParams& p) {
+  // Input c * 3.2 / 100 during the stimulus plus noise on every step; the target is 0 during
+  // fixation and c / 16 during the response.
+  const auto fixation_end = std::lround(p.fixation / dt), stimulus_end = std::lround((p.fixation + p.stimulus) / dt),
+             response_start = std::lround((p.fixation + p.stimulus + p.delay) / dt);
+  if (steps <= response_start || stimulus_end <= fixation_end || (p.score_fixation && fixation_end < 1)) {
     throw core::UsageError(fmt::format(
-        "--steps: the decision task needs more than 11 time units (fixation 1, stimulus 9, delay 1, then the "
+        "--steps: the decision task needs more than {} time units (fixation {}, stimulus {}, delay {}, then the "
         "response), got {} steps of dt={}",
-        steps, dt));
+        p.fixation + p.stimulus + p.delay, p.fixation, p.stimulus, p.delay, steps, dt));
   }
   at::Generator gen = task_generator("decision", seed);
-  const torch::Tensor levels = torch::tensor({1.0, 2.0, 4.0, 8.0, 16.0}, kF64);
-  const torch::Tensor coherence = levels.index({torch::randint(5, {trials}, gen, torch::kLong)}) *
+  const auto levels_count = static_cast<int64_t>(p.coherences.size());
+  const torch::Tensor levels = torch::tensor(p.coherences, kF64);
+  const torch::Tensor coherence = levels.index({torch::randint(levels_count, {trials}, gen, torch::kLong)}) *
                                   (torch::randint(2, {trials}, gen, torch::kLong) * 2 - 1).to(torch::kFloat64);
-  torch::Tensor x = 0.03 * torch::randn({trials, steps}, gen, kF64);
+  torch::Tensor x = p.input_noise * torch::randn({trials, steps}, gen, kF64);
   x.narrow(1, fixation_end, stimulus_end - fixation_end) += (coherence * 3.2 / 100).unsqueeze(1);
   torch::Tensor mask = torch::zeros({trials, steps}, kF64), target = torch::zeros({trials, steps}, kF64);
-  mask.narrow(1, 0, fixation_end).fill_(1.0);
+  if (p.score_fixation) mask.narrow(1, 0, fixation_end).fill_(1.0);
   mask.narrow(1, response_start, steps - response_start).fill_(1.0);
   target.narrow(1, response_start, steps - response_start)
       .copy_((coherence / 16).unsqueeze(1).expand({trials, steps - response_start}));
@@ -117,20 +159,25 @@ RnnTaskData noisy_decision_task(double dt, int64_t steps, int64_t trials, uint64
 }
 
 const std::vector<std::string>& rnn_task_names() {
-  static const std::vector<std::string> names = {"filter", "oscillation", "flipflop", "decision"};
+  static const std::vector<std::string> names = {"filter", "oscillation", "flipflop", "decision", "teacher"};
   return names;
 }
 
 RnnTaskData make_rnn_task(const std::string& name, double decay, double dt, int64_t steps, int64_t trials,
-                          uint64_t seed, int64_t readout_lag) {
+                          uint64_t seed, int64_t readout_lag, const RnnTaskParams& params) {
   const auto impulse_aligned = [&](RnnTaskData t) { return readout_lag == 0 ? scored_one_step_later(t) : t; };
   if (name == "filter") return impulse_aligned(filter_task(decay, dt, steps));
   if (name == "oscillation") return impulse_aligned(oscillation_task(dt, steps));
   if (trials < 1) throw core::UsageError(fmt::format("--trials: must be >= 1, got {}", trials));
-  if (name == "flipflop") return flip_flop_task(dt, steps, trials, seed);
-  if (name == "decision") return noisy_decision_task(dt, steps, trials, seed);
-  throw core::UsageError(fmt::format("--task: unknown RNN task '{}' (filter, oscillation, flipflop, decision)", name));
+  params.validate();
+  if (name == "flipflop") return flip_flop_task(dt, steps, trials, seed, params.flipflop);
+  if (name == "decision") return noisy_decision_task(dt, steps, trials, seed, params.decision);
+  if (name == "teacher") return teacher_task(dt, steps, trials, seed, params);
+  throw core::UsageError(
+      fmt::format("--task: unknown RNN task '{}' (filter, oscillation, flipflop, decision, teacher)", name));
 }
+
+bool is_random_task(const std::string& name) { return name == "flipflop" || name == "decision" || name == "teacher"; }
 
 torch::Tensor rnn_loss(const torch::Tensor& y, const torch::Tensor& targets, const torch::Tensor& weights) {
   return (weights * (y - targets).pow(2)).sum();

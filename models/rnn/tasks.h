@@ -4,12 +4,58 @@
 ///
 ///   RnnTaskData t = flip_flop_task(0.05, 400, /*trials=*/32, /*seed=*/1);
 ///   torch::Tensor loss = rnn_loss(rnn->forward(t.inputs), t);
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <torch/torch.h>
 
 namespace netprobe::models {
+
+/// The flip-flop in time units. Defaults: the authors' task (first pulse at 0.5, nothing scored
+/// before it, each later pulse after a quiet gap from U(4, 10), the scoring gap opening one step
+/// before a pulse and closing 2 time units after its end, target +-0.5 for pulses of +-1).
+struct FlipFlopParams {
+  std::optional<double> first_pulse = 0.5;  ///< onset of the first pulse; unset: after a gap like the others
+  double gap_min = 4, gap_max = 10;         ///< quiet time before each later pulse
+  double pulse_time = 0.5;
+  double amplitude = 1;       ///< input +-amplitude during a pulse
+  double target = 0.5;        ///< the target holds +-target x the last pulse's sign
+  double unscored_after = 2;  ///< unscored until this long after a pulse ends
+  int64_t unscored_lead = 1;  ///< steps before each onset that are already unscored
+  bool score_before_first = false;  ///< score target 0 before the first pulse
+};
+
+/// The perceptual decision in time units. Defaults: the authors' task (coherences +-{2, 4, 8, 16},
+/// fixation 1, stimulus 9, delay 1, then the response; only the response scored).
+struct DecisionParams {
+  std::vector<double> coherences = {2, 4, 8, 16};  ///< each drawn with either sign
+  double fixation = 1, stimulus = 9, delay = 1;
+  double input_noise = 0.03;  ///< s.d. of the input noise on every step
+  bool score_fixation = false;  ///< also score target 0 during fixation
+};
+
+/// The teacher task: the target is the output of an effective (latent, Gaussian-closure) erf_s
+/// RNN of given overlaps, driven by noise_scale x N(0, 1) noise plus pulse_scale x flip-flop pulses.
+struct TeacherParams {
+  double noise_scale = 1.5, pulse_scale = 2;
+  /// The teacher's overlap matrix (rank 1: 4 x 4 row-major, order z, v, m, u); empty: the default
+  /// bistable teacher of teacher_task.h.
+  std::vector<double> overlaps;
+};
+
+/// Every task's parameters. RnnTaskParams{} is the authors' definitions; netprobe_v1() the ones
+/// netprobe used before (flip-flop: first pulse after a gap, scored from t = 0 with target 0;
+/// decision: coherences +-{1, 2, 4, 8, 16}, fixation scored).
+struct RnnTaskParams {
+  FlipFlopParams flipflop;
+  DecisionParams decision;
+  TeacherParams teacher;
+  static RnnTaskParams authors() { return {}; }
+  static RnnTaskParams netprobe_v1();
+  /// UsageError naming the option of an invalid value.
+  void validate() const;
+};
 
 struct RnnTaskData {
   torch::Tensor inputs;   ///< [trials, T]
@@ -24,17 +70,14 @@ struct RnnTaskData {
 RnnTaskData filter_task(double c, double dt, int64_t steps);
 /// The rank-2 target exp(-0.3 t) cos(2 t) after the same impulse.
 RnnTaskData oscillation_task(double dt, int64_t steps);
-/// 1-bit flip-flop as the authors (time units): pulses of 0.5 at amplitude +-1, each after a quiet
-/// gap from U(4, 10); the target holds 0.5 x the sign of the last pulse (0 before the first) and
-/// is unscored from a pulse's onset until 2 time units after its end. Trials of >= 12.5 time units.
-RnnTaskData flip_flop_task(double dt, int64_t steps, int64_t trials, uint64_t seed);
-/// Perceptual decision as the authors (time units): fixation 1, stimulus 9, delay 1, then the
-/// response to the end (9 at T dt = 20); coherence c from +-{1, 2, 4, 8, 16}, input c * 3.2 / 100
-/// during the stimulus plus N(0, 0.03^2) noise every step; graded target c / 16 in the response,
-/// 0 in fixation; only those two periods are scored.
-RnnTaskData noisy_decision_task(double dt, int64_t steps, int64_t trials, uint64_t seed);
+/// 1-bit flip-flop (FlipFlopParams): pulses of +-amplitude; the target holds target x the sign of
+/// the last pulse (0 before the first). Trials must hold the first pulse and its unscored tail.
+RnnTaskData flip_flop_task(double dt, int64_t steps, int64_t trials, uint64_t seed, const FlipFlopParams& p = {});
+/// Perceptual decision (DecisionParams): input c * 3.2 / 100 during the stimulus plus noise every
+/// step; graded target c / 16 in the response (0 in fixation).
+RnnTaskData noisy_decision_task(double dt, int64_t steps, int64_t trials, uint64_t seed, const DecisionParams& p = {});
 
-/// filter, oscillation, flipflop, decision.
+/// filter, oscillation, flipflop, decision, teacher.
 const std::vector<std::string>& rnn_task_names();
 /// Builds a task by name (`decay` is the filter's c; trials and seed matter for the random
 /// tasks). The filter tasks score h_1, the state just after the impulse, at t = 0: with
@@ -42,7 +85,9 @@ const std::vector<std::string>& rnn_task_names();
 /// weights move one step later and output 0 (from h_0 = 0) is unscored; the last target drops.
 /// UsageError naming --task for an unknown name.
 RnnTaskData make_rnn_task(const std::string& name, double decay, double dt, int64_t steps, int64_t trials,
-                          uint64_t seed, int64_t readout_lag = 1);
+                          uint64_t seed, int64_t readout_lag = 1, const RnnTaskParams& params = {});
+/// flipflop, decision and teacher draw random trials.
+bool is_random_task(const std::string& name);
 
 /// sum(task.weights * (y - task.targets)^2).
 torch::Tensor rnn_loss(const torch::Tensor& y, const RnnTaskData& task);

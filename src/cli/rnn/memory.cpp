@@ -9,7 +9,7 @@ namespace netprobe::cli {
 
 Command setup_rnn_memory(CLI::App* rnn, const GlobalOptions& global) {
   CLI::App* cmd =
-      rnn->add_subcommand("memory", "Train A, then B, then A again; compare the invisible overlaps (per eta)");
+      rnn->add_subcommand("memory", "Train A, then B, then A again (or any phases); compare the invisible overlaps (per eta)");
   auto network = std::make_shared<experiments::RnnNetworkOptions>();
   auto first = std::make_shared<experiments::RnnTaskChoice>(), second = std::make_shared<experiments::RnnTaskChoice>();
   second->decay = 0.4;
@@ -22,6 +22,13 @@ Command setup_rnn_memory(CLI::App* rnn, const GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_option("--epochs-b", memory->epochs_b, "Epochs of the B phase")->capture_default_str();
   cmd->add_option("--epochs-a2", memory->epochs_a2, "Epochs of the second A phase")->capture_default_str();
+  cmd->add_option_function<std::string>(
+         "--phases", [memory](const std::string& text) { memory->phases = experiments::parse_memory_phases(text); },
+         "Any sequence of phases instead of A, B, A: TASK:EPOCHS[:rate=R][:noise=S], comma-separated (rate: a multiple "
+         "of eta; noise: s.d. of fresh noise on the targets), e.g. A:3000,B:1000,A:1000,B:1000,A:1000:rate=2:noise=0.1")
+      ->excludes("--epochs-a")
+      ->excludes("--epochs-b")
+      ->excludes("--epochs-a2");
   cmd->add_option("--etas", memory->etas,
                   "Learning rates to compare; epochs scale so eta x epochs stays fixed "
                   "(default: --eta and --eta/2)")

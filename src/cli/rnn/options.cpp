@@ -28,6 +28,40 @@ void add_network_options(CLI::App* cmd, experiments::RnnNetworkOptions& network)
       "--init-overlaps", [&d](const std::string& text) { d.init_overlaps = experiments::parse_overlap_numbers(text); },
       "Initial overlap matrix Sigma0 instead of a random start: a file, or rows inline "
       "('1,0,0.5,0;0,1,0,0;0.5,0,1,0;0,0,0,1' for R=1, order z, v.., m, u..)");
+  add_task_parameter_options(cmd, network.task_params);
+}
+
+void add_task_parameter_options(CLI::App* cmd, experiments::RnnTaskParamOptions& p) {
+  const std::string group = "Task parameters (defaults: --task-preset)";
+  cmd->add_option("--task-preset", p.preset,
+                  "authors (the authors' task definitions) or netprobe-v1 (netprobe's before: flip-flop's first pulse "
+                  "after a gap and scored from t = 0; decision coherences +-{1,2,4,8,16}, fixation scored)")
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--flipflop-first", p.flipflop_first, "Flip-flop: time of the first pulse [0.5]")->group(group);
+  cmd->add_option("--flipflop-gap", p.flipflop_gap, "Flip-flop: MIN,MAX of the quiet time before each later pulse [4,10]")
+      ->delimiter(',')
+      ->group(group);
+  cmd->add_option("--pulse-amplitude", p.pulse_amplitude, "Flip-flop: input pulses of +-this [1]")->group(group);
+  cmd->add_option("--flipflop-target", p.flipflop_target, "Flip-flop: the target holds +-this [0.5]")->group(group);
+  cmd->add_option("--coherences", p.coherences, "Decision: coherences, each drawn with either sign [2,4,8,16]")
+      ->delimiter(',')
+      ->group(group);
+  cmd->add_option("--decision-periods", p.decision_periods,
+                  "Decision: FIXATION,STIMULUS,DELAY in time units; the response fills the rest [1,9,1]")
+      ->delimiter(',')
+      ->group(group);
+  cmd->add_option("--input-noise", p.input_noise, "Decision: s.d. of the input noise on every step [0.03]")
+      ->group(group);
+  cmd->add_option("--teacher-input", p.teacher_input,
+                  "Teacher: NOISE,PULSES scales of its input, noise x N(0,1) + pulses x flip-flop pulses [1.5,2]")
+      ->delimiter(',')
+      ->group(group);
+  cmd->add_option_function<std::string>(
+         "--teacher-overlaps",
+         [&p](const std::string& text) { p.teacher_overlaps = experiments::parse_overlap_numbers(text, "--teacher-overlaps"); },
+         "Teacher: its overlap matrix, as --init-overlaps [netprobe's bistable rank-1 teacher]")
+      ->group(group);
 }
 
 void add_size_option(CLI::App* cmd, experiments::RnnNetworkOptions& network) {

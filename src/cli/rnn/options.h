@@ -11,9 +11,11 @@
 namespace netprobe::cli {
 
 /// --rank --activation --dt --steps --eta --optimizer --trials --fixed-trials --track-every
-/// --init-overlaps (not --n and --epochs: commands take them differently). --help shows
+/// --init-overlaps and the task parameters (not --n and --epochs: commands take them differently). --help shows
 /// `network.defaults`, so a command sets its own defaults first.
 void add_network_options(CLI::App* cmd, experiments::RnnNetworkOptions& network);
+/// The task parameters (--task-preset, --flipflop-gap, --coherences, ...); part of add_network_options.
+void add_task_parameter_options(CLI::App* cmd, experiments::RnnTaskParamOptions& params);
 /// --n: the network's size.
 void add_size_option(CLI::App* cmd, experiments::RnnNetworkOptions& network);
 /// --epochs, described as the command trains them.

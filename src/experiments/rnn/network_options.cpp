@@ -8,15 +8,56 @@
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "experiments/rnn/task_params.h"
 
 namespace netprobe::experiments {
+
+namespace {
+
+std::vector<double> sized(const std::optional<std::vector<double>>& values, size_t size, const std::string& option) {
+  if (values->size() != size) {
+    throw core::UsageError(fmt::format("{}: needs {} comma-separated numbers, got {}", option, size, values->size()));
+  }
+  return *values;
+}
+
+}  // namespace
+
+models::RnnTaskParams RnnTaskParamOptions::resolve() const {
+  models::RnnTaskParams p = task_preset(preset);
+  if (flipflop_first) p.flipflop.first_pulse = *flipflop_first;
+  if (flipflop_gap) {
+    const auto gap = sized(flipflop_gap, 2, "--flipflop-gap");
+    p.flipflop.gap_min = gap[0];
+    p.flipflop.gap_max = gap[1];
+  }
+  if (pulse_amplitude) p.flipflop.amplitude = *pulse_amplitude;
+  if (flipflop_target) p.flipflop.target = *flipflop_target;
+  if (coherences) p.decision.coherences = *coherences;
+  if (decision_periods) {
+    const auto periods = sized(decision_periods, 3, "--decision-periods");
+    p.decision.fixation = periods[0];
+    p.decision.stimulus = periods[1];
+    p.decision.delay = periods[2];
+  }
+  if (input_noise) p.decision.input_noise = *input_noise;
+  if (teacher_input) {
+    const auto input = sized(teacher_input, 2, "--teacher-input");
+    p.teacher.noise_scale = input[0];
+    p.teacher.pulse_scale = input[1];
+  }
+  if (teacher_overlaps) p.teacher.overlaps = *teacher_overlaps;
+  p.validate();
+  return p;
+}
 
 RnnRunConfig RnnNetworkOptions::for_task(const RnnTaskChoice& task, const std::vector<RnnTaskChoice>& tasks,
                                          TaskDefaults scope, const core::RunContext& context) const {
   RnnRunConfig c = defaults;
+  c.task_params = task_params.resolve();
   std::optional<RnnTaskDefaults> from_task;
   for (const auto& t : tasks) {
-    if ((from_task = rnn_task_defaults(t.name))) break;
+    if ((from_task = rnn_task_defaults(t.name, c.task_params))) break;
   }
   if (from_task) {
     c.n = from_task->n;
@@ -41,7 +82,7 @@ RnnRunConfig RnnNetworkOptions::for_task(const RnnTaskChoice& task, const std::v
   return c;
 }
 
-std::vector<double> parse_overlap_numbers(const std::string& text) {
+std::vector<double> parse_overlap_numbers(const std::string& text, const std::string& option) {
   std::string numbers = text;
   std::error_code ec;
   if (std::filesystem::is_regular_file(text, ec)) numbers = core::read_file(text);
@@ -60,11 +101,11 @@ std::vector<double> parse_overlap_numbers(const std::string& text) {
       used = 0;
     }
     if (used != token.size() || !std::isfinite(value)) {
-      throw core::UsageError(fmt::format("--init-overlaps: '{}' is not a number (nor is '{}' a file)", token, text));
+      throw core::UsageError(fmt::format("{}: '{}' is not a number (nor is '{}' a file)", option, token, text));
     }
     out.push_back(value);
   }
-  if (out.empty()) throw core::UsageError(fmt::format("--init-overlaps: no numbers in '{}'", text));
+  if (out.empty()) throw core::UsageError(fmt::format("{}: no numbers in '{}'", option, text));
   return out;
 }
 

@@ -21,6 +21,16 @@ struct RnnTaskChoice {
   double decay = 0.2;
 };
 
+/// The task-parameter options as given: a preset, then each option the user set on top of it.
+struct RnnTaskParamOptions {
+  std::string preset = "authors";
+  std::optional<double> flipflop_first, pulse_amplitude, flipflop_target, input_noise;
+  std::optional<std::vector<double>> flipflop_gap, coherences, decision_periods, teacher_input, teacher_overlaps;
+  /// The preset with the given options applied, validated. UsageError naming the option of a list
+  /// of the wrong length or an invalid value.
+  models::RnnTaskParams resolve() const;
+};
+
 /// Whether a task's defaults include its epochs (`rnn train`, where the epochs are that task's) or
 /// only the network (`twins`, `memory`, `decode`, whose epochs are per phase).
 enum class TaskDefaults { kNetworkOnly, kWithEpochs };
@@ -34,6 +44,7 @@ struct RnnNetworkOptions {
   std::optional<models::RnnActivation> activation;
   std::optional<double> dt, eta;
   std::optional<int> epochs;
+  RnnTaskParamOptions task_params;
 
   /// The validated run config of `task`: each option the user gave, else the defaults of the
   /// first of `tasks` that has some, else the command's; seeded from the context (default 0).
@@ -43,8 +54,8 @@ struct RnnNetworkOptions {
 };
 
 /// The numbers of an overlap matrix: `text` names a file, or is the matrix itself; numbers are
-/// separated by commas, semicolons, white space or JSON brackets. UsageError naming --init-overlaps
-/// for an unreadable file or a token that is not a number.
-std::vector<double> parse_overlap_numbers(const std::string& text);
+/// separated by commas, semicolons, white space or JSON brackets. UsageError naming `option` for an
+/// unreadable file or a token that is not a number.
+std::vector<double> parse_overlap_numbers(const std::string& text, const std::string& option = "--init-overlaps");
 
 }  // namespace netprobe::experiments

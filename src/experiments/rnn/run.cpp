@@ -12,6 +12,7 @@
 #include "core/run_dir.h"
 #include "core/runtime.h"
 #include "core/seeding.h"
+#include "experiments/rnn/task_params.h"
 #include "train/trainer.h"
 
 namespace fs = std::filesystem;
@@ -30,11 +31,16 @@ train::OptimizerKind parse_rnn_optimizer(const std::string& name) {
 
 std::string rnn_optimizer_name(train::OptimizerKind kind) { return kind == train::OptimizerKind::kSgd ? "gd" : "adam"; }
 
-std::optional<RnnTaskDefaults> rnn_task_defaults(const std::string& task) {
-  // Flip-flop: the authors' N and dt, 50 time units (about 6 pulses); at eta 0.5 GD leaves the
-  // initial saddle within the default epochs, at the authors' 0.05 it takes several times more
-  // (README, measured).
-  if (task == "flipflop") return RnnTaskDefaults{1000, models::RnnActivation::kTanh, 0.025, 2000, 10, 0.5, 400};
+std::optional<RnnTaskDefaults> rnn_task_defaults(const std::string& task, const models::RnnTaskParams& params) {
+  // Flip-flop: the authors' N, dt and 20 time units (netprobe-v1's gapped first pulse: 50, about
+  // 6 pulses); at eta 0.5 GD leaves the initial saddle within the default epochs, at the authors'
+  // 0.05 it takes several times more (README, measured).
+  if (task == "flipflop") {
+    const int64_t steps = params.flipflop.first_pulse ? 800 : 2000;
+    return RnnTaskDefaults{1000, models::RnnActivation::kTanh, 0.025, steps, 10, 0.5, 400};
+  }
+  // Teacher: the student learns the erf_s teacher's output over the decision task's 20 time units.
+  if (task == "teacher") return RnnTaskDefaults{1000, models::RnnActivation::kErfS, 0.05, 400, 10, 0.1, 1000};
   // Decision: the authors' 20 time units (1 / 9 / 1 / 9) at dt 0.05; with 10 trials an epoch's
   // gradient is too noisy to settle, 50 trials at eta 0.1 learn it (README).
   if (task == "decision") return RnnTaskDefaults{1000, models::RnnActivation::kTanh, 0.05, 400, 50, 0.1, 2000};
@@ -68,6 +74,8 @@ void check_init_overlaps(const RnnRunConfig& c) {
 core::Json RnnRunConfig::to_json() const {
   core::Json j = {{"task", task},
                   {"decay", decay},
+                  {"task_params", task_params_to_json(task_params)},
+                  {"target_noise", target_noise},
                   {"trials", trials},
                   {"fresh_trials", fresh_trials},
                   {"n", n},
@@ -89,6 +97,10 @@ RnnRunConfig RnnRunConfig::from_json(const core::Json& json, const std::string& 
     RnnRunConfig c;
     c.task = json.at("task").get<std::string>();
     c.decay = json.at("decay").get<double>();
+    // Runs written before the task parameters existed used netprobe-v1's definitions.
+    c.task_params = json.contains("task_params") ? task_params_from_json(json.at("task_params"))
+                                                 : models::RnnTaskParams::netprobe_v1();
+    c.target_noise = json.value("target_noise", 0.0);
     c.trials = json.value("trials", int64_t{32});        // runs written before the random tasks existed
     c.fresh_trials = json.value("fresh_trials", false);  // runs written before fresh trials: one fixed batch
     c.n = json.at("n").get<int64_t>();
@@ -111,6 +123,10 @@ RnnRunConfig RnnRunConfig::from_json(const core::Json& json, const std::string& 
 
 void RnnRunConfig::validate() const {
   models::validate(rnn_options());
+  task_params.validate();
+  if (!(target_noise >= 0 && std::isfinite(target_noise))) {
+    throw core::UsageError(fmt::format("--phases: target noise must be >= 0, got {}", target_noise));
+  }
   const RnnTaskData data = task_data();  // unknown task, too few steps or trials: UsageError naming the option
   if (!(eta > 0)) throw core::UsageError(fmt::format("--eta: must be > 0, got {}", eta));
   if (epochs < 1) throw core::UsageError(fmt::format("--epochs: must be >= 1, got {}", epochs));
@@ -142,19 +158,26 @@ std::string RnnRunConfig::label() const {
 
 std::string RnnRunConfig::task_label() const { return task == "filter" ? fmt::format("filter c={:g}", decay) : task; }
 
-bool RnnRunConfig::random_task() const { return task == "flipflop" || task == "decision"; }
+bool RnnRunConfig::random_task() const { return models::is_random_task(task); }
 
 RnnTaskData RnnRunConfig::task_data(int epoch) const {
+  const auto at = static_cast<uint64_t>(epoch);
   const uint64_t trials_seed =
-      draws_fresh_trials() ? core::derive_seed(seed, {core::tag_of("epoch-trials"), static_cast<uint64_t>(epoch)})
-                           : seed;
-  return models::make_rnn_task(task, decay, dt, steps, trials, trials_seed, models::readout_lag(activation));
+      random_task() && fresh_trials ? core::derive_seed(seed, {core::tag_of("epoch-trials"), at}) : seed;
+  RnnTaskData data =
+      models::make_rnn_task(task, decay, dt, steps, trials, trials_seed, models::readout_lag(activation), task_params);
+  if (target_noise > 0) {
+    at::Generator gen = core::make_generator(core::derive_seed(seed, {core::tag_of("target-noise"), at}));
+    data.targets = data.targets + target_noise * torch::randn(data.targets.sizes(), gen, data.targets.options());
+  }
+  return data;
 }
 
 RnnTaskData RnnRunConfig::held_out_task() const {
   constexpr int64_t kHeldOutTrials = 200;
   return models::make_rnn_task(task, decay, dt, steps, kHeldOutTrials,
-                               core::derive_seed(seed, {core::tag_of("held-out")}), models::readout_lag(activation));
+                               core::derive_seed(seed, {core::tag_of("held-out")}), models::readout_lag(activation),
+                               task_params);
 }
 
 models::LowRankRnnOptions RnnRunConfig::rnn_options() const {

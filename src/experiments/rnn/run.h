@@ -22,8 +22,12 @@
 namespace netprobe::experiments {
 
 struct RnnRunConfig {
-  std::string task = "filter";  ///< filter | oscillation | flipflop | decision
+  std::string task = "filter";  ///< filter | oscillation | flipflop | decision | teacher
   double decay = 0.2;           ///< c of the filter task
+  models::RnnTaskParams task_params;  ///< the random tasks' definitions (default: the authors')
+  /// s.d. of Gaussian noise added to every target, drawn anew each epoch (0: none); a phase of
+  /// the memory experiment can train on noisy targets.
+  double target_noise = 0;
   int64_t trials = 10;          ///< trials of the random tasks (flipflop, decision) per epoch
   /// Random tasks: new trials every epoch (seeded by seed and epoch), as the authors train;
   /// false: one fixed batch drawn from seed.
@@ -51,10 +55,10 @@ struct RnnRunConfig {
   /// The trials of epoch `epoch` (0-based): the same every epoch for the deterministic tasks
   /// and with fresh_trials off. task_data() is epoch 0's.
   models::RnnTaskData task_data(int epoch = 0) const;
-  /// flipflop and decision draw random trials; filter and oscillation are one fixed trial.
+  /// flipflop, decision and teacher draw random trials; filter and oscillation are one fixed trial.
   bool random_task() const;
-  /// A random task with fresh_trials on: every epoch trains on new trials.
-  bool draws_fresh_trials() const { return random_task() && fresh_trials; }
+  /// A random task with fresh_trials on, or noisy targets: every epoch trains on a new draw.
+  bool draws_fresh_trials() const { return (random_task() && fresh_trials) || target_noise > 0; }
   /// 200 trials of a random task that training never sees (own seed): the loss a run reports as
   /// meta.json's held_out.loss.
   models::RnnTaskData held_out_task() const;
@@ -82,8 +86,9 @@ struct RnnTaskDefaults {
   double eta;
   int epochs;
 };
-/// flipflop and decision have one; the filter tasks keep the generic defaults (nullopt).
-std::optional<RnnTaskDefaults> rnn_task_defaults(const std::string& task);
+/// flipflop, decision and teacher have one (the flip-flop's trial length follows the preset: 20
+/// time units as the authors, 50 for netprobe-v1); the filter tasks keep the generic defaults.
+std::optional<RnnTaskDefaults> rnn_task_defaults(const std::string& task, const models::RnnTaskParams& params = {});
 
 /// gd (an alias of sgd: full batch) or adam; UsageError naming --optimizer otherwise.
 train::OptimizerKind parse_rnn_optimizer(const std::string& name);

@@ -177,6 +177,63 @@ TEST(RnnMemory, WithConvergeEveryPhaseTrainsOnUntilItsOverlapsSettle) {
   EXPECT_THROW(run_rnn_memory(config, {}), core::UsageError);
 }
 
+TEST(RnnMemory, PhasesParseAsWrittenAndBadOnesNameTheOption) {
+  const auto phases = parse_memory_phases("A:3000,B:1000,A:1000:rate=2:noise=0.1");
+  ASSERT_EQ(phases.size(), 3u);
+  EXPECT_EQ(phases[1].task, 'B');
+  EXPECT_EQ(phases[1].epochs, 1000);
+  EXPECT_EQ(phases[2].rate, 2.0);
+  EXPECT_EQ(phases[2].target_noise, 0.1);
+  EXPECT_EQ(phases[0].rate, 1.0);
+  EXPECT_EQ(phases[2].label(), "A:1000:rate=2:noise=0.1");
+  for (const std::string bad : {"A:10", "C:10,A:10", "A:0,B:10", "A:10,B:1.5", "A:10,B:10:speed=2", "A:x,B:10",
+                                "A:10,B:10:rate=0", "A:10,B:10:noise=-1", ""}) {
+    try {
+      parse_memory_phases(bad);
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const core::UsageError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("--phases", 0), 0u) << e.what();
+    }
+  }
+  MemoryConfig config;
+  config.a = small_config(RnnActivation::kLinear, 0.2);
+  config.b = small_config(RnnActivation::kLinear, 0.4);
+  config.phases = parse_memory_phases("B:10,A:10");
+  EXPECT_THROW(config.validate(), core::UsageError);  // the reference must be an A phase
+}
+
+TEST(RnnMemory, AnySequenceOfPhasesWithNoisyTargetsAtAnotherRate) {
+  MemoryConfig config;
+  config.a = small_config(RnnActivation::kLinear, 0.2);
+  config.b = small_config(RnnActivation::kLinear, 0.4);
+  config.a.n = config.b.n = 60;
+  config.a.track_every = 5;
+  config.etas = {0.005};
+  config.phases = parse_memory_phases("A:40,B:20,A:20,B:20,A:20:rate=2:noise=0.1");
+  const MemoryRun noisy = run_rnn_memory(config, {}).runs[0];
+  ASSERT_EQ(noisy.phases.size(), 5u);
+  EXPECT_EQ(noisy.trajectory.back().epoch, 120);
+  EXPECT_EQ(noisy.epochs_a, 40);
+  EXPECT_EQ(noisy.epochs_b, 20);
+  EXPECT_TRUE(noisy.sigma_a2.equal(noisy.phases[4].sigma));
+  EXPECT_TRUE(noisy.sigma_b.equal(noisy.phases[1].sigma));
+  EXPECT_EQ(noisy.phases[0].invisible_distance, 0.0);
+  EXPECT_DOUBLE_EQ(noisy.phases[4].invisible_distance, noisy.invisible_residual);
+  EXPECT_GE(noisy.invisible_excursion, noisy.invisible_moved);  // the excursion includes B's end point
+  // Seeded: the same run again is identical; without the noise (same rate) the last phase ends elsewhere,
+  // and the four phases before it are untouched by the last one's noise.
+  EXPECT_TRUE(run_rnn_memory(config, {}).runs[0].sigma_a2.equal(noisy.sigma_a2));
+  config.phases = parse_memory_phases("A:40,B:20,A:20,B:20,A:20:rate=2");
+  const MemoryRun clean = run_rnn_memory(config, {}).runs[0];
+  EXPECT_TRUE(clean.phases[3].sigma.equal(noisy.phases[3].sigma));
+  EXPECT_GT((clean.sigma_a2 - noisy.sigma_a2).abs().max().item<double>(), 1e-6);
+  // Twice the rate is twice the step: 20 epochs at rate 2 end where 40 epochs at rate 1 nearly do (O(eta)).
+  config.phases = parse_memory_phases("A:40,B:20,A:20,B:20,A:40");
+  const MemoryRun slow = run_rnn_memory(config, {}).runs[0];
+  const double moved = (clean.sigma_a2 - clean.phases[3].sigma).abs().max().item<double>();
+  EXPECT_LT((slow.sigma_a2 - clean.sigma_a2).abs().max().item<double>(), 0.1 * moved);
+}
+
 TEST(RnnTwins, WrittenResultReadsBackAndAUsersFolderIsRefused) {
   testing::TempDir tmp;
   TwinsConfig config;

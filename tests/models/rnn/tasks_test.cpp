@@ -38,10 +38,64 @@ TEST(RnnTasks, FilterTasksFollowAReadoutBeforeTheUpdate) {
                            make_rnn_task("flipflop", 0, 0.025, 600, 2, 5, 1).targets));
 }
 
-TEST(RnnTasks, FlipFlopPulsesGapsTargetAndMaskAreTheAuthors) {
+TEST(RnnTasks, FlipFlopIsTheAuthors) {
+  constexpr double dt = 0.025;
+  constexpr int64_t steps = 800, trials = 64;  // the authors' 20 time units
+  const RnnTaskData t = flip_flop_task(dt, steps, trials, 3);
+  constexpr int64_t first = 20, pulse = 20, unscored = 20 + 80, gap_min = 160, gap_max = 400;  // 0.5, 0.5, 2.5, 4, 10
+  EXPECT_NEAR(t.weights.sum().item<double>(), 1.0, 1e-12);
+  int64_t later_pulses = 0;
+  for (int64_t b = 0; b < trials; ++b) {
+    const auto x = t.inputs[b], y = t.targets[b], w = t.weights[b];
+    // The first pulse begins at 0.5 time units in every trial; nothing before it is scored.
+    EXPECT_EQ(x.narrow(0, 0, first).abs().sum().item<double>(), 0) << b;
+    EXPECT_EQ(std::abs(x[first].item<double>()), 1.0) << b;
+    EXPECT_EQ(w.narrow(0, 0, first + unscored).abs().sum().item<double>(), 0) << b;
+    // First scored step: 2 time units after the first pulse ends.
+    EXPECT_GT(w[first + unscored].item<double>(), 0) << b;
+    EXPECT_EQ(std::abs(y[first + unscored].item<double>()), 0.5) << b;
+    int64_t quiet_from = first + pulse;
+    for (int64_t k = first + pulse; k < steps; ++k) {
+      if (x[k].item<double>() != 0 && x[k - 1].item<double>() == 0) {  // a later pulse begins
+        ++later_pulses;
+        EXPECT_GE(k - quiet_from, gap_min - 1) << b << "," << k;
+        EXPECT_LE(k - quiet_from, gap_max + 1) << b << "," << k;
+        // The scoring gap opens one step before the onset: k - 2 is scored, k - 1 is not.
+        EXPECT_GT(w[k - 2].item<double>(), 0) << b << "," << k;
+        EXPECT_EQ(w[k - 1].item<double>(), 0) << b << "," << k;
+        EXPECT_EQ(w.narrow(0, k, std::min(unscored, steps - k)).abs().sum().item<double>(), 0) << b << "," << k;
+        if (k + unscored < steps) {
+          EXPECT_GT(w[k + unscored].item<double>(), 0) << b << "," << k;
+        }
+        EXPECT_EQ(y[k].item<double>(), 0.5 * x[k].item<double>()) << b << "," << k;
+      }
+      if (x[k].item<double>() != 0) quiet_from = k + 1;
+    }
+  }
+  EXPECT_GT(later_pulses, trials);  // 19.5 time units after the first pulse hold 1 to 3 more
+  // Every scored target is +-0.5, so a silent network scores 0.25 (netprobe-v1: 0.131 on this seed's kind of trial).
+  EXPECT_NEAR(rnn_loss(torch::zeros_like(t.targets), t).item<double>(), 0.25, 1e-12);
+  // Options: amplitude, target, gap range and the first pulse's time.
+  FlipFlopParams p;
+  p.amplitude = 2;
+  p.target = 1;
+  p.first_pulse = 1.0;
+  p.gap_min = p.gap_max = 5;
+  const RnnTaskData o = flip_flop_task(dt, steps, 2, 3, p);
+  EXPECT_EQ(o.inputs[0][39].item<double>(), 0);
+  EXPECT_EQ(std::abs(o.inputs[0][40].item<double>()), 2.0);
+  EXPECT_EQ(std::abs(o.inputs[0][40 + 20 + 200].item<double>()), 2.0);  // the next onset after exactly 5
+  EXPECT_EQ(o.inputs[0][40 + 20 + 199].item<double>(), 0);
+  EXPECT_NEAR(rnn_loss(torch::zeros_like(o.targets), o).item<double>(), 1.0, 1e-12);
+  EXPECT_THROW(flip_flop_task(dt, 119, trials, 3), core::UsageError);  // < 3 time units: no scored step
+  EXPECT_NO_THROW(flip_flop_task(dt, 120, trials, 3));
+}
+
+TEST(RnnTasks, FlipFlopNetprobeV1KeepsItsGappedFirstPulse) {
   constexpr double dt = 0.025;
   constexpr int64_t steps = 2000, trials = 16;  // 50 time units
-  const RnnTaskData t = flip_flop_task(dt, steps, trials, 3);
+  const FlipFlopParams v1 = RnnTaskParams::netprobe_v1().flipflop;
+  const RnnTaskData t = flip_flop_task(dt, steps, trials, 3, v1);
   ASSERT_EQ(t.inputs.sizes(), torch::IntArrayRef({trials, steps}));
   EXPECT_NEAR(t.weights.sum().item<double>(), 1.0, 1e-12);
   constexpr int64_t pulse = 20, unscored = 20 + 80, gap_min = 160, gap_max = 400;  // 0.5, 0.5 + 2, 4, 10 in steps
@@ -73,15 +127,37 @@ TEST(RnnTasks, FlipFlopPulsesGapsTargetAndMaskAreTheAuthors) {
   // 50 time units hold 3 to 10 pulses; on average about 50 / 7.5.
   EXPECT_GE(pulses, 3 * trials);
   EXPECT_LE(pulses, 10 * trials);
-  EXPECT_TRUE(flip_flop_task(dt, steps, trials, 3).inputs.equal(t.inputs));
-  EXPECT_FALSE(flip_flop_task(dt, steps, trials, 4).inputs.equal(t.inputs));
-  EXPECT_THROW(flip_flop_task(dt, 499, trials, 3), core::UsageError);  // < 12.5 time units
-  EXPECT_NO_THROW(flip_flop_task(dt, 500, trials, 3));
+  EXPECT_TRUE(flip_flop_task(dt, steps, trials, 3, v1).inputs.equal(t.inputs));
+  EXPECT_FALSE(flip_flop_task(dt, steps, trials, 4, v1).inputs.equal(t.inputs));
+  EXPECT_THROW(flip_flop_task(dt, 499, trials, 3, v1), core::UsageError);  // < 12.5 time units
+  EXPECT_NO_THROW(flip_flop_task(dt, 500, trials, 3, v1));
 }
 
-TEST(RnnTasks, DecisionPeriodsCoherencesAndGradedTargetAreTheAuthors) {
-  constexpr int64_t steps = 400, trials = 200;  // 20 time units at dt 0.05: fixation 20 steps, stimulus 180, delay 20
+TEST(RnnTasks, DecisionIsTheAuthors) {
+  constexpr int64_t steps = 400, trials = 400;  // 20 time units at dt 0.05: fixation 20 steps, stimulus 180, delay 20
   const RnnTaskData t = noisy_decision_task(kTaskDt, steps, trials, 1);
+  const torch::Tensor coherence = t.targets.select(1, steps - 1) * 16;
+  EXPECT_TRUE(torch::isin(coherence.abs(), torch::tensor({2.0, 4.0, 8.0, 16.0}, torch::kFloat64)).all().item<bool>());
+  EXPECT_EQ(std::get<0>(at::_unique(coherence)).numel(), 8);  // +-{2, 4, 8, 16}, all occurring
+  // Only the response is scored: the first scored step is 11 time units in.
+  EXPECT_TRUE(t.weights.narrow(1, 0, 220).eq(0).all().item<bool>());
+  EXPECT_TRUE(t.weights.narrow(1, 220, 180).gt(0).all().item<bool>());
+  EXPECT_NEAR(t.weights.sum().item<double>(), 1.0, 1e-12);
+  EXPECT_TRUE(t.targets.narrow(1, 220, 180).eq((coherence / 16).unsqueeze(1)).all().item<bool>());
+  // The memory experiment's variant: +-{2, 8, 16} with input noise 0.05.
+  DecisionParams memory;
+  memory.coherences = {2, 8, 16};
+  memory.input_noise = 0.05;
+  const RnnTaskData m = noisy_decision_task(kTaskDt, steps, trials, 1, memory);
+  const torch::Tensor c = m.targets.select(1, steps - 1) * 16;
+  EXPECT_EQ(std::get<0>(at::_unique(c)).numel(), 6);
+  EXPECT_TRUE(torch::isin(c.abs(), torch::tensor({2.0, 8.0, 16.0}, torch::kFloat64)).all().item<bool>());
+  EXPECT_NEAR(m.inputs.narrow(1, 0, 20).std().item<double>(), 0.05, 0.002);
+}
+
+TEST(RnnTasks, DecisionNetprobeV1PeriodsCoherencesAndGradedTarget) {
+  constexpr int64_t steps = 400, trials = 200;  // 20 time units at dt 0.05: fixation 20 steps, stimulus 180, delay 20
+  const RnnTaskData t = noisy_decision_task(kTaskDt, steps, trials, 1, RnnTaskParams::netprobe_v1().decision);
   const torch::Tensor target = t.targets.select(1, steps - 1);
   const torch::Tensor coherence = target * 16;
   EXPECT_TRUE(
@@ -105,6 +181,9 @@ TEST(RnnTasks, DecisionPeriodsCoherencesAndGradedTargetAreTheAuthors) {
   EXPECT_NEAR(noise.mean().item<double>(), 0.0, 0.001);
   EXPECT_NEAR((stimulus - (coherence * 0.032).unsqueeze(1)).std().item<double>(), 0.03, 0.001);
   EXPECT_THROW(noisy_decision_task(kTaskDt, 220, trials, 1), core::UsageError);  // no response period
+  DecisionParams bad;
+  bad.coherences = {};
+  EXPECT_THROW(make_rnn_task("decision", 0, kTaskDt, 400, 8, 0, 0, RnnTaskParams{{}, bad, {}}), core::UsageError);
 }
 
 TEST(RnnTasks, UnknownTaskAndTooFewTrialsAreUsageErrors) {
