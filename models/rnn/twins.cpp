@@ -50,9 +50,13 @@ torch::Tensor make_twin(const torch::Tensor& c, int64_t rank, RnnActivation acti
 }
 
 torch::Tensor make_authors_twin(const torch::Tensor& c, int64_t rank, const AuthorsTwinChange& change) {
-  if (!(change.u_norm_scale > 0) || (change.u_norm_scale == 1.0 && change.mu_shift == 0.0)) {
+  if (change.u_norm && !(*change.u_norm > 0)) {
+    throw core::UsageError(fmt::format("--u-norm: |u|^2/N must be > 0, got {}", *change.u_norm));
+  }
+  if (!change.u_norm && (!(change.u_norm_scale > 0) ||
+                         (change.u_norm_scale == 1.0 && !change.mu && change.mu_shift == 0.0))) {
     throw core::UsageError(fmt::format(
-        "--stretch: the |u|^2 factor must be > 0 (and != 1 unless --mu-shift is set), got {}", change.u_norm_scale));
+        "--stretch: the |u|^2 factor must be > 0 (and != 1 unless sigma_mu changes), got {}", change.u_norm_scale));
   }
   const int64_t k = rank + 1;
   const double n = static_cast<double>(c.size(0));
@@ -61,8 +65,10 @@ torch::Tensor make_authors_twin(const torch::Tensor& c, int64_t rank, const Auth
   const torch::Tensor zhat = z / z.norm();
   const torch::Tensor m_perp = m - zhat * zhat.dot(m);
   const double m_perp_norm = m_perp.norm().item<double>();
-  const double a = n * change.mu_shift / m_perp_norm;  // m.(a e) = a |m_perp| = N * mu_shift
-  const torch::Tensor moved = u + (a / m_perp_norm) * m_perp.unsqueeze(1);
+  // m.(a_j e) = a_j |m_perp| = N * shift_j; the shift reaches the absolute target when one is set.
+  const torch::Tensor sigma_mu = m.matmul(u) / n;
+  const torch::Tensor shift = change.mu ? *change.mu - sigma_mu : torch::full_like(sigma_mu, change.mu_shift);
+  const torch::Tensor moved = u + (n * shift / (m_perp_norm * m_perp_norm)).unsqueeze(0) * m_perp.unsqueeze(1);
   // Each u_j splits into its part in span(z, V, m) (with the shift) and the rest r_j; rescaling r_j
   // sets |u_j|^2 and leaves z.u_j, m.u_j alone.
   const torch::Tensor read_and_m = std::get<0>(torch::linalg_qr(torch::cat({c.narrow(1, 0, k), m.unsqueeze(1)}, 1)));
@@ -70,15 +76,16 @@ torch::Tensor make_authors_twin(const torch::Tensor& c, int64_t rank, const Auth
   const torch::Tensor kept = moved - rest;
   torch::Tensor u_new = torch::empty_like(u);
   for (int64_t j = 0; j < rank; ++j) {
-    const double target = change.u_norm_scale * u.select(1, j).pow(2).sum().item<double>();
+    const double target =
+        change.u_norm ? *change.u_norm * n : change.u_norm_scale * u.select(1, j).pow(2).sum().item<double>();
     const double floor = kept.select(1, j).pow(2).sum().item<double>();
     const double rest_norm = rest.select(1, j).norm().item<double>();
     if (target < floor || rest_norm == 0) {
-      throw core::UsageError(
-          fmt::format("--stretch: |u_{}|^2 x {} is out of reach: with --mu-shift {} the twin's |u_{}|^2/N is at least "
-                      "{:.4g} (wanted "
-                      "{:.4g}); raise --stretch or lower --mu-shift",
-                      j + 1, change.u_norm_scale, change.mu_shift, j + 1, floor / n, target / n));
+      throw core::UsageError(fmt::format(
+          "{}: |u_{}|^2/N = {:.4g} is out of reach: with sigma_mu at {:.4g} the twin's |u_{}|^2/N is at least {:.4g}; "
+          "ask for a larger |u|^2 or a smaller sigma_mu",
+          change.u_norm ? "--u-norm" : "--stretch", j + 1, target / n,
+          (sigma_mu[j] + shift[j]).item<double>(), j + 1, floor / n));
     }
     u_new.select(1, j).copy_(kept.select(1, j) + std::sqrt(target - floor) / rest_norm * rest.select(1, j));
   }

@@ -5,6 +5,7 @@
 ///
 ///   torch::Tensor c2 = make_authors_twin(rnn->vectors(), 1, {2.0, 0.3});  // the authors'
 ///   torch::Tensor c3 = make_twin(rnn->vectors(), 1, RnnActivation::kLinear, 2.0, gen);  // C -> [PA | P^-T B]
+#include <optional>
 #include <string>
 
 #include <ATen/core/Generator.h>
@@ -26,21 +27,23 @@ std::string to_string(TwinConstruction construction);
 torch::Tensor make_twin(const torch::Tensor& c, int64_t rank, RnnActivation activation, double stretch,
                         at::Generator& gen);
 
-/// The authors' change of the write side: every |u_j|^2 times `u_norm_scale`, every sigma_{m u_j}
-/// plus `mu_shift`.
+/// The change of the write side: every |u_j|^2 / N set to `u_norm` (else times `u_norm_scale`),
+/// every sigma_{m u_j} set to `mu` (the authors set an absolute 0.8; else plus `mu_shift`).
 struct AuthorsTwinChange {
   double u_norm_scale = 2.0;
   double mu_shift = 0.3;
+  std::optional<double> u_norm;
+  std::optional<double> mu;
 };
 
-/// The authors' twin: u_j' = u_j + a e + (c_j - 1) r_j, with e the unit direction of m orthogonal
-/// to z (a sets sigma_{m u_j}) and r_j the part of u_j orthogonal to z, V and m (c_j sets |u_j|^2),
+/// The authors' twin: u_j' = u_j + a_j e + (c_j - 1) r_j, with e the unit direction of m orthogonal
+/// to z (a_j sets sigma_{m u_j}) and r_j the part of u_j orthogonal to z, V and m (c_j sets |u_j|^2),
 /// so z.u_j is kept; then v_j' = v_j + [m, U'] x_j re-solved so that v.m and v.u are kept. m and z
 /// are unchanged, so Sigma_AB (z.m, z.u, v.m, v.u) is kept exactly while |u|^2, sigma_mu
 /// (Sigma_BB) and |v|^2, sigma_zv (Sigma_AA) change: an exact twin for linear phi. For nonlinear
 /// phi Sigma_BB enters the gain, so even the closure sees a different function; the output gap
-/// measured before learning says by how much. Deterministic. UsageError (naming --stretch) when
-/// |u_j|^2 cannot be reached.
+/// measured before learning says by how much. Deterministic. UsageError (naming --stretch or
+/// --u-norm) when |u_j|^2 cannot be reached.
 torch::Tensor make_authors_twin(const torch::Tensor& c, int64_t rank, const AuthorsTwinChange& change);
 
 }  // namespace netprobe::models

@@ -28,6 +28,12 @@ Command setup_rnn_decode(CLI::App* rnn, const GlobalOptions& global) {
   cmd->add_option("--epochs-c", config->epochs_common, "Epochs on C")->capture_default_str();
   cmd->add_option("--folds", config->folds, "Cross-validation folds (by pair)")->capture_default_str();
   cmd->add_option("--shuffles", config->shuffles, "Label permutations of the chance control")->capture_default_str();
+  cmd->add_option("--test-pairs", config->authors.test_groups, "Authors' protocol: pairs held out per split")
+      ->capture_default_str();
+  cmd->add_option("--splits", config->authors.splits, "Authors' protocol: random splits")->capture_default_str();
+  cmd->add_option("--feature-noise", config->authors.feature_noise,
+                  "Authors' protocol: s.d. of the noise added to the standardized overlaps")
+      ->capture_default_str();
   cmd->add_option("--ridge", config->ridge, "L2 penalty of the logistic regression (standardized features)")
       ->capture_default_str();
   cmd->add_option("--out", config->out, "Directory for decode.csv, networks.csv, result.json and figures/")->required();

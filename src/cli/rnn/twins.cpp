@@ -30,7 +30,18 @@ Command setup_rnn_twins(CLI::App* rnn, const GlobalOptions& global) {
       "stretch for tanh/erf_s)");
   cmd->add_option("--stretch", twins->stretch, "authors: factor on |u|^2; stretch: s of P = I + (s-1) q q^T")
       ->capture_default_str();
-  cmd->add_option("--mu-shift", twins->mu_shift, "authors: shift of sigma_mu")->capture_default_str();
+  cmd->add_option("--u-norm", twins->u_norm, "authors: set every |u_j|^2/N to this instead of scaling by --stretch");
+  auto* mu_target = cmd->add_option("--mu-target", twins->mu_target,
+                                    "authors: set every sigma_{m u_j} to this (the authors' absolute target)")
+                        ->default_str("0.8");
+  cmd->add_option_function<double>(
+         "--mu-shift",
+         [twins](double shift) {
+           twins->mu_shift = shift;
+           twins->mu_target.reset();
+         },
+         "authors: shift every sigma_{m u_j} by this instead of setting it (netprobe-v1's twin: 0.3)")
+      ->excludes(mu_target);
   cmd->add_option("--out", twins->out, "Directory for twins.csv, overlaps, result.json and figures/")->required();
   return {cmd, [network, first, second, twins, &global] {
             const core::RunContext context = global.context();

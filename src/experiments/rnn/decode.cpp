@@ -1,6 +1,7 @@
 #include "experiments/rnn/decode.h"
 
 #include <cmath>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -65,8 +66,11 @@ torch::Tensor features(const std::vector<DecodeNetwork>& networks, const torch::
   return x;
 }
 
+// Held-out accuracy of one labelling by one protocol.
+using Scorer = std::function<double(const torch::Tensor& x, const torch::Tensor& y, const std::vector<int64_t>& groups)>;
+
 DecodeScore decode(const DecodeConfig& config, const std::vector<DecodeNetwork>& networks, const std::string& label,
-                   const torch::Tensor& keep) {
+                   const torch::Tensor& keep, const Scorer& score_of) {
   DecodeScore score;
   score.features = label;
   const models::OverlapLayout layout{config.first.rank};
@@ -78,14 +82,14 @@ DecodeScore decode(const DecodeConfig& config, const std::vector<DecodeNetwork>&
     groups.push_back(n.pair);
   }
   const torch::Tensor y = torch::tensor(labels, torch::kFloat64);
-  score.accuracy = grouped_cv_accuracy(x, y, groups, config.folds, config.ridge);
+  score.accuracy = score_of(x, y, groups);
   std::vector<double> shuffled;
   for (int s = 0; s < config.shuffles; ++s) {
     at::Generator gen = core::make_generator(
         core::derive_seed(config.first.seed, {core::tag_of("decode-shuffle"), static_cast<uint64_t>(s)}));
     const torch::Tensor permuted = y.index_select(0, torch::randperm(y.size(0), gen, torch::kLong));
     try {
-      shuffled.push_back(grouped_cv_accuracy(x, permuted, groups, config.folds, config.ridge));
+      shuffled.push_back(score_of(x, permuted, groups));
     } catch (const core::Error&) {
       // A permutation that leaves a fold's training part with one label cannot be scored; skip it.
     }
@@ -101,9 +105,12 @@ DecodeScore decode(const DecodeConfig& config, const std::vector<DecodeNetwork>&
 
 void write_decode(const DecodeConfig& config, const DecodeResult& result) {
   core::StagedDirectory staged(config.out, core::kind::kRnnDecode);
-  std::string csv = "features,entries,accuracy,shuffled_mean,shuffled_sd\n";
-  for (const auto& s : result.scores) {
-    csv += fmt::format("{},{},{},{},{}\n", s.features, s.entries.size(), s.accuracy, s.shuffled_mean, s.shuffled_sd);
+  std::string csv = "protocol,features,entries,accuracy,shuffled_mean,shuffled_sd\n";
+  for (const auto& [protocol, scores] : {std::pair{"netprobe", &result.scores}, std::pair{"authors", &result.authors_scores}}) {
+    for (const auto& s : *scores) {
+      csv += fmt::format("{},{},{},{},{},{}\n", protocol, s.features, s.entries.size(), s.accuracy, s.shuffled_mean,
+                         s.shuffled_sd);
+    }
   }
   core::write_file_atomic(staged.staging() / "decode.csv", csv);
   const models::OverlapLayout layout{config.first.rank};
@@ -126,7 +133,11 @@ void write_decode(const DecodeConfig& config, const DecodeResult& result) {
                     {"epochs", {config.epochs_first, config.epochs_common}},
                     {"folds", config.folds},
                     {"shuffles", config.shuffles},
-                    {"ridge", config.ridge}});
+                    {"ridge", config.ridge},
+                    {"authors_protocol",
+                     {{"test_pairs", config.authors.test_groups},
+                      {"splits", config.authors.splits},
+                      {"feature_noise", config.authors.feature_noise}}}});
   staged.commit();
 }
 
@@ -149,6 +160,14 @@ void DecodeConfig::validate() const {
   }
   if (shuffles < 0) throw core::UsageError(fmt::format("--shuffles: must be >= 0, got {}", shuffles));
   if (!(ridge > 0)) throw core::UsageError(fmt::format("--ridge: must be > 0, got {}", ridge));
+  if (authors.test_groups < 1 || authors.test_groups >= pairs) {
+    throw core::UsageError(
+        fmt::format("--test-pairs: must be >= 1 and below --pairs ({}), got {}", pairs, authors.test_groups));
+  }
+  if (authors.splits < 1) throw core::UsageError(fmt::format("--splits: must be >= 1, got {}", authors.splits));
+  if (!(authors.feature_noise >= 0)) {
+    throw core::UsageError(fmt::format("--feature-noise: must be >= 0, got {}", authors.feature_noise));
+  }
 }
 
 Json DecodeResult::to_json() const {
@@ -160,7 +179,7 @@ Json DecodeResult::to_json() const {
                     {"loss_common", n.loss_common},
                     {"sigma", models::overlap_matrix_to_json(n.sigma)}});
   }
-  return {{"networks", nets}, {"scores", scores}};
+  return {{"networks", nets}, {"scores", scores}, {"authors_scores", authors_scores}};
 }
 
 DecodeResult DecodeResult::from_json(const Json& json, const std::string& source) {
@@ -176,6 +195,7 @@ DecodeResult DecodeResult::from_json(const Json& json, const std::string& source
       r.networks.push_back(std::move(n));
     }
     core::read_field(json, "scores", r.scores);
+    if (json.contains("authors_scores")) core::read_field(json, "authors_scores", r.authors_scores);  // absent before
     return r;
   } catch (const std::exception& e) {
     throw core::Error(fmt::format("{}: invalid decode result ({})", source, e.what()));
@@ -195,9 +215,21 @@ DecodeResult run_rnn_decode(const DecodeConfig& config, const core::RunContext& 
   }
   bar.finish();
   const torch::Tensor visible = models::visible_mask(config.first.rank, config.first.activation);
-  result.scores = {decode(config, result.networks, "visible", visible),
-                   decode(config, result.networks, "invisible", 1 - visible),
-                   decode(config, result.networks, "all", torch::ones_like(visible))};
+  const Scorer netprobe = [&](const torch::Tensor& x, const torch::Tensor& y, const std::vector<int64_t>& groups) {
+    return grouped_cv_accuracy(x, y, groups, config.folds, config.ridge);
+  };
+  RandomSplitProtocol protocol = config.authors;
+  protocol.ridge = config.ridge;
+  // One split sequence for every feature set and shuffle: the sets differ only in their features.
+  const uint64_t split_seed = core::derive_seed(config.first.seed, {core::tag_of("decode-splits")});
+  const Scorer authors = [&](const torch::Tensor& x, const torch::Tensor& y, const std::vector<int64_t>& groups) {
+    return random_split_accuracy(x, y, groups, protocol, split_seed);
+  };
+  for (const auto& [scores, scorer] : {std::pair{&result.scores, netprobe}, std::pair{&result.authors_scores, authors}}) {
+    *scores = {decode(config, result.networks, "visible", visible, scorer),
+               decode(config, result.networks, "invisible", 1 - visible, scorer),
+               decode(config, result.networks, "all", torch::ones_like(visible), scorer)};
+  }
   if (!config.out.empty()) write_decode(config, result);
   return result;
 }
@@ -210,12 +242,19 @@ std::string format_decode(const DecodeConfig& config, const DecodeResult& result
       "first), {:.3e} (A2 first)\n",
       models::to_string(config.first.activation), config.first.n, config.first.rank, config.pairs,
       probes::spread(after_a1).median, probes::spread(after_a2).median);
-  out += fmt::format("{:>10} {:>8} {:>20} {:>28}\n", "overlaps", "entries", "held-out accuracy",
+  out += fmt::format("{:>10} {:>10} {:>8} {:>20} {:>28}\n", "protocol", "overlaps", "entries", "held-out accuracy",
                      "shuffled labels (mean ± sd)");
-  for (const auto& s : result.scores) {
-    out += fmt::format("{:>10} {:>8} {:>19.1f}% {:>20.1f}% ± {:.1f}\n", s.features, s.entries.size(), 100 * s.accuracy,
-                       100 * s.shuffled_mean, 100 * s.shuffled_sd);
+  for (const auto& [protocol, scores] :
+       {std::pair{"netprobe", &result.scores}, std::pair{"authors", &result.authors_scores}}) {
+    for (const auto& s : *scores) {
+      out += fmt::format("{:>10} {:>10} {:>8} {:>19.1f}% {:>20.1f}% ± {:.1f}\n", protocol, s.features, s.entries.size(),
+                         100 * s.accuracy, 100 * s.shuffled_mean, 100 * s.shuffled_sd);
+    }
   }
+  out += fmt::format(
+      "netprobe: {}-fold cross-validation by pair on the exact overlaps; authors: {} random splits holding out {} "
+      "pairs, standardized overlaps plus noise of s.d. {:g}\n",
+      config.folds, config.authors.splits, config.authors.test_groups, config.authors.feature_noise);
   return out;
 }
 

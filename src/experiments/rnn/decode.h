@@ -4,7 +4,9 @@
 /// A1, the other A2, then both learn the same task C. A logistic-regression decoder
 /// (history_decoder.h), trained on some pairs and tested on the others, tells which first task a
 /// network had from its overlaps after C: from the loss-visible entries, the invisible ones, or
-/// all. The same decoder on shuffled labels is the chance control.
+/// all. The same decoder on shuffled labels is the chance control. Two protocols side by side:
+/// netprobe's (grouped k-fold, exact features) and the authors' (random 8/2 pair splits, 50 of
+/// them, standardized features with noise of s.d. 0.3).
 ///
 ///   DecodeConfig c;  c.first.decay = 0.1;  c.second.decay = 0.6;  c.common.decay = 0.3;
 ///   DecodeResult r = run_decode(c, false);   // r.scores[1].accuracy: from the invisible overlaps
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "experiments/rnn/history_decoder.h"
 #include "experiments/rnn/run.h"
 
 namespace netprobe::experiments {
@@ -20,12 +23,13 @@ struct DecodeConfig {
   RnnRunConfig first;   ///< task A1 with the network options, eta, optimizer and seed
   RnnRunConfig second;  ///< task A2 (same network)
   RnnRunConfig common;  ///< task C (same network)
-  int pairs = 16;
+  int pairs = 10;  ///< the authors' 8 training and 2 test pairs
   int epochs_first = 400, epochs_common = 2000;  ///< C long enough that both twins compute the same function
   int folds = 4;                                 ///< grouped by pair: both twins are in the same fold
   int shuffles = 20;                             ///< label permutations of the chance control
   double ridge = 1e-2;
-  std::filesystem::path out;  ///< empty: compute only
+  RandomSplitProtocol authors;  ///< the authors' protocol (its ridge: `ridge`)
+  std::filesystem::path out;    ///< empty: compute only
   void validate() const;
 };
 
@@ -47,7 +51,8 @@ struct DecodeNetwork {
 
 struct DecodeResult {
   std::vector<DecodeNetwork> networks;
-  std::vector<DecodeScore> scores;  ///< visible, invisible, all
+  std::vector<DecodeScore> scores;          ///< visible, invisible, all (netprobe's protocol)
+  std::vector<DecodeScore> authors_scores;  ///< the same by the authors' protocol
   core::Json to_json() const;
   static DecodeResult from_json(const core::Json& json, const std::string& source);
 };

@@ -5,6 +5,7 @@
 /// of a pair) are never split between training and test.
 ///
 ///   double acc = grouped_cv_accuracy(x, y, groups, 4, 1e-2);   // held-out accuracy in [0, 1]
+///   double authors = random_split_accuracy(x, y, groups, {}, seed);  // 8/2 pairs, 50 splits, noise 0.3
 #include <cstdint>
 #include <vector>
 
@@ -27,5 +28,18 @@ LogisticModel fit_logistic(const torch::Tensor& x, const torch::Tensor& y, doubl
 /// its group modulo `folds`. Every fold must hold both labels in its training part.
 double grouped_cv_accuracy(const torch::Tensor& x, const torch::Tensor& y, const std::vector<int64_t>& groups,
                            int folds, double ridge);
+
+/// The authors' protocol: `splits` random splits that hold out `test_groups` whole groups (pairs)
+/// and train on the rest; features standardized on the training part, then N(0, feature_noise^2)
+/// added to every standardized feature (training and test) so that tiny differences cannot
+/// separate the classes alone. Returns the mean held-out accuracy over the splits; seeded.
+struct RandomSplitProtocol {
+  int test_groups = 2;
+  int splits = 50;
+  double feature_noise = 0.3;
+  double ridge = 1e-2;
+};
+double random_split_accuracy(const torch::Tensor& x, const torch::Tensor& y, const std::vector<int64_t>& groups,
+                             const RandomSplitProtocol& protocol, uint64_t seed);
 
 }  // namespace netprobe::experiments

@@ -40,7 +40,7 @@ std::optional<RnnTaskDefaults> rnn_task_defaults(const std::string& task, const 
     return RnnTaskDefaults{1000, models::RnnActivation::kTanh, 0.025, steps, 10, 0.5, 400};
   }
   // Teacher: the student learns the erf_s teacher's output over the decision task's 20 time units.
-  if (task == "teacher") return RnnTaskDefaults{1000, models::RnnActivation::kErfS, 0.05, 400, 10, 0.1, 1000};
+  if (task == "teacher") return RnnTaskDefaults{1000, models::RnnActivation::kErfS, 0.05, 400, 10, 0.2, 3000};
   // Decision: the authors' 20 time units (1 / 9 / 1 / 9) at dt 0.05; with 10 trials an epoch's
   // gradient is too noisy to settle, 50 trials at eta 0.1 learn it (README).
   if (task == "decision") return RnnTaskDefaults{1000, models::RnnActivation::kTanh, 0.05, 400, 50, 0.1, 2000};

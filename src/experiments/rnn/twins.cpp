@@ -38,7 +38,9 @@ void write_twins(const TwinsConfig& config, const TwinsResult& r) {
                     {"pretrain_epochs", config.pretrain_epochs},
                     {"construction", models::to_string(config.construction_used())},
                     {"stretch", config.stretch},
-                    {"mu_shift", config.mu_shift}});
+                    {"mu_shift", config.mu_shift},
+                    {"mu_target", config.mu_target ? core::Json(*config.mu_target) : core::Json(nullptr)},
+                    {"u_norm", config.u_norm ? core::Json(*config.u_norm) : core::Json(nullptr)}});
   staged.commit();
 }
 
@@ -54,12 +56,12 @@ void TwinsConfig::validate() const {
     throw core::UsageError(fmt::format("--pretrain-epochs: must be >= 0, got {}", pretrain_epochs));
   if (!second.is_gd())
     throw core::UsageError("--optimizer: twins compare against the overlap theory, which follows GD");
-  const bool unchanged =
-      stretch == 1.0 && (construction_used() == models::TwinConstruction::kStretch || mu_shift == 0.0);
+  const bool authors = construction_used() == models::TwinConstruction::kAuthors;
+  const bool unchanged = stretch == 1.0 && (!authors || (!u_norm && !mu_target && mu_shift == 0.0));
   if (!(stretch > 0) || unchanged) {
     throw core::UsageError(fmt::format(
         "--stretch: must be > 0 and != 1{}, got {}",
-        construction_used() == models::TwinConstruction::kAuthors ? " (or --mu-shift != 0, for the authors' twin)" : "",
+        authors ? " (or sigma_mu changed, for the authors' twin)" : "",
         stretch));
   }
   if (!std::isfinite(mu_shift)) throw core::UsageError(fmt::format("--mu-shift: must be finite, got {}", mu_shift));
@@ -73,7 +75,8 @@ models::TwinConstruction TwinsConfig::construction_used() const {
 
 torch::Tensor make_twin_of(const TwinsConfig& config, const torch::Tensor& c, at::Generator& gen) {
   if (config.construction_used() == models::TwinConstruction::kAuthors) {
-    return models::make_authors_twin(c, config.first.rank, {config.stretch, config.mu_shift});
+    return models::make_authors_twin(c, config.first.rank,
+                                     {config.stretch, config.mu_shift, config.u_norm, config.mu_target});
   }
   return models::make_twin(c, config.first.rank, config.first.activation, config.stretch, gen);
 }

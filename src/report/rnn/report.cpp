@@ -68,8 +68,14 @@ std::vector<Figure> rnn_run_figures(const fs::path& dir, const std::string& kind
       return experiments::RnnRunConfig::from_json(meta.at(key), (dir / "meta.json").string());
     };
     const auto a1 = config("task_a1");
+    // Both protocols side by side, the authors' bars named so.
+    std::vector<experiments::DecodeScore> scores = r.scores;
+    for (auto s : r.authors_scores) {
+      s.features += ", authors'";
+      scores.push_back(std::move(s));
+    }
     figures = {rnn_decode_figure(
-        r.scores, fmt::format("{} or {}, then {}; N={}, R={}, {}", a1.task_label(), config("task_a2").task_label(),
+        scores, fmt::format("{} or {}, then {}; N={}, R={}, {}", a1.task_label(), config("task_a2").task_label(),
                               config("task_c").task_label(), a1.n, a1.rank, models::to_string(a1.activation)))};
   } else {
     throw core::Error(fmt::format("{}: no RNN figures for a directory of kind '{}'", dir.string(), kind));

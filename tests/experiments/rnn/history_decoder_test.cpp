@@ -63,5 +63,40 @@ TEST(HistoryDecoderTest, AFoldWhoseTrainingHasOneLabelIsAnError) {
   EXPECT_THROW(grouped_cv_accuracy(s.x, s.y, s.groups, 2, 1e-2), core::Error);
 }
 
+TEST(HistoryDecoderTest, TheAuthorsRandomPairSplitsFindASignalThatIsThereAndNotOneThatIsNot) {
+  const Samples clear = twin_samples(10, 4, 8.0, 2);
+  RandomSplitProtocol exact;
+  exact.feature_noise = 0;
+  EXPECT_EQ(random_split_accuracy(clear.x, clear.y, clear.groups, exact, 1), 1.0);
+  const RandomSplitProtocol authors;  // 2 of 10 pairs held out, 50 splits, noise 0.3 on standardized features
+  EXPECT_EQ(authors.test_groups, 2);
+  EXPECT_EQ(authors.splits, 50);
+  EXPECT_EQ(authors.feature_noise, 0.3);
+  // The noise costs a little on a clear signal: the classes sit ~2 standardized units apart.
+  const double noisy = random_split_accuracy(clear.x, clear.y, clear.groups, authors, 1);
+  EXPECT_GE(noisy, 0.9);
+  EXPECT_LT(noisy, 1.0);
+  double noise = 0;
+  for (uint64_t seed = 0; seed < 10; ++seed) {
+    const Samples none = twin_samples(10, 4, 0.0, 100 + seed);
+    noise += random_split_accuracy(none.x, none.y, none.groups, authors, seed) / 10;
+  }
+  EXPECT_GT(noise, 0.35);
+  EXPECT_LT(noise, 0.65);
+  // Seeded; one split scores the 4 networks of its 2 held-out pairs.
+  const Samples weak = twin_samples(10, 4, 1.0, 5);
+  EXPECT_EQ(random_split_accuracy(weak.x, weak.y, weak.groups, authors, 7),
+            random_split_accuracy(weak.x, weak.y, weak.groups, authors, 7));
+  RandomSplitProtocol one = authors;
+  one.splits = 1;
+  for (uint64_t seed = 0; seed < 5; ++seed) {
+    const double a = random_split_accuracy(weak.x, weak.y, weak.groups, one, seed);
+    EXPECT_DOUBLE_EQ(a * 4, std::round(a * 4)) << seed;
+  }
+  RandomSplitProtocol too_many = authors;
+  too_many.test_groups = 10;
+  EXPECT_THROW(random_split_accuracy(weak.x, weak.y, weak.groups, too_many, 1), core::Error);
+}
+
 }  // namespace
 }  // namespace netprobe::experiments

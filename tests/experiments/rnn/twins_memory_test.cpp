@@ -74,13 +74,20 @@ TEST(RnnTwins, NonlinearTwinKeepsTheWriteSideAndTheCrossBlockExactly) {
   EXPECT_THROW(make_twin(c, 2, RnnActivation::kTanh, 1.0, gen), core::UsageError);
 }
 
+models::AuthorsTwinChange shift_change(double u_norm_scale, double mu_shift) {
+  models::AuthorsTwinChange change;
+  change.u_norm_scale = u_norm_scale;
+  change.mu_shift = mu_shift;
+  return change;
+}
+
 TEST(RnnTwins, AuthorsTwinMovesUSquaredAndSigmaMuAndKeepsTheCrossBlock) {
   for (const int64_t rank : {1, 2}) {
     LowRankRnn rnn(LowRankRnnOptions(400, rank));
     auto gen = core::make_generator(3);
     rnn->init_random(gen);
     const torch::Tensor c = rnn->vectors().detach();
-    for (const models::AuthorsTwinChange change : {models::AuthorsTwinChange{2.0, 0.3}, {0.7, -0.1}, {1.0, 0.2}}) {
+    for (const models::AuthorsTwinChange change : {shift_change(2.0, 0.3), shift_change(0.7, -0.1), shift_change(1.0, 0.2)}) {
       const torch::Tensor s0 = overlap_matrix(c), s1 = overlap_matrix(models::make_authors_twin(c, rank, change));
       const int64_t k = rank + 1;
       // Sigma_AB (z.m, z.u, v.m, v.u) kept; z and m themselves too.
@@ -95,7 +102,7 @@ TEST(RnnTwins, AuthorsTwinMovesUSquaredAndSigmaMuAndKeepsTheCrossBlock) {
     }
     // A linear network and its authors' twin compute the same function.
     LowRankRnn twin(rnn->options());
-    twin->set_vectors(models::make_authors_twin(c, rank, {2.0, 0.3}));
+    twin->set_vectors(models::make_authors_twin(c, rank, shift_change(2.0, 0.3)));
     const torch::Tensor x = torch::randn({3, 400}, gen, torch::kFloat64);
     torch::NoGradGuard no_grad;
     const torch::Tensor y0 = rnn->forward(x), y1 = twin->forward(x);
@@ -105,9 +112,55 @@ TEST(RnnTwins, AuthorsTwinMovesUSquaredAndSigmaMuAndKeepsTheCrossBlock) {
   auto gen = core::make_generator(5);
   rnn->init_random(gen);
   const torch::Tensor c = rnn->vectors().detach();
-  EXPECT_THROW(models::make_authors_twin(c, 1, {0.01, 0.3}), core::UsageError);  // shift alone is longer
-  EXPECT_THROW(models::make_authors_twin(c, 1, {1.0, 0.0}), core::UsageError);   // no change at all
-  EXPECT_THROW(models::make_authors_twin(c, 1, {-1.0, 0.0}), core::UsageError);
+  EXPECT_THROW(models::make_authors_twin(c, 1, shift_change(0.01, 0.3)), core::UsageError);  // shift alone is longer
+  EXPECT_THROW(models::make_authors_twin(c, 1, shift_change(1.0, 0.0)), core::UsageError);   // no change at all
+  EXPECT_THROW(models::make_authors_twin(c, 1, shift_change(-1.0, 0.0)), core::UsageError);
+}
+
+TEST(RnnTwins, AuthorsTwinReachesTheirAbsoluteTargetsWithTheSameLinearOutput) {
+  // The authors set sigma_mu to an absolute 0.8 and |u|^2/N to a value, on a trained network.
+  for (const int64_t rank : {1, 2}) {
+    RnnRunConfig config = small_config(RnnActivation::kLinear, 0.2);
+    config.rank = rank;
+    config.n = 300;
+    config.epochs = 200;
+    if (rank == 2) config.task = "oscillation";
+    LowRankRnn rnn(config.rnn_options());
+    train_rnn(config, rnn, false);
+    const torch::Tensor c = rnn->vectors().detach();
+    models::AuthorsTwinChange change;
+    change.mu = 0.8;
+    change.u_norm = 3.0;
+    const torch::Tensor twin_vectors = models::make_authors_twin(c, rank, change);
+    const torch::Tensor s0 = overlap_matrix(c), s1 = overlap_matrix(twin_vectors);
+    const int64_t k = rank + 1;
+    for (int64_t j = 1; j <= rank; ++j) {
+      EXPECT_NEAR(s1[k][k + j].item<double>(), 0.8, 1e-12) << rank;  // sigma_{m u_j}
+      EXPECT_NEAR(s1[k + j][k + j].item<double>(), 3.0, 1e-12) << rank;  // |u_j|^2 / N
+      EXPECT_GT(std::abs(s0[k][k + j].item<double>() - 0.8), 0.1) << "the target must be a change";
+    }
+    const torch::Tensor ab0 = s0.narrow(0, 0, k).narrow(1, k, k), ab1 = s1.narrow(0, 0, k).narrow(1, k, k);
+    EXPECT_LE((ab1 - ab0).abs().max().item<double>(), 1e-12) << rank;
+    LowRankRnn twin(rnn->options());
+    twin->set_vectors(twin_vectors);
+    auto gen = core::make_generator(9);
+    const torch::Tensor x = torch::randn({3, config.steps}, gen, torch::kFloat64);
+    torch::NoGradGuard no_grad;
+    const torch::Tensor y0 = rnn->forward(x), y1 = twin->forward(x);
+    EXPECT_LE(((y1 - y0).abs().max() / y0.abs().max()).item<double>(), 1e-12) << rank;
+  }
+  // Through the experiment's config: the default authors' twin sets sigma_mu to 0.8.
+  TwinsConfig config;
+  EXPECT_EQ(config.mu_target, 0.8);
+  LowRankRnn rnn(LowRankRnnOptions(200, 1));
+  auto gen = core::make_generator(5);
+  rnn->init_random(gen);
+  const torch::Tensor twin = make_twin_of(config, rnn->vectors().detach(), gen);
+  EXPECT_NEAR(overlap_matrix(twin)[2][3].item<double>(), 0.8, 1e-12);
+  models::AuthorsTwinChange unreachable;
+  unreachable.mu = 0.8;
+  unreachable.u_norm = 0.1;  // |u|^2/N must exceed sigma_mu^2 / |m|^2 and more
+  EXPECT_THROW(models::make_authors_twin(rnn->vectors().detach(), 1, unreachable), core::UsageError);
 }
 
 TEST(RnnTwins, DefaultConstructionIsTheAuthorsForLinearAndTheStretchForNonlinear) {
