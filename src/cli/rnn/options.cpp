@@ -28,6 +28,8 @@ void add_network_options(CLI::App* cmd, experiments::RnnNetworkOptions& network)
       "--init-overlaps", [&d](const std::string& text) { d.init_overlaps = experiments::parse_overlap_numbers(text); },
       "Initial overlap matrix Sigma0 instead of a random start: a file, or rows inline "
       "('1,0,0.5,0;0,1,0,0;0.5,0,1,0;0,0,0,1' for R=1, order z, v.., m, u..)");
+  cmd->add_flag("--balanced-init", d.balanced_init,
+                "Start balanced (K = A A^T - B B^T = 0: B random with |b|^2/N = 0.25, A = B Q for a random rotation Q)");
   add_task_parameter_options(cmd, network.task_params);
 }
 

@@ -31,7 +31,7 @@ Command setup_rnn_theory(CLI::App* rnn, const GlobalOptions& global) {
                 experiments::run_rnn_theory(*config, context, [](const experiments::TheoryComparison& c) {
                   std::cout << experiments::theory_table_line(c) << std::flush;
                 });
-            std::cout << experiments::format_theory_slope(result);
+            std::cout << experiments::format_theory_slope(result) << experiments::format_visible_flows(result);
             if (!config->out.empty()) report_figures(config->out);
           }};
 }

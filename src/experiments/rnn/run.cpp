@@ -13,6 +13,7 @@
 #include "core/runtime.h"
 #include "core/seeding.h"
 #include "experiments/rnn/task_params.h"
+#include "models/rnn/visible_flow.h"
 #include "train/trainer.h"
 
 namespace fs = std::filesystem;
@@ -89,6 +90,7 @@ core::Json RnnRunConfig::to_json() const {
                   {"track_every", track_every},
                   {"seed", seed}};
   if (!init_overlaps.empty()) j["init_overlaps"] = init_overlaps;  // absent: random init, as before
+  if (balanced_init) j["balanced_init"] = true;
   return j;
 }
 
@@ -114,6 +116,7 @@ RnnRunConfig RnnRunConfig::from_json(const core::Json& json, const std::string& 
     c.track_every = json.at("track_every").get<int>();
     c.seed = json.at("seed").get<uint64_t>();
     c.init_overlaps = json.value("init_overlaps", std::vector<double>{});
+    c.balanced_init = json.value("balanced_init", false);
     c.validate();
     return c;
   } catch (const std::exception& e) {
@@ -132,6 +135,9 @@ void RnnRunConfig::validate() const {
   if (epochs < 1) throw core::UsageError(fmt::format("--epochs: must be >= 1, got {}", epochs));
   if (track_every < 1) throw core::UsageError(fmt::format("--track-every: must be >= 1, got {}", track_every));
   if (!init_overlaps.empty()) check_init_overlaps(*this);
+  if (balanced_init && !init_overlaps.empty()) {
+    throw core::UsageError("--balanced-init: not with --init-overlaps (two different starts)");
+  }
   // What is surely allocated (float64): the 2R+2 vectors with their gradients and optimizer
   // state, and the states h_t and phi(h_t) of every trial and step that the fused kernel keeps
   // for backpropagation through time.
@@ -229,7 +235,9 @@ std::vector<OverlapRecord> train_rnn_on(LowRankRnn& rnn, const RnnTaskData& task
 LowRankRnn init_rnn(const RnnRunConfig& config) {
   LowRankRnn rnn(config.rnn_options());
   at::Generator gen = core::make_generator(core::derive_seed(config.seed, {core::tag_of("rnn-init")}));
-  if (config.init_overlaps.empty()) {
+  if (config.balanced_init) {
+    rnn->set_vectors(models::balanced_vectors(config.n, config.rank, gen));
+  } else if (config.init_overlaps.empty()) {
     rnn->init_random(gen);
   } else {
     rnn->init_from_overlaps(config.init_overlap_matrix(), gen);

@@ -44,6 +44,9 @@ struct RnnRunConfig {
   /// Sigma0 of the initial network, row-major (2R+2)^2 in the order z, v.., m, u.. (overlap_theory.h),
   /// symmetric positive definite; realized exactly at any N >= 2R+2. Empty: random initialization.
   std::vector<double> init_overlaps;
+  /// A balanced start (models::balanced_vectors: K = A A^T - B B^T = 0) instead of independent
+  /// random vectors; not with init_overlaps.
+  bool balanced_init = false;
 
   core::Json to_json() const;
   /// Inverse of to_json; core::Error naming `source` for a missing or invalid field.

@@ -9,6 +9,7 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/run_dir.h"
+#include "models/rnn/visible_flow.h"
 
 namespace netprobe::experiments {
 
@@ -82,6 +83,24 @@ TheoryComparison compare_with_theory(const RnnRunConfig& config, models::Integra
     out.predicted[models::to_string(other)] =
         other == integrator ? theory : theory_trajectory(sim.front().sigma, config.task_data(), config, other);
   }
+  if (config.activation == models::RnnActivation::kLinear && !config.draws_fresh_trials()) {
+    const RnnTaskData task = config.task_data();
+    const models::TaskOfEpoch fixed = [&](int) -> const RnnTaskData& { return task; };
+    const int64_t k = config.rank + 1;
+    const auto visible = [&](const torch::Tensor& s) { return s.narrow(0, 0, k).narrow(1, k, k); };
+    for (auto [name, flow, error] : {std::tuple{"balanced", models::VisibleFlow::kBalanced, &out.balanced_flow_error},
+                                     std::tuple{"plain", models::VisibleFlow::kPlain, &out.plain_flow_error}}) {
+      const auto records =
+          models::visible_flow_trajectory(sim.front().sigma, fixed, config.dynamics(), config.gd_schedule(), flow);
+      *error = 0;
+      for (size_t i = 1; i < std::min(sim.size(), records.size()); ++i) {
+        const torch::Tensor x = visible(sim[i].sigma);
+        *error = models::max_keep_nan(
+            *error, ((visible(records[i].sigma) - x).abs().max() / x.abs().max()).item<double>());
+      }
+      out.predicted[name] = records;
+    }
+  }
   return out;
 }
 
@@ -108,7 +127,9 @@ Json TheoryResult::to_json() const {
                        {"epochs", c.epochs},
                        {"overlap_error_by_epoch", c.overlap_error_by_epoch},
                        {"gd", c.gd},
-                       {"predicted", c.predicted}});
+                       {"predicted", c.predicted},
+                       {"balanced_flow_error", c.balanced_flow_error},
+                       {"plain_flow_error", c.plain_flow_error}});
   }
   return {{"config", base.to_json()}, {"integrator", models::to_string(integrator)}, {"results", results}};
 }
@@ -131,6 +152,10 @@ TheoryResult TheoryResult::from_json(const Json& json, const std::string& source
       if (j.contains("gd")) c.gd = j.at("gd").get<std::vector<models::OverlapRecord>>();  // absent from older results
       if (j.contains("predicted")) {
         c.predicted = j.at("predicted").get<std::map<std::string, std::vector<models::OverlapRecord>>>();
+      }
+      if (j.contains("balanced_flow_error")) {  // absent from older results
+        core::read_field(j, "balanced_flow_error", c.balanced_flow_error);
+        core::read_field(j, "plain_flow_error", c.plain_flow_error);
       }
       r.comparisons.push_back(std::move(c));
     }
@@ -189,6 +214,20 @@ std::string theory_table_line(const TheoryComparison& r) {
         " {:>26}", fmt::format("{:.2e}/{:.2e}", r.sim_invariant_drift[i].second, r.theory_invariant_drift[i].second));
   }
   return line + "\n";
+}
+
+std::string format_visible_flows(const TheoryResult& result) {
+  std::string out;
+  for (const auto& c : result.comparisons) {
+    if (std::isnan(c.balanced_flow_error)) continue;
+    out += fmt::format("N {}: visible overlaps alone (Sigma_AB), max error vs GD: balanced flow {:.3e}, plain "
+                       "gradient flow {:.3e}\n",
+                       c.n, c.balanced_flow_error, c.plain_flow_error);
+  }
+  if (!out.empty()) {
+    out += "  (balanced: exact for a balanced start, K = 0, up to O(eta); plain: the invisible overlaps frozen)\n";
+  }
+  return out;
 }
 
 std::string format_theory_slope(const TheoryResult& result) {

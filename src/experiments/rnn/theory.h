@@ -35,6 +35,10 @@ struct TheoryComparison {
   /// trajectory figure.
   std::vector<models::OverlapRecord> gd;
   std::map<std::string, std::vector<models::OverlapRecord>> predicted;
+  /// Linear phi on a fixed task: the flows of the visible block alone (models/rnn/visible_flow.h),
+  /// "balanced" and "plain" in `predicted`, and their max over tracked epochs of
+  /// max |X - X_gd| / max |X_gd| (X = Sigma_AB). NaN otherwise.
+  double balanced_flow_error = std::nan(""), plain_flow_error = std::nan("");
 };
 TheoryComparison compare_with_theory(const RnnRunConfig& config,
                                      models::Integrator integrator = models::Integrator::kMap, bool progress = false);
@@ -65,6 +69,8 @@ TheoryResult run_rnn_theory(const TheoryConfig& config, const core::RunContext& 
 /// The table `rnn theory` prints: its header (the activation's invariants by name), and one line per N.
 std::string theory_table_header(models::RnnActivation activation);
 std::string theory_table_line(const TheoryComparison& c);
+/// The visible-block flows' errors by N, when computed ("" otherwise).
+std::string format_visible_flows(const TheoryResult& result);
 
 /// How the first-step closure error depends on N, from the measured sizes (ascending N): the
 /// least-squares slope of log error against log N, and the slope between each pair of consecutive
