@@ -67,8 +67,7 @@ void RnnTaskParams::validate() const {
     throw core::UsageError(fmt::format("--flipflop-first: must be >= 0, got {}", *f.first_pulse));
   }
   if (!(f.gap_min > 0 && f.gap_max >= f.gap_min)) {
-    throw core::UsageError(
-        fmt::format("--flipflop-gap: need 0 < min <= max, got {},{}", f.gap_min, f.gap_max));
+    throw core::UsageError(fmt::format("--flipflop-gap: need 0 < min <= max, got {},{}", f.gap_min, f.gap_max));
   }
   if (!(f.amplitude > 0)) throw core::UsageError(fmt::format("--pulse-amplitude: must be > 0, got {}", f.amplitude));
   if (!(f.target > 0)) throw core::UsageError(fmt::format("--flipflop-target: must be > 0, got {}", f.target));
@@ -123,7 +122,8 @@ RnnTaskData flip_flop_task(double dt, int64_t steps, int64_t trials, uint64_t se
       for (int64_t k = onset; k < std::min(steps, onset + pulse_steps); ++k) xa[b][k] = p.amplitude * sign;
       // Output k reads the state after input k entered: from the onset on, it should hold the new sign.
       for (int64_t k = onset; k < steps; ++k) ta[b][k] = p.target * sign;
-      for (int64_t k = std::max<int64_t>(0, onset - p.unscored_lead); k < std::min(steps, onset + unscored_steps); ++k) {
+      for (int64_t k = std::max<int64_t>(0, onset - p.unscored_lead); k < std::min(steps, onset + unscored_steps);
+           ++k) {
         ma[b][k] = 0;
       }
       onset += pulse_steps;

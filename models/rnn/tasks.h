@@ -19,10 +19,10 @@ struct FlipFlopParams {
   std::optional<double> first_pulse = 0.5;  ///< onset of the first pulse; unset: after a gap like the others
   double gap_min = 4, gap_max = 10;         ///< quiet time before each later pulse
   double pulse_time = 0.5;
-  double amplitude = 1;       ///< input +-amplitude during a pulse
-  double target = 0.5;        ///< the target holds +-target x the last pulse's sign
-  double unscored_after = 2;  ///< unscored until this long after a pulse ends
-  int64_t unscored_lead = 1;  ///< steps before each onset that are already unscored
+  double amplitude = 1;             ///< input +-amplitude during a pulse
+  double target = 0.5;              ///< the target holds +-target x the last pulse's sign
+  double unscored_after = 2;        ///< unscored until this long after a pulse ends
+  int64_t unscored_lead = 1;        ///< steps before each onset that are already unscored
   bool score_before_first = false;  ///< score target 0 before the first pulse
 };
 
@@ -31,7 +31,7 @@ struct FlipFlopParams {
 struct DecisionParams {
   std::vector<double> coherences = {2, 4, 8, 16};  ///< each drawn with either sign
   double fixation = 1, stimulus = 9, delay = 1;
-  double input_noise = 0.03;  ///< s.d. of the input noise on every step
+  double input_noise = 0.03;    ///< s.d. of the input noise on every step
   bool score_fixation = false;  ///< also score target 0 during fixation
 };
 

@@ -43,9 +43,9 @@ RnnTaskData teacher_task(double dt, int64_t steps, int64_t trials, uint64_t seed
   const torch::Tensor pulses =
       flip_flop_task(dt, steps, trials, core::derive_seed(seed, {core::tag_of("teacher-pulses")}), params.flipflop)
           .inputs.sign();
-  at::Generator gen = core::make_generator(core::derive_seed(seed, {core::tag_of("rnn-task"), core::tag_of("teacher")}));
-  const torch::Tensor x =
-      t.noise_scale * torch::randn({trials, steps}, gen, torch::kFloat64) + t.pulse_scale * pulses;
+  at::Generator gen =
+      core::make_generator(core::derive_seed(seed, {core::tag_of("rnn-task"), core::tag_of("teacher")}));
+  const torch::Tensor x = t.noise_scale * torch::randn({trials, steps}, gen, torch::kFloat64) + t.pulse_scale * pulses;
   const RnnDynamics teacher{sigma.size(0) / 2 - 1, RnnActivation::kErfS, dt};
   torch::NoGradGuard no_grad;
   const torch::Tensor y = latent_outputs(sigma, x, teacher);

@@ -53,8 +53,8 @@ torch::Tensor make_authors_twin(const torch::Tensor& c, int64_t rank, const Auth
   if (change.u_norm && !(*change.u_norm > 0)) {
     throw core::UsageError(fmt::format("--u-norm: |u|^2/N must be > 0, got {}", *change.u_norm));
   }
-  if (!change.u_norm && (!(change.u_norm_scale > 0) ||
-                         (change.u_norm_scale == 1.0 && !change.mu && change.mu_shift == 0.0))) {
+  if (!change.u_norm &&
+      (!(change.u_norm_scale > 0) || (change.u_norm_scale == 1.0 && !change.mu && change.mu_shift == 0.0))) {
     throw core::UsageError(fmt::format(
         "--stretch: the |u|^2 factor must be > 0 (and != 1 unless sigma_mu changes), got {}", change.u_norm_scale));
   }
@@ -84,8 +84,8 @@ torch::Tensor make_authors_twin(const torch::Tensor& c, int64_t rank, const Auth
       throw core::UsageError(fmt::format(
           "{}: |u_{}|^2/N = {:.4g} is out of reach: with sigma_mu at {:.4g} the twin's |u_{}|^2/N is at least {:.4g}; "
           "ask for a larger |u|^2 or a smaller sigma_mu",
-          change.u_norm ? "--u-norm" : "--stretch", j + 1, target / n,
-          (sigma_mu[j] + shift[j]).item<double>(), j + 1, floor / n));
+          change.u_norm ? "--u-norm" : "--stretch", j + 1, target / n, (sigma_mu[j] + shift[j]).item<double>(), j + 1,
+          floor / n));
     }
     u_new.select(1, j).copy_(kept.select(1, j) + std::sqrt(target - floor) / rest_norm * rest.select(1, j));
   }

@@ -52,11 +52,11 @@ std::vector<OverlapRecord> visible_flow_trajectory(const torch::Tensor& sigma0, 
     }
     if (epoch == schedule.epochs) break;
     const torch::Tensor e_ab = e.narrow(0, 0, k).narrow(1, k, k);
-    const torch::Tensor velocity =
-        flow == VisibleFlow::kBalanced
-            ? -2 * schedule.eta * (sigma.narrow(0, 0, k).narrow(1, 0, k).matmul(e_ab) +
-                                   e_ab.matmul(sigma.narrow(0, k, k).narrow(1, k, k)))
-            : -4 * schedule.eta * e_ab;
+    const torch::Tensor velocity = flow == VisibleFlow::kBalanced
+                                       ? -2 * schedule.eta *
+                                             (sigma.narrow(0, 0, k).narrow(1, 0, k).matmul(e_ab) +
+                                              e_ab.matmul(sigma.narrow(0, k, k).narrow(1, k, k)))
+                                       : -4 * schedule.eta * e_ab;
     x = x + velocity;
   }
   return records;

@@ -8,8 +8,8 @@
 namespace netprobe::cli {
 
 Command setup_rnn_memory(CLI::App* rnn, const GlobalOptions& global) {
-  CLI::App* cmd =
-      rnn->add_subcommand("memory", "Train A, then B, then A again (or any phases); compare the invisible overlaps (per eta)");
+  CLI::App* cmd = rnn->add_subcommand(
+      "memory", "Train A, then B, then A again (or any phases); compare the invisible overlaps (per eta)");
   auto network = std::make_shared<experiments::RnnNetworkOptions>();
   auto first = std::make_shared<experiments::RnnTaskChoice>(), second = std::make_shared<experiments::RnnTaskChoice>();
   second->decay = 0.4;

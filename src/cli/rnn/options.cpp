@@ -28,8 +28,9 @@ void add_network_options(CLI::App* cmd, experiments::RnnNetworkOptions& network)
       "--init-overlaps", [&d](const std::string& text) { d.init_overlaps = experiments::parse_overlap_numbers(text); },
       "Initial overlap matrix Sigma0 instead of a random start: a file, or rows inline "
       "('1,0,0.5,0;0,1,0,0;0.5,0,1,0;0,0,0,1' for R=1, order z, v.., m, u..)");
-  cmd->add_flag("--balanced-init", d.balanced_init,
-                "Start balanced (K = A A^T - B B^T = 0: B random with |b|^2/N = 0.25, A = B Q for a random rotation Q)");
+  cmd->add_flag(
+      "--balanced-init", d.balanced_init,
+      "Start balanced (K = A A^T - B B^T = 0: B random with |b|^2/N = 0.25, A = B Q for a random rotation Q)");
   add_task_parameter_options(cmd, network.task_params);
 }
 
@@ -41,7 +42,8 @@ void add_task_parameter_options(CLI::App* cmd, experiments::RnnTaskParamOptions&
       ->capture_default_str()
       ->group(group);
   cmd->add_option("--flipflop-first", p.flipflop_first, "Flip-flop: time of the first pulse [0.5]")->group(group);
-  cmd->add_option("--flipflop-gap", p.flipflop_gap, "Flip-flop: MIN,MAX of the quiet time before each later pulse [4,10]")
+  cmd->add_option("--flipflop-gap", p.flipflop_gap,
+                  "Flip-flop: MIN,MAX of the quiet time before each later pulse [4,10]")
       ->delimiter(',')
       ->group(group);
   cmd->add_option("--pulse-amplitude", p.pulse_amplitude, "Flip-flop: input pulses of +-this [1]")->group(group);
@@ -61,7 +63,9 @@ void add_task_parameter_options(CLI::App* cmd, experiments::RnnTaskParamOptions&
       ->group(group);
   cmd->add_option_function<std::string>(
          "--teacher-overlaps",
-         [&p](const std::string& text) { p.teacher_overlaps = experiments::parse_overlap_numbers(text, "--teacher-overlaps"); },
+         [&p](const std::string& text) {
+           p.teacher_overlaps = experiments::parse_overlap_numbers(text, "--teacher-overlaps");
+         },
          "Teacher: its overlap matrix, as --init-overlaps [netprobe's bistable rank-1 teacher]")
       ->group(group);
 }

@@ -67,7 +67,8 @@ torch::Tensor features(const std::vector<DecodeNetwork>& networks, const torch::
 }
 
 // Held-out accuracy of one labelling by one protocol.
-using Scorer = std::function<double(const torch::Tensor& x, const torch::Tensor& y, const std::vector<int64_t>& groups)>;
+using Scorer =
+    std::function<double(const torch::Tensor& x, const torch::Tensor& y, const std::vector<int64_t>& groups)>;
 
 DecodeScore decode(const DecodeConfig& config, const std::vector<DecodeNetwork>& networks, const std::string& label,
                    const torch::Tensor& keep, const Scorer& score_of) {
@@ -106,7 +107,8 @@ DecodeScore decode(const DecodeConfig& config, const std::vector<DecodeNetwork>&
 void write_decode(const DecodeConfig& config, const DecodeResult& result) {
   core::StagedDirectory staged(config.out, core::kind::kRnnDecode);
   std::string csv = "protocol,features,entries,accuracy,shuffled_mean,shuffled_sd\n";
-  for (const auto& [protocol, scores] : {std::pair{"netprobe", &result.scores}, std::pair{"authors", &result.authors_scores}}) {
+  for (const auto& [protocol, scores] :
+       {std::pair{"netprobe", &result.scores}, std::pair{"authors", &result.authors_scores}}) {
     for (const auto& s : *scores) {
       csv += fmt::format("{},{},{},{},{},{}\n", protocol, s.features, s.entries.size(), s.accuracy, s.shuffled_mean,
                          s.shuffled_sd);
@@ -225,7 +227,8 @@ DecodeResult run_rnn_decode(const DecodeConfig& config, const core::RunContext& 
   const Scorer authors = [&](const torch::Tensor& x, const torch::Tensor& y, const std::vector<int64_t>& groups) {
     return random_split_accuracy(x, y, groups, protocol, split_seed);
   };
-  for (const auto& [scores, scorer] : {std::pair{&result.scores, netprobe}, std::pair{&result.authors_scores, authors}}) {
+  for (const auto& [scores, scorer] :
+       {std::pair{&result.scores, netprobe}, std::pair{&result.authors_scores, authors}}) {
     *scores = {decode(config, result.networks, "visible", visible, scorer),
                decode(config, result.networks, "invisible", 1 - visible, scorer),
                decode(config, result.networks, "all", torch::ones_like(visible), scorer)};

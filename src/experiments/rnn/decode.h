@@ -20,10 +20,10 @@
 namespace netprobe::experiments {
 
 struct DecodeConfig {
-  RnnRunConfig first;   ///< task A1 with the network options, eta, optimizer and seed
-  RnnRunConfig second;  ///< task A2 (same network)
-  RnnRunConfig common;  ///< task C (same network)
-  int pairs = 10;  ///< the authors' 8 training and 2 test pairs
+  RnnRunConfig first;                            ///< task A1 with the network options, eta, optimizer and seed
+  RnnRunConfig second;                           ///< task A2 (same network)
+  RnnRunConfig common;                           ///< task C (same network)
+  int pairs = 10;                                ///< the authors' 8 training and 2 test pairs
   int epochs_first = 400, epochs_common = 2000;  ///< C long enough that both twins compute the same function
   int folds = 4;                                 ///< grouped by pair: both twins are in the same fold
   int shuffles = 20;                             ///< label permutations of the chance control

@@ -89,7 +89,8 @@ double random_split_accuracy(const torch::Tensor& x, const torch::Tensor& y, con
     for (int64_t i = 0; i < protocol.test_groups; ++i) held[static_cast<size_t>(order[i].item<int64_t>())] = true;
     std::vector<int64_t> train, test;
     for (int64_t i = 0; i < n; ++i) {
-      const auto g = std::lower_bound(distinct.begin(), distinct.end(), groups[static_cast<size_t>(i)]) - distinct.begin();
+      const auto g =
+          std::lower_bound(distinct.begin(), distinct.end(), groups[static_cast<size_t>(i)]) - distinct.begin();
       (held[static_cast<size_t>(g)] ? test : train).push_back(i);
     }
     const torch::Tensor train_index = torch::tensor(train), test_index = torch::tensor(test);

@@ -56,9 +56,9 @@ void write_memory(const MemoryConfig& config, const MemoryResult& result) {
                        r.invisible_moved, r.invisible_excursion);
     for (size_t k = 0; k < r.phases.size(); ++k) {
       const auto& e = r.phases[k];
-      phases_csv += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", r.eta, k, e.phase.task, e.phase.epochs, e.phase.rate,
-                                e.phase.target_noise, e.loss, e.invisible_distance, e.end_velocity,
-                                e.end_velocity_invisible);
+      phases_csv +=
+          fmt::format("{},{},{},{},{},{},{},{},{},{}\n", r.eta, k, e.phase.task, e.phase.epochs, e.phase.rate,
+                      e.phase.target_noise, e.loss, e.invisible_distance, e.end_velocity, e.end_velocity_invisible);
     }
     core::write_file_atomic(staged.staging() / fmt::format("trajectory_eta{}.csv", i),
                             overlaps_csv(r.trajectory, config.a.rank));
@@ -88,8 +88,8 @@ std::string MemoryPhase::label() const {
 
 std::vector<MemoryPhase> parse_memory_phases(const std::string& text) {
   const auto bad = [&](const std::string& part, const std::string& why) {
-    return core::UsageError(fmt::format("--phases: '{}' {} (phases look like A:3000,B:1000,A:1000:rate=2:noise=0.1)",
-                                        part, why));
+    return core::UsageError(
+        fmt::format("--phases: '{}' {} (phases look like A:3000,B:1000,A:1000:rate=2:noise=0.1)", part, why));
   };
   const auto number = [&](const std::string& part, const std::string& value) {
     size_t used = 0;
@@ -329,7 +329,8 @@ MemoryResult run_rnn_memory(const MemoryConfig& config, const core::RunContext& 
     bool b_seen = false;
     for (const auto& spec : phases) {
       run.phases.push_back(train_phase(spec));
-      run.phases.back().invisible_distance = masked_residual(run.phases.back().sigma, run.phases.front().sigma, invisible);
+      run.phases.back().invisible_distance =
+          masked_residual(run.phases.back().sigma, run.phases.front().sigma, invisible);
       if (spec.task == 'B' && !b_seen) {
         b_seen = true;
         torch::NoGradGuard no_grad;  // A's loss right after the first B phase
@@ -354,12 +355,10 @@ MemoryResult run_rnn_memory(const MemoryConfig& config, const core::RunContext& 
 }
 
 std::string format_memory(const MemoryConfig& config, const MemoryResult& result) {
-  std::string out = fmt::format("memory ({} N={} R={}): A = {}, B = {}; {}{}\n", models::to_string(config.a.activation),
-                                config.a.n, config.a.rank, config.a.task_label(), config.b.task_label(),
-                                config.sequence_label(),
-                                config.converge > 0
-                                    ? fmt::format(", each phase to |dSigma|/(eta t) < {:g}", config.converge)
-                                    : "");
+  std::string out =
+      fmt::format("memory ({} N={} R={}): A = {}, B = {}; {}{}\n", models::to_string(config.a.activation), config.a.n,
+                  config.a.rank, config.a.task_label(), config.b.task_label(), config.sequence_label(),
+                  config.converge > 0 ? fmt::format(", each phase to |dSigma|/(eta t) < {:g}", config.converge) : "");
   out += fmt::format("{:>10} {:>11} {:>11} {:>11} {:>10} {:>10} {:>10} {:>10} {:>20} {:>26}\n", "eta", "loss A",
                      "A after B", "loss end", "invisible", "excursion", "residual/", "visible", "epochs per phase",
                      "end drift invisible");
@@ -371,11 +370,11 @@ std::string format_memory(const MemoryConfig& config, const MemoryResult& result
       drift.push_back(fmt::format("{:.1e}", e.end_velocity_invisible));
       epochs.push_back(std::to_string(e.phase.epochs));
     }
-    out += fmt::format("{:>10.4g} {:>11.3e} {:>11.3e} {:>11.3e} {:>10.3e} {:>10.3e} {:>10.3f} {:>10.3e} {:>20} {:>26}{}\n",
-                       r.eta, r.loss_a, r.loss_a_after_b, r.loss_a2, r.invisible_residual, r.invisible_excursion,
-                       r.invisible_residual / r.invisible_excursion, r.visible_residual,
-                       fmt::format("{}", fmt::join(epochs, "/")), fmt::format("{}", fmt::join(drift, "/")),
-                       r.converged ? "" : "  (not converged within 20x the epochs)");
+    out += fmt::format(
+        "{:>10.4g} {:>11.3e} {:>11.3e} {:>11.3e} {:>10.3e} {:>10.3e} {:>10.3f} {:>10.3e} {:>20} {:>26}{}\n", r.eta,
+        r.loss_a, r.loss_a_after_b, r.loss_a2, r.invisible_residual, r.invisible_excursion,
+        r.invisible_residual / r.invisible_excursion, r.visible_residual, fmt::format("{}", fmt::join(epochs, "/")),
+        fmt::format("{}", fmt::join(drift, "/")), r.converged ? "" : "  (not converged within 20x the epochs)");
   }
   for (size_t i = 1; i < result.runs.size(); ++i) {
     out += fmt::format("residual ratio eta={:g} / eta={:g}: {:.2f}\n", result.runs[i - 1].eta, result.runs[i].eta,

@@ -35,7 +35,7 @@ struct MemoryConfig {
   /// The phases; empty: A:epochs_a, B:epochs_b, A:epochs_a2. The first phase is the reference
   /// the end is compared with.
   std::vector<MemoryPhase> phases;
-  std::vector<double> etas;                                ///< learning rates to compare; empty: a.eta and a.eta / 2
+  std::vector<double> etas;  ///< learning rates to compare; empty: a.eta and a.eta / 2
   /// 0: each phase trains its epochs. > 0: each phase then goes on, in chunks of its epochs / 10,
   /// until the overlaps move slower than this per unit of learning time (max |dSigma| / (eta x
   /// epochs) over a chunk), for at most 20 x its epochs; so every eta is compared at the same

@@ -22,13 +22,13 @@
 namespace netprobe::experiments {
 
 struct RnnRunConfig {
-  std::string task = "filter";  ///< filter | oscillation | flipflop | decision | teacher
-  double decay = 0.2;           ///< c of the filter task
+  std::string task = "filter";        ///< filter | oscillation | flipflop | decision | teacher
+  double decay = 0.2;                 ///< c of the filter task
   models::RnnTaskParams task_params;  ///< the random tasks' definitions (default: the authors')
   /// s.d. of Gaussian noise added to every target, drawn anew each epoch (0: none); a phase of
   /// the memory experiment can train on noisy targets.
   double target_noise = 0;
-  int64_t trials = 10;          ///< trials of the random tasks (flipflop, decision) per epoch
+  int64_t trials = 10;  ///< trials of the random tasks (flipflop, decision) per epoch
   /// Random tasks: new trials every epoch (seeded by seed and epoch), as the authors train;
   /// false: one fixed batch drawn from seed.
   bool fresh_trials = true;

@@ -31,8 +31,7 @@ Json task_params_to_json(const models::RnnTaskParams& p) {
             {"periods", {d.fixation, d.stimulus, d.delay}},
             {"input_noise", d.input_noise},
             {"score_fixation", d.score_fixation}}},
-          {"teacher",
-           {{"input", {p.teacher.noise_scale, p.teacher.pulse_scale}}, {"overlaps", p.teacher.overlaps}}}};
+          {"teacher", {{"input", {p.teacher.noise_scale, p.teacher.pulse_scale}}, {"overlaps", p.teacher.overlaps}}}};
 }
 
 models::RnnTaskParams task_params_from_json(const Json& json) {

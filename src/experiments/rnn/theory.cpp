@@ -95,8 +95,8 @@ TheoryComparison compare_with_theory(const RnnRunConfig& config, models::Integra
       *error = 0;
       for (size_t i = 1; i < std::min(sim.size(), records.size()); ++i) {
         const torch::Tensor x = visible(sim[i].sigma);
-        *error = models::max_keep_nan(
-            *error, ((visible(records[i].sigma) - x).abs().max() / x.abs().max()).item<double>());
+        *error =
+            models::max_keep_nan(*error, ((visible(records[i].sigma) - x).abs().max() / x.abs().max()).item<double>());
       }
       out.predicted[name] = records;
     }
@@ -220,9 +220,10 @@ std::string format_visible_flows(const TheoryResult& result) {
   std::string out;
   for (const auto& c : result.comparisons) {
     if (std::isnan(c.balanced_flow_error)) continue;
-    out += fmt::format("N {}: visible overlaps alone (Sigma_AB), max error vs GD: balanced flow {:.3e}, plain "
-                       "gradient flow {:.3e}\n",
-                       c.n, c.balanced_flow_error, c.plain_flow_error);
+    out += fmt::format(
+        "N {}: visible overlaps alone (Sigma_AB), max error vs GD: balanced flow {:.3e}, plain "
+        "gradient flow {:.3e}\n",
+        c.n, c.balanced_flow_error, c.plain_flow_error);
   }
   if (!out.empty()) {
     out += "  (balanced: exact for a balanced start, K = 0, up to O(eta); plain: the invisible overlaps frozen)\n";

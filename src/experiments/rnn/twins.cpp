@@ -59,10 +59,8 @@ void TwinsConfig::validate() const {
   const bool authors = construction_used() == models::TwinConstruction::kAuthors;
   const bool unchanged = stretch == 1.0 && (!authors || (!u_norm && !mu_target && mu_shift == 0.0));
   if (!(stretch > 0) || unchanged) {
-    throw core::UsageError(fmt::format(
-        "--stretch: must be > 0 and != 1{}, got {}",
-        authors ? " (or sigma_mu changed, for the authors' twin)" : "",
-        stretch));
+    throw core::UsageError(fmt::format("--stretch: must be > 0 and != 1{}, got {}",
+                                       authors ? " (or sigma_mu changed, for the authors' twin)" : "", stretch));
   }
   if (!std::isfinite(mu_shift)) throw core::UsageError(fmt::format("--mu-shift: must be finite, got {}", mu_shift));
 }

@@ -22,7 +22,7 @@ struct TwinsConfig {
   int pretrain_epochs = 1000;  ///< epochs on task A before the twin is made (0: twin a random init)
   /// How the twin is made (models/rnn_twins.h); unset: construction_used().
   std::optional<models::TwinConstruction> construction;
-  double stretch = 2.0;  ///< authors: factor on every |u_j|^2 (unless u_norm); stretch: s of P
+  double stretch = 2.0;          ///< authors: factor on every |u_j|^2 (unless u_norm); stretch: s of P
   std::optional<double> u_norm;  ///< authors only: every |u_j|^2 / N set to this
   /// authors only: every sigma_{m u_j} set to this (the authors' absolute 0.8), else shifted by mu_shift
   std::optional<double> mu_target = 0.8;

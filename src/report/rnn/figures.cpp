@@ -180,19 +180,20 @@ std::vector<Figure> rnn_memory_figures(const std::vector<experiments::MemoryRun>
       invisible.push_back(std::move(s));
     }
   }
-  // "A -> B -> A", a phase at another rate or with noisy targets marked: "A (rate x2, noise 0.1)".
+  // "A-B-A", a phase at another rate or with noisy targets marked: "A(x2, noise 0.1)" (titles stay short).
   std::vector<std::string> phases;
   for (const auto& e : runs.empty() ? std::vector<experiments::MemoryPhaseEnd>{} : runs.front().phases) {
     std::string mark;
-    if (e.phase.rate != 1) mark += fmt::format("rate x{:g}", e.phase.rate);
+    if (e.phase.rate != 1) mark += fmt::format("x{:g}", e.phase.rate);
     if (e.phase.target_noise > 0) mark += fmt::format("{}noise {:g}", mark.empty() ? "" : ", ", e.phase.target_noise);
-    phases.push_back(mark.empty() ? std::string(1, e.phase.task) : fmt::format("{} ({})", e.phase.task, mark));
+    phases.push_back(mark.empty() ? std::string(1, e.phase.task) : fmt::format("{}({})", e.phase.task, mark));
   }
-  const std::string sequence = fmt::format("{}", fmt::join(phases, " -> "));
-  return {line_figure("memory_loss", label + ": loss through " + sequence + " (of the task being trained)",
-                      "learning time eta x epochs (eta of the run)", "loss", {.log_y = true}, loss),
-          line_figure("memory_invisible", label + ": invisible overlaps through " + sequence,
-                      "learning time eta x epochs (eta of the run)", "overlap", {.key = "outside right"}, invisible)};
+  const std::string sequence = fmt::format("{}", fmt::join(phases, "-"));
+  return {
+      line_figure("memory_loss", label + ": loss of the task in training, " + sequence,
+                  "learning time eta x epochs (eta of the run)", "loss", {.log_y = true, .key = "outside right"}, loss),
+      line_figure("memory_invisible", label + ": invisible overlaps, " + sequence,
+                  "learning time eta x epochs (eta of the run)", "overlap", {.key = "outside right"}, invisible)};
 }
 
 namespace {

@@ -76,7 +76,7 @@ std::vector<Figure> rnn_run_figures(const fs::path& dir, const std::string& kind
     }
     figures = {rnn_decode_figure(
         scores, fmt::format("{} or {}, then {}; N={}, R={}, {}", a1.task_label(), config("task_a2").task_label(),
-                              config("task_c").task_label(), a1.n, a1.rank, models::to_string(a1.activation)))};
+                            config("task_c").task_label(), a1.n, a1.rank, models::to_string(a1.activation)))};
   } else {
     throw core::Error(fmt::format("{}: no RNN figures for a directory of kind '{}'", dir.string(), kind));
   }

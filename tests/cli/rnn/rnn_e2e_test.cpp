@@ -230,17 +230,34 @@ TEST(RnnE2E, EveryCommandRefusesAUsersFolderAndLeavesItIntact) {
 TEST(RnnE2E, UsageErrorsWriteNothing) {
   testing::TempDir tmp;
   const std::string out = " --out " + (tmp / "run").string();
-  for (const std::string& args : std::vector<std::string>{
-           "rnn train --rank 0", "rnn train --n 2 --rank 3", "rnn train --dt 0", "rnn train --dt -0.1",
-           "rnn train --task copy", "rnn train --activation relu", "rnn train --optimizer lbfgs", "rnn train --eta 0",
-           "rnn", "rnn twins --stretch 1 --mu-shift 0", "rnn twins --construction mirror", "rnn twins --task-b copy",
-           "rnn twins --optimizer adam", "rnn memory --etas 0.01,-1", "rnn memory --epochs-b 0",
-           "rnn train --task flipflop --trials 0", "rnn train --task flipflop --steps 100",
-           "rnn train --task flipflop --task-preset netprobe-v1 --steps 400", "rnn train --task-preset paper",
-           "rnn train --task flipflop --flipflop-gap 4", "rnn train --task flipflop --flipflop-gap 10,4",
-           "rnn train --task decision --coherences 2,-8", "rnn train --task decision --decision-periods 1,9",
-           "rnn train --task teacher --teacher-overlaps 1,2,3", "rnn train --task flipflop --pulse-amplitude 0",
-           "rnn train --task decision --dt 0.05 --steps 220", "rnn theory --optimizer adam"}) {
+  for (const std::string& args :
+       std::vector<std::string>{"rnn train --rank 0",
+                                "rnn train --n 2 --rank 3",
+                                "rnn train --dt 0",
+                                "rnn train --dt -0.1",
+                                "rnn train --task copy",
+                                "rnn train --activation relu",
+                                "rnn train --optimizer lbfgs",
+                                "rnn train --eta 0",
+                                "rnn",
+                                "rnn twins --stretch 1 --mu-shift 0",
+                                "rnn twins --construction mirror",
+                                "rnn twins --task-b copy",
+                                "rnn twins --optimizer adam",
+                                "rnn memory --etas 0.01,-1",
+                                "rnn memory --epochs-b 0",
+                                "rnn train --task flipflop --trials 0",
+                                "rnn train --task flipflop --steps 100",
+                                "rnn train --task flipflop --task-preset netprobe-v1 --steps 400",
+                                "rnn train --task-preset paper",
+                                "rnn train --task flipflop --flipflop-gap 4",
+                                "rnn train --task flipflop --flipflop-gap 10,4",
+                                "rnn train --task decision --coherences 2,-8",
+                                "rnn train --task decision --decision-periods 1,9",
+                                "rnn train --task teacher --teacher-overlaps 1,2,3",
+                                "rnn train --task flipflop --pulse-amplitude 0",
+                                "rnn train --task decision --dt 0.05 --steps 220",
+                                "rnn theory --optimizer adam"}) {
     const auto r = run_netprobe(args + out);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
   }

@@ -87,7 +87,8 @@ TEST(RnnTwins, AuthorsTwinMovesUSquaredAndSigmaMuAndKeepsTheCrossBlock) {
     auto gen = core::make_generator(3);
     rnn->init_random(gen);
     const torch::Tensor c = rnn->vectors().detach();
-    for (const models::AuthorsTwinChange change : {shift_change(2.0, 0.3), shift_change(0.7, -0.1), shift_change(1.0, 0.2)}) {
+    for (const models::AuthorsTwinChange change :
+         {shift_change(2.0, 0.3), shift_change(0.7, -0.1), shift_change(1.0, 0.2)}) {
       const torch::Tensor s0 = overlap_matrix(c), s1 = overlap_matrix(models::make_authors_twin(c, rank, change));
       const int64_t k = rank + 1;
       // Sigma_AB (z.m, z.u, v.m, v.u) kept; z and m themselves too.
@@ -135,7 +136,7 @@ TEST(RnnTwins, AuthorsTwinReachesTheirAbsoluteTargetsWithTheSameLinearOutput) {
     const torch::Tensor s0 = overlap_matrix(c), s1 = overlap_matrix(twin_vectors);
     const int64_t k = rank + 1;
     for (int64_t j = 1; j <= rank; ++j) {
-      EXPECT_NEAR(s1[k][k + j].item<double>(), 0.8, 1e-12) << rank;  // sigma_{m u_j}
+      EXPECT_NEAR(s1[k][k + j].item<double>(), 0.8, 1e-12) << rank;      // sigma_{m u_j}
       EXPECT_NEAR(s1[k + j][k + j].item<double>(), 3.0, 1e-12) << rank;  // |u_j|^2 / N
       EXPECT_GT(std::abs(s0[k][k + j].item<double>() - 0.8), 0.1) << "the target must be a change";
     }
