@@ -3,7 +3,8 @@
 /// loss-visible overlaps and different loss-invisible ones (the experiment is
 /// experiments/rnn_twins.h). Two constructions:
 ///
-///   torch::Tensor c2 = make_authors_twin(rnn->vectors(), 1, {2.0, 0.3});  // the authors'
+///   AuthorsTwinChange change;  change.mu = 0.8;                          // the authors' sigma_mu
+///   torch::Tensor c2 = make_authors_twin(rnn->vectors(), 1, change);      // |u|^2 x 2, v re-solved
 ///   torch::Tensor c3 = make_twin(rnn->vectors(), 1, RnnActivation::kLinear, 2.0, gen);  // C -> [PA | P^-T B]
 #include <optional>
 #include <string>

@@ -223,10 +223,11 @@ Figure probe_figure(const std::vector<probes::SweepRow>& rows, const probes::Pro
 
 }  // namespace
 
-Figure rnn_decode_figure(const std::vector<experiments::DecodeScore>& scores, const std::string& label) {
+Figure rnn_decode_figure(const std::vector<experiments::DecodeScore>& scores, const std::string& label,
+                         const std::string& name, const std::string& protocol) {
   Figure f;
-  f.name = "decode";
-  f.title = label + ": which first task? decoded from the overlaps";
+  f.name = name;
+  f.title = label + ": first task decoded";
   f.data = "# index overlaps accuracy shuffled_mean shuffled_sd (percent)\n";
   for (size_t i = 0; i < scores.size(); ++i) {
     const auto& s = scores[i];
@@ -236,15 +237,17 @@ Figure rnn_decode_figure(const std::vector<experiments::DecodeScore>& scores, co
   f.width = 700;
   f.script = fmt::format(
       "set title {0}\nset style fill solid 0.7 border -1\nset boxwidth 0.38\nset yrange [0:105]\n"
-      "set ylabel 'held-out accuracy (%)'\nset grid ytics\nset xrange [-0.6:{1}]\nset key outside bottom center "
+      "set ylabel {3}\nset grid ytics\nset xrange [-0.6:{1}]\nset key outside bottom center "
       "horizontal\n"
       "plot '{2}.dat' using ($1-0.2):3:xtic(2) with boxes lc 1 title 'decoder', "
       "'' using ($1+0.2):4 with boxes lc 3 title 'shuffled labels (mean, sd)', "
       "'' using ($1+0.2):4:5 with yerrorbars lc black pt 0 notitle, 50 with lines dt 2 lc black title 'chance'\n",
-      gp_quote(f.title), static_cast<double>(scores.size()) - 0.4, f.name);
+      gp_quote(f.title), static_cast<double>(scores.size()) - 0.4, f.name,
+      gp_quote("held-out accuracy (%), " + protocol));
   f.caption =
       "Twins start from one network, learn different first tasks, then the same task. Bars: how often a linear "
-      "decoder trained on other pairs tells the first task from each set of overlaps; the shuffled-label bars are "
+      "decoder trained on other pairs tells the first task from each set of overlaps (" +
+      protocol + "); the shuffled-label bars are "
       "its chance level. History recorded in the connectivity shows as an invisible bar well above its control; a "
       "visible bar above its control means the common task left the visible overlaps at history-dependent points "
       "of its solution set.";

@@ -41,6 +41,8 @@ std::vector<Figure> rnn_memory_figures(const std::vector<experiments::MemoryRun>
 std::vector<Figure> rnn_probe_figures(const std::vector<probes::SweepRow>& rows, const std::string& label);
 /// Held-out accuracy of decoding the first task from visible, invisible and all overlaps, beside
 /// the shuffled-label control (mean ± sd), with the 50 % chance line.
-Figure rnn_decode_figure(const std::vector<experiments::DecodeScore>& scores, const std::string& label);
+/// One protocol's bars: `name` "decode" (netprobe's) or "decode_authors"; `protocol` says how it was scored.
+Figure rnn_decode_figure(const std::vector<experiments::DecodeScore>& scores, const std::string& label,
+                         const std::string& name, const std::string& protocol);
 
 }  // namespace netprobe::report

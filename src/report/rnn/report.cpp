@@ -67,16 +67,19 @@ std::vector<Figure> rnn_run_figures(const fs::path& dir, const std::string& kind
     const auto config = [&](const char* key) {
       return experiments::RnnRunConfig::from_json(meta.at(key), (dir / "meta.json").string());
     };
-    const auto a1 = config("task_a1");
-    // Both protocols side by side, the authors' bars named so.
-    std::vector<experiments::DecodeScore> scores = r.scores;
-    for (auto s : r.authors_scores) {
-      s.features += ", authors'";
-      scores.push_back(std::move(s));
+    const auto a1 = config("task_a1"), a2 = config("task_a2"), c = config("task_c");
+    // Filter tasks differ only in c: "filter c=0.1 or 0.6, then 0.3" keeps the title on one line.
+    const bool filters = a1.task == "filter" && a2.task == "filter" && c.task == "filter";
+    const std::string tasks =
+        filters ? fmt::format("filter c={:g} or {:g}, then {:g}", a1.decay, a2.decay, c.decay)
+                : fmt::format("{} or {}, then {}", a1.task_label(), a2.task_label(), c.task_label());
+    const std::string label =
+        fmt::format("{}; N={}, R={}, {}", tasks, a1.n, a1.rank, models::to_string(a1.activation));
+    figures = {rnn_decode_figure(r.scores, label, "decode", "netprobe's protocol")};
+    if (!r.authors_scores.empty()) {
+      figures.push_back(
+          rnn_decode_figure(r.authors_scores, label, "decode_authors", "authors' protocol"));
     }
-    figures = {rnn_decode_figure(
-        scores, fmt::format("{} or {}, then {}; N={}, R={}, {}", a1.task_label(), config("task_a2").task_label(),
-                            config("task_c").task_label(), a1.n, a1.rank, models::to_string(a1.activation)))};
   } else {
     throw core::Error(fmt::format("{}: no RNN figures for a directory of kind '{}'", dir.string(), kind));
   }
