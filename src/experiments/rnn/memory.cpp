@@ -286,7 +286,7 @@ MemoryResult run_rnn_memory(const MemoryConfig& config, const core::RunContext& 
     int offset = 0;
     const torch::Tensor everything = torch::ones_like(invisible);
     // Trains the phase's epochs, then with config.converge goes on in chunks until the overlaps
-    // settle (or 20 x its epochs). Epochs count from the start of the run, so every epoch of a
+    // settle (or 20 x its epochs); a phase with noisy targets never settles and is not extended. Epochs count from the start of the run, so every epoch of a
     // random task or of noisy targets draws anew.
     auto train_phase = [&](const MemoryPhase& spec) {
       RnnRunConfig c = spec.task == 'A' ? config.a : config.b;
@@ -309,7 +309,9 @@ MemoryResult run_rnn_memory(const MemoryConfig& config, const core::RunContext& 
         offset += todo;
         trained += todo;
         todo = 0;
-        if (config.converge > 0 && end_velocity(run.trajectory, c.eta, everything) >= config.converge) {
+        // Noisy targets keep the overlaps moving by design: such a phase trains its epochs only.
+        if (config.converge > 0 && spec.target_noise == 0 &&
+            end_velocity(run.trajectory, c.eta, everything) >= config.converge) {
           if (trained < cap) {
             todo = std::min(chunk, cap - trained);
           } else {

@@ -39,7 +39,8 @@ struct MemoryConfig {
   /// 0: each phase trains its epochs. > 0: each phase then goes on, in chunks of its epochs / 10,
   /// until the overlaps move slower than this per unit of learning time (max |dSigma| / (eta x
   /// epochs) over a chunk), for at most 20 x its epochs; so every eta is compared at the same
-  /// convergence. GD only (Adam's state would restart with every chunk).
+  /// convergence. GD only (Adam's state would restart with every chunk). Phases with target
+  /// noise are not extended (the noise keeps the overlaps moving).
   double converge = 0;
   std::filesystem::path out;  ///< empty: compute only
   /// UsageError naming the option of an invalid value.

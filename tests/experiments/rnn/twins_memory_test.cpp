@@ -286,6 +286,12 @@ TEST(RnnMemory, AnySequenceOfPhasesWithNoisyTargetsAtAnotherRate) {
   const MemoryRun slow = run_rnn_memory(config, {}).runs[0];
   const double moved = (clean.sigma_a2 - clean.phases[3].sigma).abs().max().item<double>();
   EXPECT_LT((slow.sigma_a2 - clean.sigma_a2).abs().max().item<double>(), 0.1 * moved);
+  // --converge extends the noise-free phases until they settle, never a noisy one (it cannot settle).
+  config.converge = 1e-4;
+  config.phases = parse_memory_phases("A:40,B:20,A:20:noise=0.1");
+  const MemoryRun settled = run_rnn_memory(config, {}).runs[0];
+  EXPECT_GT(settled.phases[0].phase.epochs, 40);
+  EXPECT_EQ(settled.phases[2].phase.epochs, 20);
 }
 
 TEST(RnnTwins, WrittenResultReadsBackAndAUsersFolderIsRefused) {
