@@ -116,9 +116,11 @@ TEST(RnnE2E, DecodeWritesItsTableAndFigureAndRefusesTooFewPairs) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("held-out accuracy"), std::string::npos) << r.out;
   const std::string csv = core::read_file(tmp / "dec" / "decode.csv");
-  EXPECT_EQ(csv.substr(0, csv.find('\n')), "features,entries,accuracy,shuffled_mean,shuffled_sd");
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "protocol,features,entries,accuracy,shuffled_mean,shuffled_sd");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7);  // header, 3 feature sets x 2 protocols
+  EXPECT_NE(csv.find("\nauthors,invisible,6,"), std::string::npos) << csv;
   EXPECT_TRUE(fs::exists(tmp / "dec" / "figures" / "decode.gp"));
+  EXPECT_TRUE(fs::exists(tmp / "dec" / "figures" / "decode_authors.gp"));
   const auto bad = run_netprobe("rnn decode -q --pairs 2 --folds 4 --out " + (tmp / "bad").string());
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
   EXPECT_NE(bad.err.find("--pairs"), std::string::npos) << bad.err;

@@ -38,13 +38,16 @@ TEST(RnnTheory, LinearPredictionMatchesSimulationAndTheResultReadsBack) {
   }
   const std::string csv = core::read_file(tmp / "theory" / "theory.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 3);
-  // Every trajectory beside GD's: per N, gd, map, euler and rk4 at epochs 0, 10, 20, 30.
+  // Every trajectory beside GD's: per N, gd, map, euler, rk4 and (linear, filter) the visible-block
+  // flows balanced and plain, at epochs 0, 10, 20, 30.
   const std::string trajectories = core::read_file(tmp / "theory" / "trajectories.csv");
-  EXPECT_EQ(std::count(trajectories.begin(), trajectories.end(), '\n'), 1 + 2 * 4 * 4);
+  EXPECT_EQ(std::count(trajectories.begin(), trajectories.end(), '\n'), 1 + 2 * 6 * 4);
   EXPECT_EQ(trajectories.rfind("n,source,epoch,loss,|z|^2,", 0), 0u) << trajectories.substr(0, 80);
   EXPECT_NE(trajectories.find("\n160,rk4,30,"), std::string::npos);
   for (const auto& c : r.comparisons) {
-    ASSERT_EQ(c.predicted.size(), 3u);
+    ASSERT_EQ(c.predicted.size(), 5u);
+    EXPECT_TRUE(c.predicted.count("balanced") && c.predicted.count("plain"));
+    EXPECT_TRUE(std::isfinite(c.balanced_flow_error) && std::isfinite(c.plain_flow_error));
     ASSERT_EQ(c.gd.size(), 4u);
     double map_gap = 0, euler_gap = 0;
     for (size_t k = 0; k < c.gd.size(); ++k) {
