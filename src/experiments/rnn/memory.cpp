@@ -10,6 +10,7 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/run_dir.h"
+#include "experiments/rnn/network_options.h"
 
 namespace netprobe::experiments {
 namespace {
@@ -92,15 +93,9 @@ std::vector<MemoryPhase> parse_memory_phases(const std::string& text) {
         fmt::format("--phases: '{}' {} (phases look like A:3000,B:1000,A:1000:rate=2:noise=0.1)", part, why));
   };
   const auto number = [&](const std::string& part, const std::string& value) {
-    size_t used = 0;
-    double x = 0;
-    try {
-      x = std::stod(value, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != value.size() || !std::isfinite(x)) throw bad(part, "has '" + value + "', not a number");
-    return x;
+    const auto x = parse_finite_number(value);
+    if (!x) throw bad(part, "has '" + value + "', not a number");
+    return *x;
   };
   std::vector<MemoryPhase> phases;
   for (const auto& part : split_on(text, ',')) {
@@ -286,8 +281,8 @@ MemoryResult run_rnn_memory(const MemoryConfig& config, const core::RunContext& 
     int offset = 0;
     const torch::Tensor everything = torch::ones_like(invisible);
     // Trains the phase's epochs, then with config.converge goes on in chunks until the overlaps
-    // settle (or 20 x its epochs); a phase with noisy targets never settles and is not extended. Epochs count from the start of the run, so every epoch of a
-    // random task or of noisy targets draws anew.
+    // settle (or 20 x its epochs); a phase with noisy targets never settles and is not extended. Epochs count from the
+    // start of the run, so every epoch of a random task or of noisy targets draws anew.
     auto train_phase = [&](const MemoryPhase& spec) {
       RnnRunConfig c = spec.task == 'A' ? config.a : config.b;
       c.eta = eta * spec.rate;

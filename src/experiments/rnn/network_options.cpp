@@ -82,6 +82,18 @@ RnnRunConfig RnnNetworkOptions::for_task(const RnnTaskChoice& task, const std::v
   return c;
 }
 
+std::optional<double> parse_finite_number(const std::string& token) {
+  size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(token, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (used != token.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
 std::vector<double> parse_overlap_numbers(const std::string& text, const std::string& option) {
   std::string numbers = text;
   std::error_code ec;
@@ -93,17 +105,10 @@ std::vector<double> parse_overlap_numbers(const std::string& text, const std::st
   std::vector<double> out;
   std::string token;
   while (in >> token) {
-    size_t used = 0;
-    double value = 0;
-    try {
-      value = std::stod(token, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != token.size() || !std::isfinite(value)) {
+    const auto value = parse_finite_number(token);
+    if (!value)
       throw core::UsageError(fmt::format("{}: '{}' is not a number (nor is '{}' a file)", option, token, text));
-    }
-    out.push_back(value);
+    out.push_back(*value);
   }
   if (out.empty()) throw core::UsageError(fmt::format("{}: no numbers in '{}'", option, text));
   return out;

@@ -53,6 +53,9 @@ struct RnnNetworkOptions {
                         const core::RunContext& context) const;
 };
 
+/// The number `token` spells in full, if it is a finite one ("0.1" yes; "0.1x", "nan", "" no).
+std::optional<double> parse_finite_number(const std::string& token);
+
 /// The numbers of an overlap matrix: `text` names a file, or is the matrix itself; numbers are
 /// separated by commas, semicolons, white space or JSON brackets. UsageError naming `option` for an
 /// unreadable file or a token that is not a number.
