@@ -281,8 +281,9 @@ MemoryResult run_rnn_memory(const MemoryConfig& config, const core::RunContext& 
     int offset = 0;
     const torch::Tensor everything = torch::ones_like(invisible);
     // Trains the phase's epochs, then with config.converge goes on in chunks until the overlaps
-    // settle (or 20 x its epochs); a phase with noisy targets never settles and is not extended. Epochs count from the
-    // start of the run, so every epoch of a random task or of noisy targets draws anew.
+    // settle (or 20 x its epochs); a phase with noisy targets never settles and is not extended.
+    // Epochs count from the start of the run, so every epoch of a random task or of noisy targets
+    // draws anew.
     auto train_phase = [&](const MemoryPhase& spec) {
       RnnRunConfig c = spec.task == 'A' ? config.a : config.b;
       c.eta = eta * spec.rate;
