@@ -107,8 +107,7 @@ DecodeScore decode(const DecodeConfig& config, const std::vector<DecodeNetwork>&
 void write_decode(const DecodeConfig& config, const DecodeResult& result) {
   core::StagedDirectory staged(config.out, core::kind::kRnnDecode);
   std::string csv = "protocol,features,entries,accuracy,shuffled_mean,shuffled_sd\n";
-  for (const auto& [protocol, scores] :
-       {std::pair{"netprobe", &result.scores}, std::pair{"authors", &result.authors_scores}}) {
+  for (const auto& [protocol, scores] : result.by_protocol()) {
     for (const auto& s : *scores) {
       csv += fmt::format("{},{},{},{},{},{}\n", protocol, s.features, s.entries.size(), s.accuracy, s.shuffled_mean,
                          s.shuffled_sd);
@@ -247,8 +246,7 @@ std::string format_decode(const DecodeConfig& config, const DecodeResult& result
       probes::spread(after_a1).median, probes::spread(after_a2).median);
   out += fmt::format("{:>10} {:>10} {:>8} {:>20} {:>28}\n", "protocol", "overlaps", "entries", "held-out accuracy",
                      "shuffled labels (mean ± sd)");
-  for (const auto& [protocol, scores] :
-       {std::pair{"netprobe", &result.scores}, std::pair{"authors", &result.authors_scores}}) {
+  for (const auto& [protocol, scores] : result.by_protocol()) {
     for (const auto& s : *scores) {
       out += fmt::format("{:>10} {:>10} {:>8} {:>19.1f}% {:>20.1f}% ± {:.1f}\n", protocol, s.features, s.entries.size(),
                          100 * s.accuracy, 100 * s.shuffled_mean, 100 * s.shuffled_sd);

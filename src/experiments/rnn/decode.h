@@ -53,6 +53,10 @@ struct DecodeResult {
   std::vector<DecodeNetwork> networks;
   std::vector<DecodeScore> scores;          ///< visible, invisible, all (netprobe's protocol)
   std::vector<DecodeScore> authors_scores;  ///< the same by the authors' protocol
+  /// {"netprobe", &scores}, {"authors", &authors_scores}: the tables in the order they are written.
+  std::vector<std::pair<std::string, const std::vector<DecodeScore>*>> by_protocol() const {
+    return {{"netprobe", &scores}, {"authors", &authors_scores}};
+  }
   core::Json to_json() const;
   static DecodeResult from_json(const core::Json& json, const std::string& source);
 };
