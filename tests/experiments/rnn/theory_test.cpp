@@ -10,6 +10,7 @@
 #include "core/errors.h"
 #include "core/json_io.h"
 #include "core/run_dir.h"
+#include "experiments/rnn/task_params.h"
 #include "models/rnn/overlap_theory.h"
 #include "tests/support/test_support.h"
 
@@ -227,6 +228,41 @@ TEST(RnnTheory, TheClosuresFirstStepErrorFallsWithNAndOnlyVtVMinusUtUIsConserved
   EXPECT_EQ(r.comparisons[0].sim_invariant_drift[0].first, "VtV-UtU");
   const core::Json j = r.to_json();
   EXPECT_EQ(TheoryResult::from_json(j, "r").to_json().dump(), j.dump());
+}
+
+TEST(RnnRunConfigJson, TaskParametersTargetNoiseAndBalancedStartReadBackAndOldRunsReadAsNetprobeV1) {
+  RnnRunConfig c;
+  c.task = "decision";
+  c.n = 60;
+  c.task_params.decision.coherences = {2, 8, 16};
+  c.task_params.decision.input_noise = 0.05;
+  c.task_params.flipflop.first_pulse.reset();
+  c.task_params.teacher.overlaps = {2, 2, 0, 1, 2, 6, 1, 2, 0, 1, 1, 0, 1, 2, 0, 1};
+  c.target_noise = 0.1;
+  c.balanced_init = true;
+  const core::Json j = c.to_json();
+  const RnnRunConfig back = RnnRunConfig::from_json(j, "config.json");
+  EXPECT_EQ(back.to_json().dump(), j.dump());
+  EXPECT_EQ(back.task_params.decision.coherences, (std::vector<double>{2, 8, 16}));
+  EXPECT_FALSE(back.task_params.flipflop.first_pulse.has_value());
+  EXPECT_TRUE(back.balanced_init);
+  EXPECT_EQ(back.target_noise, 0.1);
+  // A config written before the task parameters: the definitions it was trained with.
+  core::Json old = j;
+  old.erase("task_params");
+  old.erase("target_noise");
+  old.erase("balanced_init");
+  const RnnRunConfig v1 = RnnRunConfig::from_json(old, "config.json");
+  EXPECT_EQ(task_params_to_json(v1.task_params).dump(),
+            task_params_to_json(models::RnnTaskParams::netprobe_v1()).dump());
+  EXPECT_EQ(v1.target_noise, 0.0);
+  EXPECT_FALSE(v1.balanced_init);
+  // A corrupt task_params names the file.
+  core::Json bad = j;
+  bad["task_params"]["decision"]["periods"] = {1, 9};
+  EXPECT_THROW(RnnRunConfig::from_json(bad, "config.json"), core::Error);
+  c.init_overlaps = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+  EXPECT_THROW(c.validate(), core::UsageError);  // a balanced start and prescribed overlaps
 }
 
 TEST(RnnTheory, APrescribedInitialOverlapMatrixIsRealizedExactlyAndChecked) {
