@@ -52,9 +52,9 @@ void write_memory(const MemoryConfig& config, const MemoryResult& result) {
       "eta,phase,task,epochs,rate,target_noise,loss,invisible_distance,end_velocity,end_velocity_invisible\n";
   for (size_t i = 0; i < result.runs.size(); ++i) {
     const auto& r = result.runs[i];
-    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", r.eta, r.epochs_a, r.epochs_b, r.epochs_a2, r.loss_a,
-                       r.loss_a_after_b, r.loss_b, r.loss_a2, r.invisible_residual, r.visible_residual,
-                       r.invisible_moved, r.invisible_excursion);
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", r.eta, r.a().phase.epochs, r.b().phase.epochs,
+                       r.a2().phase.epochs, r.a().loss, r.loss_a_after_b, r.b().loss, r.a2().loss, r.invisible_residual,
+                       r.visible_residual, r.invisible_moved, r.invisible_excursion);
     for (size_t k = 0; k < r.phases.size(); ++k) {
       const auto& e = r.phases[k];
       phases_csv +=
@@ -79,6 +79,13 @@ void write_memory(const MemoryConfig& config, const MemoryResult& result) {
 }
 
 }  // namespace
+
+const MemoryPhaseEnd& MemoryRun::b() const {
+  const auto other = std::find_if(phases.begin(), phases.end(),
+                                  [&](const MemoryPhaseEnd& e) { return e.phase.task != phases.front().phase.task; });
+  if (other == phases.end()) throw core::Error("no phase of the other task");
+  return *other;
+}
 
 std::string MemoryPhase::label() const {
   std::string out = fmt::format("{}:{}", task, epochs);
@@ -193,34 +200,6 @@ Json MemoryResult::to_json() const {
   return {{"runs", out}};
 }
 
-namespace {
-
-// The A, B and A2 of a run (MemoryRun) from its phase ends.
-void name_phases(MemoryRun& r) {
-  const auto& p = r.phases;
-  const auto b = static_cast<size_t>(
-      std::find_if(p.begin(), p.end(), [&](const MemoryPhaseEnd& e) { return e.phase.task != p.front().phase.task; }) -
-      p.begin());
-  if (b == p.size()) throw core::Error("no phase of the other task");
-  r.epochs_a = p.front().phase.epochs;
-  r.epochs_b = p[b].phase.epochs;
-  r.epochs_a2 = p.back().phase.epochs;
-  r.loss_a = p.front().loss;
-  r.loss_b = p[b].loss;
-  r.loss_a2 = p.back().loss;
-  r.sigma_a = p.front().sigma;
-  r.sigma_b = p[b].sigma;
-  r.sigma_a2 = p.back().sigma;
-  r.end_velocity.clear();
-  r.end_velocity_invisible.clear();
-  for (const auto& e : p) {
-    r.end_velocity.push_back(e.end_velocity);
-    r.end_velocity_invisible.push_back(e.end_velocity_invisible);
-  }
-}
-
-}  // namespace
-
 MemoryResult MemoryResult::from_json(const Json& json, const std::string& source) {
   try {
     MemoryResult result;
@@ -246,7 +225,7 @@ MemoryResult MemoryResult::from_json(const Json& json, const std::string& source
         r.phases.push_back(std::move(e));
       }
       if (r.phases.size() < 2) throw core::Error("a memory run has at least two phases");
-      name_phases(r);
+      r.b();  // a phase of the other task
       core::read_field(j, "loss_a_after_b", r.loss_a_after_b);
       core::read_field(j, "invisible_residual", r.invisible_residual);
       core::read_field(j, "visible_residual", r.visible_residual);
@@ -335,15 +314,14 @@ MemoryResult run_rnn_memory(const MemoryConfig& config, const core::RunContext& 
         run.loss_a_after_b = models::rnn_loss(rnn->forward(task_a.inputs), task_a).item<double>();
       }
     }
-    name_phases(run);
-    run.invisible_residual = masked_residual(run.sigma_a2, run.sigma_a, invisible);
-    run.visible_residual = masked_residual(run.sigma_a2, run.sigma_a, 1 - invisible);
-    run.invisible_moved = masked_residual(run.sigma_b, run.sigma_a, invisible);
-    const int first_end = run.phases.front().phase.epochs;
+    run.invisible_residual = masked_residual(run.a2().sigma, run.a().sigma, invisible);
+    run.visible_residual = masked_residual(run.a2().sigma, run.a().sigma, 1 - invisible);
+    run.invisible_moved = masked_residual(run.b().sigma, run.a().sigma, invisible);
+    const int first_end = run.a().phase.epochs;
     for (const auto& record : run.trajectory) {
       if (record.epoch > first_end) {
         run.invisible_excursion =
-            std::max(run.invisible_excursion, masked_residual(record.sigma, run.sigma_a, invisible));
+            std::max(run.invisible_excursion, masked_residual(record.sigma, run.a().sigma, invisible));
       }
     }
     result.runs.push_back(std::move(run));
@@ -370,7 +348,7 @@ std::string format_memory(const MemoryConfig& config, const MemoryResult& result
     }
     out += fmt::format(
         "{:>10.4g} {:>11.3e} {:>11.3e} {:>11.3e} {:>10.3e} {:>10.3e} {:>10.3f} {:>10.3e} {:>20} {:>26}{}\n", r.eta,
-        r.loss_a, r.loss_a_after_b, r.loss_a2, r.invisible_residual, r.invisible_excursion,
+        r.a().loss, r.loss_a_after_b, r.a2().loss, r.invisible_residual, r.invisible_excursion,
         r.invisible_residual / r.invisible_excursion, r.visible_residual, fmt::format("{}", fmt::join(epochs, "/")),
         fmt::format("{}", fmt::join(drift, "/")), r.converged ? "" : "  (not converged within 20x the epochs)");
   }

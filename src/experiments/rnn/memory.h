@@ -60,29 +60,28 @@ struct MemoryPhaseEnd {
   torch::Tensor sigma;
   /// max |Sigma - Sigma_first| over the invisible entries / max |Sigma_first| there (Sigma_first: after phase 0)
   double invisible_distance = 0;
-  double end_velocity = 0, end_velocity_invisible = 0;  ///< as MemoryRun's, of this phase
+  /// max |dSigma| per unit of learning time over the phase's last tracked interval, all entries
+  /// and the invisible ones: how far from converged the phase stopped.
+  double end_velocity = 0, end_velocity_invisible = 0;
 };
 
-/// With the default phases, A is phase 0, B phase 1 and A2 phase 2; with others, A is the first
-/// phase, B the first phase of the other task and A2 the last phase.
+/// One learning rate's run. With the default phases, A is phase 0, B phase 1 and A2 phase 2; with
+/// others, A is the first phase, B the first phase of the other task and A2 the last phase.
 struct MemoryRun {
   double eta = 0;
   std::vector<MemoryPhaseEnd> phases;
-  int epochs_a = 0, epochs_b = 0, epochs_a2 = 0;
-  double loss_a = 0, loss_b = 0, loss_a2 = 0;  ///< losses at the end of each phase
-  double loss_a_after_b = 0;                   ///< task A's loss right after learning B
-  torch::Tensor sigma_a, sigma_b, sigma_a2;    ///< overlaps at the end of each phase
+  const MemoryPhaseEnd& a() const { return phases.front(); }
+  const MemoryPhaseEnd& b() const;  ///< core::Error if no phase has the other task
+  const MemoryPhaseEnd& a2() const { return phases.back(); }
+  double loss_a_after_b = 0;      ///< task A's loss right after learning B
   double invisible_residual = 0;  ///< max |Sigma_A2 - Sigma_A| over invisible entries / max |Sigma_A| there
   double visible_residual = 0;    ///< the same over visible entries
   double invisible_moved = 0;     ///< max |Sigma_B - Sigma_A| over invisible entries (what B changed)
   /// The largest invisible distance from Sigma_A anywhere after phase 0 (every tracked epoch):
   /// how far the later phases took the invisible overlaps before the end.
   double invisible_excursion = 0;
-  /// At the end of each phase (A, B, A2): max |dSigma| per unit of learning time over its last
-  /// tracked interval, all entries and the invisible ones: how far from converged the phase stopped.
-  std::vector<double> end_velocity, end_velocity_invisible;
   bool converged = true;                          ///< with config.converge: every phase reached it within its epoch cap
-  std::vector<models::OverlapRecord> trajectory;  ///< all three phases, epochs counted from the start
+  std::vector<models::OverlapRecord> trajectory;  ///< all phases, epochs counted from the start
 };
 
 struct MemoryResult {

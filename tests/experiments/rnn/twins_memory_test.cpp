@@ -191,9 +191,9 @@ TEST(RnnMemory, LinearInvisibleResidualHalvesWithEta) {
   config.converge = 1e-5;
   const auto runs = run_rnn_memory(config, {}).runs;
   ASSERT_EQ(runs.size(), 2u);
-  EXPECT_EQ(runs[1].epochs_a, 2 * runs[0].epochs_a);  // same learning time at half the rate
+  EXPECT_EQ(runs[1].a().phase.epochs, 2 * runs[0].a().phase.epochs);  // same learning time at half the rate
   for (const auto& r : runs) {
-    EXPECT_LT(r.loss_a2, 1e-10);                              // A is relearned completely...
+    EXPECT_LT(r.a2().loss, 1e-10);                            // A is relearned completely...
     EXPECT_GT(r.loss_a_after_b, 0.1);                         // ...after B had destroyed it
     EXPECT_GT(r.invisible_moved, 10 * r.invisible_residual);  // B moved the invisible overlaps
   }
@@ -213,20 +213,21 @@ TEST(RnnMemory, WithConvergeEveryPhaseTrainsOnUntilItsOverlapsSettle) {
   config.epochs_a2 = 100;
   config.etas = {0.005};
   const MemoryRun fixed = run_rnn_memory(config, {}).runs[0];
-  ASSERT_EQ(fixed.end_velocity.size(), 3u);
-  EXPECT_GT(fixed.end_velocity[0], 1e-2);  // 100 epochs leave A far from settled
+  ASSERT_EQ(fixed.phases.size(), 3u);
+  EXPECT_GT(fixed.phases[0].end_velocity, 1e-2);  // 100 epochs leave A far from settled
   config.converge = 1e-3;
   const MemoryRun settled = run_rnn_memory(config, {}).runs[0];
   EXPECT_TRUE(settled.converged);
   for (size_t p = 0; p < 3; ++p) {
-    EXPECT_LT(settled.end_velocity[p], config.converge) << p;
-    EXPECT_LE(settled.end_velocity_invisible[p], settled.end_velocity[p]) << p;
+    EXPECT_LT(settled.phases[p].end_velocity, config.converge) << p;
+    EXPECT_LE(settled.phases[p].end_velocity_invisible, settled.phases[p].end_velocity) << p;
   }
-  EXPECT_GT(settled.epochs_a, 100);
-  EXPECT_EQ((settled.epochs_a - 100) % 10, 0);  // in chunks of a tenth of the phase
-  EXPECT_LE(settled.epochs_a, 2000);            // at most 20x
-  EXPECT_EQ(settled.trajectory.back().epoch, settled.epochs_a + settled.epochs_b + settled.epochs_a2);
-  EXPECT_LT(settled.loss_a, fixed.loss_a);
+  EXPECT_GT(settled.a().phase.epochs, 100);
+  EXPECT_EQ((settled.a().phase.epochs - 100) % 10, 0);  // in chunks of a tenth of the phase
+  EXPECT_LE(settled.a().phase.epochs, 2000);            // at most 20x
+  EXPECT_EQ(settled.trajectory.back().epoch,
+            settled.a().phase.epochs + settled.b().phase.epochs + settled.a2().phase.epochs);
+  EXPECT_LT(settled.a().loss, fixed.a().loss);
   config.a.optimizer = train::OptimizerKind::kAdam;
   EXPECT_THROW(run_rnn_memory(config, {}), core::UsageError);
 }
@@ -267,25 +268,25 @@ TEST(RnnMemory, AnySequenceOfPhasesWithNoisyTargetsAtAnotherRate) {
   const MemoryRun noisy = run_rnn_memory(config, {}).runs[0];
   ASSERT_EQ(noisy.phases.size(), 5u);
   EXPECT_EQ(noisy.trajectory.back().epoch, 120);
-  EXPECT_EQ(noisy.epochs_a, 40);
-  EXPECT_EQ(noisy.epochs_b, 20);
-  EXPECT_TRUE(noisy.sigma_a2.equal(noisy.phases[4].sigma));
-  EXPECT_TRUE(noisy.sigma_b.equal(noisy.phases[1].sigma));
+  EXPECT_EQ(noisy.a().phase.epochs, 40);
+  EXPECT_EQ(noisy.b().phase.epochs, 20);
+  EXPECT_TRUE(noisy.a2().sigma.equal(noisy.phases[4].sigma));
+  EXPECT_TRUE(noisy.b().sigma.equal(noisy.phases[1].sigma));
   EXPECT_EQ(noisy.phases[0].invisible_distance, 0.0);
   EXPECT_DOUBLE_EQ(noisy.phases[4].invisible_distance, noisy.invisible_residual);
   EXPECT_GE(noisy.invisible_excursion, noisy.invisible_moved);  // the excursion includes B's end point
   // Seeded: the same run again is identical; without the noise (same rate) the last phase ends elsewhere,
   // and the four phases before it are untouched by the last one's noise.
-  EXPECT_TRUE(run_rnn_memory(config, {}).runs[0].sigma_a2.equal(noisy.sigma_a2));
+  EXPECT_TRUE(run_rnn_memory(config, {}).runs[0].a2().sigma.equal(noisy.a2().sigma));
   config.phases = parse_memory_phases("A:40,B:20,A:20,B:20,A:20:rate=2");
   const MemoryRun clean = run_rnn_memory(config, {}).runs[0];
   EXPECT_TRUE(clean.phases[3].sigma.equal(noisy.phases[3].sigma));
-  EXPECT_GT((clean.sigma_a2 - noisy.sigma_a2).abs().max().item<double>(), 1e-6);
+  EXPECT_GT((clean.a2().sigma - noisy.a2().sigma).abs().max().item<double>(), 1e-6);
   // Twice the rate is twice the step: 20 epochs at rate 2 end where 40 epochs at rate 1 nearly do (O(eta)).
   config.phases = parse_memory_phases("A:40,B:20,A:20,B:20,A:40");
   const MemoryRun slow = run_rnn_memory(config, {}).runs[0];
-  const double moved = (clean.sigma_a2 - clean.phases[3].sigma).abs().max().item<double>();
-  EXPECT_LT((slow.sigma_a2 - clean.sigma_a2).abs().max().item<double>(), 0.1 * moved);
+  const double moved = (clean.a2().sigma - clean.phases[3].sigma).abs().max().item<double>();
+  EXPECT_LT((slow.a2().sigma - clean.a2().sigma).abs().max().item<double>(), 0.1 * moved);
   // --converge extends the noise-free phases until they settle, never a noisy one (it cannot settle).
   config.converge = 1e-4;
   config.phases = parse_memory_phases("A:40,B:20,A:20:noise=0.1");
@@ -332,8 +333,8 @@ TEST(RnnMemory, WrittenResultReadsBackWithThePhaseEndOverlaps) {
   const MemoryResult back = MemoryResult::from_json(written, "result.json");
   EXPECT_EQ(back.to_json().dump(), written.dump());
   ASSERT_EQ(back.runs.size(), 1u);
-  EXPECT_TRUE(back.runs[0].sigma_b.allclose(r.runs[0].sigma_b, 0, 1e-15));
-  EXPECT_TRUE(back.runs[0].sigma_a2.allclose(r.runs[0].sigma_a2, 0, 1e-15));
+  EXPECT_TRUE(back.runs[0].b().sigma.allclose(r.runs[0].b().sigma, 0, 1e-15));
+  EXPECT_TRUE(back.runs[0].a2().sigma.allclose(r.runs[0].a2().sigma, 0, 1e-15));
 }
 
 }  // namespace
