@@ -72,8 +72,23 @@ void BM_TrainEagerBaseline(benchmark::State& state) {
   report(state, n * 10, training_flops(n, 10));
 }
 
+// The study's way: `members` seeds of one task trained as one batched group
+// (experiments::train_classifiers); s/model is comparable with BM_TrainNetprobe's time.
+void BM_TrainGroup(benchmark::State& state) {
+  core::configure_threads(1);
+  const int64_t members = state.range(0);
+  std::vector<experiments::ClassifierRunConfig> configs(static_cast<size_t>(members));
+  for (int64_t i = 0; i < members; ++i) configs[static_cast<size_t>(i)].seed = static_cast<uint64_t>(i);
+  for (auto _ : state) benchmark::DoNotOptimize(experiments::train_classifiers(configs, task(), false));
+  report(state, task().train_x.size(0) * 10 * members,
+         training_flops(task().train_x.size(0), 10) * static_cast<double>(members));
+  state.counters["s/model"] = benchmark::Counter(
+      static_cast<double>(members), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
 BENCHMARK(BM_TrainEagerBaseline)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 BENCHMARK(BM_TrainNetprobe)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+BENCHMARK(BM_TrainGroup)->Arg(1)->Arg(2)->Arg(5)->Arg(10)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
 }  // namespace
 

@@ -31,6 +31,8 @@ class MlpImpl : public torch::nn::Module {
   /// Log-probabilities [n, classes] for inputs [n, input_size].
   torch::Tensor forward(const torch::Tensor& x);
   const MlpOptions& options() const { return options_; }
+  /// fc1, fc2, ...: the hidden layers, then the output layer.
+  const std::vector<torch::nn::Linear>& layers() const { return layers_; }
   /// Re-draws every parameter as PyTorch's nn.Linear does (U(-1/sqrt(fan_in), 1/sqrt(fan_in))
   /// for weights and biases) from `gen`, not from the global generator, so models can be
   /// initialized on several threads at once reproducibly.

@@ -9,6 +9,7 @@
 #include "core/run_dir.h"
 #include "core/runtime.h"
 #include "core/seeding.h"
+#include "models/mlp_group_trainer.h"
 #include "train/classification.h"
 #include "train/trainer.h"
 
@@ -95,46 +96,60 @@ MlpOptions ClassifierRunConfig::mlp_options(int64_t input_size) const {
 
 namespace {
 
-Mlp fit_classifier(const ClassifierRunConfig& config, const data::Task& task, bool progress,
-                   const std::vector<train::EpochCallback>& callbacks, std::vector<Json>* history) {
-  Mlp model(config.mlp_options(task.train_x.size(1)));
-  at::Generator init = core::make_generator(core::derive_seed(config.seed, {core::tag_of("init")}));
-  model->reset_parameters(init);
-  train::Optimizer optimizer({{model->parameters(), 1.0}}, {config.optimizer, config.lr});
-  train::TensorDataSource source(task.train_x, task.train_y, config.batch,
-                                 core::derive_seed(config.seed, {core::tag_of("data")}));
-  const train::ForwardFn forward = [&](const torch::Tensor& x) { return model->forward(x); };
-  const auto evaluate = [&](int) {
-    const auto test = train::evaluate_classifier(forward, task.test_x, task.test_y);
-    return Json{{"test_loss", test.loss}, {"test_acc", test.accuracy}};
-  };
+// Every config must differ from the first one only in its seed: they train as one group.
+void check_group(const std::vector<ClassifierRunConfig>& configs) {
+  if (configs.empty()) throw core::Error("train: no models to train");
+  Json first = configs.front().to_json();
+  first.erase("seed");
+  for (const auto& c : configs) {
+    c.validate();
+    Json j = c.to_json();
+    j.erase("seed");
+    if (j != first) throw core::Error("train: models trained together must differ only in their seeds");
+  }
+}
+
+// Trains `configs` (equal but for their seeds) together; `callbacks[i]` see model i's epochs.
+std::vector<Mlp> fit_classifiers(const std::vector<ClassifierRunConfig>& configs, const data::Task& task, bool progress,
+                                 const std::vector<std::vector<train::EpochCallback>>& callbacks,
+                                 std::vector<std::vector<Json>>* histories) {
+  check_group(configs);
+  const ClassifierRunConfig& config = configs.front();
+  std::vector<train::TensorDataSource> sources;
+  sources.reserve(configs.size());
+  std::vector<models::MlpGroupMember> members;
+  for (size_t i = 0; i < configs.size(); ++i) {
+    Mlp model(config.mlp_options(task.train_x.size(1)));
+    at::Generator init = core::make_generator(core::derive_seed(configs[i].seed, {core::tag_of("init")}));
+    model->reset_parameters(init);
+    sources.emplace_back(task.train_x, task.train_y, config.batch,
+                         core::derive_seed(configs[i].seed, {core::tag_of("data")}));
+    models::MlpGroupMember member;
+    member.model = model;
+    member.source = &sources.back();
+    member.evaluate = [model, &task](int) mutable {
+      const auto test = train::evaluate_classifier([&](const torch::Tensor& x) { return model->forward(x); },
+                                                   task.test_x, task.test_y);
+      return Json{{"test_loss", test.loss}, {"test_acc", test.accuracy}};
+    };
+    if (i < callbacks.size()) member.callbacks = callbacks[i];
+    members.push_back(std::move(member));
+  }
   train::TrainConfig train_config;
   train_config.epochs = config.epochs;
   train_config.schedule = config.schedule;
   train_config.progress = progress;
   train_config.label = task.spec.id();
-  auto records = train::fit(optimizer, source, train::classification_step(forward), train_config, evaluate, callbacks);
-  if (history != nullptr) *history = std::move(records);
-  return model;
+  auto records = models::fit_mlp_group(members, {config.optimizer, config.lr}, train_config);
+  if (histories != nullptr) *histories = std::move(records);
+  std::vector<Mlp> trained;
+  for (auto& m : members) trained.push_back(m.model);
+  return trained;
 }
 
-}  // namespace
-
-Mlp train_classifier(const ClassifierRunConfig& config, const data::Task& task, bool progress,
-                     std::vector<Json>* history) {
-  return fit_classifier(config, task, progress, {}, history);
-}
-
-Json train_classifier_run(const ClassifierRunConfig& config, const data::Task& task, const fs::path& out_dir,
-                          int threads, bool progress) {
-  config.validate();
-  config.check_memory(task.train_x.size(1));
-  core::StagedDirectory staged(out_dir, core::kind::kClassifier);
-  core::JsonLinesWriter metrics(staged.staging() / "metrics.jsonl");
-  const auto start = std::chrono::steady_clock::now();
-  Mlp model = fit_classifier(config, task, progress, {[&](const Json& r) { metrics.write(r); }}, nullptr);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
+// Writes a trained model's files into its staged run directory and commits it.
+Json write_classifier_run(const ClassifierRunConfig& config, const data::Task& task, Mlp model, double seconds,
+                          int threads, core::StagedDirectory& staged) {
   const train::ForwardFn forward = [&](const torch::Tensor& x) { return model->forward(x); };
   const auto train_m = train::evaluate_classifier(forward, task.train_x, task.train_y);
   const auto test_m = train::evaluate_classifier(forward, task.test_x, task.test_y);
@@ -164,6 +179,54 @@ Json train_classifier_run(const ClassifierRunConfig& config, const data::Task& t
                                       {"threads", threads}});
   staged.commit();
   return meta;
+}
+
+}  // namespace
+
+Mlp train_classifier(const ClassifierRunConfig& config, const data::Task& task, bool progress,
+                     std::vector<Json>* history) {
+  std::vector<std::vector<Json>> histories;
+  Mlp model = fit_classifiers({config}, task, progress, {}, &histories).front();
+  if (history != nullptr) *history = std::move(histories.front());
+  return model;
+}
+
+std::vector<Mlp> train_classifiers(const std::vector<ClassifierRunConfig>& configs, const data::Task& task,
+                                   bool progress) {
+  return fit_classifiers(configs, task, progress, {}, nullptr);
+}
+
+Json train_classifier_run(const ClassifierRunConfig& config, const data::Task& task, const fs::path& out_dir,
+                          int threads, bool progress) {
+  return train_classifier_runs({config}, task, {out_dir}, threads, progress).front();
+}
+
+std::vector<Json> train_classifier_runs(const std::vector<ClassifierRunConfig>& configs, const data::Task& task,
+                                        const std::vector<fs::path>& out_dirs, int threads, bool progress) {
+  if (configs.size() != out_dirs.size()) throw core::Error("train: one run directory per model");
+  for (const auto& c : configs) {
+    c.validate();
+    c.check_memory(task.train_x.size(1));
+  }
+  std::vector<std::unique_ptr<core::StagedDirectory>> staged;
+  std::vector<std::unique_ptr<core::JsonLinesWriter>> metrics;
+  std::vector<std::vector<train::EpochCallback>> callbacks;
+  for (const auto& dir : out_dirs) {
+    staged.push_back(std::make_unique<core::StagedDirectory>(dir, core::kind::kClassifier));
+    metrics.push_back(std::make_unique<core::JsonLinesWriter>(staged.back()->staging() / "metrics.jsonl"));
+    callbacks.push_back({[writer = metrics.back().get()](const Json& r) { writer->write(r); }});
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<Mlp> models = fit_classifiers(configs, task, progress, callbacks, nullptr);
+  // The group's time shared equally: what each model cost, not how long one took alone.
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+                         static_cast<double>(configs.size());
+  std::vector<Json> metas;
+  for (size_t i = 0; i < configs.size(); ++i) {
+    metrics[i].reset();
+    metas.push_back(write_classifier_run(configs[i], task, models[i], seconds, threads, *staged[i]));
+  }
+  return metas;
 }
 
 ClassifierRun load_classifier_run(const fs::path& dir) {

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "models/mlp.h"
 #include "core/json_io.h"
 #include "data/task.h"
+#include "models/mlp.h"
 #include "train/lr_schedule.h"
 #include "train/optimizer.h"
 
@@ -53,6 +53,13 @@ struct ClassifierRunConfig {
 core::Json train_classifier_run(const ClassifierRunConfig& config, const data::Task& task,
                                 const std::filesystem::path& out_dir, int threads, bool progress);
 
+/// Trains several models that differ only in their seeds together (models/mlp_group_trainer.h)
+/// and writes each one's run directory as train_classifier_run would: the same files, the same
+/// weights bit for bit; train_seconds is the group's time shared equally.
+std::vector<core::Json> train_classifier_runs(const std::vector<ClassifierRunConfig>& configs, const data::Task& task,
+                                              const std::vector<std::filesystem::path>& out_dirs, int threads,
+                                              bool progress);
+
 struct ClassifierRun {
   ClassifierRunConfig config;
   models::Mlp model{nullptr};
@@ -67,5 +74,8 @@ ClassifierRun load_classifier_run(const std::filesystem::path& dir);
 /// Trains and returns the model without writing anything (benchmarks, tests).
 models::Mlp train_classifier(const ClassifierRunConfig& config, const data::Task& task, bool progress,
                              std::vector<core::Json>* history = nullptr);
+/// Trains models that differ only in their seeds together, as train_classifier_runs, writing nothing.
+std::vector<models::Mlp> train_classifiers(const std::vector<ClassifierRunConfig>& configs, const data::Task& task,
+                                           bool progress);
 
 }  // namespace netprobe::experiments

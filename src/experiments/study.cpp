@@ -36,6 +36,9 @@ namespace {
 using core::Json;
 
 constexpr int64_t kChunk = 32;  // variants per batched evaluation (fixed: reproducibility)
+// Models of one task trained as one batched group: most of the saving per model comes with the
+// first few members, and groups this small keep two workers evenly loaded (bench_train).
+constexpr size_t kSeedsTrainedTogether = 5;
 constexpr const char* kSweepFormat = "sweeps-v2";  // v2: signed first layers summed in integers
 
 Json specs_to_json(const std::vector<SweepSpec>& specs) {
@@ -135,11 +138,14 @@ class StudyRunner {
                  plan_.seeds.size(), models_total_,
                  plan_.shard ? fmt::format(" (shard {}: {} of them)", plan_.shard->label(), jobs.size()) : "",
                  evals_per_model, workers);
+    trained_.assign(jobs.size(), 0);
+    if (!config_.merge) train_missing(jobs, workers, bar);
     core::parallel_for(
         jobs.size(), workers,
         [&](size_t j, int) {
           torch::set_num_threads(1);  // parallelism is across models; see StudyPlan::workers
           results_[j] = run_job(jobs[j]);
+          results_[j].trained = results_[j].trained || trained_[j];
           ++models_done_;
         },
         [&] { bar.update(done_evals_.load(), fmt::format("{}/{} models", models_done_.load(), jobs.size())); });
@@ -165,24 +171,86 @@ class StudyRunner {
     for (auto& [name, splits] : loading) splits_[name] = {splits.first.get(), splits.second.get()};
   }
 
+  ClassifierRunConfig run_config_of(const Job& job) const {
+    ClassifierRunConfig run_config = config_.model;
+    run_config.task = plan_.tasks[job.task];
+    run_config.seed = job.seed;
+    return run_config;
+  }
+
+  fs::path model_dir_of(const ClassifierRunConfig& run_config) const {
+    return config_.out / "models" / run_config.task.id() /
+           fmt::format("seed{}-{}", run_config.seed, run_config.hash(1));
+  }
+
+  std::unique_ptr<core::FileLock> lock_model(const ClassifierRunConfig& run_config) const {
+    return std::make_unique<core::FileLock>(
+        config_.out / "locks" /
+            fmt::format("{}-seed{}-{}.lock", run_config.task.id(), run_config.seed, run_config.hash(1)),
+        core::LockMode::kExclusive, model_dir_of(run_config).string(),
+        "is training or probing this model (the same shard running twice?); wait for it to finish");
+  }
+
+  /// Trains every model of `jobs` not yet on disk, a task's seeds kSeedsTrainedTogether at a time
+  /// (models/mlp_group_trainer.h: each model bit-identical to training it alone, cheaper per
+  /// model), before any probing; marks them in trained_.
+  void train_missing(const std::vector<Job>& jobs, int workers, train::ProgressBar& bar) {
+    std::vector<std::vector<size_t>> groups;
+    std::map<size_t, size_t> open_group;  // task -> its group still filling
+    std::error_code ec;
+    for (size_t j = 0; j < jobs.size(); ++j) {
+      if (fs::exists(model_dir_of(run_config_of(jobs[j])) / "meta.json", ec)) continue;
+      auto it = open_group.find(jobs[j].task);
+      if (it == open_group.end() || groups[it->second].size() == kSeedsTrainedTogether) {
+        it = open_group.insert_or_assign(jobs[j].task, groups.size()).first;
+        groups.emplace_back();
+      }
+      groups[it->second].push_back(j);
+    }
+    if (groups.empty()) return;
+    std::atomic<size_t> done{0};
+    size_t missing = 0;
+    for (const auto& g : groups) missing += g.size();
+    core::parallel_for(
+        groups.size(), std::max(1, std::min<int>(workers, static_cast<int>(groups.size()))),
+        [&](size_t g, int) {
+          torch::set_num_threads(1);
+          std::vector<std::unique_ptr<core::FileLock>> locks;
+          std::vector<ClassifierRunConfig> configs;
+          std::vector<fs::path> dirs;
+          std::vector<size_t> members;
+          for (size_t j : groups[g]) {
+            const ClassifierRunConfig run_config = run_config_of(jobs[j]);
+            locks.push_back(lock_model(run_config));
+            std::error_code exists_ec;  // another process may have trained it meanwhile
+            if (fs::exists(model_dir_of(run_config) / "meta.json", exists_ec)) continue;
+            configs.push_back(run_config);
+            dirs.push_back(model_dir_of(run_config));
+            members.push_back(j);
+          }
+          if (configs.empty()) return;
+          const data::TaskSpec& spec = plan_.tasks[jobs[groups[g].front()].task];
+          const auto& split = splits_.at(spec.dataset);
+          train_classifier_runs(configs, data::make_task(spec, split.first, split.second), dirs, 1,
+                                /*progress=*/false);
+          for (size_t j : members) trained_[j] = 1;
+          done += members.size();
+        },
+        [&] { bar.update(0, fmt::format("training {}/{} models", done.load(), missing)); });
+  }
+
   JobResult run_job(const Job& job) {
     const data::TaskSpec& spec = plan_.tasks[job.task];
-    ClassifierRunConfig run_config = config_.model;
-    run_config.task = spec;
-    run_config.seed = job.seed;
+    const ClassifierRunConfig run_config = run_config_of(job);
     const std::string model_hash = run_config.hash(1);
-    const fs::path model_dir = config_.out / "models" / spec.id() / fmt::format("seed{}-{}", job.seed, model_hash);
+    const fs::path model_dir = model_dir_of(run_config);
     const auto& split = splits_.at(spec.dataset);
     const data::Task task = data::make_task(spec, split.first, split.second);
     JobResult result;
     result.model = {spec.id(), job.seed, fs::relative(model_dir, config_.out)};
     // A merge only reads, under the directory's exclusive lock; everyone else may write this model.
-    std::optional<core::FileLock> lock;
-    if (!config_.merge) {
-      lock.emplace(config_.out / "locks" / fmt::format("{}-seed{}-{}.lock", spec.id(), job.seed, model_hash),
-                   core::LockMode::kExclusive, model_dir.string(),
-                   "is training or probing this model (the same shard running twice?); wait for it to finish");
-    }
+    std::unique_ptr<core::FileLock> lock;
+    if (!config_.merge) lock = lock_model(run_config);
     std::error_code ec;
     if (!fs::exists(model_dir / "meta.json", ec)) {
       if (config_.merge) {
@@ -316,6 +384,7 @@ class StudyRunner {
   std::vector<SweepSpec> specs_;
   std::map<std::string, std::pair<data::LabeledImages, data::LabeledImages>> splits_;
   std::vector<JobResult> results_;
+  std::vector<char> trained_;  // per job: trained by train_missing in this run
   size_t models_total_ = 0;
   std::atomic<int64_t> done_evals_{0};
   std::atomic<int> models_done_{0};

@@ -32,12 +32,17 @@ int64_t TensorDataSource::batches_per_epoch() const {
   return (inputs_.size(0) + batch_size_ - 1) / batch_size_;
 }
 
+torch::Tensor TensorDataSource::rows(int64_t index) const {
+  if (batch_size_ == 0) return order_;
+  const int64_t start = index * batch_size_;
+  return order_.slice(0, start, std::min(start + batch_size_, inputs_.size(0)));
+}
+
 Batch TensorDataSource::batch(int64_t index) const {
   if (batch_size_ == 0) return {inputs_, targets_, weights_};
   // Gathering each batch when it is needed keeps it hot in cache for the forward and backward
   // matmuls; a whole shuffled copy per epoch was 25% slower (cold reads, page faults).
-  const int64_t start = index * batch_size_;
-  const torch::Tensor rows = order_.slice(0, start, std::min(start + batch_size_, inputs_.size(0)));
+  const torch::Tensor rows = this->rows(index);
   return {inputs_.index_select(0, rows), targets_.index_select(0, rows),
           weights_.defined() ? weights_.index_select(0, rows) : torch::Tensor()};
 }

@@ -39,6 +39,11 @@ class TensorDataSource : public DataSource {
   int64_t batches_per_epoch() const override;
   Batch batch(int64_t index) const override;
   int64_t examples() const override { return inputs_.size(0); }
+  /// The example indices of batch `index` of this epoch (what batch() gathers).
+  torch::Tensor rows(int64_t index) const;
+  const torch::Tensor& inputs() const { return inputs_; }
+  const torch::Tensor& targets() const { return targets_; }
+  bool weighted() const { return weights_.defined(); }
 
  private:
   torch::Tensor inputs_, targets_, weights_;
