@@ -102,20 +102,33 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void mlp2_group_blo
   }
 }
 
-// The weight [m, cols] as blocks [padded / 64][cols][64]: block b holds output features
-// 64b .. 64b+63 for every input column, contiguous. (A plain transpose [cols, m] put each block's
-// rows 4*m bytes apart, which mapped them onto few L2 sets and thrashed.)
-torch::Tensor blocked_transpose(const torch::Tensor& weight, int64_t cols, int64_t padded) {
-  const int64_t m = weight.size(0);
+// Rows `block_rows` of a float weight [m, cols] as one block [cols][64]: row r of the block
+// is input column r's 64 output features, contiguous. (A plain transpose [cols, m] put each
+// block's rows 4*m bytes apart, which mapped them onto few L2 sets and thrashed.) Rows past m
+// are zero. 16 columns at a time, so the 16 x 64 tile being written stays in L1.
+void transpose_block(const float* w, int64_t m, int64_t cols, int64_t first_row, float* block) {
+  constexpr int64_t kTile = 16;
+  const int64_t rows = std::min(kBlock, m - first_row);
+  const float* src = w + first_row * cols;
+  for (int64_t j0 = 0; j0 < cols; j0 += kTile) {
+    const int64_t j_end = std::min(cols, j0 + kTile);
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* row = src + r * cols;
+      for (int64_t j = j0; j < j_end; ++j) block[j * kBlock + r] = row[j];
+    }
+    for (int64_t r = rows; r < kBlock; ++r) {
+      for (int64_t j = j0; j < j_end; ++j) block[j * kBlock + r] = 0.0f;
+    }
+  }
+}
+
+// The 64-row blocks `blocks` of a float weight [m, cols], each transposed: [blocks][cols][64].
+torch::Tensor blocked_transpose(const torch::Tensor& weight, int64_t cols, const std::vector<int64_t>& blocks) {
   const torch::Tensor w = weight.to(torch::kFloat32).contiguous();
-  torch::Tensor out = torch::zeros({padded / kBlock, cols, kBlock}, torch::kFloat32);
-  // A plain loop: LibTorch's strided copy of this permutation was far slower (bench_probes).
-  const float* src = w.data_ptr<float>();
-  float* dst = out.data_ptr<float>();
-  for (int64_t f = 0; f < m; ++f) {
-    float* block = dst + (f / kBlock) * cols * kBlock + f % kBlock;
-    const float* row = src + f * cols;
-    for (int64_t j = 0; j < cols; ++j) block[j * kBlock] = row[j];
+  torch::Tensor out = torch::empty({static_cast<int64_t>(blocks.size()), cols, kBlock}, torch::kFloat32);
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    transpose_block(w.data_ptr<float>(), w.size(0), cols, blocks[b] * kBlock,
+                    out.data_ptr<float>() + static_cast<int64_t>(b) * cols * kBlock);
   }
   return out;
 }
@@ -136,16 +149,13 @@ struct Mlp2Weights {
       : variants(w2_in.size(0)), classes(w2_in.size(1)), cols(cols_in) {
     TORCH_CHECK(w1.size(0) == variants * kBlock && w2_in.size(2) == kBlock,
                 "sparse_mlp2_logits: hidden width must be 64");
-    std::vector<torch::Tensor> kept;
+    std::vector<int64_t> kept;
     for (int64_t v = 0; v < variants; ++v) {
       const bool skip = !skipped.empty() && skipped[static_cast<size_t>(v)];
       block_of.push_back(skip ? -1 : static_cast<int64_t>(kept.size()));
-      if (!skip) kept.push_back(w1.narrow(0, v * kBlock, kBlock));
+      if (!skip) kept.push_back(v);
     }
-    if (!kept.empty()) {
-      const auto n = static_cast<int64_t>(kept.size());
-      blocks = blocked_transpose(n == variants ? w1 : torch::cat(kept, 0), cols, n * kBlock);
-    }
+    if (!kept.empty()) blocks = blocked_transpose(w1, cols, kept);
     bias = (b1 + w1.sum(1) * background).contiguous();
     w2 = w2_in.to(torch::kFloat32).contiguous();
     b2 = b2_in.to(torch::kFloat32).contiguous();
@@ -325,7 +335,9 @@ torch::Tensor sparse_linear(const SparseRows& x, const torch::Tensor& weight) {
   const int64_t m = weight.size(0);
   const int64_t padded = (m + kBlock - 1) / kBlock * kBlock;
   // Padded to whole blocks so the inner loop has a fixed trip count.
-  const torch::Tensor blocks = blocked_transpose(weight, x.cols, padded);
+  std::vector<int64_t> block_ids(static_cast<size_t>(padded / kBlock));
+  std::iota(block_ids.begin(), block_ids.end(), 0);
+  const torch::Tensor blocks = blocked_transpose(weight, x.cols, block_ids);
   torch::Tensor out = torch::empty({padded, x.rows}, torch::kFloat32);
   const float* wp = blocks.data_ptr<float>();
   float* op = out.data_ptr<float>();
