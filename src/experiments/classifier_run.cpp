@@ -204,10 +204,8 @@ Json train_classifier_run(const ClassifierRunConfig& config, const data::Task& t
 std::vector<Json> train_classifier_runs(const std::vector<ClassifierRunConfig>& configs, const data::Task& task,
                                         const std::vector<fs::path>& out_dirs, int threads, bool progress) {
   if (configs.size() != out_dirs.size()) throw core::Error("train: one run directory per model");
-  for (const auto& c : configs) {
-    c.validate();
-    c.check_memory(task.train_x.size(1));
-  }
+  check_group(configs);  // before any directory is staged
+  for (const auto& c : configs) c.check_memory(task.train_x.size(1));
   std::vector<std::unique_ptr<core::StagedDirectory>> staged;
   std::vector<std::unique_ptr<core::JsonLinesWriter>> metrics;
   std::vector<std::vector<train::EpochCallback>> callbacks;

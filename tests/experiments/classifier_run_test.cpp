@@ -1,12 +1,14 @@
 #include "experiments/classifier_run.h"
 
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "core/atomic_file.h"
 #include "core/checkpoint.h"
 #include "core/errors.h"
-#include "train/classification.h"
 #include "tests/support/test_support.h"
+#include "train/classification.h"
 
 namespace netprobe::experiments {
 
@@ -128,6 +130,60 @@ TEST(ClassifierRunTest, RefusesAUsersFolderBeforeTrainingAndKeepsIt) {
   EXPECT_THROW(train_classifier_run(small_config(), small_task(), tmp / "notes", 1, false), core::UsageError);
   EXPECT_EQ(core::read_file(tmp / "notes" / "notes.txt"), "mine");
   EXPECT_EQ(std::distance(fs::directory_iterator(tmp.path()), fs::directory_iterator{}), 1);
+}
+
+// Every epoch record of a run directory but its time.
+std::vector<core::Json> epochs_of(const fs::path& dir) {
+  std::vector<core::Json> records;
+  std::istringstream lines(core::read_file(dir / "metrics.jsonl"));
+  for (std::string line; std::getline(lines, line);) {
+    core::Json r = core::Json::parse(line);
+    r.erase("seconds");
+    records.push_back(r);
+  }
+  return records;
+}
+
+TEST(ClassifierRunTest, ModelsTrainedTogetherWriteWhatEachWritesAlone) {
+  testing::TempDir tmp;
+  const data::Task task = small_task();
+  std::vector<ClassifierRunConfig> configs(3, small_config());
+  std::vector<fs::path> dirs;
+  for (size_t i = 0; i < configs.size(); ++i) {
+    configs[i].seed = 10 + i;
+    dirs.push_back(tmp / "together" / std::to_string(i));
+  }
+  const std::vector<core::Json> metas = train_classifier_runs(configs, task, dirs, 1, false);
+  ASSERT_EQ(metas.size(), 3u);
+  for (size_t i = 0; i < configs.size(); ++i) {
+    const fs::path alone = tmp / "alone" / std::to_string(i);
+    const core::Json meta = train_classifier_run(configs[i], task, alone, 1, false);
+    EXPECT_EQ(metas[i]["final"], meta["final"]) << i;
+    EXPECT_EQ(metas[i]["config"], meta["config"]) << i;
+    const auto a = core::load_tensors(alone / "weights.pt"), b = core::load_tensors(dirs[i] / "weights.pt");
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t k = 0; k < a.size(); ++k) {
+      EXPECT_EQ(a[k].first, b[k].first);
+      EXPECT_TRUE(torch::equal(a[k].second, b[k].second)) << i << " " << a[k].first;
+    }
+    EXPECT_EQ(epochs_of(alone), epochs_of(dirs[i])) << i;
+    EXPECT_EQ(epochs_of(alone).size(), 3u);
+  }
+  // Seeds differ, so the models do.
+  EXPECT_FALSE(torch::equal(core::load_tensors(dirs[0] / "weights.pt")[0].second,
+                            core::load_tensors(dirs[1] / "weights.pt")[0].second));
+}
+
+TEST(ClassifierRunTest, ModelsTrainedTogetherMayDifferOnlyInTheirSeeds) {
+  testing::TempDir tmp;
+  std::vector<ClassifierRunConfig> configs(2, small_config());
+  configs[1].seed = 9;
+  configs[1].lr = 0.02;
+  const std::string msg = testing::error_of([&] {
+    train_classifier_runs(configs, small_task(), {tmp / "a", tmp / "b"}, 1, false);
+  });
+  EXPECT_NE(msg.find("differ only in their seeds"), std::string::npos) << msg;
+  EXPECT_TRUE(fs::is_empty(tmp.path()));
 }
 
 TEST(ClassifierRunTest, HashDependsOnConfigAndThreads) {
