@@ -1,5 +1,6 @@
 #include "models/mlp_group_trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -91,6 +92,7 @@ std::vector<std::vector<core::Json>> fit_mlp_group(std::vector<MlpGroupMember>& 
   const int64_t steps = members.front().source->batches_per_epoch();
   train::ProgressBar bar(config.label, steps * config.epochs, config.progress);
   std::vector<std::vector<core::Json>> histories(members.size());
+  const auto run_start = std::chrono::steady_clock::now();
   for (int epoch = 0; epoch < config.epochs; ++epoch) {
     const auto epoch_start = std::chrono::steady_clock::now();
     const double lr = train::lr_at(config.schedule, optimizer.lr, epoch, config.epochs);
@@ -139,7 +141,15 @@ std::vector<std::vector<core::Json>> fit_mlp_group(std::vector<MlpGroupMember>& 
         update.step(2 * l, layers[l].weight, grad_weight, lr);
         if (grad_bias.defined()) update.step(2 * l + 1, layers[l].bias, grad_bias, lr);
       }
-      bar.update(epoch * steps + step + 1, fmt::format("epoch {}/{}", epoch + 1, config.epochs));
+      if (config.progress) {
+        double mean_loss = 0;
+        for (double l : loss_sum) mean_loss += l / static_cast<double>(seen * count);
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+        bar.update(epoch * steps + step + 1,
+                   fmt::format("epoch {}/{} loss {:.4f} {:.0f} samples/s", epoch + 1, config.epochs, mean_loss,
+                               static_cast<double>((epoch * members.front().source->examples() + seen) * count) /
+                                   std::max(elapsed, 1e-9)));
+      }
     }
     copy_back(layers, members);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count() /

@@ -26,7 +26,8 @@ struct MlpGroupMember {
 };
 
 /// Trains every member for config.epochs epochs; returns each member's epoch records, with the
-/// keys of train::fit's ("seconds" is the group's epoch time shared equally among members).
+/// keys of train::fit's ("seconds" is the group's epoch time shared equally among members). The
+/// progress bar shows the members' mean loss and all members' samples per second.
 /// Members must share architecture, inputs, targets and batch size (core::Error otherwise); a
 /// NaN or infinite loss throws core::Error naming config.label, the member, epoch and step.
 std::vector<std::vector<core::Json>> fit_mlp_group(std::vector<MlpGroupMember>& members,
