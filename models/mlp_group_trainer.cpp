@@ -24,6 +24,24 @@ torch::Tensor activation_backward(Activation activation, const torch::Tensor& gr
   return grad;
 }
 
+// bmm and baddbmm compute a product of contraction x rows x cols < 400 with their own loops, not
+// with BLAS as mm and addmm do (LibTorch 1.13, bmm_out_or_baddbmm_), so such products (a last
+// batch of 3 examples, say) are made member by member with the calls one model makes.
+constexpr int64_t kBmmOwnLoopsBelow = 400;
+
+bool bmm_uses_own_loops(const torch::Tensor& a, const torch::Tensor& b) {
+  return a.size(2) * a.size(1) * b.size(2) < kBmmOwnLoopsBelow;
+}
+
+// a [S, n, k] x b [S, k, m], plus bias [S, m] when defined, each member as addmm or mm would.
+torch::Tensor group_linear(const torch::Tensor& bias, const torch::Tensor& a, const torch::Tensor& b) {
+  if (!bmm_uses_own_loops(a, b)) return bias.defined() ? torch::baddbmm(bias.unsqueeze(1), a, b) : torch::bmm(a, b);
+  std::vector<torch::Tensor> out;
+  for (int64_t s = 0; s < a.size(0); ++s)
+    out.push_back(bias.defined() ? torch::addmm(bias[s], a[s], b[s]) : torch::mm(a[s], b[s]));
+  return torch::stack(out);
+}
+
 // The members' layers stacked: weights [members, out, in], biases [members, out] (or undefined).
 struct GroupLayer {
   torch::Tensor weight, bias;
@@ -112,8 +130,7 @@ std::vector<std::vector<core::Json>> fit_mlp_group(std::vector<MlpGroupMember>& 
       torch::Tensor z;
       for (size_t l = 0; l < layers.size(); ++l) {
         const torch::Tensor wt = layers[l].weight.transpose(1, 2);
-        z = layers[l].bias.defined() ? torch::baddbmm(layers[l].bias.unsqueeze(1), acts.back(), wt)
-                                     : torch::bmm(acts.back(), wt);
+        z = group_linear(layers[l].bias, acts.back(), wt);
         if (l + 1 < layers.size()) acts.push_back(apply_activation(activation, z));
       }
       const torch::Tensor log_probs = torch::log_softmax(z.view({count * batch, classes}), 1);
@@ -135,9 +152,9 @@ std::vector<std::vector<core::Json>> fit_mlp_group(std::vector<MlpGroupMember>& 
       torch::Tensor grad = torch::zeros_like(log_probs).scatter_(1, y.unsqueeze(1), target_grad);
       grad = torch::_log_softmax_backward_data(grad, log_probs, 1, torch::kFloat).view({count, batch, classes});
       for (size_t l = layers.size(); l-- > 0;) {
-        const torch::Tensor grad_weight = torch::bmm(grad.transpose(1, 2), acts[l]);
+        const torch::Tensor grad_weight = group_linear({}, grad.transpose(1, 2), acts[l]);
         const torch::Tensor grad_bias = layers[l].bias.defined() ? grad.sum(1) : torch::Tensor();
-        if (l > 0) grad = activation_backward(activation, torch::bmm(grad, layers[l].weight), acts[l]);
+        if (l > 0) grad = activation_backward(activation, group_linear({}, grad, layers[l].weight), acts[l]);
         update.step(2 * l, layers[l].weight, grad_weight, lr);
         if (grad_bias.defined()) update.step(2 * l + 1, layers[l].bias, grad_bias, lr);
       }

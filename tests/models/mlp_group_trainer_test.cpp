@@ -107,6 +107,17 @@ TEST(MlpGroupTrainerTest, AdamReluMembersEqualTrainingEachAlone) {
   expect_same_as_alone(setup, make_problem(230, 3), {1, 2, 3});
 }
 
+TEST(MlpGroupTrainerTest, ATinyLastBatchEqualsAlone) {
+  // 203 examples in batches of 50: the last batch has 3, so its output-layer products
+  // (3 x 64 x 2 < 400) are ones bmm would compute with its own loops instead of BLAS.
+  GroupSetup setup;
+  setup.options = MlpOptions(30, 2).hidden({64});
+  setup.optimizer = {train::OptimizerKind::kAdam, 0.01};
+  setup.train.epochs = 3;
+  setup.train.progress = false;
+  expect_same_as_alone(setup, make_problem(203, 2), {1, 2, 3});
+}
+
 TEST(MlpGroupTrainerTest, SgdTanhWithoutBiasTwoHiddenLayersEqualsAlone) {
   GroupSetup setup;
   setup.options.hidden({12, 7}).activation(Activation::kTanh).bias(false);
