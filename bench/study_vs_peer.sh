@@ -51,7 +51,7 @@ if [[ -x "$bench" ]]; then
     /usr/bin/python3 -c "import json, sys; print(json.load(sys.stdin)['benchmarks'][0]['$2'])"; }
   sgemm=$(value 'BM_FirstLayerDense/2$' GFLOP/s)
   weight=$(awk -v f="$(value 'BM_MacPeak/0$' GMAC/s)" -v i="$(value 'BM_MacPeak/1$' GMAC/s 2>/dev/null || echo 0)" \
-    'BEGIN {printf "%.3f", i > 0 ? f / i : 1}')
+    'BEGIN {printf "%.3f", (i > 0 ? f / i : 1)}')
   for what in "after the exact savings:--int-weight $weight" "before them (every row in fp32):--before-savings"; do
     flops=$(/usr/bin/python3 "$root/bench/study_flops.py" --seeds "$seeds" ${what#*:})
     echo "FLOP limit ${what%%:*} $flops TFLOP at $(printf '%.0f' "$sgemm") GFLOP/s (2-thread sgemm, measured now) =" \
