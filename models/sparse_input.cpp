@@ -102,8 +102,8 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void mlp2_group_blo
   }
 }
 
-// Rows `block_rows` of a float weight [m, cols] as one block [cols][64]: row r of the block
-// is input column r's 64 output features, contiguous. (A plain transpose [cols, m] put each
+// Rows first_row .. first_row + 63 of a float weight [m, cols] as one block [cols][64]: row j of
+// the block is input column j's 64 output features, contiguous. (A plain transpose [cols, m] put each
 // block's rows 4*m bytes apart, which mapped them onto few L2 sets and thrashed.) Rows past m
 // are zero. 16 columns at a time, so the 16 x 64 tile being written stays in L1.
 void transpose_block(const float* w, int64_t m, int64_t cols, int64_t first_row, float* block) {

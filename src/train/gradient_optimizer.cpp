@@ -27,13 +27,14 @@ void GradientOptimizer::step(size_t index, torch::Tensor& param, const torch::Te
     param.addcdiv_(s.exp_avg, denom, -(lr / bias_correction1));
     return;
   }
-  // torch::optim::SGD::step (1.13): no dampening, weight decay or Nesterov.
+  // torch::optim::SGD::step (1.13) with its defaults: no dampening, weight decay or Nesterov.
+  constexpr double dampening = 0;
   torch::Tensor d_p = grad;
   if (config_.momentum != 0) {
     if (!s.momentum_buffer.defined()) {
       s.momentum_buffer = torch::clone(d_p).detach();
     } else {
-      s.momentum_buffer.mul_(config_.momentum).add_(d_p, 1 - 0.0);
+      s.momentum_buffer.mul_(config_.momentum).add_(d_p, 1 - dampening);
     }
     d_p = s.momentum_buffer;
   }
