@@ -109,11 +109,10 @@ void check_group(const std::vector<ClassifierRunConfig>& configs) {
   }
 }
 
-// Trains `configs` (equal but for their seeds) together; `callbacks[i]` see model i's epochs.
+// Trains `configs` (checked by check_group) together; `callbacks[i]` see model i's epochs.
 std::vector<Mlp> fit_classifiers(const std::vector<ClassifierRunConfig>& configs, const data::Task& task, bool progress,
                                  const std::vector<std::vector<train::EpochCallback>>& callbacks,
                                  std::vector<std::vector<Json>>* histories) {
-  check_group(configs);
   const ClassifierRunConfig& config = configs.front();
   std::vector<train::TensorDataSource> sources;
   sources.reserve(configs.size());
@@ -185,6 +184,7 @@ Json write_classifier_run(const ClassifierRunConfig& config, const data::Task& t
 
 Mlp train_classifier(const ClassifierRunConfig& config, const data::Task& task, bool progress,
                      std::vector<Json>* history) {
+  check_group({config});
   std::vector<std::vector<Json>> histories;
   Mlp model = fit_classifiers({config}, task, progress, {}, &histories).front();
   if (history != nullptr) *history = std::move(histories.front());
@@ -193,6 +193,7 @@ Mlp train_classifier(const ClassifierRunConfig& config, const data::Task& task, 
 
 std::vector<Mlp> train_classifiers(const std::vector<ClassifierRunConfig>& configs, const data::Task& task,
                                    bool progress) {
+  check_group(configs);
   return fit_classifiers(configs, task, progress, {}, nullptr);
 }
 

@@ -144,8 +144,7 @@ class StudyRunner {
         jobs.size(), workers,
         [&](size_t j, int) {
           torch::set_num_threads(1);  // parallelism is across models; see StudyPlan::workers
-          results_[j] = run_job(jobs[j]);
-          results_[j].trained = results_[j].trained || trained_[j];
+          results_[j] = run_job(jobs[j], trained_[j] != 0);
           ++models_done_;
         },
         [&] { bar.update(done_evals_.load(), fmt::format("{}/{} models", models_done_.load(), jobs.size())); });
@@ -239,7 +238,9 @@ class StudyRunner {
         [&] { bar.update(0, fmt::format("training {}/{} models", done.load(), missing)); });
   }
 
-  JobResult run_job(const Job& job) {
+  /// Probes the model of `job`, training it first if missing; `trained_already` says
+  /// train_missing trained it in this run.
+  JobResult run_job(const Job& job, bool trained_already) {
     const data::TaskSpec& spec = plan_.tasks[job.task];
     const ClassifierRunConfig run_config = run_config_of(job);
     const std::string model_hash = run_config.hash(1);
@@ -247,6 +248,7 @@ class StudyRunner {
     const auto& split = splits_.at(spec.dataset);
     const data::Task task = data::make_task(spec, split.first, split.second);
     JobResult result;
+    result.trained = trained_already;
     result.model = {spec.id(), job.seed, fs::relative(model_dir, config_.out)};
     // A merge only reads, under the directory's exclusive lock; everyone else may write this model.
     std::unique_ptr<core::FileLock> lock;
